@@ -1,0 +1,126 @@
+# shellcheck shell=bash disable=SC2034 # variables are used by the scripts that source this file
+# Shared defaults for scripts/start-stack.sh and scripts/stop-stack.sh (sourced, not executed).
+#
+# Overridable from the environment:
+#   DTS_MYSQL_PORT             private MariaDB TCP port             (default 33306)
+#   DTS_KAFKA_PORT             Kafka PLAINTEXT listener             (default 19092)
+#   DTS_KAFKA_CONTROLLER_PORT  Kafka KRaft controller listener      (default 19093)
+#   DTS_STACK_DIR              data, logs and pid files             (default <repo>/.stack)
+#   DTS_CACHE_DIR              downloaded Kafka jars, kept between runs (default ~/.cache/mysql-dts)
+#
+# Never touches the machine's shared MariaDB on 3306: everything below is private to DTS_STACK_DIR.
+
+STACK_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+export DTS_MYSQL_PORT="${DTS_MYSQL_PORT:-33306}"
+export DTS_KAFKA_PORT="${DTS_KAFKA_PORT:-19092}"
+export DTS_KAFKA_CONTROLLER_PORT="${DTS_KAFKA_CONTROLLER_PORT:-19093}"
+export DTS_STACK_DIR="${DTS_STACK_DIR:-$STACK_REPO/.stack}"
+export DTS_CACHE_DIR="${DTS_CACHE_DIR:-${HOME:-/tmp}/.cache/mysql-dts}"
+
+# Make the directories absolute so that pid files, sockets and logs do not depend on the cwd.
+case "$DTS_STACK_DIR" in /*) ;; *) DTS_STACK_DIR="$PWD/$DTS_STACK_DIR" ;; esac
+case "$DTS_CACHE_DIR" in /*) ;; *) DTS_CACHE_DIR="$PWD/$DTS_CACHE_DIR" ;; esac
+
+# --- MariaDB ---------------------------------------------------------------------------------
+MARIADB_DIR="$DTS_STACK_DIR/mariadb"          # the datadir itself
+MARIADB_PID="$MARIADB_DIR/mysqld.pid"
+MARIADB_ERR="$MARIADB_DIR/error.log"
+MARIADB_OUT="$DTS_STACK_DIR/mariadb.out"      # mariadbd's own stdout/stderr (normally empty)
+MARIADB_SOCK="$MARIADB_DIR/mysqld.sock"
+# A unix socket path is limited to 107 bytes; fall back to /tmp for very deep checkouts.
+if [ "${#MARIADB_SOCK}" -gt 100 ]; then
+  MARIADB_SOCK="${TMPDIR:-/tmp}/mysql-dts-$DTS_MYSQL_PORT.sock"
+fi
+
+find_bin() { # find_bin NAME -> path on PATH or in the sbin directories (not on a user's PATH)
+  command -v "$1" 2>/dev/null && return 0
+  local d
+  for d in /usr/sbin /usr/local/sbin /sbin; do
+    if [ -x "$d/$1" ]; then echo "$d/$1"; return 0; fi
+  done
+  return 1
+}
+
+# --- Kafka -----------------------------------------------------------------------------------
+KAFKA_POM="$STACK_REPO/scripts/kafka/pom.xml"
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM" | head -n1)"
+KAFKA_LIBS="$DTS_CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+KAFKA_LIBS_MARKER="$KAFKA_LIBS/.complete"
+KAFKA_DIR="$DTS_STACK_DIR/kafka"
+KAFKA_DATA="$KAFKA_DIR/data"
+KAFKA_LOGS="$KAFKA_DIR/logs"
+KAFKA_OUT="$KAFKA_DIR/kafka.out"
+KAFKA_PID="$KAFKA_DIR/kafka.pid"
+KAFKA_CONF="$KAFKA_DIR/server.properties"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
+
+# --- helpers ---------------------------------------------------------------------------------
+stack_log() { printf '[stack] %s\n' "$*"; }
+stack_err() { printf '[stack] ERROR: %s\n' "$*" >&2; }
+
+# pid_alive PIDFILE STRING: the pid in PIDFILE is running and its command line contains STRING
+# (guards against a stale pid file whose number was reused by another process).
+pid_alive() {
+  local pid
+  [ -s "$1" ] || return 1
+  pid="$(tr -dc '0-9' <"$1")"
+  [ -n "$pid" ] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$2"
+}
+
+pid_of() { tr -dc '0-9' <"$1" 2>/dev/null; }
+
+# What identifies our own servers on a command line (never just a program name); arguments are
+# joined with spaces, so the trailing space makes the last path match exactly.
+MARIADB_MATCH="--datadir=$MARIADB_DIR "
+KAFKA_MATCH="kafka.Kafka $KAFKA_CONF "
+
+# pids_matching STRING: running processes whose command line contains STRING (no pgrep needed).
+pids_matching() {
+  local d pid
+  for d in /proc/[0-9]*; do
+    pid="${d#/proc/}"
+    { [ "$pid" = "$$" ] || [ "$pid" = "${BASHPID:-}" ]; } && continue
+    if tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF -- "$1"; then echo "$pid"; fi
+  done
+}
+
+# adopt_pid PIDFILE MATCH: if the pid file is stale or missing but our server is running (found by
+# its exact datadir/config path), rewrite the pid file. True when the server is running.
+adopt_pid() {
+  local pid
+  pid_alive "$1" "$2" && return 0
+  pid="$(pids_matching "$2")"
+  pid="${pid%%$'\n'*}"
+  [ -n "$pid" ] || return 1
+  echo "$pid" >"$1"
+}
+
+# port_open PORT: something accepts TCP connections on 127.0.0.1:PORT
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# launch_detached PIDFILE OUTFILE CMD...: run CMD in its own session (a Ctrl-C or a closing
+# terminal does not reach it), stdout+stderr to OUTFILE, and print its pid. The pid is written by
+# the process itself just before exec, so it is right whether or not setsid had to fork.
+launch_detached() {
+  local pidfile="$1" out="$2" _
+  shift 2
+  rm -f "$pidfile"
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner bash
+  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >"$out" 2>&1 </dev/null &
+  for _ in $(seq 1 100); do
+    if [ -s "$pidfile" ]; then pid_of "$pidfile"; return 0; fi
+    sleep 0.05
+  done
+  stack_err "could not start $1 (no pid after 5 s)"
+  return 1
+}
+
+mariadb_client() { # mariadb_client ARGS...: root over TCP, ignoring the machine's my.cnf
+  "$(find_bin mariadb || find_bin mysql)" --no-defaults --protocol=TCP -h127.0.0.1 \
+    -P"$DTS_MYSQL_PORT" -uroot --connect-timeout=2 "$@"
+}

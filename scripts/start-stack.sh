@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# Start the local test stack: a private MariaDB with a ROW binlog and a single-node Kafka (KRaft).
+# No Docker: MariaDB from Debian's packages, Kafka from Maven Central jars.
+#
+#   bash scripts/start-stack.sh            # both
+#   bash scripts/start-stack.sh mariadb    # only MariaDB
+#   bash scripts/start-stack.sh kafka      # only Kafka
+#
+# Idempotent: a server that is already running and healthy is left alone.
+# Ports and directories: see scripts/stack-env.sh (DTS_MYSQL_PORT, DTS_KAFKA_PORT,
+# DTS_KAFKA_CONTROLLER_PORT, DTS_STACK_DIR, DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
+set -euo pipefail
+
+# shellcheck source=scripts/stack-env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack-env.sh"
+
+MARIADB_TIMEOUT="${DTS_MARIADB_START_TIMEOUT:-60}"
+KAFKA_TIMEOUT="${DTS_KAFKA_START_TIMEOUT:-90}"
+
+usage() {
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+want_mariadb=0
+want_kafka=0
+for arg in "$@"; do
+  case "$arg" in
+    mariadb | mysql) want_mariadb=1 ;;
+    kafka) want_kafka=1 ;;
+    all) want_mariadb=1; want_kafka=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) stack_err "unknown argument: $arg"; usage >&2; exit 2 ;;
+  esac
+done
+if [ "$want_mariadb$want_kafka" = "00" ]; then want_mariadb=1; want_kafka=1; fi
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# ---------------------------------------------------------------------------------------------
+# prerequisites
+# ---------------------------------------------------------------------------------------------
+missing=()
+if [ "$want_mariadb" = 1 ]; then
+  MARIADBD="$(find_bin mariadbd || find_bin mysqld || true)"
+  INSTALL_DB="$(find_bin mariadb-install-db || find_bin mysql_install_db || true)"
+  MARIADB_CLI="$(find_bin mariadb || find_bin mysql || true)"
+  [ -n "$MARIADBD" ] || missing+=("mariadbd (apt-get install -y mariadb-server)")
+  [ -n "$INSTALL_DB" ] || missing+=("mariadb-install-db (apt-get install -y mariadb-server)")
+  [ -n "$MARIADB_CLI" ] || missing+=("mariadb client (apt-get install -y mariadb-client)")
+fi
+if [ "$want_kafka" = 1 ]; then
+  JAVA="$(find_bin java || true)"
+  [ -n "$JAVA" ] || missing+=("java (apt-get install -y openjdk-17-jre-headless)")
+  # mvn is only needed to fill the jar cache the first time.
+  if [ ! -f "$KAFKA_LIBS_MARKER" ] && ! find_bin mvn >/dev/null; then
+    missing+=("mvn (apt-get install -y maven)")
+  fi
+  [ -n "$KAFKA_VERSION" ] || { stack_err "cannot read <kafka.version> from $KAFKA_POM"; exit 1; }
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  stack_err "missing prerequisites:"
+  for m in "${missing[@]}"; do printf '  - %s\n' "$m" >&2; done
+  exit 1
+fi
+
+mkdir -p "$DTS_STACK_DIR"
+
+# ---------------------------------------------------------------------------------------------
+# MariaDB
+# ---------------------------------------------------------------------------------------------
+mariadb_healthy() {
+  mariadb_client -N -e 'select 1' >/dev/null 2>&1
+}
+
+mariadb_fail() {
+  stack_err "$1"
+  if [ -f "$MARIADB_ERR" ]; then
+    echo "----- tail of $MARIADB_ERR -----" >&2
+    tail -n 40 "$MARIADB_ERR" >&2
+  fi
+  if [ -s "$MARIADB_OUT" ]; then
+    echo "----- tail of $MARIADB_OUT -----" >&2
+    tail -n 20 "$MARIADB_OUT" >&2
+  fi
+  exit 1
+}
+
+# root with an empty password over TCP from 127.0.0.1 (the install script normally creates
+# 'root'@'127.0.0.1'; with --skip-name-resolve only IP/% host entries match a TCP client).
+mariadb_fix_root_tcp() {
+  "$MARIADB_CLI" --no-defaults -S "$MARIADB_SOCK" -uroot -e "
+    CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '';
+    GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+    FLUSH PRIVILEGES;" >/dev/null 2>&1
+}
+
+mariadb_wait() { # mariadb_wait PID START_TIME
+  local pid="$1" t0="$2" fixed=0 deadline=$((SECONDS + MARIADB_TIMEOUT))
+  while :; do
+    if mariadb_healthy; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      mariadb_fail "mariadbd (pid $pid) exited during start-up"
+    fi
+    # Socket up but TCP root refused: add the TCP root account once.
+    if [ "$fixed" = 0 ] && [ -S "$MARIADB_SOCK" ] &&
+      "$MARIADB_CLI" --no-defaults -S "$MARIADB_SOCK" -uroot -N -e 'select 1' >/dev/null 2>&1 &&
+      ! mariadb_healthy; then
+      stack_log "root login over TCP refused; creating 'root'@'127.0.0.1'"
+      mariadb_fix_root_tcp || true
+      fixed=1
+      continue
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      mariadb_fail "MariaDB did not answer on 127.0.0.1:$DTS_MYSQL_PORT within ${MARIADB_TIMEOUT}s (started $(elapsed "$t0")s ago)"
+    fi
+    sleep 0.25
+  done
+}
+
+start_mariadb() {
+  local t0 pid
+  t0="$(now)"
+  if adopt_pid "$MARIADB_PID" "$MARIADB_MATCH"; then
+    pid="$(pid_of "$MARIADB_PID")"
+    if mariadb_healthy; then
+      stack_log "MariaDB already running (pid $pid) on 127.0.0.1:$DTS_MYSQL_PORT"
+      return 0
+    fi
+    stack_log "MariaDB process $pid is up but not answering yet; waiting"
+    mariadb_wait "$pid" "$t0"
+    stack_log "MariaDB ready"
+    return 0
+  fi
+  rm -f "$MARIADB_PID"
+  if port_open "$DTS_MYSQL_PORT"; then
+    stack_err "127.0.0.1:$DTS_MYSQL_PORT is already in use by a process not started from $DTS_STACK_DIR."
+    stack_err "Stop it, or choose another port with DTS_MYSQL_PORT=..."
+    exit 1
+  fi
+
+  if [ ! -d "$MARIADB_DIR/mysql" ]; then
+    stack_log "initialising MariaDB datadir $MARIADB_DIR"
+    local tmp="$MARIADB_DIR.init.$$"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    local user_opt=()
+    [ "$(id -u)" = 0 ] && user_opt=(--user=root)
+    if ! "$INSTALL_DB" --no-defaults --datadir="$tmp" "${user_opt[@]}" \
+      --auth-root-authentication-method=normal --skip-test-db >"$DTS_STACK_DIR/mariadb-install.log" 2>&1; then
+      tail -n 40 "$DTS_STACK_DIR/mariadb-install.log" >&2
+      rm -rf "$tmp"
+      stack_err "mariadb-install-db failed (full log: $DTS_STACK_DIR/mariadb-install.log)"
+      exit 1
+    fi
+    # Keep files that may already be there (e.g. an old error.log), but never a half-made datadir.
+    if [ -d "$MARIADB_DIR" ]; then
+      cp -a "$tmp/." "$MARIADB_DIR/"
+      rm -rf "$tmp"
+    else
+      mv "$tmp" "$MARIADB_DIR"
+    fi
+  fi
+
+  local user_opt=()
+  [ "$(id -u)" = 0 ] && user_opt=(--user=root)
+  stack_log "starting MariaDB on 127.0.0.1:$DTS_MYSQL_PORT"
+  pid="$(launch_detached "$MARIADB_PID" "$MARIADB_OUT" "$MARIADBD" --no-defaults \
+    --datadir="$MARIADB_DIR" "${user_opt[@]}" \
+    --port="$DTS_MYSQL_PORT" --bind-address=127.0.0.1 \
+    --socket="$MARIADB_SOCK" --pid-file="$MARIADB_PID" \
+    --log-error="$MARIADB_ERR" \
+    --log-bin="$MARIADB_DIR/binlog" --binlog-format=ROW \
+    --binlog-row-image=FULL --binlog-row-metadata=FULL --server-id=1 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    --max-allowed-packet=64M \
+    --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
+    --skip-name-resolve)"
+  mariadb_wait "$pid" "$t0"
+  # mariadbd rewrites the same pid file (same pid: the launcher exec'd it).
+  [ -s "$MARIADB_PID" ] || echo "$pid" >"$MARIADB_PID"
+  stack_log "MariaDB ready in $(elapsed "$t0")s (pid $(pid_of "$MARIADB_PID"))"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Kafka
+# ---------------------------------------------------------------------------------------------
+pom_hash() { sha256sum "$KAFKA_POM" | cut -c1-64; }
+
+kafka_libs() {
+  if [ -f "$KAFKA_LIBS_MARKER" ] && [ "$(cat "$KAFKA_LIBS_MARKER")" = "$(pom_hash)" ]; then
+    return 0
+  fi
+  local mvn t0 tmp
+  mvn="$(find_bin mvn || true)"
+  [ -n "$mvn" ] || { stack_err "mvn is needed to fetch Kafka $KAFKA_VERSION (apt-get install -y maven)"; exit 1; }
+  t0="$(now)"
+  tmp="$KAFKA_LIBS.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$(dirname "$KAFKA_LIBS")"
+  stack_log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS"
+  local mvnlog="$DTS_CACHE_DIR/mvn-kafka-$KAFKA_VERSION.log"
+  if ! "$mvn" -B -Dstyle.color=never -f "$KAFKA_POM" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" >"$mvnlog" 2>&1; then
+    tail -n 40 "$mvnlog" >&2
+    rm -rf "$tmp"
+    stack_err "mvn dependency:copy-dependencies failed (full log: $mvnlog)"
+    exit 1
+  fi
+  if ! ls "$tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1; then
+    rm -rf "$tmp"
+    stack_err "mvn did not produce kafka_2.13-$KAFKA_VERSION.jar"
+    exit 1
+  fi
+  rm -rf "$KAFKA_LIBS"
+  mv "$tmp" "$KAFKA_LIBS"
+  pom_hash >"$KAFKA_LIBS_MARKER"
+  stack_log "Kafka jars ready ($(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars, $(elapsed "$t0")s)"
+}
+
+# Metadata round trip: kafkajs admin.listTopics() when the repo's node_modules has it, otherwise
+# (no npm ci yet) the broker's own "started" line plus an open port.
+kafka_healthy() {
+  port_open "$DTS_KAFKA_PORT" || return 1
+  if command -v node >/dev/null 2>&1 && [ -f "$STACK_REPO/node_modules/kafkajs/package.json" ]; then
+    KJS="$STACK_REPO/node_modules/kafkajs" BROKER="127.0.0.1:$DTS_KAFKA_PORT" \
+      timeout 15 node -e '
+        const { Kafka, logLevel } = require(process.env.KJS);
+        const kafka = new Kafka({ clientId: "stack-health", brokers: [process.env.BROKER],
+          logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 5000,
+          retry: { retries: 0 } });
+        const admin = kafka.admin();
+        admin.connect().then(() => admin.listTopics())
+          .then(() => admin.disconnect()).then(() => process.exit(0))
+          .catch(() => process.exit(1));' >/dev/null 2>&1
+  else
+    grep -q 'Kafka Server started' "$KAFKA_OUT" 2>/dev/null
+  fi
+}
+
+kafka_fail() {
+  stack_err "$1"
+  local f
+  for f in "$KAFKA_OUT" "$KAFKA_LOGS/server.log"; do
+    if [ -s "$f" ]; then
+      echo "----- tail of $f -----" >&2
+      tail -n 40 "$f" >&2
+    fi
+  done
+  exit 1
+}
+
+kafka_wait() { # kafka_wait PID START_TIME
+  local pid="$1" t0="$2" deadline=$((SECONDS + KAFKA_TIMEOUT))
+  while :; do
+    if kafka_healthy; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$KAFKA_PID"
+      kafka_fail "Kafka (pid $pid) exited during start-up"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      kafka_fail "Kafka did not answer a metadata request on 127.0.0.1:$DTS_KAFKA_PORT within ${KAFKA_TIMEOUT}s (started $(elapsed "$t0")s ago)"
+    fi
+    sleep 0.5
+  done
+}
+
+start_kafka() {
+  local t0 pid
+  t0="$(now)"
+  if adopt_pid "$KAFKA_PID" "$KAFKA_MATCH"; then
+    pid="$(pid_of "$KAFKA_PID")"
+    if kafka_healthy; then
+      stack_log "Kafka already running (pid $pid) on 127.0.0.1:$DTS_KAFKA_PORT"
+      return 0
+    fi
+    stack_log "Kafka process $pid is up but not answering yet; waiting"
+    kafka_wait "$pid" "$t0"
+    stack_log "Kafka ready"
+    return 0
+  fi
+  rm -f "$KAFKA_PID"
+  local p
+  for p in "$DTS_KAFKA_PORT" "$DTS_KAFKA_CONTROLLER_PORT"; do
+    if port_open "$p"; then
+      stack_err "127.0.0.1:$p is already in use by a process not started from $DTS_STACK_DIR."
+      stack_err "Stop it, or choose other ports with DTS_KAFKA_PORT / DTS_KAFKA_CONTROLLER_PORT."
+      exit 1
+    fi
+  done
+
+  kafka_libs
+  mkdir -p "$KAFKA_DATA" "$KAFKA_LOGS"
+  sed -e "s|@KAFKA_PORT@|$DTS_KAFKA_PORT|g" \
+    -e "s|@KAFKA_CONTROLLER_PORT@|$DTS_KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" \
+    "$STACK_REPO/scripts/kafka/server.properties.template" >"$KAFKA_CONF"
+
+  local log4j_opts=(-Dlog4j.configuration="file:$STACK_REPO/scripts/kafka/log4j.properties"
+    -Dkafka.logs.dir="$KAFKA_LOGS")
+
+  if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
+    local cid
+    if [ -s "$KAFKA_DIR/cluster.id" ]; then
+      cid="$(cat "$KAFKA_DIR/cluster.id")"
+    else
+      cid="$("$JAVA" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
+      [ -n "$cid" ] || kafka_fail "kafka.tools.StorageTool random-uuid failed"
+      echo "$cid" >"$KAFKA_DIR/cluster.id"
+    fi
+    stack_log "formatting Kafka log dir $KAFKA_DATA (cluster id $cid)"
+    if ! "$JAVA" "${log4j_opts[@]}" -cp "$KAFKA_LIBS/*" \
+      kafka.tools.StorageTool format -t "$cid" -c "$KAFKA_CONF" >"$KAFKA_DIR/format.log" 2>&1; then
+      cat "$KAFKA_DIR/format.log" >&2
+      kafka_fail "kafka.tools.StorageTool format failed"
+    fi
+  fi
+
+  [ -f "$KAFKA_OUT" ] && mv -f "$KAFKA_OUT" "$KAFKA_OUT.1"
+  stack_log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$DTS_KAFKA_PORT (controller $DTS_KAFKA_CONTROLLER_PORT)"
+  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS is a list of JVM flags
+  pid="$(launch_detached "$KAFKA_PID" "$KAFKA_OUT" "$JAVA" $KAFKA_HEAP_OPTS \
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
+    "${log4j_opts[@]}" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF")"
+  kafka_wait "$pid" "$t0"
+  stack_log "Kafka ready in $(elapsed "$t0")s (pid $pid)"
+}
+
+# ---------------------------------------------------------------------------------------------
+[ "$want_mariadb" = 1 ] && start_mariadb
+[ "$want_kafka" = 1 ] && start_kafka
+
+echo
+echo "Local stack is up (data: $DTS_STACK_DIR)"
+if [ "$want_mariadb" = 1 ]; then
+  echo "  MariaDB  mysql://root@127.0.0.1:$DTS_MYSQL_PORT  (no password; socket $MARIADB_SOCK)"
+  echo "           mariadb --default-character-set=utf8mb4 -h127.0.0.1 -P$DTS_MYSQL_PORT -uroot"
+  echo "           log: $MARIADB_ERR"
+fi
+if [ "$want_kafka" = 1 ]; then
+  echo "  Kafka    127.0.0.1:$DTS_KAFKA_PORT  (KRaft, $KAFKA_VERSION, controller 127.0.0.1:$DTS_KAFKA_CONTROLLER_PORT)"
+  echo "           logs: $KAFKA_OUT, $KAFKA_LOGS/"
+fi
+echo "  stop:    bash scripts/stop-stack.sh   (--wipe also deletes the data)"

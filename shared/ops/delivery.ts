@@ -1,0 +1,60 @@
+/**
+ * One destination's loop: read batches after its cursor, hand their records to the sink, commit
+ * the cursor only after the sink acknowledged. A crash between acknowledgement and commit
+ * redelivers the same records with the same ids (at-least-once, in order); nothing is committed
+ * that the destination does not have.
+ */
+import type { Logger } from '../log.ts';
+import type { Queue } from '../queue/types.ts';
+import type { Sink } from '../sink/types.ts';
+
+export interface DeliveryOptions {
+  readonly queue: Queue;
+  readonly sink: Sink;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Records handed to the sink per call. */
+  readonly maxRecords?: number;
+  /** Called after each committed step: work succeeded (ends a retry streak). */
+  readonly progress?: () => void;
+  readonly status?: DeliveryStatus;
+}
+
+export interface DeliveryStatus {
+  records: number;
+  cursor: number;
+  /** Source time (ms) of the last delivered record: latency = now − this. */
+  lastSourceTimeMs: number;
+}
+
+export function newDeliveryStatus(): DeliveryStatus {
+  return { records: 0, cursor: 0, lastSourceTimeMs: 0 };
+}
+
+/** Runs until the signal aborts; a sink or queue failure rejects (supervise() decides on retry). */
+export async function runDelivery(options: DeliveryOptions): Promise<void> {
+  const { queue, sink, signal } = options;
+  let cursor = await queue.cursor(sink.name);
+  if (options.status) options.status.cursor = cursor;
+  await sink.connect();
+  try {
+    while (!signal.aborted) {
+      const entries = await queue.read(cursor, { maxBatches: 256, maxRecords: options.maxRecords ?? 20_000, waitMs: 1000, signal });
+      if (entries.length === 0) continue;
+      const records = entries.length === 1 ? entries[0]!.batch.records : entries.flatMap((e) => e.batch.records);
+      await sink.deliver(records);
+      cursor = entries.at(-1)!.seq;
+      await queue.commit(sink.name, cursor);
+      options.progress?.();
+      const status = options.status;
+      if (status) {
+        status.records += records.length;
+        status.cursor = cursor;
+        const last = records.at(-1);
+        if (last) status.lastSourceTimeMs = last.source.timestampMs;
+      }
+    }
+  } finally {
+    await sink.close().catch((err: Error) => options.log.warn('closing the destination failed', { error: err.message }));
+  }
+}

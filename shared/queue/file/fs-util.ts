@@ -1,0 +1,48 @@
+/** Small file-system steps the file queue repeats: full writes, directory fsync, errno checks. */
+import { open, type FileHandle } from 'node:fs/promises';
+
+export function hasCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+/** Writes every byte of `chunks` at `position`: a single writev may write less than asked. */
+export async function writeFully(fh: FileHandle, chunks: readonly Uint8Array[], position: number): Promise<void> {
+  let pending = chunks.filter((c) => c.length > 0);
+  while (pending.length > 0) {
+    const { bytesWritten } = await fh.writev(pending, position);
+    if (bytesWritten === 0) throw new Error(`writev wrote 0 bytes at offset ${position}`);
+    position += bytesWritten;
+    let skip = bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const c of pending) {
+      if (skip >= c.length) skip -= c.length;
+      else {
+        rest.push(skip > 0 ? c.subarray(skip) : c);
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+/** Reads exactly `length` bytes at `position` into a fresh buffer; fewer means the file is shorter. */
+export async function readExactly(fh: FileHandle, position: number, length: number): Promise<Buffer | null> {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) return null;
+    got += bytesRead;
+  }
+  return buf;
+}
+
+/** Makes a create, rename or delete in `dir` durable: the entry lives in the directory's own data. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

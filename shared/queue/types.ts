@@ -1,0 +1,56 @@
+/**
+ * The queue is the checkpoint: an ordered, durable log of batches between the reader and every
+ * destination. `append` resolves only once the batch is durable; the reader resumes from the last
+ * appended batch. Each destination (consumer) reads from its own cursor and commits it only after
+ * the destination acknowledged. Retention drops batches every registered consumer has committed.
+ */
+import type { Batch } from '../record/index.ts';
+
+/** A stored batch and its sequence number: 1, 2, 3 … with no gaps, in append order. */
+export interface QueueEntry {
+  readonly seq: number;
+  readonly batch: Batch;
+}
+
+export interface ReadOptions {
+  /** At most this many batches (default 64). */
+  maxBatches?: number;
+  /** Stop adding batches once this many records are collected (at least one batch is returned). */
+  maxRecords?: number;
+  /** When nothing is available, wait up to this long for an append (default 0: return at once). */
+  waitMs?: number;
+  /** Ends a wait early (shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface QueueStats {
+  /** Sequence number of the last appended batch (0 when empty). */
+  readonly lastSeq: number;
+  /** Sequence number of the oldest batch still stored (lastSeq + 1 when empty). */
+  readonly firstSeq: number;
+  /** Committed cursor per registered consumer. */
+  readonly cursors: Readonly<Record<string, number>>;
+}
+
+export interface Queue {
+  /** Stores a batch durably and returns its sequence number. One writer per queue. */
+  append(batch: Batch): Promise<number>;
+  /** The last appended entry, or null for an empty queue: where the reader resumes. */
+  last(): Promise<QueueEntry | null>;
+  /** Entries with seq > afterSeq, in order. Throws if afterSeq + 1 was already dropped by retention. */
+  read(afterSeq: number, options?: ReadOptions): Promise<QueueEntry[]>;
+  /** The consumer's committed cursor: the seq of the last batch it finished (0 before any). */
+  cursor(consumer: string): Promise<number>;
+  /** Moves the consumer's cursor forward (never back) and lets retention drop what all consumers passed. */
+  commit(consumer: string, seq: number): Promise<void>;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}
+
+export interface QueueOptions {
+  /**
+   * Consumers whose cursors hold back retention. A consumer without a committed cursor holds
+   * everything from the start, so a destination added later still sees every stored batch.
+   */
+  consumers: readonly string[];
+}

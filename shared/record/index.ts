@@ -1,0 +1,4 @@
+/** record: ChangeRecord, Batch, positions and the column type model that every stage shares. */
+export * from './types.ts';
+export * from './position.ts';
+export * from './mysql-types.ts';

@@ -1,0 +1,30 @@
+/**
+ * Binlog positions as values: ordered, printable. File names end in a sequence number
+ * (`binlog.000012`), so order is by that number, then by byte offset.
+ */
+import type { ResumePosition, SourceInfo } from './types.ts';
+
+function fileNumber(file: string): number {
+  const dot = file.lastIndexOf('.');
+  const n = Number(file.slice(dot + 1));
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Negative, zero or positive as `a` is before, at or after `b`. */
+export function comparePositions(a: Pick<ResumePosition, 'file' | 'position'>, b: Pick<ResumePosition, 'file' | 'position'>): number {
+  return fileNumber(a.file) - fileNumber(b.file) || a.position - b.position;
+}
+
+/** `binlog.000003:1234` plus the GTID when there is one: what error messages and logs show. */
+export function formatPosition(p: { file: string; position: number; gtid?: string | null; gtidSet?: string | null }): string {
+  const gtid = p.gtid ?? p.gtidSet;
+  return `${p.file}:${p.position}${gtid ? ` (gtid ${gtid})` : ''}`;
+}
+
+/** A row's place: its transaction's start plus its index in the transaction. */
+export function formatRecordPosition(source: SourceInfo, seq: number): string {
+  return `${formatPosition(source)} row ${seq}`;
+}
+
+/** The file's sequence number, as DTS Avro's `offset@fileNumber` needs it. */
+export { fileNumber };

@@ -1,0 +1,50 @@
+/**
+ * The composition root: task → concrete queue, sinks, reader options. The only place that picks
+ * adapters and resolves secrets; everything below receives what it needs.
+ */
+import { resolve } from 'node:path';
+import { createFileQueue } from '../queue/file/index.ts';
+import type { Queue } from '../queue/types.ts';
+import type { ReaderOptions } from '../source/reader.ts';
+import type { ResolvedDestination } from '../sink/registry.ts';
+import { defaults, type Task } from '../task/index.ts';
+import { resolveSecret } from './secrets.ts';
+
+/** Consumer (cursor) names of the task's destinations. */
+export function consumersOf(task: Task): string[] {
+  return task.destinations.map((d) => d.name);
+}
+
+/** Where the task keeps local files (file queue, state). Relative paths resolve from `baseDir`. */
+export function taskDir(task: Task, baseDir: string): string {
+  const dir = task.queue.type === 'file' && task.queue.dir ? task.queue.dir : defaults.queueDir(task.name);
+  return resolve(baseDir, dir);
+}
+
+export async function openQueue(task: Task, baseDir: string, origin: string): Promise<Queue> {
+  const options = { consumers: consumersOf(task) };
+  if (task.queue.type === 'file') return createFileQueue(taskDir(task, baseDir), options);
+  const url = resolveSecret(task.queue.url, 'queue.url', origin).reveal();
+  // Loaded on demand: a task on the embedded file queue never loads the Redis client.
+  const { createRedisQueue } = await import('../queue/redis/index.ts');
+  return createRedisQueue(url, task.queue.prefix ?? `dts:${task.name}`, options);
+}
+
+export function resolveDestinations(task: Task, origin: string): ResolvedDestination[] {
+  return task.destinations.map((d, i) => {
+    if (!d.sasl) return { ...d, sasl: undefined };
+    return { ...d, sasl: { ...d.sasl, password: resolveSecret(d.sasl.password, `destinations[${i}].sasl.password`, origin) } };
+  });
+}
+
+export function readerOptions(task: Task, origin: string): ReaderOptions {
+  const s = task.source;
+  return {
+    endpoint: { host: s.host, port: s.port, user: s.user, password: resolveSecret(s.password, 'source.password', origin), connectTimeoutMs: s.connectTimeoutMs },
+    replicaServerId: s.serverId,
+    objects: task.objects,
+    start: s.start,
+    reader: task.reader,
+    consumers: consumersOf(task),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The local runtime: the reader and every deliverer of one task in one process, on the task's
+ * queue, each supervised by the task's retry windows. Logs progress (rows/s, lag) and ends
+ * STOPPED on request or FAILED with the reason when a stage gives up.
+ */
+import { join } from 'node:path';
+import type { Logger } from '../../log.ts';
+import { newDeliveryStatus, runDelivery, supervise, windowsFromMinutes, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../../ops/index.ts';
+import { createSink } from '../../sink/registry.ts';
+import { runReader, type ReaderStatus } from '../../source/reader.ts';
+import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
+import { writeTaskState, type Task } from '../../task/index.ts';
+import { openQueue, readerOptions, resolveDestinations, taskDir } from '../compose.ts';
+import { DtsError } from '../../errors.ts';
+
+export interface RunTaskOptions {
+  readonly task: Task;
+  /** The task file's path (named in configuration errors). */
+  readonly origin: string;
+  /** Relative queue directories resolve from here. */
+  readonly baseDir: string;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly onReaderReady?: (start: StreamStart) => void;
+  readonly statusIntervalMs?: number;
+  /** Tests shorten the task's windows and backoff; the task file's minutes apply otherwise. */
+  readonly windows?: RetryWindows;
+  readonly backoff?: BackoffOptions;
+}
+
+export interface TaskOutcome {
+  readonly status: 'STOPPED' | 'FAILED';
+  readonly error?: Error;
+}
+
+export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
+  const { task, log } = o;
+  const stateFile = join(taskDir(task, o.baseDir), 'state.json');
+  const queue = await openQueue(task, o.baseDir, o.origin);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  const windows = o.windows ?? windowsFromMinutes(task.advanced);
+  const supervision = { windows, signal: stop.signal, backoff: o.backoff };
+  let failure: Error | undefined;
+  const failStage = (stage: string) => (err: Error) => {
+    failure ??= err;
+    log.error('task failed', { stage, error: err.message, ...(err instanceof DtsError ? { code: err.code, ...err.context } : {}) });
+    stop.abort();
+  };
+
+  await writeTaskState(stateFile, { status: 'RUNNING', at: new Date().toISOString() });
+  const readerStatus: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+  const readerLog = log.child({ stage: 'reader' });
+  const options = readerOptions(task, o.origin);
+  const stages: Promise<void>[] = [
+    supervise((progress) => runReader(options, { queue, log: readerLog, signal: stop.signal, onReady: o.onReaderReady, onProgress: progress }, readerStatus), {
+      ...supervision,
+      log: readerLog,
+    }).catch(failStage('reader')),
+  ];
+  const deliveries = new Map<string, DeliveryStatus>();
+  for (const destination of resolveDestinations(task, o.origin)) {
+    const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });
+    const status = newDeliveryStatus();
+    deliveries.set(destination.name, status);
+    const sink = createSink(destination, { log: sinkLog });
+    stages.push(
+      supervise((progress) => runDelivery({ queue, sink, signal: stop.signal, log: sinkLog, progress, status }), { ...supervision, log: sinkLog }).catch(
+        failStage(`deliver-${destination.type}:${destination.name}`),
+      ),
+    );
+  }
+
+  const progress = startProgressLog(log, readerStatus, deliveries, o.statusIntervalMs ?? 10_000);
+  try {
+    await Promise.all(stages);
+  } finally {
+    clearInterval(progress);
+    o.signal.removeEventListener('abort', onAbort);
+    await queue.close();
+  }
+  const reason = failure && { message: failure.message, ...(failure instanceof DtsError ? { code: failure.code, context: failure.context } : {}) };
+  await writeTaskState(stateFile, { status: failure ? 'FAILED' : 'STOPPED', at: new Date().toISOString(), reason });
+  log.info(failure ? 'task FAILED' : 'task stopped', { records: readerStatus.records, position: readerStatus.position });
+  return failure ? { status: 'FAILED', error: failure } : { status: 'STOPPED' };
+}
+
+function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<string, DeliveryStatus>, everyMs: number): NodeJS.Timeout {
+  let lastRead = 0;
+  const lastDelivered = new Map<string, number>();
+  let lastAt = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const seconds = (now - lastAt) / 1000;
+    lastAt = now;
+    const fields: Record<string, unknown> = { readRowsPerSec: Math.round((reader.records - lastRead) / seconds), read: reader.records, position: reader.position, paused: reader.paused };
+    lastRead = reader.records;
+    for (const [name, s] of deliveries) {
+      fields[`${name}.rowsPerSec`] = Math.round((s.records - (lastDelivered.get(name) ?? 0)) / seconds);
+      fields[`${name}.delivered`] = s.records;
+      // How far behind the reader, in source time: 0 when caught up, whatever the wall clock says.
+      fields[`${name}.lagMs`] = Math.max(0, reader.lastSourceTimeMs - s.lastSourceTimeMs);
+      lastDelivered.set(name, s.records);
+    }
+    log.info('progress', fields);
+  }, everyMs);
+  timer.unref();
+  return timer;
+}

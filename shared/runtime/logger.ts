@@ -1,0 +1,46 @@
+/**
+ * The one logger, on pino: JSON lines on FC (or DTS_LOG_FORMAT=json), short text lines locally.
+ * Secret values print as *** (task/secret.ts), so a config object that slips into a line leaks
+ * nothing; the `redact` paths are a second guard for fields named like credentials.
+ */
+import { pino, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFields, Logger } from '../log.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly format: 'json' | 'text';
+  /** Where lines go (default stderr). */
+  readonly destination?: DestinationStream;
+}
+
+function wrap(p: pino.Logger): Logger {
+  return {
+    debug: (m, f) => p.debug(f ?? {}, m),
+    info: (m, f) => p.info(f ?? {}, m),
+    warn: (m, f) => p.warn(f ?? {}, m),
+    error: (m, f) => p.error(f ?? {}, m),
+    child: (bindings: LogFields) => wrap(p.child(bindings)),
+  };
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const destination =
+    options.format === 'text'
+      ? pretty({ destination: options.destination ?? 2, colorize: false, sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true })
+      : (options.destination ?? pino.destination({ fd: 2, sync: true }));
+  const p = pino(
+    {
+      level: options.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'message',
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: ['password', '*.password', '*.*.password', 'secret', '*.secret', 'accessKeySecret', '*.accessKeySecret'], censor: '***' },
+    },
+    destination,
+  );
+  return wrap(p);
+}

@@ -1,0 +1,266 @@
+/**
+ * The binlog connection: zongji decodes events, this file turns them into assembler calls.
+ * Flow control acts on the socket: while paused, mysql2 stops reading and the server's dump
+ * thread blocks on TCP, so memory stays bounded however far behind the destinations are.
+ */
+import ZongJi, { type AnyBinlogEvent, type TableMapEvent, type TableMapEntry } from '@vlasky/zongji';
+import { InvariantError } from '../../errors.ts';
+import { formatPosition, type Row, type TableSchema } from '../../record/index.ts';
+import { PositionLostError, SourceConnectionError, UnsupportedEventError } from '../errors.ts';
+import type { ObjectFilter } from '../filter.ts';
+import { classifyDdl, ddlTable } from '../schema/ddl-classify.ts';
+import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
+import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
+import { rowConverter } from './row-values.ts';
+import type { TransactionAssembler } from './transaction-assembler.ts';
+
+export interface StreamStart {
+  readonly file: string;
+  readonly position: number;
+  /** When set, the server locates the start by GTID (exact across restarts and failover). */
+  readonly gtidSet: string | null;
+}
+
+export interface BinlogStreamOptions {
+  readonly endpoint: SourceEndpoint;
+  /** The replica server id this reader presents. */
+  readonly replicaServerId: number;
+  readonly filter: ObjectFilter;
+  readonly start: StreamStart;
+  readonly assembler: TransactionAssembler;
+  readonly schemas: TableSchemas;
+}
+
+const MYSQL_GEOMETRY = 255;
+const MYSQL_BLOB = 252;
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|XA\s|SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO)\b/i;
+
+function binlogColumns(entry: TableMapEntry): BinlogColumn[] {
+  return entry.columnSchemas.map((c) => ({ name: c.COLUMN_NAME, columnType: c.COLUMN_TYPE, charset: c.CHARACTER_SET_NAME, unsigned: c.UNSIGNED }));
+}
+
+export class BinlogStream {
+  readonly #o: BinlogStreamOptions;
+  readonly #zongji: ZongJi;
+  readonly #held = new Set<string>();
+  #zongjiHeld = false;
+  #rawResume: () => void = () => {};
+  #rawPause: () => void = () => {};
+  readonly #tables = new Map<number, TableSchema>();
+  #failure: ((err: Error) => void) | null = null;
+  readonly done: Promise<void>;
+  #stopped = false;
+
+  constructor(options: BinlogStreamOptions) {
+    this.#o = options;
+    this.#zongji = new ZongJi(connectionOptions(options.endpoint));
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#failure = reject;
+      this.#zongji.on('stopped', () => resolve());
+    });
+    this.done.catch(() => {}); // observed by the caller; never an unhandled rejection
+    this.#zongji.on('binlog', (event) => {
+      try {
+        this.#onEvent(event);
+      } catch (err) {
+        this.#fail(err as Error);
+      }
+    });
+    this.#zongji.on('error', (err) => this.#fail(this.#classify(err)));
+  }
+
+  /** Resolves once the server accepted the dump request. */
+  start(): Promise<void> {
+    const { start, filter, replicaServerId } = this.#o;
+    return new Promise<void>((resolve, reject) => {
+      this.#zongji.once('ready', () => resolve());
+      this.done.catch(reject);
+      this.#zongji.start({
+        serverId: replicaServerId,
+        ...(start.gtidSet !== null ? { gtidSet: start.gtidSet } : { filename: start.file, position: start.position }),
+        includeSchema: filter.zongjiIncludeSchema,
+        includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid', 'gtid', 'mariadbgtid', 'transactionpayload', 'partialupdaterows', 'xaprepare'],
+      });
+      // start() creates the binlog connection synchronously; flow control wraps it before any event.
+      this.#wrapFlowControl();
+    });
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#zongji.stop();
+  }
+
+  /** Stops reading from the socket until every reason given is released. */
+  pause(reason: string): void {
+    this.#held.add(reason);
+    this.#rawPause();
+  }
+
+  resume(reason: string): void {
+    if (!this.#held.delete(reason)) return;
+    if (this.#held.size === 0 && !this.#zongjiHeld) this.#rawResume();
+  }
+
+  get paused(): boolean {
+    return this.#held.size > 0;
+  }
+
+  /** zongji pauses the connection itself while it fetches metadata; both holds must be released. */
+  #wrapFlowControl(): void {
+    const conn = this.#zongji.connection as unknown as { pause(): void; resume(): void } | null;
+    if (!conn) throw new Error('zongji has no binlog connection after start(); flow control cannot attach');
+    this.#rawPause = conn.pause.bind(conn);
+    this.#rawResume = conn.resume.bind(conn);
+    conn.pause = () => {
+      this.#zongjiHeld = true;
+      this.#rawPause();
+    };
+    conn.resume = () => {
+      this.#zongjiHeld = false;
+      if (this.#held.size === 0) this.#rawResume();
+    };
+  }
+
+  #fail(err: Error): void {
+    if (this.#stopped) return;
+    this.stop();
+    this.#failure?.(err);
+  }
+
+  #classify(err: Error): Error {
+    const position = formatPosition(this.#o.assembler.boundary);
+    if (/TransactionPayload|PartialUpdateRows|PARTIAL_JSON|compress/i.test(err.message)) {
+      return new UnsupportedEventError(
+        `the binlog at ${position} holds an event this reader cannot decode (${err.message}); set binlog_transaction_compression=OFF and binlog_row_value_options='' on the source, then restart the task with a full sync of the affected tables`,
+        { position },
+        err,
+      );
+    }
+    if ((err as { errno?: number }).errno === 1236) {
+      return new PositionLostError(
+        `the source no longer has the binlog to resume from ${position} (${err.message}); the binlog was purged before the task read it: run a full sync again, and keep binlogs longer (7 days, as DTS advises)`,
+        { position },
+        err,
+      );
+    }
+    if (/Unsupported type/i.test(err.message)) {
+      return new UnsupportedEventError(`${err.message} at ${position}; exclude the table from the task or change the column type`, { position }, err);
+    }
+    return new SourceConnectionError(`binlog connection to ${this.#o.endpoint.host}:${this.#o.endpoint.port} failed: ${err.message}`, { position }, err);
+  }
+
+  #onEvent(event: AnyBinlogEvent): void {
+    const a = this.#o.assembler;
+    const gtidSet = () => this.#zongji.gtidSet ?? null;
+    switch (event.getTypeName()) {
+      case 'Rotate': {
+        const e = event as Extract<AnyBinlogEvent, { getTypeName(): 'Rotate' }>;
+        a.rotate(e.binlogName, e.position);
+        return;
+      }
+      case 'Gtid':
+      case 'MariadbGtid': {
+        const e = event as Extract<AnyBinlogEvent, { getTypeName(): 'MariadbGtid' }>;
+        a.gtid(e.gtid);
+        if (e.getTypeName() === 'MariadbGtid' && !e.standalone) a.begin(e.timestamp);
+        return;
+      }
+      case 'TableMap':
+        this.#onTableMap(event as TableMapEvent);
+        return;
+      case 'WriteRows':
+      case 'UpdateRows':
+      case 'DeleteRows':
+        this.#onRows(event as Extract<AnyBinlogEvent, { getTypeName(): 'WriteRows' | 'UpdateRows' | 'DeleteRows' }>);
+        return;
+      case 'Xid': {
+        const e = event as Extract<AnyBinlogEvent, { getTypeName(): 'Xid' }>;
+        a.commit(e.nextPosition, gtidSet(), String(e.xid));
+        return;
+      }
+      case 'XaPrepare':
+        a.commit(event.nextPosition, gtidSet(), null);
+        return;
+      case 'Query':
+        this.#onQuery(event as Extract<AnyBinlogEvent, { getTypeName(): 'Query' }>, gtidSet());
+        return;
+      case 'TransactionPayload':
+      case 'PartialUpdateRows':
+        throw this.#classify(new Error(`${event.getTypeName()} event`));
+      default:
+        return;
+    }
+  }
+
+  #onQuery(e: Extract<AnyBinlogEvent, { getTypeName(): 'Query' }>, gtidSet: string | null): void {
+    const a = this.#o.assembler;
+    const sql = e.query;
+    const control = TRANSACTION_CONTROL.exec(sql)?.[1]?.toUpperCase();
+    if (control === 'BEGIN') return a.begin(e.timestamp);
+    if (control === 'COMMIT') return a.commit(e.nextPosition, gtidSet, null);
+    if (control === 'ROLLBACK') return a.rollback(e.nextPosition, gtidSet);
+    if (control) return;
+    const info = classifyDdl(sql);
+    if (!info) return a.advance(e.nextPosition, gtidSet);
+    const database = info.tableDatabase ?? info.database ?? e.schema;
+    const table = ddlTable(info);
+    if (info.kind.endsWith('_DATABASE') ? !this.#o.filter.includesDatabase(database) : !this.#o.filter.includesTable(database, table)) {
+      return a.advance(e.nextPosition, gtidSet);
+    }
+    this.#o.schemas.invalidate(database, info.kind.endsWith('_DATABASE') ? undefined : table);
+    a.ddl(info.kind, database, table, sql, e.timestamp, e.nextPosition, gtidSet);
+  }
+
+  #onTableMap(e: TableMapEvent): void {
+    const entry = e.tableMap[e.tableId];
+    if (!entry) return;
+    // GEOMETRY values are read as the BLOB they are stored as (SRID + WKB), not zongji's x/y objects.
+    for (const column of entry.columns ?? []) {
+      if (column.type === MYSQL_GEOMETRY) {
+        column.type = MYSQL_BLOB;
+        column.charset = null;
+      }
+    }
+    const columns = binlogColumns(entry);
+    const cached = this.#o.schemas.peek(e.schemaName, e.tableName, columns);
+    if (cached) {
+      this.#tables.set(e.tableId, cached);
+      return;
+    }
+    // Hold the stream while the catalog is read: the row events that follow need the shape.
+    const reason = `schema:${e.schemaName}.${e.tableName}`;
+    this.pause(reason);
+    this.#o.schemas.load(e.schemaName, e.tableName, columns).then(
+      (schema) => {
+        this.#tables.set(e.tableId, schema);
+        this.resume(reason);
+      },
+      (err: Error) => this.#fail(new SourceConnectionError(`reading the shape of ${e.schemaName}.${e.tableName} failed: ${err.message}`, { database: e.schemaName, table: e.tableName }, err)),
+    );
+  }
+
+  #onRows(e: Extract<AnyBinlogEvent, { getTypeName(): 'WriteRows' | 'UpdateRows' | 'DeleteRows' }>): void {
+    const schema = this.#tables.get(e.tableId);
+    // zongji drops row events of unselected tables itself, so a missing shape means rows would be lost.
+    if (!schema) throw new InvariantError(`row event for table id ${e.tableId} arrived without its table map`, { position: formatPosition(this.#o.assembler.boundary) });
+    const convert = rowConverter(schema);
+    const name = e.getTypeName();
+    let images: { before: Row | null; after: Row | null; bytes: number }[];
+    if (name === 'UpdateRows') {
+      images = (e.rows as { before: Record<string, unknown>; after: Record<string, unknown> }[]).map((r) => {
+        const before = convert(r.before);
+        const after = convert(r.after);
+        return { before: before.row, after: after.row, bytes: before.bytes + after.bytes };
+      });
+    } else {
+      const insert = name === 'WriteRows';
+      images = (e.rows as Record<string, unknown>[]).map((r) => {
+        const { row, bytes } = convert(r);
+        return insert ? { before: null, after: row, bytes } : { before: row, after: null, bytes };
+      });
+    }
+    this.#o.assembler.rows(name === 'WriteRows' ? 'INSERT' : name === 'UpdateRows' ? 'UPDATE' : 'DELETE', schema, images, e.timestamp);
+  }
+}

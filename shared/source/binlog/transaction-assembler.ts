@@ -1,0 +1,165 @@
+/**
+ * Turns the binlog's transaction framing into batches. Invariants:
+ * - a batch that ends a transaction resumes after that transaction's commit; a batch cut inside a
+ *   huge transaction resumes at the transaction's start (never in the middle of one);
+ * - record ids are handed out in stream order from the resume point's `nextRecordId`, so a replay
+ *   from a resume point reproduces the same ids, and records with ids up to `skipThrough` (already
+ *   in the queue) are dropped instead of emitted twice;
+ * - nothing of a rolled-back transaction is emitted.
+ * No I/O: the stream feeds it calls, and `emit` receives finished batches.
+ */
+import type { Batch, ChangeRecord, DdlKind, ResumePosition, Row, SourceInfo, TableSchema } from '../../record/index.ts';
+
+export interface AssemblerOptions {
+  readonly serverId: number;
+  readonly start: ResumePosition;
+  /** Records with ids up to this one are already stored; replaying them emits nothing. */
+  readonly skipThrough: number;
+  readonly batchMaxRecords: number;
+  readonly batchMaxBytes: number;
+  readonly emit: (batch: Batch) => void;
+}
+
+interface OpenTransaction {
+  source: { -readonly [K in keyof SourceInfo]: SourceInfo[K] };
+  /** Where to restart this transaction from, with the ids it starts at. */
+  restart: ResumePosition;
+  seq: number;
+}
+
+export class TransactionAssembler {
+  readonly #o: AssemblerOptions;
+  #file: string;
+  /** The last transaction boundary passed: where a reader restarts. */
+  #boundary: ResumePosition;
+  #nextId: number;
+  #tx: OpenTransaction | null = null;
+  #records: ChangeRecord[] = [];
+  #bytes = 0;
+  #pendingGtid: string | null = null;
+  #lastEmittedBoundary: ResumePosition;
+
+  constructor(options: AssemblerOptions) {
+    this.#o = options;
+    this.#file = options.start.file;
+    this.#boundary = options.start;
+    this.#lastEmittedBoundary = options.start;
+    this.#nextId = options.start.nextRecordId;
+  }
+
+  get inTransaction(): boolean {
+    return this.#tx !== null;
+  }
+
+  get bufferedRecords(): number {
+    return this.#records.length;
+  }
+
+  /** The position the stream is at between transactions (for status and lag). */
+  get boundary(): ResumePosition {
+    return this.#boundary;
+  }
+
+  /** A new binlog file: between transactions, its start is a valid resume point too. */
+  rotate(file: string, position: number): void {
+    this.#file = file;
+    if (!this.#tx) this.#boundary = { ...this.#boundary, file, position };
+  }
+
+  /** The GTID of the next transaction (a GTID event precedes BEGIN or a DDL statement). */
+  gtid(gtid: string): void {
+    this.#pendingGtid = gtid;
+  }
+
+  begin(timestampMs: number): void {
+    if (this.#tx) return; // MariaDB: a GTID event and then a BEGIN query open the same transaction
+    this.#tx = this.#open(timestampMs);
+  }
+
+  rows(op: 'INSERT' | 'UPDATE' | 'DELETE', schema: TableSchema, images: readonly { before: Row | null; after: Row | null; bytes: number }[], timestampMs: number): void {
+    const tx = (this.#tx ??= this.#open(timestampMs));
+    for (const image of images) {
+      const id = this.#nextId++;
+      const seq = tx.seq++;
+      if (id <= this.#o.skipThrough) continue;
+      this.#records.push({ id, seq, op, schema, before: image.before, after: image.after, source: tx.source });
+      this.#bytes += image.bytes;
+      if (this.#records.length >= this.#o.batchMaxRecords * 2 || this.#bytes >= this.#o.batchMaxBytes * 2) {
+        // A huge transaction streams through in pieces; each piece restarts at the transaction.
+        this.#emit(tx.restart, false);
+      }
+    }
+  }
+
+  /** XID or COMMIT: the transaction is durable on the source. */
+  commit(nextPosition: number, gtidSet: string | null, xid: string | null): void {
+    if (this.#tx) this.#tx.source.txId = xid;
+    this.#tx = null;
+    this.#pendingGtid = null;
+    this.#boundary = { file: this.#file, position: nextPosition, gtidSet, nextRecordId: this.#nextId };
+    if (this.#records.length >= this.#o.batchMaxRecords || this.#bytes >= this.#o.batchMaxBytes) this.flush();
+  }
+
+  /** ROLLBACK: drop what the transaction produced (ids were not handed out for good). */
+  rollback(nextPosition: number, gtidSet: string | null): void {
+    const tx = this.#tx;
+    if (tx) {
+      this.#records = this.#records.filter((r) => r.source !== tx.source);
+      this.#nextId = tx.restart.nextRecordId;
+    }
+    this.#tx = null;
+    this.#pendingGtid = null;
+    this.#boundary = { file: this.#file, position: nextPosition, gtidSet, nextRecordId: this.#nextId };
+  }
+
+  /** A DDL statement: its own transaction (it commits implicitly). */
+  ddl(kind: DdlKind, database: string, table: string, sql: string, timestampMs: number, nextPosition: number, gtidSet: string | null): void {
+    const tx = this.#tx ?? this.#open(timestampMs);
+    const id = this.#nextId++;
+    if (id > this.#o.skipThrough) {
+      this.#records.push({ id, seq: tx.seq, op: 'DDL', kind, database, table, sql, source: tx.source });
+      this.#bytes += sql.length;
+    }
+    this.#tx = null;
+    this.commit(nextPosition, gtidSet, null);
+  }
+
+  /** A statement outside any transaction that moves the position but carries nothing to deliver. */
+  advance(nextPosition: number, gtidSet: string | null): void {
+    if (this.#tx) return;
+    this.#pendingGtid = null;
+    this.#boundary = { file: this.#file, position: nextPosition, gtidSet, nextRecordId: this.#nextId };
+  }
+
+  /**
+   * Emits what is buffered up to the last transaction boundary. With nothing buffered, emits an
+   * empty batch only when `checkpoint` is set and the boundary moved, so the stored resume point
+   * keeps up with a stream of changes the task does not select.
+   */
+  flush(checkpoint = false): void {
+    if (this.#tx) return;
+    if (this.#records.length === 0) {
+      if (!checkpoint || this.#samePosition(this.#boundary, this.#lastEmittedBoundary)) return;
+    }
+    this.#emit(this.#boundary, true);
+  }
+
+  #samePosition(a: ResumePosition, b: ResumePosition): boolean {
+    return a.file === b.file && a.position === b.position && a.nextRecordId === b.nextRecordId;
+  }
+
+  #emit(resume: ResumePosition, endsTransaction: boolean): void {
+    const records = this.#records;
+    this.#records = [];
+    this.#bytes = 0;
+    this.#lastEmittedBoundary = resume;
+    const lastRecordId = Math.max(this.#nextId - 1, this.#o.skipThrough);
+    this.#o.emit({ records, resume, endsTransaction, lastRecordId });
+  }
+
+  #open(timestampMs: number): OpenTransaction {
+    const b = this.#boundary;
+    const source = { serverId: this.#o.serverId, file: this.#file, position: b.position, gtid: this.#pendingGtid, timestampMs, txId: null as string | null };
+    return { source, restart: b, seq: 0 };
+  }
+}

@@ -1,0 +1,30 @@
+/** Errors of the source stage. */
+import { DtsError, ErrorCodes, type ErrorContext } from '../errors.ts';
+
+/** The source is unreachable or dropped the connection: retried within the connection window. */
+export class SourceConnectionError extends DtsError {
+  constructor(message: string, context?: ErrorContext, cause?: unknown) {
+    super(message, { code: ErrorCodes.SOURCE_CONNECTION, retriable: true, context, cause });
+  }
+}
+
+/** The binlog holds something the reader must not skip and cannot decode. */
+export class UnsupportedEventError extends DtsError {
+  constructor(message: string, context?: ErrorContext, cause?: unknown) {
+    super(message, { code: ErrorCodes.SOURCE_UNSUPPORTED_EVENT, retriable: false, context, cause });
+  }
+}
+
+/** The source is not set up for change capture; the message says which setting to change. */
+export class SourcePrecheckError extends DtsError {
+  constructor(message: string, context?: ErrorContext) {
+    super(message, { code: ErrorCodes.SOURCE_PRECHECK, retriable: false, context });
+  }
+}
+
+/** The stored position is gone from the source (binlogs purged). */
+export class PositionLostError extends DtsError {
+  constructor(message: string, context?: ErrorContext, cause?: unknown) {
+    super(message, { code: ErrorCodes.SOURCE_POSITION_LOST, retriable: false, context, cause });
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The incremental reader: binlog → batches → queue. The queue is the only checkpoint: a reader
+ * starts from the last appended batch's resume point and skips the records that batch already
+ * holds. One call of `runReader` is one connection's life; retries around it live in ops/.
+ */
+import mysql from 'mysql2/promise';
+import type { Logger } from '../log.ts';
+import type { Batch, ResumePosition } from '../record/index.ts';
+import { formatPosition } from '../record/index.ts';
+import type { Queue } from '../queue/types.ts';
+import type { Task } from '../task/index.ts';
+import { BinlogStream, type StreamStart } from './binlog/binlog-stream.ts';
+import { connectionOptions, type SourceEndpoint } from './binlog/connection-options.ts';
+import { TransactionAssembler } from './binlog/transaction-assembler.ts';
+import { SourceConnectionError } from './errors.ts';
+import { createObjectFilter } from './filter.ts';
+import { precheckSource, type SourceFacts } from './precheck.ts';
+import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
+
+export interface ReaderOptions {
+  readonly endpoint: SourceEndpoint;
+  readonly replicaServerId: number;
+  readonly objects: Task['objects'];
+  readonly start: Task['source']['start'];
+  readonly reader: Task['reader'];
+  /** Consumers whose lag (in batches) holds the reader back. */
+  readonly consumers: readonly string[];
+  /** How often an empty batch records progress through changes the task does not select. */
+  readonly checkpointIntervalMs?: number;
+}
+
+export interface ReaderDeps {
+  readonly queue: Queue;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  /** Told once the binlog connection is streaming (tests and the local runtime wait for it). */
+  readonly onReady?: (start: StreamStart) => void;
+  /** Called after each append: the reader made progress (ends a retry streak). */
+  readonly onProgress?: () => void;
+}
+
+/** Live counters of a running reader, for progress logs and status. */
+export interface ReaderStatus {
+  records: number;
+  batches: number;
+  position: string;
+  /** Source time of the last record appended (ms), 0 before any. */
+  lastSourceTimeMs: number;
+  paused: boolean;
+}
+
+function resumeFrom(facts: SourceFacts, start: Task['source']['start']): ResumePosition {
+  if (start === 'current') return { file: facts.file, position: facts.position, gtidSet: facts.gtidSet, nextRecordId: 1 };
+  if ('gtid' in start) return { file: facts.file, position: 4, gtidSet: start.gtid, nextRecordId: 1 };
+  return { file: start.file, position: start.position, gtidSet: null, nextRecordId: 1 };
+}
+
+export async function runReader(options: ReaderOptions, deps: ReaderDeps, status?: ReaderStatus): Promise<void> {
+  const { queue, log, signal } = deps;
+  const control = await mysql.createConnection(connectionOptions(options.endpoint)).catch((err: Error) => {
+    throw new SourceConnectionError(`cannot connect to the source ${options.endpoint.host}:${options.endpoint.port} as ${options.endpoint.user}: ${err.message}`, {}, err);
+  });
+  control.on('error', () => {}); // a dropped control connection fails the next query instead
+  const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[];
+  let stream: BinlogStream | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    const facts = await precheckSource(query);
+    const last = await queue.last();
+    const resume = last ? last.batch.resume : resumeFrom(facts, options.start);
+    const skipThrough = last ? last.batch.lastRecordId : 0;
+    log.info('reader starting', { from: formatPosition(resume), stored: last !== null, source: facts.version, nextRecordId: resume.nextRecordId });
+
+    const appender = createAppender(queue, options, deps, status, () => stream);
+    const assembler = new TransactionAssembler({
+      serverId: facts.serverId,
+      start: resume,
+      skipThrough,
+      batchMaxRecords: options.reader.batchMaxRecords,
+      batchMaxBytes: options.reader.batchMaxBytes,
+      emit: appender.add,
+    });
+    stream = new BinlogStream({
+      endpoint: options.endpoint,
+      replicaServerId: options.replicaServerId,
+      filter: createObjectFilter(options.objects),
+      start: resume,
+      assembler,
+      schemas: new TableSchemas(query),
+    });
+    const stopped = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.race([stream.start(), stopped]);
+    if (!signal.aborted) deps.onReady?.(resume);
+    timers.push(setInterval(() => assembler.flush(), Math.max(options.reader.batchMaxDelayMs, 10)));
+    timers.push(setInterval(() => assembler.flush(true), options.checkpointIntervalMs ?? 5000));
+
+    const failed = stream.done.then(() => undefined);
+    await Promise.race([stopped, failed, appender.failed]);
+    // Stopping: keep every finished transaction, drop the open one (it is re-read next time).
+    assembler.flush();
+    await appender.drain();
+    log.info('reader stopped', { at: formatPosition(assembler.boundary) });
+  } finally {
+    for (const t of timers) clearInterval(t);
+    stream?.stop();
+    await control.end().catch(() => {});
+  }
+}
+
+/**
+ * Appends batches one at a time, in order. While one append is in flight the next batch may fill;
+ * when a third would start, or when the slowest destination is `maxLagBatches` behind, the binlog
+ * socket is paused, so memory holds at most two batches whatever the stream's speed.
+ */
+function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null) {
+  const { log } = deps;
+  const pending: Batch[] = [];
+  let running: Promise<void> | null = null;
+  let fail: (err: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {});
+
+  async function waitForConsumers(seq: number): Promise<void> {
+    if (options.consumers.length === 0) return;
+    for (;;) {
+      const { cursors } = await queue.stats();
+      const slowest = Math.min(...options.consumers.map((c) => cursors[c] ?? 0));
+      if (seq - slowest <= options.reader.maxLagBatches) return;
+      stream()?.pause('lag');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function pump(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending[0]!;
+      const seq = await queue.append(batch);
+      pending.shift();
+      deps.onProgress?.();
+      if (status) {
+        status.records += batch.records.length;
+        status.batches += 1;
+        status.position = formatPosition(batch.resume);
+        const lastRecord = batch.records.at(-1);
+        if (lastRecord) status.lastSourceTimeMs = lastRecord.source.timestampMs;
+      }
+      await waitForConsumers(seq);
+      stream()?.resume('lag');
+      if (pending.length < 2) stream()?.resume('queue');
+    }
+  }
+
+  return {
+    failed,
+    add(batch: Batch): void {
+      pending.push(batch);
+      if (pending.length >= 2) stream()?.pause('queue');
+      if (status) status.paused = stream()?.paused ?? false;
+      running ??= pump()
+        .catch((err: Error) => {
+          log.error('append to the queue failed', { error: err.message });
+          fail(err);
+        })
+        .finally(() => {
+          running = null;
+        });
+    },
+    async drain(): Promise<void> {
+      while (running) await running;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The task file schema, in DTS terms. Sources and destinations contribute their own fragments;
+ * this file assembles them and defines none of them. `loadTask` validates once, at the edge.
+ */
+import { z } from 'zod';
+import { kafkaDestinationSchema } from '../sink/kafka/config.ts';
+import { defaults } from './defaults.ts';
+import { secretSchema } from './secret.ts';
+
+const identifier = z.string().min(1).max(64);
+
+const sourceSchema = z
+  .object({
+    type: z.literal('mysql').default('mysql'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(defaults.sourcePort),
+    user: z.string().min(1).default(defaults.sourceUser),
+    password: secretSchema.default({ value: '' }),
+    /** Replica server id this task presents to the source; unique among all replicas of it. */
+    serverId: z.number().int().min(1).max(4294967295),
+    /** Where incremental sync starts when the queue is empty: the current end of the binlog, or a position. */
+    start: z
+      .union([
+        z.literal('current'),
+        z.object({ file: z.string().min(1), position: z.number().int().min(4) }).strict(),
+        z.object({ gtid: z.string() }).strict(),
+      ])
+      .default('current'),
+    connectTimeoutMs: z.number().int().min(1000).default(10000),
+  })
+  .strict();
+
+const objectSchema = z
+  .object({
+    database: identifier,
+    /** Omit to synchronize every table of the database, including tables created later. */
+    tables: z.array(identifier).min(1).optional(),
+  })
+  .strict();
+
+/** One entry per destination type; a new destination adds one line here. */
+const destinationSchema = z.discriminatedUnion('type', [kafkaDestinationSchema]);
+
+const queueSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('file'), dir: z.string().min(1).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('redis'),
+      url: secretSchema.default({ value: 'redis://127.0.0.1:6379' }),
+      /** Key prefix; defaults to `dts:<task name>`. */
+      prefix: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
+const advancedSchema = z
+  .object({
+    retryConnectionMinutes: z.number().int().min(10).max(1440).default(defaults.retryConnectionMinutes),
+    retryOtherMinutes: z.number().int().min(1).max(1440).default(defaults.retryOtherMinutes),
+  })
+  .strict()
+  .refine((a) => a.retryOtherMinutes < a.retryConnectionMinutes, {
+    message: 'retryOtherMinutes must be smaller than retryConnectionMinutes (as in DTS)',
+    path: ['retryOtherMinutes'],
+  });
+
+const readerSchema = z
+  .object({
+    batchMaxRecords: z.number().int().min(1).max(1_000_000).default(defaults.batchMaxRecords),
+    batchMaxBytes: z.number().int().min(1024).default(defaults.batchMaxBytes),
+    batchMaxDelayMs: z.number().int().min(0).max(60_000).default(defaults.batchMaxDelayMs),
+    maxLagBatches: z.number().int().min(1).default(defaults.maxLagBatches),
+  })
+  .strict();
+
+export const taskSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -, starting with a letter or digit'),
+    source: sourceSchema,
+    objects: z.array(objectSchema).min(1, 'at least one database'),
+    destinations: z.array(destinationSchema).min(1, 'at least one destination'),
+    syncTypes: z.array(z.enum(['incremental'])).min(1).default(['incremental']),
+    queue: queueSchema.default({ type: 'file' }),
+    advanced: advancedSchema.default({ retryConnectionMinutes: defaults.retryConnectionMinutes, retryOtherMinutes: defaults.retryOtherMinutes }),
+    reader: readerSchema.default({
+      batchMaxRecords: defaults.batchMaxRecords,
+      batchMaxBytes: defaults.batchMaxBytes,
+      batchMaxDelayMs: defaults.batchMaxDelayMs,
+      maxLagBatches: defaults.maxLagBatches,
+    }),
+    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default(defaults.logLevel) }).strict().default({ level: defaults.logLevel }),
+  })
+  .strict()
+  .superRefine((task, ctx) => {
+    const names = new Set<string>();
+    task.destinations.forEach((d, i) => {
+      if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'name'], message: `duplicate destination name "${d.name}"; each destination needs its own name (it names its cursor)` });
+      names.add(d.name);
+    });
+    const dbs = new Set<string>();
+    task.objects.forEach((o, i) => {
+      if (dbs.has(o.database)) ctx.addIssue({ code: 'custom', path: ['objects', i, 'database'], message: `database "${o.database}" is listed twice; merge its tables into one entry` });
+      dbs.add(o.database);
+    });
+  });
+
+export type TaskFile = z.input<typeof taskSchema>;
+export type Task = z.output<typeof taskSchema>;
+export type DestinationConfig = Task['destinations'][number];
+export type SourceConfig = Task['source'];

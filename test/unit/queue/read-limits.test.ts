@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { QueueRangeError } from '../../../shared/queue/errors.ts';
+import { assertSeq, isReadFull, readLimits } from '../../../shared/queue/read-limits.ts';
+
+describe('readLimits', () => {
+  it('defaults to 64 batches, no record limit, no wait', () => {
+    expect(readLimits()).toEqual({ maxBatches: 64, maxRecords: Infinity, waitMs: 0 });
+    expect(readLimits({ maxBatches: 0, waitMs: -5 })).toEqual({ maxBatches: 1, maxRecords: Infinity, waitMs: 0 });
+  });
+});
+
+describe('isReadFull', () => {
+  it.each([
+    { maxBatches: 3, maxRecords: Infinity, batches: 2, records: 100, full: false },
+    { maxBatches: 3, maxRecords: Infinity, batches: 3, records: 3, full: true },
+    { maxBatches: 64, maxRecords: 10, batches: 0, records: 0, full: false },
+    { maxBatches: 64, maxRecords: 0, batches: 0, records: 0, full: false }, // at least one batch
+    { maxBatches: 64, maxRecords: 10, batches: 2, records: 9, full: false },
+    { maxBatches: 64, maxRecords: 10, batches: 3, records: 10, full: true },
+    { maxBatches: 64, maxRecords: 10, batches: 1, records: 500, full: true },
+  ])('$batches batches / $records records of ($maxBatches, $maxRecords) → $full', ({ maxBatches, maxRecords, batches, records, full }) => {
+    expect(isReadFull({ maxBatches, maxRecords, waitMs: 0 }, batches, records)).toBe(full);
+  });
+});
+
+describe('assertSeq', () => {
+  it('accepts non-negative integers and names the queue otherwise', () => {
+    expect(() => assertSeq('read: afterSeq', 0, '/q')).not.toThrow();
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 60]) {
+      expect(() => assertSeq('read: afterSeq', bad, '/q')).toThrow(QueueRangeError);
+    }
+    expect(() => assertSeq('read: afterSeq', -1, '/q')).toThrow('read: afterSeq must be a non-negative integer seq, got -1 (queue /q)');
+  });
+});

@@ -37,14 +37,29 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
   let cursor = await queue.cursor(sink.name);
   if (options.status) options.status.cursor = cursor;
   await sink.connect();
+  const read = (after: number) => {
+    const r = queue.read(after, { maxBatches: 256, maxRecords: options.maxRecords ?? 20_000, waitMs: 1000, signal });
+    r.catch(() => {}); // observed when awaited
+    return r;
+  };
+  let commit: Promise<void> = Promise.resolve();
   try {
+    // The next read runs while the sink works on the current records, and a cursor commit runs
+    // while the next records go out; commits stay in order and each follows its acknowledgement.
+    let next = read(cursor);
     while (!signal.aborted) {
-      const entries = await queue.read(cursor, { maxBatches: 256, maxRecords: options.maxRecords ?? 20_000, waitMs: 1000, signal });
-      if (entries.length === 0) continue;
+      const entries = await next;
+      if (entries.length === 0) {
+        next = read(cursor);
+        continue;
+      }
+      const seq = entries.at(-1)!.seq;
+      next = read(seq);
       const records = entries.length === 1 ? entries[0]!.batch.records : entries.flatMap((e) => e.batch.records);
       await sink.deliver(records);
-      cursor = entries.at(-1)!.seq;
-      await queue.commit(sink.name, cursor);
+      await commit;
+      cursor = seq;
+      commit = queue.commit(sink.name, seq);
       options.progress?.();
       const status = options.status;
       if (status) {
@@ -54,6 +69,7 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
         if (last) status.lastSourceTimeMs = last.source.timestampMs;
       }
     }
+    await commit;
   } finally {
     await sink.close().catch((err: Error) => options.log.warn('closing the destination failed', { error: err.message }));
   }

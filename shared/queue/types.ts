@@ -19,7 +19,7 @@ export interface ReadOptions {
   maxRecords?: number;
   /** When nothing is available, wait up to this long for an append (default 0: return at once). */
   waitMs?: number;
-  /** Ends a wait early (shutdown). */
+  /** Ends a wait early (shutdown): the read resolves with what it has, usually [], and does not reject. */
   signal?: AbortSignal;
 }
 
@@ -41,7 +41,10 @@ export interface Queue {
   read(afterSeq: number, options?: ReadOptions): Promise<QueueEntry[]>;
   /** The consumer's committed cursor: the seq of the last batch it finished (0 before any). */
   cursor(consumer: string): Promise<number>;
-  /** Moves the consumer's cursor forward (never back) and lets retention drop what all consumers passed. */
+  /**
+   * Moves the consumer's cursor forward (never back: a lower seq is ignored) and lets retention drop
+   * what all consumers passed. A seq past the last appended batch is a QueueRangeError.
+   */
   commit(consumer: string, seq: number): Promise<void>;
   stats(): Promise<QueueStats>;
   close(): Promise<void>;

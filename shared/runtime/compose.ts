@@ -21,9 +21,10 @@ export function taskDir(task: Task, baseDir: string): string {
   return resolve(baseDir, dir);
 }
 
-export async function openQueue(task: Task, baseDir: string, origin: string): Promise<Queue> {
+/** `writer: false` for a process or thread that only reads and commits (the reader appends elsewhere). */
+export async function openQueue(task: Task, baseDir: string, origin: string, role: { writer: boolean } = { writer: true }): Promise<Queue> {
   const options = { consumers: consumersOf(task) };
-  if (task.queue.type === 'file') return createFileQueue(taskDir(task, baseDir), options);
+  if (task.queue.type === 'file') return createFileQueue(taskDir(task, baseDir), { ...options, writer: role.writer, pollMs: role.writer ? undefined : 10 });
   const url = resolveSecret(task.queue.url, 'queue.url', origin).reveal();
   // Loaded on demand: a task on the embedded file queue never loads the Redis client.
   const { createRedisQueue } = await import('../queue/redis/index.ts');

@@ -102,7 +102,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     // Stopping: keep every finished transaction, drop the open one (it is re-read next time).
     assembler.flush();
     await appender.drain();
-    log.info('reader stopped', { at: formatPosition(assembler.boundary) });
+    log.info('reader stopped', { at: formatPosition(assembler.boundary), aborted: signal.aborted });
   } finally {
     for (const t of timers) clearInterval(t);
     stream?.stop();

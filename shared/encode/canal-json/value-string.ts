@@ -26,7 +26,7 @@ export function valueStringOf(column: Column): ValueString {
  * Strings as they are, numbers as decimal text, bytes mapped 1:1 to chars through ISO-8859-1
  * (BINARY, VARBINARY, BLOB, GEOMETRY: canal's `new String(bytes, ISO_8859_1)`).
  */
-export function asIs(value: Exclude<Value, null>): string {
+function asIs(value: Exclude<Value, null>): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return latin1(value);

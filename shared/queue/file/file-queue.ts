@@ -71,13 +71,13 @@ class FileQueue implements Queue {
     });
   }
 
-  append(batch: Batch): Promise<number> {
+  async append(batch: Batch): Promise<number> {
     return this.appends.run(() =>
       this.io('append', async () => {
         this.assertOpen();
         const writer = this.writer ?? (await this.becomeWriter());
         const seq = await writer.append(encodeBatch(batch));
-        // mutated
+        notifyAppended(this.dir);
         return seq;
       }),
     );
@@ -114,7 +114,7 @@ class FileQueue implements Queue {
     return this.io('cursor', async () => (await loadCursors(this.dir))[consumer] ?? 0);
   }
 
-  commit(consumer: string, seq: number): Promise<void> {
+  async commit(consumer: string, seq: number): Promise<void> {
     this.assertOpen();
     assertSeq(`commit of consumer "${consumer}"`, seq, this.dir);
     return this.commits.run(() =>

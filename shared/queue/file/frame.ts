@@ -6,7 +6,11 @@
  * A length of 0 is never written (a payload holds at least the codec's version byte), so a
  * zero-filled tail left by a crash reads as a broken frame, not as an empty one.
  */
-import { crc32 } from 'node:zlib';
+import zlib from 'node:zlib';
+
+// zlib.crc32 arrived in Node 20.15 / 22.2; say so instead of failing on the first append.
+const crc32: (data: Uint8Array) => number = zlib.crc32;
+if (typeof crc32 !== 'function') throw new Error(`the file queue needs zlib.crc32: Node.js 20.15 or later (this is ${process.version})`);
 
 export const FRAME_HEADER_BYTES = 8;
 export const MAX_PAYLOAD_BYTES = 0xffff_ffff;

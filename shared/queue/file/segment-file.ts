@@ -3,10 +3,9 @@
  * follows from the name and the frame's index. Scanning walks the frame headers in 1 MiB reads and
  * reports the first frame that does not hold together, with whether a crash mid-append explains it.
  */
-import { crc32 } from 'node:zlib';
 import { readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FRAME_HEADER_BYTES, readFrameHeader } from './frame.ts';
+import { FRAME_HEADER_BYTES, isPayloadIntact, readFrameHeader } from './frame.ts';
 import { readExactly } from './fs-util.ts';
 
 const NAME = /^(\d{20})\.seg$/;
@@ -70,7 +69,7 @@ export async function scanFrames(fh: FileHandle, from: number, size: number, ver
     if (end > size) return stop(offset, `frame payload cut short: ${size - offset - FRAME_HEADER_BYTES} of ${header.length} bytes`, true);
     if (verify) {
       const payload = await reader.bytes(offset + FRAME_HEADER_BYTES, header.length);
-      if (!payload || crc32(payload) !== header.crc) return stop(offset, 'frame checksum mismatch', end === size);
+      if (!payload || !isPayloadIntact(header, payload)) return stop(offset, 'frame checksum mismatch', end === size);
     }
     offsets.push(offset);
     offset = end;

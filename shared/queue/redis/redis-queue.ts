@@ -6,8 +6,7 @@
  *
  * The stream id is the seq, so XRANGE reads by seq and XTRIM MINID drops by seq. XADD with an
  * explicit id is also the one-writer guard: Redis refuses an id at or below the stream's top, so a
- * second writer fails instead of interleaving. Long-poll waits use XREAD BLOCK on connections of
- * their own, because a blocked connection serves nobody else.
+ * second writer fails instead of interleaving. Long-poll waits use XREAD BLOCK (see blockers.ts).
  *
  * Durability is Redis's: `append` resolves when Redis has applied the XADD, which survives a Redis
  * restart only as far as its persistence allows (`appendonly yes` with `appendfsync always` loses
@@ -24,6 +23,7 @@ import { assertSeq, isReadFull, readLimits, type ReadLimits } from '../read-limi
 import { keepFromSeq, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
 import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
+import { Blockers } from './blockers.ts';
 
 type StreamEntry = [id: Buffer, fields: Buffer[]];
 
@@ -35,13 +35,17 @@ return redis.call('HGETALL', KEYS[1])`;
 
 export async function createRedisQueue(redis: RedisOptions | string, prefix: string, options: QueueOptions): Promise<Queue> {
   const main = typeof redis === 'string' ? new Redis(redis, { lazyConnect: true }) : new Redis({ ...redis, lazyConnect: true });
+  // Connection errors also reject the command that meets them, which is where they are reported;
+  // the listener keeps ioredis from printing them and keeps the first one as the cause to show.
+  let connectionError: unknown;
+  main.on('error', (err: unknown) => (connectionError ??= err));
   const queue = new RedisQueue(main, prefix, options);
   try {
     await main.connect();
     await queue.loadLastSeq();
   } catch (err) {
     main.disconnect();
-    throw new QueueIoError(`cannot open the Redis queue ${prefix}: is Redis reachable with the configured address and credentials?`, { path: prefix }, err);
+    throw new QueueIoError(`cannot open the Redis queue ${prefix}: is Redis reachable with the configured address and credentials?`, { path: prefix }, connectionError ?? err);
   }
   return queue;
 }
@@ -52,8 +56,7 @@ class RedisQueue implements Queue {
   /** Last seq this process knows of; the writer's next append is one past it. */
   private lastSeq = 0;
   private readonly appends = new Serial();
-  private readonly idleBlockers: Redis[] = [];
-  private readonly busyBlockers = new Set<Redis>();
+  private readonly blockers: Blockers;
   private closed = false;
 
   constructor(
@@ -63,6 +66,7 @@ class RedisQueue implements Queue {
   ) {
     this.stream = `${prefix}:batches`;
     this.cursorsKey = `${prefix}:cursors`;
+    this.blockers = new Blockers(main);
   }
 
   async loadLastSeq(): Promise<number> {
@@ -71,7 +75,7 @@ class RedisQueue implements Queue {
     return this.lastSeq;
   }
 
-  append(batch: Batch): Promise<number> {
+  async append(batch: Batch): Promise<number> {
     return this.appends.run(() =>
       this.io('append', async () => {
         this.assertOpen();
@@ -113,7 +117,7 @@ class RedisQueue implements Queue {
         const entries = await this.readAvailable(afterSeq, limits);
         const left = deadline - Date.now();
         if (entries.length > 0 || left <= 0 || options.signal?.aborted || this.closed) return entries;
-        await this.waitForAppend(afterSeq, left, options.signal);
+        await this.blockers.waitForEntry(this.stream, `${afterSeq}-1`, left, options.signal);
       }
     });
   }
@@ -156,9 +160,7 @@ class RedisQueue implements Queue {
     if (this.closed) return;
     this.closed = true;
     await this.appends.idle();
-    for (const blocker of [...this.idleBlockers, ...this.busyBlockers]) blocker.disconnect();
-    this.idleBlockers.length = 0;
-    this.busyBlockers.clear();
+    this.blockers.close();
     await this.main.quit().catch(() => this.main.disconnect());
   }
 
@@ -183,30 +185,6 @@ class RedisQueue implements Queue {
     }
     if (entries.length > 0) this.lastSeq = Math.max(this.lastSeq, entries.at(-1)!.seq);
     return entries;
-  }
-
-  /** Blocks until the stream has an entry past `afterSeq`, `ms` pass, or `signal` aborts. */
-  private async waitForAppend(afterSeq: number, ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return;
-    const blocker = this.idleBlockers.pop() ?? this.main.duplicate();
-    this.busyBlockers.add(blocker);
-    // Disconnecting is the one way to end a blocked XREAD that has no race with its sending.
-    let dropped = false;
-    const onAbort = () => {
-      dropped = true;
-      blocker.disconnect();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await blocker.xreadBuffer('COUNT', 1, 'BLOCK', Math.max(1, Math.ceil(ms)), 'STREAMS', this.stream, `${afterSeq}-1`);
-    } catch (err) {
-      if (!dropped && !this.closed) throw err;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.busyBlockers.delete(blocker);
-      if (dropped || this.closed) blocker.disconnect();
-      else this.idleBlockers.push(blocker);
-    }
   }
 
   private toEntry([id, fields]: StreamEntry): QueueEntry {

@@ -12,6 +12,7 @@ import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
 import { writeTaskState, type Task } from '../../task/index.ts';
 import { openQueue, readerOptions, resolveDestinations, taskDir } from '../compose.ts';
 import { DtsError } from '../../errors.ts';
+import { startReaderThread } from './reader-thread.ts';
 
 export interface RunTaskOptions {
   readonly task: Task;
@@ -26,6 +27,10 @@ export interface RunTaskOptions {
   /** Tests shorten the task's windows and backoff; the task file's minutes apply otherwise. */
   readonly windows?: RetryWindows;
   readonly backoff?: BackoffOptions;
+  /** Run the reader on its own thread (default), or on this one. */
+  readonly readerThread?: boolean;
+  /** Logger settings for the reader thread (it builds its own logger). */
+  readonly logOptions?: { level: 'debug' | 'info' | 'warn' | 'error'; format: 'text' | 'json' };
 }
 
 export interface TaskOutcome {
@@ -36,7 +41,8 @@ export interface TaskOutcome {
 export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   const { task, log } = o;
   const stateFile = join(taskDir(task, o.baseDir), 'state.json');
-  const queue = await openQueue(task, o.baseDir, o.origin);
+  const inThread = o.readerThread ?? true;
+  const queue = await openQueue(task, o.baseDir, o.origin, { writer: !inThread });
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
@@ -50,15 +56,28 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   };
 
   await writeTaskState(stateFile, { status: 'RUNNING', at: new Date().toISOString() });
-  const readerStatus: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
-  const readerLog = log.child({ stage: 'reader' });
-  const options = readerOptions(task, o.origin);
-  const stages: Promise<void>[] = [
-    supervise((progress) => runReader(options, { queue, log: readerLog, signal: stop.signal, onReady: o.onReaderReady, onProgress: progress }, readerStatus), {
-      ...supervision,
-      log: readerLog,
-    }).catch(failStage('reader')),
-  ];
+  let readerStatus: ReaderStatus;
+  const stages: Promise<void>[] = [];
+  if (inThread) {
+    const reader = startReaderThread(
+      { task, origin: o.origin, baseDir: o.baseDir, log: o.logOptions ?? { level: task.log.level, format: 'text' }, windows, backoff: o.backoff },
+      o.onReaderReady,
+    );
+    stop.signal.addEventListener('abort', () => reader.stop(), { once: true });
+    readerStatus = reader.status;
+    stages.push(reader.done.catch(failStage('reader')));
+  } else {
+    readerStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+    const readerLog = log.child({ stage: 'reader' });
+    const options = readerOptions(task, o.origin);
+    const status = readerStatus;
+    stages.push(
+      supervise((progress) => runReader(options, { queue, log: readerLog, signal: stop.signal, onReady: o.onReaderReady, onProgress: progress }, status), {
+        ...supervision,
+        log: readerLog,
+      }).catch(failStage('reader')),
+    );
+  }
   const deliveries = new Map<string, DeliveryStatus>();
   for (const destination of resolveDestinations(task, o.origin)) {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });

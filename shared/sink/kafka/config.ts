@@ -18,7 +18,7 @@ export const kafkaDestinationSchema = z
     /** Per-request timeout towards the broker. */
     requestTimeoutMs: z.number().int().min(1000).max(300000).default(30000),
     /** Records per produce request. */
-    maxBatchRecords: z.number().int().min(1).max(100000).default(5000),
+    maxBatchRecords: z.number().int().min(1).max(100000).default(2000),
     /** DTS refuses records above 10 MB by default; raise up to the broker's max.message.bytes. */
     maxRecordBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
     sasl: z

@@ -3,6 +3,7 @@
  * partition 0 of the task's topic, resolving only after Kafka acknowledged (per `acks`).
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
+import './kafkajs-tuning.ts'; // must load before kafkajs's producer modules
 import { Kafka, logLevel, type Producer, type Message } from 'kafkajs';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
 import type { Logger } from '../../log.ts';
@@ -60,15 +61,18 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     return p;
   }
 
-  function encodeAll(records: readonly ChangeRecord[]): Message[] {
-    const nowMs = now();
-    return records.map((record) => {
+  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number): Message[] {
+    const to = Math.min(records.length, from + config.maxBatchRecords);
+    const messages: Message[] = new Array(to - from);
+    for (let i = from; i < to; i++) {
+      const record = records[i]!;
       const value = encode(record, { nowMs });
       if (value.length > config.maxRecordBytes) {
         throw new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes) and restart the task`, { sink: config.name, topic: config.topic });
       }
-      return { partition: 0, value };
-    });
+      messages[i - from] = { partition: 0, value };
+    }
+    return messages;
   }
 
   return {
@@ -78,11 +82,21 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     },
     async deliver(records) {
       if (records.length === 0) return;
-      const messages = encodeAll(records);
+      const nowMs = now();
+      let messages = encodeChunk(records, 0, nowMs);
       const p = await connected();
-      for (let i = 0; i < messages.length; i += config.maxBatchRecords) {
+      for (let from = 0; from < records.length; from += config.maxBatchRecords) {
+        const sending = p.send({ topic: config.topic, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, messages });
+        sending.catch(() => {}); // observed below, after the next chunk is encoded
+        const nextFrom = from + config.maxBatchRecords;
+        if (nextFrom < records.length) {
+          // Encode the next chunk while the broker works on this one (the request is on the wire
+          // once I/O had a turn); order holds because sends still go one at a time.
+          await new Promise((r) => setImmediate(r));
+          messages = encodeChunk(records, nextFrom, nowMs);
+        }
         try {
-          await p.send({ topic: config.topic, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, messages: messages.slice(i, i + config.maxBatchRecords) });
+          await sending;
         } catch (err) {
           // A failed producer may hold a broken connection or sequence state: start over cleanly.
           producer = null;

@@ -56,7 +56,10 @@ export class BinlogStream {
     this.#zongji = new ZongJi(connectionOptions(options.endpoint));
     this.done = new Promise<void>((resolve, reject) => {
       this.#failure = reject;
-      this.#zongji.on('stopped', () => resolve());
+      this.#zongji.on('stopped', () => {
+        if (this.#stopped) resolve();
+        else reject(new SourceConnectionError(`the binlog connection to ${options.endpoint.host}:${options.endpoint.port} ended unexpectedly`, { position: formatPosition(options.assembler.boundary) }));
+      });
     });
     this.done.catch(() => {}); // observed by the caller; never an unhandled rejection
     this.#zongji.on('binlog', (event) => {
@@ -125,8 +128,8 @@ export class BinlogStream {
 
   #fail(err: Error): void {
     if (this.#stopped) return;
+    this.#failure?.(err); // before stop(): zongji's 'stopped' would otherwise settle `done` as a clean end
     this.stop();
-    this.#failure?.(err);
   }
 
   #classify(err: Error): Error {

@@ -1,0 +1,49 @@
+/** Starts the reader worker (reader-worker.ts) and mirrors its status and outcome on this thread. */
+import { Worker } from 'node:worker_threads';
+import { DtsError, ErrorCodes, type ErrorCode, type ErrorContext } from '../../errors.ts';
+import type { ReaderStatus } from '../../source/reader.ts';
+import type { ReaderWorkerData, ReaderWorkerMessage } from './reader-worker.ts';
+
+/** The reader thread's failure, rebuilt on this side with the same code, message and context. */
+export class ReaderThreadError extends DtsError {
+  constructor(error: { message: string; code?: string; context?: unknown }) {
+    super(error.message, { code: (error.code as ErrorCode | undefined) ?? ErrorCodes.INVARIANT, retriable: false, context: error.context as ErrorContext });
+  }
+}
+
+export interface ReaderThread {
+  readonly status: ReaderStatus;
+  /** Resolves when the reader stopped on request; rejects when it failed. */
+  readonly done: Promise<void>;
+  stop(): void;
+}
+
+export function startReaderThread(data: Omit<ReaderWorkerData, 'entry'>, onReady?: (start: { file: string; position: number; gtidSet: string | null }) => void): ReaderThread {
+  const status: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+  const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
+    workerData: { ...data, entry: new URL('./reader-worker.ts', import.meta.url).href } satisfies ReaderWorkerData,
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    let failed: Error | null = null;
+    let finished = false;
+    worker.on('message', (m: ReaderWorkerMessage) => {
+      if (m.type === 'ready') onReady?.(m.start);
+      else if (m.type === 'status') Object.assign(status, m.status);
+      else if (m.type === 'failed') failed = new ReaderThreadError(m.error);
+      // The reader's work is over (its queue is closed); end the thread rather than wait for
+      // every library handle in it to wind down.
+      if (m.type === 'failed' || m.type === 'done') {
+        finished = true;
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (err) => (failed ??= err));
+    worker.on('exit', (code) => {
+      if (failed) reject(failed);
+      else if (finished) resolve();
+      else reject(new DtsError(`the reader thread exited with code ${code} before it finished`, { code: ErrorCodes.INVARIANT }));
+    });
+  });
+  done.catch(() => {});
+  return { status, done, stop: () => worker.postMessage({ type: 'stop' }) };
+}

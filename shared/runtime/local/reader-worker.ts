@@ -1,0 +1,69 @@
+/**
+ * The reader on its own thread. Decoding the binlog and delivering to destinations each need
+ * most of a core at full speed; on one thread they take turns, on two they overlap (catch-up
+ * throughput roughly doubles, see the README's numbers). The queue is the only link between them:
+ * this thread appends, the main thread reads, exactly as separate FC functions would.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { DtsError } from '../../errors.ts';
+import { supervise, type BackoffOptions, type RetryWindows } from '../../ops/index.ts';
+import { runReader, type ReaderStatus } from '../../source/reader.ts';
+import type { Task } from '../../task/index.ts';
+import { openQueue, readerOptions } from '../compose.ts';
+import { createLogger, type LoggerOptions } from '../logger.ts';
+
+export interface ReaderWorkerData {
+  readonly entry: string;
+  readonly task: Task;
+  readonly origin: string;
+  readonly baseDir: string;
+  readonly log: Pick<LoggerOptions, 'level' | 'format'>;
+  readonly windows: RetryWindows;
+  readonly backoff?: BackoffOptions;
+}
+
+export type ReaderWorkerMessage =
+  | { readonly type: 'ready'; readonly start: { file: string; position: number; gtidSet: string | null } }
+  | { readonly type: 'status'; readonly status: ReaderStatus }
+  | { readonly type: 'failed'; readonly error: { message: string; code?: string; context?: unknown; name: string } }
+  | { readonly type: 'done' };
+
+const data = workerData as ReaderWorkerData;
+const port = parentPort!;
+const post = (m: ReaderWorkerMessage) => port.postMessage(m);
+const stop = new AbortController();
+port.on('message', (m: { type: string }) => {
+  if (m.type === 'stop') stop.abort();
+});
+
+const log = createLogger({ level: data.log.level, format: data.log.format }).child({ task: data.task.name, stage: 'reader' });
+const status: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+let lastPost = 0;
+const queue = await openQueue(data.task, data.baseDir, data.origin);
+try {
+  await supervise(
+    (progress) =>
+      runReader(readerOptions(data.task, data.origin), {
+        queue,
+        log,
+        signal: stop.signal,
+        onReady: (start) => post({ type: 'ready', start: { file: start.file, position: start.position, gtidSet: start.gtidSet } }),
+        onProgress: () => {
+          progress();
+          const now = Date.now();
+          if (now - lastPost >= 50) {
+            lastPost = now;
+            post({ type: 'status', status });
+          }
+        },
+      }, status),
+    { windows: data.windows, backoff: data.backoff, signal: stop.signal, log },
+  );
+  post({ type: 'status', status });
+  post({ type: 'done' });
+} catch (err) {
+  const e = err as Error;
+  post({ type: 'failed', error: { message: e.message, name: e.name, ...(e instanceof DtsError ? { code: e.code, context: e.context } : {}) } });
+} finally {
+  await queue.close();
+}

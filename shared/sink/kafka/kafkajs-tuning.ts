@@ -1,0 +1,73 @@
+/**
+ * Two hot spots of kafkajs 2.2.4's producer, replaced in its CommonJS module cache before the
+ * producer loads them (import this module before 'kafkajs'):
+ * - `groupMessagesPerPartition` copies the partition's array for every message (quadratic in the
+ *   batch size): 14% of produce CPU at 2,000 messages per send;
+ * - `crc32C` is a byte-at-a-time JS table loop: 8% of produce CPU. @node-rs/crc32 computes the
+ *   same Castagnoli CRC with the CPU's CRC32 instruction.
+ * - the protocol `Encoder` grows its buffer with `Buffer.alloc`, zero-filling bytes it overwrites
+ *   at once; `Buffer.allocUnsafe` skips that (bytes past `offset` are never read: `buffer` slices).
+ * Measured with a 400,000-message produce loop (600-byte values, acks=all, idempotent) under
+ * `node --cpu-prof`. Both replacements keep the modules' contracts (same inputs, same outputs;
+ * test/unit/sink/kafka/kafkajs-tuning.test.ts checks them against the originals). Any other
+ * kafkajs version is left untouched.
+ */
+import { createRequire } from 'node:module';
+import { crc32c } from '@node-rs/crc32';
+
+const require = createRequire(import.meta.url);
+const TUNED_VERSION = '2.2.4';
+
+type Partitioner = (args: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
+interface GroupArgs {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: unknown[];
+  partitioner: Partitioner;
+}
+
+/** Same result as kafkajs's, in one pass. */
+export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupArgs): Record<number, unknown[]> {
+  if (partitionMetadata.length === 0) return {};
+  const result: Record<number, unknown[]> = {};
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    (result[partition] ??= []).push(message);
+  }
+  return result;
+}
+
+/** kafkajs's crc32C/index.js contract: an unsigned 32-bit CRC-32C of the buffer. */
+export function unsignedCrc32c(buffer: Buffer): number {
+  return crc32c(buffer) >>> 0;
+}
+
+interface EncoderShape {
+  buf: Buffer;
+  offset: number;
+  ensureAvailable(length: number): void;
+}
+
+function replaceExports(request: string, exports: unknown): void {
+  const file = require.resolve(request);
+  require(file);
+  const cached = require.cache[file];
+  if (cached) cached.exports = exports;
+}
+
+export function tuneKafkajs(): boolean {
+  const { version } = require('kafkajs/package.json') as { version: string };
+  if (version !== TUNED_VERSION) return false;
+  replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
+  replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as { nextPowerOfTwo(n: number): number; prototype: EncoderShape };
+  Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderShape, length: number): void {
+    if (this.offset + length <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(this.offset + length));
+    this.buf.copy(grown, 0, 0, this.offset);
+    this.buf = grown;
+  };
+  return true;
+}
+
+export const kafkajsTuned = tuneKafkajs();

@@ -99,7 +99,9 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
 
     const failed = stream.done.then(() => undefined);
     await Promise.race([stopped, failed, appender.failed]);
-    // Stopping: keep every finished transaction, drop the open one (it is re-read next time).
+    // Stopping: read nothing more (held packets are dropped), keep every finished transaction
+    // already assembled, drop the open one (it is re-read next time).
+    stream.stop();
     assembler.flush();
     await appender.drain();
     log.info('reader stopped', { at: formatPosition(assembler.boundary), aborted: signal.aborted });
@@ -125,7 +127,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
 
   async function waitForConsumers(seq: number): Promise<void> {
     if (options.consumers.length === 0) return;
-    for (;;) {
+    while (!deps.signal.aborted) {
       const { cursors } = await queue.stats();
       const slowest = Math.min(...options.consumers.map((c) => cursors[c] ?? 0));
       if (seq - slowest <= options.reader.maxLagBatches) return;
@@ -148,6 +150,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
         if (lastRecord) status.lastSourceTimeMs = lastRecord.source.timestampMs;
       }
       await waitForConsumers(seq);
+      if (deps.signal.aborted) continue; // draining on stop: the stream stays paused
       stream()?.resume('lag');
       if (pending.length < 2) stream()?.resume('queue');
     }

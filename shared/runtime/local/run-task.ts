@@ -41,6 +41,9 @@ export interface TaskOutcome {
 export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   const { task, log } = o;
   const stateFile = join(taskDir(task, o.baseDir), 'state.json');
+  // Resolve every secret before anything starts: a missing one is a configuration error, not a failure.
+  const options = readerOptions(task, o.origin);
+  const destinations = resolveDestinations(task, o.origin);
   const inThread = o.readerThread ?? true;
   const queue = await openQueue(task, o.baseDir, o.origin, { writer: !inThread });
   const stop = new AbortController();
@@ -69,7 +72,6 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   } else {
     readerStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
     const readerLog = log.child({ stage: 'reader' });
-    const options = readerOptions(task, o.origin);
     const status = readerStatus;
     stages.push(
       supervise((progress) => runReader(options, { queue, log: readerLog, signal: stop.signal, onReady: o.onReaderReady, onProgress: progress }, status), {
@@ -79,7 +81,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     );
   }
   const deliveries = new Map<string, DeliveryStatus>();
-  for (const destination of resolveDestinations(task, o.origin)) {
+  for (const destination of destinations) {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });
     const status = newDeliveryStatus();
     deliveries.set(destination.name, status);

@@ -25,13 +25,16 @@ function unquote(raw: string): string {
   return raw;
 }
 
+// Quoted names and strings are matched first so that `#`, `-- ` or `/*` inside them stay text.
+const quoted = String.raw`\x60(?:[^\x60]|\x60\x60)*\x60|"(?:[^"\\]|\\[\s\S]|"")*"|'(?:[^'\\]|\\[\s\S]|'')*'`;
+const comments = new RegExp(String.raw`(${quoted})|\/\*![0-9]{0,6}([\s\S]*?)\*\/|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*`, 'g');
+const spaces = new RegExp(String.raw`(${quoted})|\s+`, 'g');
+
 /** Removes comments (keeping `/*! … *\/` version comments' bodies, as MySQL executes them). */
 export function stripComments(sql: string): string {
   return sql
-    .replace(/\/\*![0-9]{0,6}([\s\S]*?)\*\//g, ' $1 ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/(^|\s)(--\s|#)[^\n]*/g, '$1')
-    .replace(/\s+/g, ' ')
+    .replace(comments, (_m, text: string | undefined, body: string | undefined) => text ?? ` ${body ?? ''} `)
+    .replace(spaces, (_m, text: string | undefined) => text ?? ' ')
     .trim();
 }
 
@@ -42,8 +45,11 @@ function name(m: RegExpExecArray, at: number): { database: string | null; name: 
   return second !== undefined ? { database: unquote(first), name: unquote(second) } : { database: null, name: unquote(first) };
 }
 
+// DEFINER = user@host, each part a name, a 'string' (as typed) or CURRENT_USER.
+const account = String.raw`(?:${ident}|'(?:[^'\\]|\\.|'')*'|CURRENT_USER(?:\s*\(\s*\))?)`;
+const definer = String.raw`(?:DEFINER\s*=\s*${account}(?:\s*@\s*${account})?\s+)?`;
 // Optional clauses between CREATE and the object keyword.
-const createPrefix = String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*(?:${ident}|CURRENT_USER(?:\(\))?)(?:\s*@\s*${ident})?\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?`;
+const createPrefix = String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?${definer}(?:SQL\s+SECURITY\s+\w+\s+)?`;
 const ifNotExists = String.raw`(?:IF\s+NOT\s+EXISTS\s+)?`;
 const ifExists = String.raw`(?:IF\s+EXISTS\s+)?`;
 
@@ -55,7 +61,7 @@ const rules: Rule[] = [
   { re: new RegExp(`^RENAME\\s+TABLES?\\s+${qualified}`, 'i'), kind: 'RENAME_TABLE' },
   { re: new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?${qualified}`, 'i'), kind: 'TRUNCATE_TABLE' },
   { re: new RegExp(`${createPrefix}VIEW\\s+${ifNotExists}${qualified}`, 'i'), kind: 'CREATE_VIEW' },
-  { re: new RegExp(`^ALTER\\s+(?:ALGORITHM\\s*=\\s*\\w+\\s+)?(?:DEFINER\\s*=\\s*\\S+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?VIEW\\s+${qualified}`, 'i'), kind: 'ALTER_VIEW' },
+  { re: new RegExp(`^ALTER\\s+(?:ALGORITHM\\s*=\\s*\\w+\\s+)?${definer}(?:SQL\\s+SECURITY\\s+\\w+\\s+)?VIEW\\s+${qualified}`, 'i'), kind: 'ALTER_VIEW' },
   { re: new RegExp(`^DROP\\s+VIEWS?\\s+${ifExists}${qualified}`, 'i'), kind: 'DROP_VIEW' },
   { re: new RegExp(`${createPrefix}(?:AGGREGATE\\s+)?PROCEDURE\\s+${ifNotExists}${qualified}`, 'i'), kind: 'CREATE_PROCEDURE' },
   { re: new RegExp(`^ALTER\\s+PROCEDURE\\s+${qualified}`, 'i'), kind: 'ALTER_PROCEDURE' },

@@ -1,0 +1,148 @@
+/**
+ * The test kit around the real local stack (scripts/start-stack.sh): endpoints from the same
+ * environment variables, unique names, a source connection, topics, a consumer that reads a topic
+ * back, and a running task with a way to stop it.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import mysql from 'mysql2/promise';
+import { silentLogger, type Logger } from '../../shared/log.ts';
+import type { BackoffOptions, RetryWindows } from '../../shared/ops/index.ts';
+import { runTaskLocally, type TaskOutcome } from '../../shared/runtime/local/run-task.ts';
+import { parseTask, type Task, type TaskFile } from '../../shared/task/index.ts';
+
+export const stack = {
+  mysqlPort: Number(process.env.DTS_MYSQL_PORT ?? 33306),
+  kafkaBroker: `127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`,
+  redisUrl: process.env.DTS_REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+let counter = 0;
+/** A name no other test run uses: databases, topics, consumer groups. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;
+}
+
+/** A connection to the private MariaDB in UTC, utf8mb4, and a permissive sql_mode (zero dates). */
+export async function sourceConnection(): Promise<mysql.Connection> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port: stack.mysqlPort, user: 'root', charset: 'utf8mb4_general_ci', multipleStatements: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  await conn.query("SET time_zone = '+00:00', sql_mode = ''");
+  return conn;
+}
+
+export function kafka(): Kafka {
+  return new Kafka({ brokers: [stack.kafkaBroker], logLevel: logLevel.NOTHING, clientId: 'dts-tests' });
+}
+
+export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ConsumedMessage {
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer;
+  /** The value parsed as JSON. */
+  readonly json: Record<string, unknown>;
+}
+
+/** Reads the topic from the beginning until `count` messages arrived; fails with what it saw on timeout. */
+export async function consumeMessages(topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+  const consumer = kafka().consumer({ groupId: uniqueName('g'), maxWaitTimeInMs: 100 });
+  const messages: ConsumedMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms with ${messages.length} of ${count} messages from ${topic}`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const value = message.value ?? Buffer.alloc(0);
+          messages.push({ partition, offset: Number(message.offset), key: message.key, value, json: JSON.parse(value.toString('utf8')) as Record<string, unknown> });
+          if (messages.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+/** Polls until `check` returns a value other than undefined/false. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `${prefix}-`));
+}
+
+/** A valid task against the local stack; `overrides` replace top-level keys. */
+export function taskFor(options: { database: string; tables?: string[]; topic: string; dir: string; brokers?: string[] }, overrides: Partial<TaskFile> = {}): Task {
+  return parseTask(
+    {
+      name: 'test',
+      source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) },
+      objects: [{ database: options.database, ...(options.tables ? { tables: options.tables } : {}) }],
+      destinations: [{ type: 'kafka', name: 'kafka', brokers: options.brokers ?? [stack.kafkaBroker], topic: options.topic, format: 'canal-json' }],
+      queue: { type: 'file', dir: options.dir },
+      ...overrides,
+    },
+    'test',
+  );
+}
+
+export interface RunningTask {
+  /** Resolves once the binlog stream is open: changes made after this are captured. */
+  readonly ready: Promise<void>;
+  /** The outcome once the task ended on its own (failure) or after `stop()`. */
+  readonly outcome: Promise<TaskOutcome>;
+  stop(): Promise<TaskOutcome>;
+}
+
+export function startTask(task: Task, options: { log?: Logger; windows?: RetryWindows; backoff?: BackoffOptions; readerThread?: boolean } = {}): RunningTask {
+  const stop = new AbortController();
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const outcome = runTaskLocally({
+    task,
+    origin: 'test',
+    baseDir: process.cwd(),
+    log: options.log ?? silentLogger,
+    logOptions: { level: 'warn', format: 'text' },
+    signal: stop.signal,
+    onReaderReady: () => ready(),
+    statusIntervalMs: 60_000,
+    windows: options.windows,
+    backoff: options.backoff,
+    readerThread: options.readerThread,
+  });
+  return {
+    ready: Promise.race([readyPromise, outcome.then((o) => Promise.reject(new Error(`task ended before it was ready: ${o.status} ${o.error?.message ?? ''}`)))]),
+    outcome,
+    stop: async () => {
+      stop.abort();
+      return outcome;
+    },
+  };
+}

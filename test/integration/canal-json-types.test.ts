@@ -1,0 +1,182 @@
+/**
+ * Every supported column type, with edge values, from a real MariaDB binlog to a real Kafka topic,
+ * checked value by value in the Canal JSON a consumer reads back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type mysql from 'mysql2/promise';
+import { consumeMessages, createTopic, sourceConnection, startTask, taskFor, tempDir, uniqueName, type RunningTask } from '../helpers/stack.ts';
+
+const db = uniqueName('types');
+const topic = uniqueName('types');
+
+const TABLE = `CREATE TABLE ${db}.t (
+  id INT PRIMARY KEY,
+  ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
+  i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
+  d DECIMAL(65,30), f FLOAT, db DOUBLE,
+  dt DATETIME, dt6 DATETIME(6), ts3 TIMESTAMP(3) NULL DEFAULT NULL, tm6 TIME(6), tm TIME, y YEAR, dd DATE,
+  bt BIT(64), b1 BIT(1), e ENUM('a','b','ç'), s SET('x','y','z'), j JSON,
+  vc VARCHAR(20), ch CHAR(10), lat VARCHAR(10) CHARACTER SET latin1, bn BINARY(4), vb VARBINARY(10), bl BLOB, tx TEXT,
+  g GEOMETRY
+) CHARACTER SET utf8mb4`;
+
+// Column → [SQL literal, expected Canal JSON string]: the lossless rules of specs/formats.md §2.4.
+const edgeRow: Record<string, [string, string]> = {
+  id: ['1', '1'],
+  ti: ['-128', '-128'],
+  tiu: ['255', '255'],
+  si: ['-32768', '-32768'],
+  siu: ['65535', '65535'],
+  mi: ['-8388608', '-8388608'],
+  miu: ['16777215', '16777215'],
+  i: ['-2147483648', '-2147483648'],
+  iu: ['4294967295', '4294967295'],
+  bi: ['-9223372036854775808', '-9223372036854775808'],
+  biu: ['18446744073709551615', '18446744073709551615'],
+  d: ['-12345678901234567890123456789012345.123456789012345678901234567890', '-12345678901234567890123456789012345.123456789012345678901234567890'],
+  f: ['3.4028235e38', '3.4028235E38'],
+  db: ['-1.7976931348623157e308', '-1.7976931348623157E308'],
+  dt: ["'0000-00-00 00:00:00'", '0000-00-00 00:00:00'],
+  dt6: ["'9999-12-31 23:59:59.999999'", '9999-12-31 23:59:59.999999'],
+  ts3: ["'2038-01-19 03:14:07.999'", '2038-01-19 03:14:07.999'],
+  tm6: ["'-838:59:59.000000'", '-838:59:59.000000'],
+  tm: ["'838:59:59'", '838:59:59'],
+  y: ['0', '0000'],
+  dd: ["'0000-00-00'", '0000-00-00'],
+  bt: ["b'1111111111111111111111111111111111111111111111111111111111111111'", '18446744073709551615'],
+  b1: ["b'1'", '1'],
+  e: ["'ç'", 'ç'],
+  s: ["'x,z'", 'x,z'],
+  j: [`'{"k": [1, 2.5, "x", null]}'`, '{"k": [1, 2.5, "x", null]}'],
+  vc: ["'😀中文é'", '😀中文é'],
+  ch: ["'ab'", 'ab'],
+  lat: ["'é'", 'é'],
+  bn: ["x'00FF0001'", '\u0000\u00ff\u0000\u0001'],
+  vb: ["x'00FF'", '\u0000\u00ff'],
+  bl: ["x'00FF00'", '\u0000\u00ff\u0000'],
+  tx: ["'多字节 text'", '多字节 text'],
+  g: ["ST_GeomFromText('POINT(1 2)', 4326)", ''], // filled from the server's own bytes below
+};
+
+const otherRow: Record<string, [string, string]> = {
+  ...Object.fromEntries(Object.keys(edgeRow).map((c) => [c, ['NULL', null as unknown as string]])),
+  id: ['2', '2'],
+  ti: ['127', '127'],
+  bi: ['9223372036854775807', '9223372036854775807'],
+  d: ['0.000000000000000000000000000001', '0.000000000000000000000000000001'],
+  f: ['0.1', '0.1'],
+  db: ['0.1', '0.1'],
+  dt6: ["'2026-01-02 03:04:05.000001'", '2026-01-02 03:04:05.000001'],
+  tm6: ["'-00:00:00.000001'", '-00:00:00.000001'],
+  y: ['2155', '2155'],
+  b1: ["b'0'", '0'],
+  vb: ["''", ''],
+  vc: ["''", ''],
+};
+
+const expectedTypes: Record<string, [string, number]> = {
+  id: ['int(11)', 4], ti: ['tinyint(4)', -6], tiu: ['tinyint(3) unsigned', 5], si: ['smallint(6)', 5], siu: ['smallint(5) unsigned', 4],
+  mi: ['mediumint(9)', 4], miu: ['mediumint(8) unsigned', 4], i: ['int(11)', 4], iu: ['int(10) unsigned', -5], bi: ['bigint(20)', -5],
+  biu: ['bigint(20) unsigned', 3], d: ['decimal(65,30)', 3], f: ['float', 7], db: ['double', 8], dt: ['datetime', 93], dt6: ['datetime(6)', 93],
+  ts3: ['timestamp(3)', 93], tm6: ['time(6)', 92], tm: ['time', 92], y: ['year(4)', 12], dd: ['date', 91], bt: ['bit(64)', -7], b1: ['bit(1)', -7],
+  e: ["enum('a','b','ç')", 4], s: ["set('x','y','z')", -7], vc: ['varchar(20)', 12], ch: ['char(10)', 1], lat: ['varchar(10)', 12],
+  bn: ['binary(4)', 2004], vb: ['varbinary(10)', 2004], bl: ['blob', 2004], tx: ['text', 2005], g: ['geometry', 2004],
+};
+
+function insertSql(row: Record<string, [string, string]>): string {
+  const cols = Object.keys(row);
+  return `INSERT INTO ${db}.t (${cols.join(',')}) VALUES (${cols.map((c) => row[c]![0]).join(',')})`;
+}
+
+function expected(row: Record<string, [string, string]>): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(row).map(([c, [, v]]) => [c, v]));
+}
+
+describe('Canal JSON from the real binlog: every type, every DML', () => {
+  let conn: mysql.Connection;
+  let task: RunningTask;
+  let geometryLatin1 = '';
+
+  beforeAll(async () => {
+    conn = await sourceConnection();
+    await conn.query(`CREATE DATABASE ${db} CHARACTER SET utf8mb4`);
+    await conn.query(TABLE);
+    await conn.query(`CREATE TABLE ${db}.other (id INT PRIMARY KEY)`); // not selected: must not appear
+    await createTopic(topic);
+    task = startTask(taskFor({ database: db, tables: ['t'], topic, dir: await tempDir('types') }));
+    await task.ready;
+  });
+
+  afterAll(async () => {
+    await task?.stop();
+    await conn?.query(`DROP DATABASE IF EXISTS ${db}`);
+    await conn?.end();
+  });
+
+  it('delivers inserts, updates, deletes, multi-row statements and transactions in order, and nothing of a rollback', async () => {
+    await conn.query(insertSql(edgeRow));
+    const [[geo]] = (await conn.query(`SELECT HEX(g) AS hex FROM ${db}.t WHERE id = 1`)) as unknown as [[{ hex: string }]];
+    geometryLatin1 = Buffer.from(geo.hex, 'hex').toString('latin1');
+    await conn.query(insertSql(otherRow));
+    // Rolled back: never reaches Kafka.
+    await conn.query('BEGIN');
+    await conn.query(`INSERT INTO ${db}.t (id, vc) VALUES (99, 'rolled back')`);
+    await conn.query(`UPDATE ${db}.t SET vc = 'rolled back' WHERE id = 1`);
+    await conn.query('ROLLBACK');
+    await conn.query(`INSERT INTO ${db}.other VALUES (1)`);
+    // One transaction, three statements, interleaved with a multi-row statement.
+    await conn.query('BEGIN');
+    await conn.query(`INSERT INTO ${db}.t (id, vc) VALUES (10, 'a'), (11, 'b'), (12, 'c')`);
+    await conn.query(`UPDATE ${db}.t SET vc = CONCAT(vc, '!'), ti = NULL WHERE id IN (10, 11)`);
+    await conn.query(`DELETE FROM ${db}.t WHERE id = 12`);
+    await conn.query('COMMIT');
+    await conn.query(`UPDATE ${db}.t SET vc = NULL, tiu = 0 WHERE id = 1`);
+    await conn.query(`DELETE FROM ${db}.t WHERE id = 2`);
+
+    const messages = (await consumeMessages(topic, 10)).map((m) => m.json);
+    expect(messages.map((m) => [m.type, (m.data as Record<string, unknown>[])[0]!.id])).toEqual([
+      ['INSERT', '1'],
+      ['INSERT', '2'],
+      ['INSERT', '10'],
+      ['INSERT', '11'],
+      ['INSERT', '12'],
+      ['UPDATE', '10'],
+      ['UPDATE', '11'],
+      ['DELETE', '12'],
+      ['UPDATE', '1'],
+      ['DELETE', '2'],
+    ]);
+    // Ids increase by one per record: nothing skipped, nothing from the rollback.
+    expect(messages.map((m) => m.id)).toEqual(messages.map((_, i) => (messages[0]!.id as number) + i));
+    for (const m of messages) {
+      expect(m).toMatchObject({ database: db, table: 't', isDdl: false, pkNames: ['id'], sql: '' });
+      expect(Object.keys(m)).toEqual(['data', 'database', 'es', 'id', 'isDdl', 'mysqlType', 'old', 'pkNames', 'sql', 'sqlType', 'table', 'ts', 'type']);
+      expect(m.es as number).toBeGreaterThan(Date.now() - 600_000);
+      expect(m.ts as number).toBeGreaterThanOrEqual(m.es as number);
+    }
+
+    const [first, second] = messages;
+    const firstData = (first!.data as Record<string, unknown>[])[0]!;
+    expect(firstData).toEqual({ ...expected(edgeRow), g: geometryLatin1 });
+    expect(geometryLatin1.length).toBe(25); // SRID (4) + WKB point (21)
+    expect((second!.data as Record<string, unknown>[])[0]).toEqual(expected(otherRow));
+    expect(first!.old).toBeNull();
+
+    const mysqlType = first!.mysqlType as Record<string, string>;
+    const sqlType = first!.sqlType as Record<string, number>;
+    for (const [column, [type, code]] of Object.entries(expectedTypes)) {
+      expect([column, mysqlType[column]]).toEqual([column, type]);
+      expect([column, sqlType[column]]).toEqual([column, code]);
+    }
+    expect(mysqlType.j).toMatch(/^(json|longtext)$/); // MariaDB's JSON is LONGTEXT with a check
+
+    // UPDATE: `old` carries only the changed columns with their before values.
+    expect(messages[5]!.old).toEqual([{ vc: 'a' }]); // ti was already NULL: unchanged, not listed
+    expect((messages[5]!.data as Record<string, unknown>[])[0]).toMatchObject({ id: '10', vc: 'a!' });
+    expect(messages[8]!.old).toEqual([{ vc: '😀中文é', tiu: '255' }]);
+    expect((messages[8]!.data as Record<string, unknown>[])[0]).toMatchObject({ vc: null, tiu: '0', biu: '18446744073709551615' });
+    // DELETE: the before image in `data`, no `old`.
+    expect(messages[9]!.old).toBeNull();
+    expect((messages[9]!.data as Record<string, unknown>[])[0]).toEqual(expected(otherRow));
+  });
+});

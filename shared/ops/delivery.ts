@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   /** Called after each committed step: work succeeded (ends a retry streak). */
   readonly progress?: () => void;
   readonly status?: DeliveryStatus;
+  /** Return once nothing new arrived for this long (an FC invocation that drains and exits). */
+  readonly idleExitMs?: number;
 }
 
 export interface DeliveryStatus {
@@ -47,12 +49,15 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
     // The next read runs while the sink works on the current records, and a cursor commit runs
     // while the next records go out; commits stay in order and each follows its acknowledgement.
     let next = read(cursor);
+    let lastDataAt = Date.now();
     while (!signal.aborted) {
       const entries = await next;
       if (entries.length === 0) {
+        if (options.idleExitMs !== undefined && Date.now() - lastDataAt >= options.idleExitMs) break;
         next = read(cursor);
         continue;
       }
+      lastDataAt = Date.now();
       const seq = entries.at(-1)!.seq;
       next = read(seq);
       const records = entries.length === 1 ? entries[0]!.batch.records : entries.flatMap((e) => e.batch.records);

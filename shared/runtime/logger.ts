@@ -26,11 +26,18 @@ function wrap(p: pino.Logger): Logger {
   };
 }
 
+/**
+ * Text lines through pino-pretty's formatter, written synchronously to any `{ write }` destination
+ * (its stream form pipes, so it needs a full Writable; it also learns pino's messageKey by message).
+ */
+function prettyLines(out: DestinationStream): DestinationStream {
+  const format = pretty.prettyFactory({ colorize: false, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, messageKey: 'message' });
+  return { write: (line: string) => out.write(format(line)) };
+}
+
 export function createLogger(options: LoggerOptions): Logger {
-  const destination =
-    options.format === 'text'
-      ? pretty({ destination: options.destination ?? 2, colorize: false, sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true })
-      : (options.destination ?? pino.destination({ fd: 2, sync: true }));
+  const out = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const destination = options.format === 'text' ? prettyLines(out) : out;
   const p = pino(
     {
       level: options.level,

@@ -178,8 +178,9 @@ describe('loadTask: bad documents', () => {
 
   it('names a missing file and why it cannot be read', async () => {
     const missing = join(dir, 'does-not-exist.yaml');
-    const err = await loadTask(missing).catch((e: unknown) => e as TaskConfigError);
-    expect(err).toBeInstanceOf(TaskConfigError);
+    const caught: unknown = await loadTask(missing).catch((e: unknown) => e);
+    expect(caught).toBeInstanceOf(TaskConfigError);
+    const err = caught as TaskConfigError;
     expect(err.message).toContain(missing);
     expect(err.message).toContain('cannot read the file (ENOENT)');
     expect(err.context.path).toBe(missing);

@@ -1,0 +1,5 @@
+/** FC function `reader`: binlog → queue for one time budget; a timer keeps it going. */
+import { fcHandler } from '../../shared/runtime/fc/handler.ts';
+import { readerEntry } from '../../shared/runtime/entries/reader.ts';
+
+export const handler = fcHandler('reader', readerEntry);

@@ -1,0 +1,36 @@
+/**
+ * A deliver function: sends what the queue holds for each destination of its type, in order, and
+ * returns once the queue has been idle for `idleMs` (default 2 s) or the time budget is spent.
+ */
+import { newDeliveryStatus, runDelivery, supervise, windowsFromMinutes } from '../../ops/index.ts';
+import { createSink } from '../../sink/registry.ts';
+import { openQueue, resolveDestinations } from '../compose.ts';
+import type { Entry } from '../fc/handler.ts';
+import { configuredTask, runBudgetMs } from './task-config.ts';
+
+export function deliverEntry(type: string): Entry {
+  return async (event, context, log) => {
+    const { task, origin, baseDir } = await configuredTask(event);
+    const destinations = resolveDestinations(task, origin).filter((d) => d.type === type);
+    const signal = AbortSignal.timeout(runBudgetMs(event, context.function.timeout));
+    const idleExitMs = typeof event.idleMs === 'number' ? event.idleMs : 2_000;
+    const queue = await openQueue(task, baseDir, origin, { writer: false });
+    const delivered: Record<string, number> = {};
+    try {
+      await Promise.all(
+        destinations.map(async (destination) => {
+          const sinkLog = log.child({ destination: destination.name });
+          const status = newDeliveryStatus();
+          await supervise(
+            (progress) => runDelivery({ queue, sink: createSink(destination, { log: sinkLog }), signal, log: sinkLog, progress, status, idleExitMs }),
+            { windows: windowsFromMinutes(task.advanced), signal, log: sinkLog },
+          );
+          delivered[destination.name] = status.records;
+        }),
+      );
+    } finally {
+      await queue.close();
+    }
+    return { task: task.name, delivered };
+  };
+}

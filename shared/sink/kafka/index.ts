@@ -3,8 +3,7 @@
  * partition 0 of the task's topic, resolving only after Kafka acknowledged (per `acks`).
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
-import './kafkajs-tuning.ts'; // must load before kafkajs's producer modules
-import { Kafka, logLevel, type Producer, type Message } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
 import type { Logger } from '../../log.ts';
 import type { ChangeRecord } from '../../record/index.ts';
@@ -13,6 +12,9 @@ import { RecordTooLargeError } from '../errors.ts';
 import type { Sink } from '../types.ts';
 import type { KafkaDestinationConfig } from './config.ts';
 import { classifyKafkaError } from './errors.ts';
+import { tunedKafkajs } from './kafkajs-tuning.ts';
+
+const { Kafka, logLevel } = tunedKafkajs;
 
 export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl'> & {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };

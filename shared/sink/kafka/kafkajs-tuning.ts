@@ -1,6 +1,7 @@
 /**
- * Two hot spots of kafkajs 2.2.4's producer, replaced in its CommonJS module cache before the
- * producer loads them (import this module before 'kafkajs'):
+ * Hot spots of kafkajs 2.2.4's producer, replaced in a copy of kafkajs loaded for the sink alone
+ * (`tunedKafkajs`): the sink must not depend on who imported kafkajs first, since modules bind
+ * their dependencies when they load.
  * - `groupMessagesPerPartition` copies the partition's array for every message (quadratic in the
  *   batch size): 14% of produce CPU at 2,000 messages per send;
  * - `crc32C` is a byte-at-a-time JS table loop: 8% of produce CPU. @node-rs/crc32 computes the
@@ -13,6 +14,7 @@
  * kafkajs version is left untouched.
  */
 import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 
 const require = createRequire(import.meta.url);
@@ -55,9 +57,16 @@ function replaceExports(request: string, exports: unknown): void {
   if (cached) cached.exports = exports;
 }
 
-export function tuneKafkajs(): boolean {
+/**
+ * Loads kafkajs with the replacements. Modules of a copy loaded earlier (by a test kit, a
+ * benchmark) are dropped from the cache first, so this copy binds the tuned functions; earlier
+ * importers keep the copy they have.
+ */
+function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean } {
   const { version } = require('kafkajs/package.json') as { version: string };
-  if (version !== TUNED_VERSION) return false;
+  if (version !== TUNED_VERSION) return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: false };
+  const root = dirname(require.resolve('kafkajs/package.json')) + sep;
+  for (const file of Object.keys(require.cache)) if (file.startsWith(root)) delete require.cache[file];
   replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
   replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
   const Encoder = require('kafkajs/src/protocol/encoder.js') as { nextPowerOfTwo(n: number): number; prototype: EncoderShape };
@@ -67,7 +76,10 @@ export function tuneKafkajs(): boolean {
     this.buf.copy(grown, 0, 0, this.offset);
     this.buf = grown;
   };
-  return true;
+  return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: true };
 }
 
-export const kafkajsTuned = tuneKafkajs();
+const loaded = loadTunedKafkajs();
+/** The kafkajs module every Kafka client of this project uses. */
+export const tunedKafkajs = loaded.kafkajs;
+export const kafkajsTuned = loaded.tuned;

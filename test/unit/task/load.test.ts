@@ -147,6 +147,12 @@ describe('loadTask: bad documents', () => {
     expect(err.message).toContain(issue!.message);
   });
 
+  it('names a top-level typo as such', async () => {
+    const err = await loadError(`${MINIMAL}syncType: [incremental]\n`);
+    expect(err.issues).toEqual([{ path: '', message: 'unknown key "syncType"; check the spelling against the task reference' }]);
+    expect(err.message).toContain('  - (top level): unknown key "syncType"');
+  });
+
   it('reports one issue per problem, for every problem in the file', async () => {
     const err = await loadError(variant({ 'serverId: 5401': 'port: "x"', 'topic: dts': 'topic: "a b"' }));
     expect(err.issues.map((i) => i.path).sort()).toEqual(['destinations[0].topic', 'source.port', 'source.serverId']);

@@ -42,5 +42,8 @@ export function classifyKafkaError(err: unknown, where: { brokers: readonly stri
   if (e?.name && connectionErrors.has(e.name)) {
     return new SinkConnectionError(`cannot reach Kafka at ${where.brokers.join(', ')} (${detail})`, context, err);
   }
+  // kafkajs marks an error non-retriable when its own in-connection retry cannot help; a fresh
+  // producer often can, so only typed protocol refusals are final and everything else gets the
+  // task's other-issues window.
   return new SinkWriteError(`Kafka rejected the write to ${where.topic} (${detail})`, context, err, e?.retriable !== false || e?.type === undefined);
 }

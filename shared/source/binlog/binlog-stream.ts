@@ -33,7 +33,8 @@ export interface BinlogStreamOptions {
 
 const MYSQL_GEOMETRY = 255;
 const MYSQL_BLOB = 252;
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|XA\s|SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO)\b/i;
+// ROLLBACK TO (a savepoint) before ROLLBACK: it keeps the transaction open.
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK\s+TO|ROLLBACK(?!\s+TO)|XA\s|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
 
 function binlogColumns(entry: TableMapEntry): BinlogColumn[] {
   return entry.columnSchemas.map((c) => ({ name: c.COLUMN_NAME, columnType: c.COLUMN_TYPE, charset: c.CHARACTER_SET_NAME, unsigned: c.UNSIGNED }));

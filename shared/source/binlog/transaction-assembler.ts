@@ -25,6 +25,8 @@ interface OpenTransaction {
   /** Where to restart this transaction from, with the ids it starts at. */
   restart: ResumePosition;
   seq: number;
+  /** Part of it left in a batch already (the transaction is larger than a batch). */
+  emittedPart: boolean;
 }
 
 export class TransactionAssembler {
@@ -86,6 +88,7 @@ export class TransactionAssembler {
       this.#bytes += image.bytes;
       if (this.#records.length >= this.#o.batchMaxRecords * 2 || this.#bytes >= this.#o.batchMaxBytes * 2) {
         // A huge transaction streams through in pieces; each piece restarts at the transaction.
+        tx.emittedPart = true;
         this.#emit(tx.restart, false);
       }
     }
@@ -100,12 +103,16 @@ export class TransactionAssembler {
     if (this.#records.length >= this.#o.batchMaxRecords || this.#bytes >= this.#o.batchMaxBytes) this.flush();
   }
 
-  /** ROLLBACK: drop what the transaction produced (ids were not handed out for good). */
+  /**
+   * ROLLBACK: drop what the transaction produced. Its ids are handed out again, unless part of it
+   * was already emitted (a rolled-back transaction larger than a batch, which only mixed
+   * non-transactional tables write): those records are stored and their ids stay used.
+   */
   rollback(nextPosition: number, gtidSet: string | null): void {
     const tx = this.#tx;
     if (tx) {
       this.#records = this.#records.filter((r) => r.source !== tx.source);
-      this.#nextId = tx.restart.nextRecordId;
+      if (!tx.emittedPart) this.#nextId = tx.restart.nextRecordId;
     }
     this.#tx = null;
     this.#pendingGtid = null;
@@ -160,6 +167,6 @@ export class TransactionAssembler {
   #open(timestampMs: number): OpenTransaction {
     const b = this.#boundary;
     const source = { serverId: this.#o.serverId, file: this.#file, position: b.position, gtid: this.#pendingGtid, timestampMs, txId: null as string | null };
-    return { source, restart: b, seq: 0 };
+    return { source, restart: b, seq: 0, emittedPart: false };
   }
 }

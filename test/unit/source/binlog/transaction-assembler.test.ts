@@ -494,3 +494,18 @@ describe('TransactionAssembler: boundaries and checkpoints', () => {
     expect(replay).toEqual([{ records: [], resume: expect.objectContaining({ nextRecordId: 102 }), endsTransaction: true, lastRecordId: 150 }]);
   });
 });
+
+describe('a rolled-back transaction larger than a batch', () => {
+  it('keeps the ids of the part already emitted, so no id is handed out twice', () => {
+    // r is cut into pieces (batchMaxRecords 2 → cut at 4 records), then rolled back.
+    const binlog = place([...txn('a', 1), ...txn('r', 5, { chunk: 1, end: 'rollback' }), ...txn('h', 2)]);
+    const batches = read(binlog, { batchMaxRecords: 2 });
+    const records = batches.flatMap((b) => b.records);
+    const ids = records.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+    // What left before the rollback stays (the stream cannot take it back); h follows with new ids.
+    expect(records.map(keyOf)).toEqual(['a0', 'r0', 'r1', 'r2', 'h0', 'h1']); // the cut came after 4 records
+    expect(records.at(-1)!.id).toBe(records.at(-2)!.id + 1);
+  });
+});

@@ -61,7 +61,9 @@ describe('crash recovery', () => {
     const first = startTaskProcess(taskFile);
     await first.waitForLog('reader streaming');
     const writing = insertRange(conn, 1, ROWS / 2);
-    await waitFor(async () => (await highWatermark()) >= 5_000, 60_000, '5,000 rows in Kafka');
+    await waitFor(async () => (await highWatermark()) >= 5_000, 60_000, '5,000 rows in Kafka').catch((err: Error) => {
+      throw new Error(`${err.message}; the task's log:\n${first.stderr()}`);
+    });
     first.child.kill('SIGKILL');
     expect((await first.exit).signal).toBe('SIGKILL');
     await writing;

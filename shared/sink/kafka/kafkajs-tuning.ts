@@ -58,25 +58,36 @@ function replaceExports(request: string, exports: unknown): void {
 }
 
 /**
- * Loads kafkajs with the replacements. Modules of a copy loaded earlier (by a test kit, a
- * benchmark) are dropped from the cache first, so this copy binds the tuned functions; earlier
- * importers keep the copy they have.
+ * Loads a private copy of kafkajs with the replacements. Modules of a copy loaded earlier (by a
+ * test kit, a benchmark, the ESM loader linking an `import 'kafkajs'`) are set aside while the
+ * private copy loads, then put back: their importers keep exactly what they had, and this copy
+ * binds the tuned functions.
  */
 function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean } {
   const { version } = require('kafkajs/package.json') as { version: string };
   if (version !== TUNED_VERSION) return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: false };
   const root = dirname(require.resolve('kafkajs/package.json')) + sep;
-  for (const file of Object.keys(require.cache)) if (file.startsWith(root)) delete require.cache[file];
-  replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
-  replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
-  const Encoder = require('kafkajs/src/protocol/encoder.js') as { nextPowerOfTwo(n: number): number; prototype: EncoderShape };
-  Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderShape, length: number): void {
-    if (this.offset + length <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(this.offset + length));
-    this.buf.copy(grown, 0, 0, this.offset);
-    this.buf = grown;
-  };
-  return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: true };
+  const earlier = new Map<string, NodeJS.Module>();
+  for (const [file, module] of Object.entries(require.cache)) {
+    if (file.startsWith(root) && module) {
+      earlier.set(file, module);
+      delete require.cache[file];
+    }
+  }
+  try {
+    replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
+    replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
+    const Encoder = require('kafkajs/src/protocol/encoder.js') as { nextPowerOfTwo(n: number): number; prototype: EncoderShape };
+    Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderShape, length: number): void {
+      if (this.offset + length <= this.buf.length) return;
+      const grown = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(this.offset + length));
+      this.buf.copy(grown, 0, 0, this.offset);
+      this.buf = grown;
+    };
+    return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: true };
+  } finally {
+    for (const [file, module] of earlier) require.cache[file] = module;
+  }
 }
 
 const loaded = loadTunedKafkajs();

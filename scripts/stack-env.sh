@@ -5,6 +5,10 @@
 #   DTS_MYSQL_PORT             private MariaDB TCP port             (default 33306)
 #   DTS_KAFKA_PORT             Kafka PLAINTEXT listener             (default 19092)
 #   DTS_KAFKA_CONTROLLER_PORT  Kafka KRaft controller listener      (default 19093)
+#   DTS_KAFKA_SASL_PORT        Kafka SASL_PLAINTEXT listener: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+#                              for user dts / dts-secret            (default 19094)
+#   DTS_KAFKA_SSL_PORT         Kafka SSL listener, server auth only; clients trust
+#                              $DTS_STACK_DIR/kafka/tls/ca.pem      (default 19095)
 #   DTS_STACK_DIR              data, logs and pid files             (default <repo>/.stack)
 #   DTS_CACHE_DIR              downloaded Kafka jars, kept between runs (default ~/.cache/mysql-dts)
 #
@@ -15,6 +19,8 @@ STACK_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DTS_MYSQL_PORT="${DTS_MYSQL_PORT:-33306}"
 export DTS_KAFKA_PORT="${DTS_KAFKA_PORT:-19092}"
 export DTS_KAFKA_CONTROLLER_PORT="${DTS_KAFKA_CONTROLLER_PORT:-19093}"
+export DTS_KAFKA_SASL_PORT="${DTS_KAFKA_SASL_PORT:-19094}"
+export DTS_KAFKA_SSL_PORT="${DTS_KAFKA_SSL_PORT:-19095}"
 export DTS_STACK_DIR="${DTS_STACK_DIR:-$STACK_REPO/.stack}"
 export DTS_CACHE_DIR="${DTS_CACHE_DIR:-${HOME:-/tmp}/.cache/mysql-dts}"
 
@@ -54,6 +60,21 @@ KAFKA_OUT="$KAFKA_DIR/kafka.out"
 KAFKA_PID="$KAFKA_DIR/kafka.pid"
 KAFKA_CONF="$KAFKA_DIR/server.properties"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
+# The SASL user (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 alike). Fixed: the tests use the same.
+KAFKA_SASL_USER="dts"
+KAFKA_SASL_PASSWORD="dts-secret"
+KAFKA_SCRAM_MECHANISMS="SCRAM-SHA-256 SCRAM-SHA-512"
+# Written once the log dir's metadata holds the SCRAM credentials (by format or ConfigCommand);
+# it names the cluster id, user and mechanisms, so a reformatted log dir gets them again.
+KAFKA_SCRAM_MARKER="$KAFKA_DIR/scram-users.done"
+# TLS material for the SSL listener, made once with openssl: a private CA and a server
+# certificate for 127.0.0.1 and localhost. Clients trust ca.pem; the broker's PEM key store is
+# server.pem (server.key followed by server.crt). The template names the directory.
+KAFKA_TLS_DIR="$KAFKA_DIR/tls"
+KAFKA_TLS_CA="$KAFKA_TLS_DIR/ca.pem"
+KAFKA_TLS_CERT="$KAFKA_TLS_DIR/server.crt"
+KAFKA_TLS_KEY="$KAFKA_TLS_DIR/server.key"
+KAFKA_TLS_KEYSTORE="$KAFKA_TLS_DIR/server.pem"
 
 # --- helpers ---------------------------------------------------------------------------------
 stack_log() { printf '[stack] %s\n' "$*"; }

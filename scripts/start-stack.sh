@@ -8,7 +8,8 @@
 #
 # Idempotent: a server that is already running and healthy is left alone.
 # Ports and directories: see scripts/stack-env.sh (DTS_MYSQL_PORT, DTS_KAFKA_PORT,
-# DTS_KAFKA_CONTROLLER_PORT, DTS_STACK_DIR, DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
+# DTS_KAFKA_CONTROLLER_PORT, DTS_KAFKA_SASL_PORT, DTS_KAFKA_SSL_PORT, DTS_STACK_DIR,
+# DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
 set -euo pipefail
 
 # shellcheck source=scripts/stack-env.sh
@@ -18,7 +19,7 @@ MARIADB_TIMEOUT="${DTS_MARIADB_START_TIMEOUT:-60}"
 KAFKA_TIMEOUT="${DTS_KAFKA_START_TIMEOUT:-90}"
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 want_mariadb=0
@@ -57,6 +58,10 @@ if [ "$want_kafka" = 1 ]; then
     missing+=("mvn (apt-get install -y maven)")
   fi
   [ -n "$KAFKA_VERSION" ] || { stack_err "cannot read <kafka.version> from $KAFKA_POM"; exit 1; }
+  # openssl makes the SSL listener's CA and certificate, once.
+  if { [ ! -s "$KAFKA_TLS_CA" ] || [ ! -s "$KAFKA_TLS_KEYSTORE" ]; } && ! find_bin openssl >/dev/null; then
+    missing+=("openssl (apt-get install -y openssl)")
+  fi
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   stack_err "missing prerequisites:"
@@ -187,6 +192,9 @@ start_mariadb() {
 # ---------------------------------------------------------------------------------------------
 pom_hash() { sha256sum "$KAFKA_POM" | cut -c1-64; }
 
+# StorageTool and ConfigCommand log warnings to stderr, not into the broker's log files.
+tools_log4j=(-Dlog4j.configuration="file:$STACK_REPO/scripts/kafka/tools-log4j.properties")
+
 kafka_libs() {
   if [ -f "$KAFKA_LIBS_MARKER" ] && [ "$(cat "$KAFKA_LIBS_MARKER")" = "$(pom_hash)" ]; then
     return 0
@@ -265,6 +273,111 @@ kafka_wait() { # kafka_wait PID START_TIME
   done
 }
 
+# The SSL listener's TLS material, made once: a private CA (ca.pem, ca.key) and a server key and
+# certificate for 127.0.0.1 and localhost signed by it (server.key, unencrypted PKCS#8;
+# server.crt), and the broker's PEM key store server.pem = key + certificate. Remade, all of it,
+# when a file is missing or the certificate expires within a day (clients then need the new CA).
+kafka_tls() {
+  if [ -s "$KAFKA_TLS_CA" ] && [ -s "$KAFKA_TLS_KEYSTORE" ] && [ -s "$KAFKA_TLS_CERT" ] &&
+    openssl x509 -checkend 86400 -noout -in "$KAFKA_TLS_CERT" >/dev/null 2>&1; then
+    return 0
+  fi
+  local tmp="$KAFKA_TLS_DIR.tmp.$$" log="$KAFKA_DIR/tls.log"
+  stack_log "making a CA and a server certificate for 127.0.0.1/localhost in $KAFKA_TLS_DIR"
+  rm -rf "$tmp"
+  mkdir -p "$tmp" "$KAFKA_DIR"
+  if ! (
+    set -e
+    cd "$tmp"
+    cat >server.ext <<'EXT'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost
+EXT
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
+      -subj "/CN=mysql-dts local stack CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout ca.key -out ca.pem
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key
+    openssl req -new -key server.key -subj "/CN=localhost" -out server.csr
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
+      -extfile server.ext -out server.crt
+    openssl verify -CAfile ca.pem server.crt
+    cat server.key server.crt >server.pem
+    rm -f server.csr server.ext ca.srl
+    chmod 600 ca.key server.key server.pem
+  ) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -rf "$tmp"
+    stack_err "openssl could not make the TLS material (log: $log)"
+    exit 1
+  fi
+  rm -rf "$KAFKA_TLS_DIR"
+  mv "$tmp" "$KAFKA_TLS_DIR"
+}
+
+kafka_render_conf() {
+  sed -e "s|@KAFKA_PORT@|$DTS_KAFKA_PORT|g" \
+    -e "s|@KAFKA_CONTROLLER_PORT@|$DTS_KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@KAFKA_SASL_PORT@|$DTS_KAFKA_SASL_PORT|g" \
+    -e "s|@KAFKA_SSL_PORT@|$DTS_KAFKA_SSL_PORT|g" \
+    -e "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" \
+    -e "s|@KAFKA_TLS_DIR@|$KAFKA_TLS_DIR|g" \
+    -e "s|@KAFKA_SASL_USER@|$KAFKA_SASL_USER|g" \
+    -e "s|@KAFKA_SASL_PASSWORD@|$KAFKA_SASL_PASSWORD|g" \
+    "$STACK_REPO/scripts/kafka/server.properties.template" >"$KAFKA_CONF"
+}
+
+# The SASL and SSL listeners open together with PLAINTEXT. A broker that was started from an
+# older template (before they existed) keeps running without them: say how to restart it.
+kafka_check_secure_listeners() { # kafka_check_secure_listeners [running]
+  local p closed=()
+  for p in "$DTS_KAFKA_SASL_PORT" "$DTS_KAFKA_SSL_PORT"; do
+    port_open "$p" || closed+=("$p")
+  done
+  [ "${#closed[@]}" -eq 0 ] && return 0
+  if [ "${1:-}" = running ]; then
+    stack_log "WARNING: the running Kafka does not listen on 127.0.0.1:${closed[*]} (SASL_PLAINTEXT $DTS_KAFKA_SASL_PORT, SSL $DTS_KAFKA_SSL_PORT);"
+    stack_log "WARNING: it was started from an older config. Restart it: bash scripts/stop-stack.sh kafka && bash scripts/start-stack.sh kafka"
+    return 0
+  fi
+  kafka_fail "Kafka answers on 127.0.0.1:$DTS_KAFKA_PORT but not on 127.0.0.1:${closed[*]} (SASL_PLAINTEXT $DTS_KAFKA_SASL_PORT, SSL $DTS_KAFKA_SSL_PORT)"
+}
+
+scram_marker_text() { # what the marker file holds once the credentials are in this log dir
+  local cid
+  cid="$(sed -n 's/^cluster\.id=//p' "$KAFKA_DATA/meta.properties" 2>/dev/null | head -n1)"
+  printf 'cluster.id=%s user=%s mechanisms=%s password-sha256=%s\n' "$cid" "$KAFKA_SASL_USER" \
+    "${KAFKA_SCRAM_MECHANISMS// /,}" "$(printf '%s' "$KAFKA_SASL_PASSWORD" | sha256sum | cut -c1-64)"
+}
+
+# SCRAM users for a log dir formatted without them (by the template before SASL existed, or by
+# hand): add them through the running broker, once. One ConfigCommand per mechanism: Kafka 3.9
+# refuses two credentials of one user in one request ("A user credential cannot be altered twice
+# in the same request"). --alter of a SCRAM credential is an upsert, so repeating it after an
+# interrupted run is harmless.
+kafka_scram_users() {
+  local want
+  want="$(scram_marker_text)"
+  if [ -f "$KAFKA_SCRAM_MARKER" ] && [ "$(cat "$KAFKA_SCRAM_MARKER")" = "$want" ]; then
+    return 0
+  fi
+  local m log="$KAFKA_DIR/scram-users.log"
+  stack_log "adding SCRAM users to the existing log dir: $KAFKA_SASL_USER (${KAFKA_SCRAM_MECHANISMS// /, })"
+  : >"$log"
+  for m in $KAFKA_SCRAM_MECHANISMS; do
+    if ! "$JAVA" "${tools_log4j[@]}" -cp "$KAFKA_LIBS/*" kafka.admin.ConfigCommand \
+      --bootstrap-server "127.0.0.1:$DTS_KAFKA_PORT" --alter --add-config "$m=[password=$KAFKA_SASL_PASSWORD]" \
+      --entity-type users --entity-name "$KAFKA_SASL_USER" >>"$log" 2>&1; then
+      tail -n 20 "$log" >&2
+      stack_err "kafka.admin.ConfigCommand could not add the $m user $KAFKA_SASL_USER (log: $log)"
+      exit 1
+    fi
+  done
+  echo "$want" >"$KAFKA_SCRAM_MARKER"
+}
+
 start_kafka() {
   local t0 pid
   t0="$(now)"
@@ -272,29 +385,30 @@ start_kafka() {
     pid="$(pid_of "$KAFKA_PID")"
     if kafka_healthy; then
       stack_log "Kafka already running (pid $pid) on 127.0.0.1:$DTS_KAFKA_PORT"
-      return 0
+    else
+      stack_log "Kafka process $pid is up but not answering yet; waiting"
+      kafka_wait "$pid" "$t0"
+      stack_log "Kafka ready"
     fi
-    stack_log "Kafka process $pid is up but not answering yet; waiting"
-    kafka_wait "$pid" "$t0"
-    stack_log "Kafka ready"
+    kafka_check_secure_listeners running
+    kafka_scram_users
     return 0
   fi
   rm -f "$KAFKA_PID"
   local p
-  for p in "$DTS_KAFKA_PORT" "$DTS_KAFKA_CONTROLLER_PORT"; do
+  for p in "$DTS_KAFKA_PORT" "$DTS_KAFKA_CONTROLLER_PORT" "$DTS_KAFKA_SASL_PORT" "$DTS_KAFKA_SSL_PORT"; do
     if port_open "$p"; then
       stack_err "127.0.0.1:$p is already in use by a process not started from $DTS_STACK_DIR."
-      stack_err "Stop it, or choose other ports with DTS_KAFKA_PORT / DTS_KAFKA_CONTROLLER_PORT."
+      stack_err "Stop it, or choose other ports with DTS_KAFKA_PORT / DTS_KAFKA_CONTROLLER_PORT /"
+      stack_err "DTS_KAFKA_SASL_PORT / DTS_KAFKA_SSL_PORT."
       exit 1
     fi
   done
 
   kafka_libs
+  kafka_tls
   mkdir -p "$KAFKA_DATA" "$KAFKA_LOGS"
-  sed -e "s|@KAFKA_PORT@|$DTS_KAFKA_PORT|g" \
-    -e "s|@KAFKA_CONTROLLER_PORT@|$DTS_KAFKA_CONTROLLER_PORT|g" \
-    -e "s|@KAFKA_DATA_DIR@|$KAFKA_DATA|g" \
-    "$STACK_REPO/scripts/kafka/server.properties.template" >"$KAFKA_CONF"
+  kafka_render_conf
 
   local log4j_opts=(-Dlog4j.configuration="file:$STACK_REPO/scripts/kafka/log4j.properties"
     -Dkafka.logs.dir="$KAFKA_LOGS")
@@ -308,12 +422,19 @@ start_kafka() {
       [ -n "$cid" ] || kafka_fail "kafka.tools.StorageTool random-uuid failed"
       echo "$cid" >"$KAFKA_DIR/cluster.id"
     fi
-    stack_log "formatting Kafka log dir $KAFKA_DATA (cluster id $cid)"
-    if ! "$JAVA" "${log4j_opts[@]}" -cp "$KAFKA_LIBS/*" \
-      kafka.tools.StorageTool format -t "$cid" -c "$KAFKA_CONF" >"$KAFKA_DIR/format.log" 2>&1; then
+    stack_log "formatting Kafka log dir $KAFKA_DATA (cluster id $cid, SCRAM user $KAFKA_SASL_USER)"
+    # The SCRAM credentials go into the bootstrap metadata: the broker knows them from the start.
+    local scram=() m
+    for m in $KAFKA_SCRAM_MECHANISMS; do
+      scram+=(--add-scram "$m=[name=$KAFKA_SASL_USER,password=$KAFKA_SASL_PASSWORD]")
+    done
+    rm -f "$KAFKA_SCRAM_MARKER"
+    if ! "$JAVA" "${tools_log4j[@]}" -cp "$KAFKA_LIBS/*" \
+      kafka.tools.StorageTool format -t "$cid" -c "$KAFKA_CONF" "${scram[@]}" >"$KAFKA_DIR/format.log" 2>&1; then
       cat "$KAFKA_DIR/format.log" >&2
       kafka_fail "kafka.tools.StorageTool format failed"
     fi
+    scram_marker_text >"$KAFKA_SCRAM_MARKER"
   fi
 
   [ -f "$KAFKA_OUT" ] && mv -f "$KAFKA_OUT" "$KAFKA_OUT.1"
@@ -325,6 +446,8 @@ start_kafka() {
     "${log4j_opts[@]}" \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF")"
   kafka_wait "$pid" "$t0"
+  kafka_check_secure_listeners
+  kafka_scram_users
   stack_log "Kafka ready in $(elapsed "$t0")s (pid $pid)"
 }
 
@@ -341,6 +464,8 @@ if [ "$want_mariadb" = 1 ]; then
 fi
 if [ "$want_kafka" = 1 ]; then
   echo "  Kafka    127.0.0.1:$DTS_KAFKA_PORT  (KRaft, $KAFKA_VERSION, controller 127.0.0.1:$DTS_KAFKA_CONTROLLER_PORT)"
+  echo "           SASL_PLAINTEXT 127.0.0.1:$DTS_KAFKA_SASL_PORT  (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; $KAFKA_SASL_USER / $KAFKA_SASL_PASSWORD)"
+  echo "           SSL            127.0.0.1:$DTS_KAFKA_SSL_PORT  (server auth only; CA $KAFKA_TLS_CA)"
   echo "           logs: $KAFKA_OUT, $KAFKA_LOGS/"
 fi
 echo "  stop:    bash scripts/stop-stack.sh   (--wipe also deletes the data)"

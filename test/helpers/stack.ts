@@ -6,9 +6,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as kafkajs from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { silentLogger, type Logger } from '../../shared/log.ts';
+import { registerCodecs } from '../../shared/sink/kafka/codecs.ts';
 import type { BackoffOptions, RetryWindows } from '../../shared/ops/index.ts';
 import { runTaskLocally, type TaskOutcome } from '../../shared/runtime/local/run-task.ts';
 import { parseTask, type Task, type TaskFile } from '../../shared/task/index.ts';
@@ -18,6 +20,10 @@ export const stack = {
   kafkaBroker: `127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`,
   redisUrl: process.env.DTS_REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
+
+// The test kit's consumers read what the sink compresses (LZ4 by default, Snappy): the codecs of
+// shared/sink/kafka/codecs.ts, registered in the kafkajs copy the tests use.
+registerCodecs((kafkajs as unknown as { default: typeof kafkajs }).default ?? kafkajs);
 
 let counter = 0;
 /** A name no other test run uses: databases, topics, consumer groups. */

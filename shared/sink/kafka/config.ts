@@ -3,6 +3,21 @@ import { z } from 'zod';
 import { secretSchema } from '../../task/secret.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, for example 127.0.0.1:9092');
+const topicName = z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name (letters, digits, . _ -)');
+const partitionCount = z.number().int().min(1).max(10_000);
+
+/** DTS "object name mapping" for one table: its own topic, partition count, partition-key columns. */
+const tableMappingSchema = z
+  .object({
+    database: z.string().min(1),
+    table: z.string().min(1),
+    topic: topicName.optional(),
+    /** Partitions when the topic is created (an existing topic keeps its own count). */
+    partitions: partitionCount.optional(),
+    /** Columns hashed by the primary-key policy instead of the primary key. */
+    partitionKey: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
 
 export const kafkaDestinationSchema = z
   .object({
@@ -10,7 +25,24 @@ export const kafkaDestinationSchema = z
     /** Names the destination's cursor in the queue; renaming it starts the destination over. */
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('kafka'),
     brokers: z.array(hostPort).min(1, 'at least one broker'),
-    topic: z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name (letters, digits, . _ -)'),
+    topic: topicName,
+    /** DDL goes here; defaults to `topic` (DTS "Topic That Stores DDL Information"). */
+    ddlTopic: topicName.optional(),
+    /** Partitions of topics this task creates. */
+    partitions: partitionCount.default(1),
+    /** Create missing topics (with `partitions`); when false, a missing topic fails the precheck. */
+    createTopics: z.boolean().default(true),
+    /** DTS "Policy for Shipping Data to Kafka Partitions". */
+    partitionPolicy: z.enum(['partition-zero', 'database-table', 'primary-key']).default('partition-zero'),
+    mapping: z.array(tableMappingSchema).default([]),
+    /**
+     * A record above maxRecordBytes: `fail` stops the task naming table, key and position (DTS);
+     * `dead-letter` writes a small JSON descriptor of it to `deadLetterTopic` and goes on, counted.
+     */
+    oversize: z.enum(['fail', 'dead-letter']).default('fail'),
+    deadLetterTopic: topicName.optional(),
+    /** DTS "Kafka Data Compression Format". */
+    compression: z.enum(['lz4', 'gzip', 'snappy', 'none']).default('lz4'),
     format: z.enum(['canal-json']).default('canal-json'),
     /** DTS "message acknowledgement mechanism": none (acks=0), leader (acks=1), all in-sync replicas. */
     acks: z.enum(['none', 'leader', 'all']).default('all'),

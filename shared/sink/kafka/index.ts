@@ -1,20 +1,25 @@
 /**
- * The Kafka destination: encodes records in the task's format and produces them in order to
- * partition 0 of the task's topic, resolving only after Kafka acknowledged (per `acks`).
+ * The Kafka destination: encodes records in the task's format, routes each to its topic and
+ * partition, and produces them in order, resolving only after Kafka acknowledged (per `acks`).
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
-import type { Message, Producer } from 'kafkajs';
+import type { Admin, Message, Producer, TopicMessages } from 'kafkajs';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
+import { DtsError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { ChangeRecord } from '../../record/index.ts';
 import type { Secret } from '../../task/secret.ts';
-import { RecordTooLargeError } from '../errors.ts';
+import { describeRecord, RecordTooLargeError } from '../errors.ts';
 import type { Sink } from '../types.ts';
+import { registerCodecs } from './codecs.ts';
 import type { KafkaDestinationConfig } from './config.ts';
 import { classifyKafkaError } from './errors.ts';
 import { tunedKafkajs } from './kafkajs-tuning.ts';
+import { createRouter, type Router } from './route.ts';
+import { ensureTopics } from './topics.ts';
 
-const { Kafka, logLevel } = tunedKafkajs;
+const { Kafka, logLevel, CompressionTypes } = tunedKafkajs;
+registerCodecs(tunedKafkajs as never);
 
 export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl'> & {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };
@@ -26,6 +31,7 @@ export interface KafkaSinkDeps {
 }
 
 const ACKS = { none: 0, leader: 1, all: -1 } as const;
+const COMPRESSION = { lz4: CompressionTypes.LZ4, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, none: CompressionTypes.None } as const;
 
 const encoders = {
   'canal-json': encodeCanalJson,
@@ -36,6 +42,7 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   const encode = encoders[config.format];
   const where = { brokers: config.brokers, topic: config.topic };
   const idempotent = config.acks === 'all';
+  const deadLetterTopic = config.deadLetterTopic ?? `${config.topic}.dead-letter`;
   const kafka = new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
@@ -48,54 +55,76 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     logLevel: logLevel.NOTHING,
   });
   let producer: Producer | null = null;
+  let router: Router | null = null;
+  let deadLettered = 0;
 
-  async function connected(): Promise<Producer> {
-    if (producer) return producer;
-    const p = kafka.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : undefined, allowAutoTopicCreation: true });
+  async function prepare(): Promise<{ p: Producer; r: Router }> {
+    if (producer && router) return { p: producer, r: router };
+    const admin: Admin = kafka.admin();
+    const p = kafka.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : undefined, allowAutoTopicCreation: false });
     try {
+      await admin.connect();
+      const wanted = createRouter(config, () => 1).topics;
+      const topics = new Map(wanted);
+      if (config.oversize === 'dead-letter') topics.set(deadLetterTopic, 1);
+      const partitions = await ensureTopics(admin, topics, config.createTopics);
+      router = createRouter(config, (topic) => partitions.get(topic) ?? 1);
       await p.connect();
     } catch (err) {
       await p.disconnect().catch(() => {});
-      throw classifyKafkaError(err, where);
+      throw err instanceof DtsError ? err : classifyKafkaError(err, where);
+    } finally {
+      await admin.disconnect().catch(() => {});
     }
-    deps.log.info('connected to Kafka', { brokers: config.brokers.join(','), topic: config.topic, acks: config.acks });
+    deps.log.info('connected to Kafka', { brokers: config.brokers.join(','), topic: config.topic, acks: config.acks, compression: config.compression, partitionPolicy: config.partitionPolicy });
     producer = p;
-    return p;
+    return { p, r: router };
   }
 
-  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number): Message[] {
+  /** Topic messages for one produce request, in record order within each partition. */
+  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number, r: Router): TopicMessages[] {
     const to = Math.min(records.length, from + config.maxBatchRecords);
-    const messages: Message[] = new Array(to - from);
+    const byTopic = new Map<string, Message[]>();
     for (let i = from; i < to; i++) {
       const record = records[i]!;
-      const value = encode(record, { nowMs });
+      let value = encode(record, { nowMs });
+      let route = r.route(record);
       if (value.length > config.maxRecordBytes) {
-        throw new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes) and restart the task`, { sink: config.name, topic: config.topic });
+        if (config.oversize === 'fail') {
+          throw new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`, { sink: config.name, topic: route.topic });
+        }
+        const { text, context } = describeRecord(record);
+        value = Buffer.from(JSON.stringify({ id: record.id, reason: `${text} encodes to ${value.length} bytes, above maxRecordBytes ${config.maxRecordBytes}`, bytes: value.length, ...context }));
+        route = { topic: deadLetterTopic, partition: 0 };
+        deadLettered += 1;
+        deps.log.warn('record too large: sent to the dead-letter topic', { deadLetterTopic, deadLettered, ...context, bytes: value.length });
       }
-      messages[i - from] = { partition: 0, value };
+      let list = byTopic.get(route.topic);
+      if (!list) byTopic.set(route.topic, (list = []));
+      list.push({ partition: route.partition, value });
     }
-    return messages;
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   }
 
   return {
     name: config.name,
     async connect() {
-      await connected();
+      await prepare();
     },
     async deliver(records) {
       if (records.length === 0) return;
       const nowMs = now();
-      let messages = encodeChunk(records, 0, nowMs);
-      const p = await connected();
+      const { p, r } = await prepare();
+      let topicMessages = encodeChunk(records, 0, nowMs, r);
       for (let from = 0; from < records.length; from += config.maxBatchRecords) {
-        const sending = p.send({ topic: config.topic, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, messages });
+        const sending = p.sendBatch({ topicMessages, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, compression: COMPRESSION[config.compression] });
         sending.catch(() => {}); // observed below, after the next chunk is encoded
         const nextFrom = from + config.maxBatchRecords;
         if (nextFrom < records.length) {
           // Encode the next chunk while the broker works on this one (the request is on the wire
           // once I/O had a turn); order holds because sends still go one at a time.
-          await new Promise((r) => setImmediate(r));
-          messages = encodeChunk(records, nextFrom, nowMs);
+          await new Promise((resolve) => setImmediate(resolve));
+          topicMessages = encodeChunk(records, nextFrom, nowMs, r);
         }
         try {
           await sending;

@@ -74,6 +74,13 @@ describe('loadTask: valid files', () => {
         maxBatchRecords: 2000,
         maxRecordBytes: 10 * 1024 * 1024,
         ssl: false,
+        // DTS defaults: LZ4, everything to partition 0, topics created on demand, oversize stops the task.
+        compression: 'lz4',
+        partitionPolicy: 'partition-zero',
+        partitions: 1,
+        createTopics: true,
+        mapping: [],
+        oversize: 'fail',
       },
     ]);
     expect(task.queue).toEqual({ type: 'file', dir: '.dts/demo' });

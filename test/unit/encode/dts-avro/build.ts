@@ -1,0 +1,75 @@
+/** Record builders for the DTS Avro tests: columns from their type text, as the source stage builds them. */
+import type { Column, DdlKind, DdlRecord, Row, RowRecord, SourceInfo, TableSchema } from '../../../../shared/record/index.ts';
+import { typeCodeOf } from '../../../../shared/record/index.ts';
+
+const textTypes = /^(char|varchar|tinytext|text|mediumtext|longtext|enum|set|json)\b/i;
+
+export function column(name: string, type: string, options: Partial<Column> = {}): Column {
+  const typeCode = typeCodeOf(type);
+  if (typeCode === undefined) throw new Error(`unknown type ${type}`);
+  return {
+    name,
+    type,
+    typeCode,
+    unsigned: /\bunsigned\b/i.test(type),
+    // The source leaves charset null for numbers, dates and binary types.
+    charset: textTypes.test(type) ? 'utf8mb4' : null,
+    nullable: true,
+    key: false,
+    ...options,
+  };
+}
+
+export function table(columns: Column[], options: { database?: string; table?: string; pkNames?: string[] } = {}): TableSchema {
+  return {
+    database: options.database ?? 'db',
+    table: options.table ?? 't',
+    columns,
+    pkNames: options.pkNames ?? columns.filter((c) => c.key).map((c) => c.name),
+  };
+}
+
+export function source(overrides: Partial<SourceInfo> = {}): SourceInfo {
+  return {
+    serverId: 26957161,
+    file: 'mysql-bin.000078',
+    position: 75103,
+    gtid: null,
+    timestampMs: 1_696_984_517_078,
+    txId: null,
+    ...overrides,
+  };
+}
+
+export function row(
+  op: RowRecord['op'],
+  schema: TableSchema,
+  images: { before?: Row; after?: Row },
+  meta: { id?: number; source?: Partial<SourceInfo> } = {},
+): RowRecord {
+  return {
+    op,
+    id: meta.id ?? 1,
+    seq: 0,
+    source: source(meta.source),
+    schema,
+    before: images.before ?? null,
+    after: images.after ?? null,
+  };
+}
+
+export function ddl(
+  sql: string,
+  where: { database?: string; table?: string; kind?: DdlKind; id?: number; source?: Partial<SourceInfo> } = {},
+): DdlRecord {
+  return {
+    op: 'DDL',
+    kind: where.kind ?? 'CREATE_TABLE',
+    id: where.id ?? 7,
+    seq: 0,
+    source: source(where.source),
+    database: where.database ?? 'db',
+    table: where.table ?? '',
+    sql,
+  };
+}

@@ -23,7 +23,7 @@ export const stack = {
 
 // The test kit's consumers read what the sink compresses (LZ4 by default, Snappy): the codecs of
 // shared/sink/kafka/codecs.ts, registered in the kafkajs copy the tests use.
-registerCodecs((kafkajs as unknown as { default: typeof kafkajs }).default ?? kafkajs);
+registerCodecs(((kafkajs as unknown as { default?: unknown }).default ?? kafkajs) as Parameters<typeof registerCodecs>[0]);
 
 let counter = 0;
 /** A name no other test run uses: databases, topics, consumer groups. */

@@ -5,6 +5,7 @@
  * that the destination does not have.
  */
 import type { Logger } from '../log.ts';
+import type { ChangeRecord } from '../record/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { Sink } from '../sink/types.ts';
 
@@ -18,6 +19,8 @@ export interface DeliveryOptions {
   /** Called after each committed step: work succeeded (ends a retry streak). */
   readonly progress?: () => void;
   readonly status?: DeliveryStatus;
+  /** Records that pass reach the sink (the task's operation filter); the cursor passes all. */
+  readonly filter?: ((record: ChangeRecord) => boolean) | null;
   /** Return once nothing new arrived for this long (an FC invocation that drains and exits). */
   readonly idleExitMs?: number;
 }
@@ -60,7 +63,8 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
       lastDataAt = Date.now();
       const seq = entries.at(-1)!.seq;
       next = read(seq);
-      const records = entries.length === 1 ? entries[0]!.batch.records : entries.flatMap((e) => e.batch.records);
+      const all = entries.length === 1 ? entries[0]!.batch.records : entries.flatMap((e) => e.batch.records);
+      const records = options.filter ? all.filter(options.filter) : all;
       await sink.deliver(records);
       await commit;
       cursor = seq;

@@ -73,6 +73,8 @@ export interface SourceInfo {
   readonly timestampMs: number;
   /** The transaction's XID, or null for statements outside one (DDL). */
   readonly txId: string | null;
+  /** The source's `SELECT VERSION()` (DTS Avro's `source.version`). */
+  readonly serverVersion?: string;
 }
 
 interface RecordBase {

@@ -74,6 +74,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     const appender = createAppender(queue, options, deps, status, () => stream);
     const assembler = new TransactionAssembler({
       serverId: facts.serverId,
+      serverVersion: facts.version,
       start: resume,
       skipThrough,
       batchMaxRecords: options.reader.batchMaxRecords,

@@ -30,11 +30,18 @@ const sourceSchema = z
   })
   .strict();
 
+/** DTS "operations to synchronize": which changes of an object reach the destinations. */
+const operationsSchema = z.array(z.enum(['INSERT', 'UPDATE', 'DELETE', 'DDL'])).min(1);
+
+const tableSchema = z.union([identifier, z.object({ name: identifier, operations: operationsSchema.optional() }).strict()]);
+
 const objectSchema = z
   .object({
     database: identifier,
     /** Omit to synchronize every table of the database, including tables created later. */
-    tables: z.array(identifier).min(1).optional(),
+    tables: z.array(tableSchema).min(1).optional(),
+    /** Operations for every table of this entry without its own list (default: all). */
+    operations: operationsSchema.optional(),
   })
   .strict();
 
@@ -108,3 +115,5 @@ export type TaskFile = z.input<typeof taskSchema>;
 export type Task = z.output<typeof taskSchema>;
 export type DestinationConfig = Task['destinations'][number];
 export type SourceConfig = Task['source'];
+export type TaskObject = Task['objects'][number];
+export type Operation = z.output<typeof operationsSchema>[number];

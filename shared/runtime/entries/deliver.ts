@@ -4,6 +4,7 @@
  */
 import { newDeliveryStatus, runDelivery, supervise, windowsFromMinutes } from '../../ops/index.ts';
 import { createSink } from '../../sink/registry.ts';
+import { createOperationFilter } from '../../source/filter.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import { configuredTask, runBudgetMs } from './task-config.ts';
@@ -15,6 +16,7 @@ export function deliverEntry(type: string): Entry {
     const signal = AbortSignal.timeout(runBudgetMs(event, context.function.timeout));
     const idleExitMs = typeof event.idleMs === 'number' ? event.idleMs : 2_000;
     const queue = await openQueue(task, baseDir, origin, { writer: false });
+    const filter = createOperationFilter(task.objects);
     const delivered: Record<string, number> = {};
     try {
       await Promise.all(
@@ -22,7 +24,7 @@ export function deliverEntry(type: string): Entry {
           const sinkLog = log.child({ destination: destination.name });
           const status = newDeliveryStatus();
           await supervise(
-            (progress) => runDelivery({ queue, sink: createSink(destination, { log: sinkLog }), signal, log: sinkLog, progress, status, idleExitMs }),
+            (progress) => runDelivery({ queue, sink: createSink(destination, { log: sinkLog }), signal, log: sinkLog, progress, status, idleExitMs, filter }),
             { windows: windowsFromMinutes(task.advanced), signal, log: sinkLog },
           );
           delivered[destination.name] = status.records;

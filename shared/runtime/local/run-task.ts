@@ -13,6 +13,7 @@ import { writeTaskState, type Task } from '../../task/index.ts';
 import { openQueue, readerOptions, resolveDestinations, taskDir } from '../compose.ts';
 import { DtsError } from '../../errors.ts';
 import { startReaderThread } from './reader-thread.ts';
+import { createOperationFilter } from '../../source/filter.ts';
 
 export interface RunTaskOptions {
   readonly task: Task;
@@ -80,6 +81,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
       }).catch(failStage('reader')),
     );
   }
+  const filter = createOperationFilter(task.objects);
   const deliveries = new Map<string, DeliveryStatus>();
   for (const destination of destinations) {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });
@@ -87,7 +89,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     deliveries.set(destination.name, status);
     const sink = createSink(destination, { log: sinkLog });
     stages.push(
-      supervise((progress) => runDelivery({ queue, sink, signal: stop.signal, log: sinkLog, progress, status }), { ...supervision, log: sinkLog }).catch(
+      supervise((progress) => runDelivery({ queue, sink, signal: stop.signal, log: sinkLog, progress, status, filter }), { ...supervision, log: sinkLog }).catch(
         failStage(`deliver-${destination.type}:${destination.name}`),
       ),
     );

@@ -43,7 +43,8 @@ export const kafkaDestinationSchema = z
     deadLetterTopic: topicName.optional(),
     /** DTS "Kafka Data Compression Format". */
     compression: z.enum(['lz4', 'gzip', 'snappy', 'none']).default('lz4'),
-    format: z.enum(['canal-json']).default('canal-json'),
+    /** DTS Avro (the DTS default, specs/formats.md §1) or Canal JSON (§2). */
+    format: z.enum(['canal-json', 'dts-avro']).default('canal-json'),
     /** DTS "message acknowledgement mechanism": none (acks=0), leader (acks=1), all in-sync replicas. */
     acks: z.enum(['none', 'leader', 'all']).default('all'),
     clientId: z.string().default('mysql-dts'),
@@ -61,7 +62,10 @@ export const kafkaDestinationSchema = z
       })
       .strict()
       .optional(),
-    ssl: z.boolean().default(false),
+    /** TLS: true for the system CAs, or a CA file (PEM) for a private CA. */
+    ssl: z
+      .union([z.boolean(), z.object({ caFile: z.string().min(1).optional(), rejectUnauthorized: z.boolean().default(true) }).strict()])
+      .default(false),
   })
   .strict();
 

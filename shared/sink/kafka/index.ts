@@ -4,12 +4,14 @@
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
 import type { Admin, Message, Producer, TopicMessages } from 'kafkajs';
+import { readFileSync } from 'node:fs';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
+import { encodeDtsAvro } from '../../encode/dts-avro/index.ts';
 import { DtsError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { ChangeRecord } from '../../record/index.ts';
 import type { Secret } from '../../task/secret.ts';
-import { describeRecord, RecordTooLargeError } from '../errors.ts';
+import { describeRecord, RecordTooLargeError, SinkConnectionError } from '../errors.ts';
 import type { Sink } from '../types.ts';
 import { registerCodecs } from './codecs.ts';
 import type { KafkaDestinationConfig } from './config.ts';
@@ -35,7 +37,18 @@ const COMPRESSION = { lz4: CompressionTypes.LZ4, gzip: CompressionTypes.GZIP, sn
 
 const encoders = {
   'canal-json': encodeCanalJson,
+  'dts-avro': (record: ChangeRecord) => encodeDtsAvro(record, { sourceVersion: record.source.serverVersion ?? '' }),
 } satisfies Record<KafkaDestinationConfig['format'], (record: ChangeRecord, options: { nowMs: number }) => Buffer>;
+
+function tlsOptions(ssl: ResolvedKafkaConfig['ssl']): boolean | { rejectUnauthorized: boolean; ca?: Buffer[] } {
+  if (typeof ssl === 'boolean') return ssl;
+  if (!ssl.caFile) return { rejectUnauthorized: ssl.rejectUnauthorized };
+  try {
+    return { rejectUnauthorized: ssl.rejectUnauthorized, ca: [readFileSync(ssl.caFile)] };
+  } catch (err) {
+    throw new SinkConnectionError(`cannot read the Kafka CA file ${ssl.caFile} (${(err as NodeJS.ErrnoException).code ?? String(err)}); fix ssl.caFile of the destination`, { path: ssl.caFile }, err, false);
+  }
+}
 
 export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps): Sink {
   const now = deps.now ?? Date.now;
@@ -46,7 +59,7 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   const kafka = new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
-    ssl: config.ssl,
+    ssl: tlsOptions(config.ssl),
     sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password.reveal() } as never) : undefined,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 10_000,

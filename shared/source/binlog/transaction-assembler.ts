@@ -12,6 +12,7 @@ import type { Batch, ChangeRecord, DdlKind, ResumePosition, Row, SourceInfo, Tab
 
 export interface AssemblerOptions {
   readonly serverId: number;
+  readonly serverVersion?: string;
   readonly start: ResumePosition;
   /** Records with ids up to this one are already stored; replaying them emits nothing. */
   readonly skipThrough: number;
@@ -166,7 +167,7 @@ export class TransactionAssembler {
 
   #open(timestampMs: number): OpenTransaction {
     const b = this.#boundary;
-    const source = { serverId: this.#o.serverId, file: this.#file, position: b.position, gtid: this.#pendingGtid, timestampMs, txId: null as string | null };
+    const source = { serverId: this.#o.serverId, serverVersion: this.#o.serverVersion, file: this.#file, position: b.position, gtid: this.#pendingGtid, timestampMs, txId: null as string | null };
     return { source, restart: b, seq: 0, emittedPart: false };
   }
 }

@@ -3,7 +3,8 @@
  * starts at the position before them and the clock runs until Kafka acknowledged the last row
  * (the topic's end offset reaches N). Reports rows/s and peak RSS of the task process.
  *
- *   npm run bench -- catchup [--rows 1000000] [--batch 1000]
+ *   npm run bench -- catchup [--rows 1000000] [--batch 1000] [--format canal-json|dts-avro]
+ *     [--compression lz4|gzip|snappy|none] [--acks all|leader|none] [--partitions 1] [--policy partition-zero|database-table|primary-key]
  */
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -33,7 +34,19 @@ export async function insertRows(conn: mysql.Connection, rows: number, batch: nu
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '1000' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      batch: { type: 'string', default: '1000' },
+      format: { type: 'string', default: 'canal-json' },
+      compression: { type: 'string', default: 'lz4' },
+      acks: { type: 'string', default: 'all' },
+      partitions: { type: 'string', default: '1' },
+      policy: { type: 'string', default: 'partition-zero' },
+    },
+  });
+  const partitions = Number(values.partitions);
   const rows = Number(values.rows);
   const conn = await mysql.createConnection({ host: '127.0.0.1', port: stack.mysqlPort, user: 'root' });
   await conn.query('DROP DATABASE IF EXISTS bench');
@@ -49,7 +62,7 @@ export async function main(argv: string[]): Promise<void> {
   const kafka = new Kafka({ brokers: [stack.kafkaBroker], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
 
   const dir = '.dts/bench-catchup';
   await rm(dir, { recursive: true, force: true });
@@ -58,20 +71,19 @@ export async function main(argv: string[]): Promise<void> {
       name: 'bench-catchup',
       source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5499, start: { gtid: gtid.pos } },
       objects: [{ database: 'bench', tables: ['catchup'] }],
-      destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'canal-json', acks: 'all' }],
+      destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: values.format, compression: values.compression, acks: values.acks, partitionPolicy: values.policy }],
       queue: { type: 'file', dir },
     },
     'bench',
   );
   const stop = new AbortController();
   const started = Date.now();
-  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: createLogger({ level: 'warn', format: 'text' }), signal: stop.signal, statusIntervalMs: 60_000 });
+  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: createLogger({ level: (process.env.DTS_LOG_LEVEL as 'warn') ?? 'warn', format: 'text' }), signal: stop.signal, statusIntervalMs: 60_000 });
   let delivered = 0;
   let lastReport = started;
   while (delivered < rows) {
     await new Promise((r) => setTimeout(r, 100));
-    const [p] = await admin.fetchTopicOffsets(topic);
-    delivered = Number(p?.high ?? 0);
+    delivered = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
     if (Date.now() - lastReport > 5000) {
       lastReport = Date.now();
       process.stdout.write(`  ${delivered} rows acknowledged after ${((lastReport - started) / 1000).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB\n`);
@@ -81,5 +93,5 @@ export async function main(argv: string[]): Promise<void> {
   stop.abort();
   await run;
   await admin.disconnect();
-  process.stdout.write(`catchup: ${rows} rows, canal-json, acks=all, ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, peak RSS ${peakRssMiB()} MiB\n`);
+  process.stdout.write(`catchup: ${rows} rows, ${values.format}, ${values.compression}, acks=${values.acks}, ${partitions} partition(s) ${values.policy}, ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, peak RSS ${peakRssMiB()} MiB\n`);
 }

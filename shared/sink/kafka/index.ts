@@ -5,6 +5,7 @@
  */
 import type { Admin, Message, Producer, TopicMessages } from 'kafkajs';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
 import { encodeDtsAvro } from '../../encode/dts-avro/index.ts';
 import { DtsError } from '../../errors.ts';
@@ -22,6 +23,9 @@ import { ensureTopics } from './topics.ts';
 
 const { Kafka, logLevel, CompressionTypes } = tunedKafkajs;
 registerCodecs(tunedKafkajs as never);
+// kafkajs resolves codecs lazily with require(), which finds whichever copy the module cache holds
+// (an application's own, loaded before ours): that copy needs them too.
+registerCodecs(createRequire(import.meta.url)('kafkajs') as never);
 
 export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl'> & {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };

@@ -16,12 +16,19 @@ it('loads a private tuned copy beside a kafkajs imported earlier', async () => {
     const { tunedKafkajs, kafkajsTuned } = await import('./shared/sink/kafka/kafkajs-tuning.ts');
     const require = createRequire(import.meta.url);
     const original = require('kafkajs/src/producer/groupMessagesPerPartition.js');
+    await import('./shared/sink/kafka/index.ts');
+    // kafkajs looks codecs up lazily through the module cache: both copies must have LZ4 and Snappy.
+    const lookup = require('kafkajs/src/protocol/message/compression/index.js').lookupCodec;
+    const codecs = [3, 2].map((type) => typeof lookup(type)?.compress === 'function');
+    const privateCodecs = [3, 2].map((type) => typeof tunedKafkajs.CompressionCodecs[type]()?.compress === 'function');
     console.log(JSON.stringify({
       tuned: kafkajsTuned,
       privateCopy: tunedKafkajs.Kafka !== Kafka,
       earlierCopyKept: require('kafkajs').Kafka === Kafka,
       earlierGroupingKept: original.toString().includes('reduce'),
+      codecs,
+      privateCodecs,
     }));`;
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo });
-  expect(JSON.parse(stdout)).toEqual({ tuned: true, privateCopy: true, earlierCopyKept: true, earlierGroupingKept: true });
+  expect(JSON.parse(stdout)).toEqual({ tuned: true, privateCopy: true, earlierCopyKept: true, earlierGroupingKept: true, codecs: [true, true], privateCodecs: [true, true] });
 });

@@ -1,0 +1,122 @@
+/**
+ * The task's object list as predicates: which databases and tables are read (`createObjectFilter`,
+ * also zongji's includeSchema), and which operations of each reach the destinations
+ * (`createOperationFilter`): a table's own list overrides its database entry's list, full-sync
+ * rows (INIT) always pass, and no lists at all means no filter (null).
+ */
+import { describe, expect, it } from 'vitest';
+import type { ChangeRecord, Op } from '../../../shared/record/index.ts';
+import { createObjectFilter, createOperationFilter } from '../../../shared/source/filter.ts';
+import { parseTask, type TaskFile } from '../../../shared/task/index.ts';
+import { column, ddl, row, table } from '../encode/canal-json/build.ts';
+
+/** The objects as the task file loader leaves them (defaults applied, secrets unresolved). */
+function objects(list: TaskFile['objects']) {
+  return parseTask(
+    {
+      name: 'filter',
+      source: { host: '127.0.0.1', serverId: 1 },
+      objects: list,
+      destinations: [{ type: 'kafka', brokers: ['127.0.0.1:9092'], topic: 't' }],
+    },
+    'filter-test',
+  ).objects;
+}
+
+function record(op: Op, database: string, tableName: string): ChangeRecord {
+  if (op === 'DDL') return ddl('ALTER_TABLE', `ALTER TABLE ${tableName} ADD x INT`, { database, table: tableName });
+  const schema = table([column('id', 'int(11)', { key: true })], { database, table: tableName });
+  return row(op, schema, op === 'DELETE' ? { before: [1] } : op === 'UPDATE' ? { before: [1], after: [1] } : { after: [1] });
+}
+
+const ALL_OPS: Op[] = ['INSERT', 'UPDATE', 'DELETE', 'DDL', 'INIT'];
+
+describe('createObjectFilter', () => {
+  const filter = createObjectFilter(
+    objects([
+      { database: 'whole' },
+      { database: 'some', tables: ['a', { name: 'b', operations: ['DELETE'] }, { name: 'c' }] },
+    ]),
+  );
+
+  it.each<[string, string, boolean]>([
+    ['whole', 'anything', true],
+    ['whole', 'created_later', true],
+    ['some', 'a', true],
+    ['some', 'b', true],
+    ['some', 'c', true],
+    ['some', 'd', false],
+    ['some', 'A', false],
+    ['other', 'a', false],
+    ['wholesale', 'a', false],
+  ])('includesTable(%s, %s) = %s', (database, name, expected) => {
+    expect(filter.includesTable(database, name)).toBe(expected);
+  });
+
+  it('includesDatabase names exactly the listed databases', () => {
+    expect(['whole', 'some', 'other', 'Whole', ''].map((d) => filter.includesDatabase(d))).toEqual([true, true, false, false, false]);
+  });
+
+  it("gives zongji whole databases as true and listed tables by name (an entry's operations do not matter)", () => {
+    expect(filter.zongjiIncludeSchema).toEqual({ whole: true, some: ['a', 'b', 'c'] });
+  });
+});
+
+describe('createOperationFilter', () => {
+  it('is null when no entry lists operations, with or without table lists', () => {
+    expect(createOperationFilter(objects([{ database: 'x' }]))).toBeNull();
+    expect(createOperationFilter(objects([{ database: 'x', tables: ['a', { name: 'b' }] }, { database: 'y' }]))).toBeNull();
+  });
+
+  const filter = createOperationFilter(
+    objects([
+      // A database list for every table without its own; b and c override it, d inherits it.
+      { database: 'shop', operations: ['INSERT', 'UPDATE'], tables: ['a', { name: 'b', operations: ['DELETE', 'DDL'] }, { name: 'c', operations: ['INSERT'] }, { name: 'd' }] },
+      // Only a database list, every table of the database.
+      { database: 'logs', operations: ['INSERT'] },
+      // Only a table list: the other tables of the database take everything.
+      { database: 'crm', tables: [{ name: 'leads', operations: ['UPDATE'] }, 'accounts'] },
+      // No list at all.
+      { database: 'free' },
+    ]),
+  )!;
+
+  const cases: [database: string, table: string, allowed: Op[]][] = [
+    ['shop', 'a', ['INSERT', 'UPDATE', 'INIT']],
+    ['shop', 'b', ['DELETE', 'DDL', 'INIT']],
+    ['shop', 'c', ['INSERT', 'INIT']],
+    ['shop', 'd', ['INSERT', 'UPDATE', 'INIT']],
+    ['shop', '', ['INSERT', 'UPDATE', 'INIT']], // database-level DDL follows the database list: out
+    ['logs', 'anything', ['INSERT', 'INIT']],
+    ['logs', '', ['INSERT', 'INIT']],
+    ['shop', 'e', ['INSERT', 'UPDATE', 'INIT']], // not listed (not read either): the database list
+    ['crm', 'leads', ['UPDATE', 'INIT']],
+    ['crm', 'accounts', ALL_OPS],
+    ['crm', '', ALL_OPS],
+    ['free', 'x', ALL_OPS],
+    ['unlisted', 'x', ALL_OPS],
+  ];
+
+  it.each(cases)('%s.%s passes %j', (database, name, allowed) => {
+    expect(filter).not.toBeNull();
+    // Table '' is a database-level statement: only DDL exists there.
+    const ops = name === '' ? (['DDL'] as Op[]) : ALL_OPS;
+    const passing = ops.filter((op) => filter(record(op, database, name)));
+    expect(passing).toEqual(ops.filter((op) => allowed.includes(op)));
+  });
+
+  it('lets full-sync rows (INIT) through whatever the lists say', () => {
+    const onlyDdl = createOperationFilter(objects([{ database: 'x', operations: ['DDL'], tables: [{ name: 't', operations: ['DELETE'] }] }]))!;
+    expect(onlyDdl(record('INIT', 'x', 't'))).toBe(true);
+    expect(onlyDdl(record('INSERT', 'x', 't'))).toBe(false);
+    expect(onlyDdl(record('DDL', 'x', 't'))).toBe(false);
+    expect(onlyDdl(record('DELETE', 'x', 't'))).toBe(true);
+  });
+
+  it('keys tables by database and table: the same table name in another database has its own list', () => {
+    const f = createOperationFilter(objects([{ database: 'a', tables: [{ name: 't', operations: ['INSERT'] }] }, { database: 'b', tables: ['t'] }]))!;
+    expect(f(record('DELETE', 'a', 't'))).toBe(false);
+    expect(f(record('DELETE', 'b', 't'))).toBe(true);
+    expect(f(record('INSERT', 'a', 't'))).toBe(true);
+  });
+});

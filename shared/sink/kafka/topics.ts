@@ -21,11 +21,26 @@ export async function ensureTopics(admin: Admin, wanted: ReadonlyMap<string, num
       await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: wanted.get(topic)! })), waitForLeaders: true });
     } catch (err) {
       const e = err as { type?: string; message?: string };
-      if (e.type !== 'TOPIC_ALREADY_EXISTS') {
+      // UNKNOWN_TOPIC_OR_PARTITION: created, but kafkajs's wait for leaders asked a broker whose
+      // metadata did not know the topic yet (KRaft; tulios/kafkajs#1222): the wait below covers it.
+      if (e.type !== 'TOPIC_ALREADY_EXISTS' && e.type !== 'UNKNOWN_TOPIC_OR_PARTITION') {
         throw new TopicPrecheckError(`cannot create Kafka topic ${missing.join(', ')} (${e.message ?? String(err)}); create it on the cluster with the partitions you need`, missing[0]!, err);
       }
     }
   }
-  const { topics } = await admin.fetchTopicMetadata({ topics: [...wanted.keys()] });
+  const { topics } = await topicMetadata(admin, [...wanted.keys()]);
   return new Map(topics.map((t) => [t.name, t.partitions.length]));
+}
+
+/** Topic metadata, asked again for a while when the broker does not know a topic just created yet. */
+async function topicMetadata(admin: Admin, topics: string[]): ReturnType<Admin['fetchTopicMetadata']> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || Date.now() >= until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

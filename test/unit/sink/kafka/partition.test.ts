@@ -146,8 +146,10 @@ describe('choosePartition', () => {
       const byGroup = keyPartitionRef('shop', ['blue'], 16);
       expect(byKey).not.toBe(byGroup);
       expect(choosePartition(r, 'primary-key', 16, ['grp'])).toBe(byGroup);
+      // An empty list means the key (a fresh schema: nothing cached for it yet).
+      const fresh = table([...ORDERS.columns], { database: 'shop', table: 'orders', pkNames: [...ORDERS.pkNames] });
+      expect(choosePartition(insert(fresh, ['note', 'acme', 5, 'blue']), 'primary-key', 16, [])).toBe(byKey);
       expect(choosePartition(r, 'primary-key', 16)).toBe(byKey);
-      expect(choosePartition(r, 'primary-key', 16, [])).toBe(byKey); // an empty list means the key
       // In the order given; a table without a primary key gets one this way.
       expect(choosePartition(insert(LOGS, ['l1', '2026-01-02 03:04:05']), 'primary-key', 16, ['at', 'line'])).toBe(keyPartitionRef('shop', ['2026-01-02 03:04:05', 'l1'], 16));
       // Rows with the same partition key share a partition whatever their primary key.

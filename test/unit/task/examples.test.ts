@@ -1,0 +1,20 @@
+/** The shipped task files stay valid and say what the README says they say. */
+import { expect, it } from 'vitest';
+import { loadTask } from '../../../shared/task/index.ts';
+
+const example = (name: string) => new URL(`../../../examples/${name}`, import.meta.url).pathname;
+
+it('examples/reference.yaml loads with every option it documents', async () => {
+  const task = await loadTask(example('reference.yaml'));
+  expect(task.objects[0]!.tables).toEqual(['orders', { name: 'customers', operations: ['INSERT', 'UPDATE'] }]);
+  expect(task.objects[1]).toEqual({ database: 'crm', operations: ['INSERT', 'UPDATE', 'DELETE', 'DDL'] });
+  expect(task.source.password).toEqual({ env: 'MYSQL_PASSWORD' });
+  expect(task.destinations[0]).toMatchObject({
+    ddlTopic: 'dts-ddl',
+    compression: 'lz4',
+    partitionPolicy: 'partition-zero',
+    mapping: [{ database: 'shop', table: 'orders', topic: 'shop-orders', partitions: 8, partitionKey: ['customer_id'] }],
+    oversize: 'fail',
+  });
+  expect(task.queue).toEqual({ type: 'file', dir: '.dts/orders-to-kafka' });
+});

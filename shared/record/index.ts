@@ -2,3 +2,4 @@
 export * from './types.ts';
 export * from './position.ts';
 export * from './mysql-types.ts';
+export * from './bit.ts';

@@ -10,7 +10,7 @@ import * as kafkajs from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { silentLogger, type Logger } from '../../shared/log.ts';
-import { registerCodecs } from '../../shared/sink/kafka/codecs.ts';
+import { registerCodecs, type KafkajsCodecRegistry } from '../../shared/sink/kafka/codecs.ts';
 import type { BackoffOptions, RetryWindows } from '../../shared/ops/index.ts';
 import { runTaskLocally, type TaskOutcome } from '../../shared/runtime/local/run-task.ts';
 import { parseTask, type Task, type TaskFile } from '../../shared/task/index.ts';
@@ -23,7 +23,7 @@ export const stack = {
 
 // The test kit's consumers read what the sink compresses (LZ4 by default, Snappy): the codecs of
 // shared/sink/kafka/codecs.ts, registered in the kafkajs copy the tests use.
-registerCodecs(((kafkajs as unknown as { default?: unknown }).default ?? kafkajs) as Parameters<typeof registerCodecs>[0]);
+registerCodecs(((kafkajs as unknown as { default?: unknown }).default ?? kafkajs) as KafkajsCodecRegistry);
 
 let counter = 0;
 /** A name no other test run uses: databases, topics, consumer groups. */

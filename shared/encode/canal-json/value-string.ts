@@ -2,7 +2,7 @@
  * The string a Canal JSON message carries for a non-null column value (formats.md §2.4), from
  * the lossless `Value` model of record/types.ts. One function per column, chosen once per schema.
  */
-import { MysqlTypeCode, type Column, type Value } from '../../record/index.ts';
+import { bitToDecimal, MysqlTypeCode, type Column, type Value } from '../../record/index.ts';
 import { javaDoubleToString, javaFloatToString } from './java-number.ts';
 
 /** Turns a non-null value of one column into its Canal string. */
@@ -51,13 +51,5 @@ function yearString(value: Exclude<Value, null>): string {
 
 /** BIT(n): the bytes as an unsigned big-endian integer in decimal (`b'101'` → `5`). */
 function bitString(value: Exclude<Value, null>): string {
-  if (!(value instanceof Uint8Array)) return asIs(value);
-  if (value.byteLength <= 6) {
-    let n = 0;
-    for (const byte of value) n = n * 256 + byte;
-    return String(n);
-  }
-  let n = 0n;
-  for (const byte of value) n = (n << 8n) | BigInt(byte);
-  return n.toString();
+  return value instanceof Uint8Array ? bitToDecimal(value) : asIs(value);
 }

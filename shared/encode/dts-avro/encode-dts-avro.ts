@@ -50,16 +50,8 @@ function rowRecord(record: RowRecord, options: DtsAvroOptions): DtsAvroRecord {
   const parts = tablePartsOf(record.schema);
   const hasBefore = record.op === 'UPDATE' || record.op === 'DELETE';
   const hasAfter = record.op !== 'DELETE';
-  const sourceTimestamp = secondsOf(record.source);
-  const position = positionOf(record.source);
   return {
-    version: 0,
-    id: record.id,
-    sourceTimestamp,
-    sourcePosition: position,
-    safeSourcePosition: position,
-    sourceTxid: record.source.txId ?? '0',
-    source: { sourceType: 'MySQL', version: options.sourceVersion },
+    ...headerOf(record, options),
     operation: record.op,
     objectName: parts.objectName,
     processTimestamps: null,
@@ -67,29 +59,35 @@ function rowRecord(record: RowRecord, options: DtsAvroOptions): DtsAvroRecord {
     fields: parts.fields,
     beforeImages: hasBefore ? imageOf(record, record.before, parts) : null,
     afterImages: hasAfter ? imageOf(record, record.after, parts) : null,
-    bornTimestamp: sourceTimestamp,
+    bornTimestamp: secondsOf(record.source),
   };
 }
 
-function ddlRecord(record: DdlRecord, options: DtsAvroOptions): DtsAvroRecord {
-  const sourceTimestamp = secondsOf(record.source);
+/** The fields every record carries, in wire order (the writer follows the schema, not key order). */
+function headerOf(record: ChangeRecord, options: DtsAvroOptions) {
   const position = positionOf(record.source);
   return {
     version: 0,
     id: record.id,
-    sourceTimestamp,
+    sourceTimestamp: secondsOf(record.source),
     sourcePosition: position,
     safeSourcePosition: position,
     sourceTxid: record.source.txId ?? '0',
-    source: { sourceType: 'MySQL', version: options.sourceVersion },
+    source: { sourceType: 'MySQL' as const, version: options.sourceVersion },
+  };
+}
+
+function ddlRecord(record: DdlRecord, options: DtsAvroOptions): DtsAvroRecord {
+  return {
+    ...headerOf(record, options),
     operation: 'DDL',
     objectName: record.database === '' ? null : objectNameOf(record.database),
     processTimestamps: null,
-    tags: ddlTags(record, sourceTimestamp),
+    tags: ddlTags(record, secondsOf(record.source)),
     fields: null,
     beforeImages: null,
     afterImages: record.sql,
-    bornTimestamp: sourceTimestamp,
+    bornTimestamp: secondsOf(record.source),
   };
 }
 

@@ -21,7 +21,7 @@
  * `ObjectType.valueOf(type.toUpperCase())`.
  */
 import { InvariantError } from '../../errors.ts';
-import { isBinaryCharset, MysqlTypeCode, typeArguments, type Column, type Value } from '../../record/index.ts';
+import { bitToDecimal, isBinaryCharset, MysqlTypeCode, typeArguments, type Column, type Value } from '../../record/index.ts';
 import { bigDecimalPrecisionScale } from './big-decimal.ts';
 import { charsetEncodingOf } from './charset-bytes.ts';
 import type { ImageValue } from './model.ts';
@@ -95,20 +95,10 @@ function bitImage(column: Column): (value: NonNull) => ImageValue {
   return (value) => {
     if (typeof value === 'number') return { branch: 'Integer', precision, value: String(value) };
     if (typeof value === 'string') return { branch: 'Integer', precision, value };
-    return { branch: 'Integer', precision, value: unsignedBigEndian(value) };
+    return { branch: 'Integer', precision, value: bitToDecimal(value) };
   };
 }
 
-function unsignedBigEndian(bytes: Uint8Array): string {
-  if (bytes.byteLength <= 6) {
-    let n = 0;
-    for (const byte of bytes) n = n * 256 + byte;
-    return String(n);
-  }
-  let n = 0n;
-  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
-  return n.toString();
-}
 
 /** DECIMAL: the text as it is; text that is not a number (never from MySQL) gets precision 0, scale 0. */
 function decimalImage(column: Column): (value: NonNull) => ImageValue {

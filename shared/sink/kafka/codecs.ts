@@ -58,7 +58,12 @@ export const snappyCodec: KafkaCodec = {
 };
 
 /** Registers the codecs in a kafkajs module (the sink's private copy, or a consumer's). */
-export function registerCodecs(kafkajs: { CompressionTypes: Record<string, number>; CompressionCodecs: Record<number, () => unknown> }): void {
-  kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4!] = () => lz4Codec;
-  kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy!] = () => snappyCodec;
+export interface KafkajsCodecRegistry {
+  readonly CompressionTypes: { readonly LZ4: number; readonly Snappy: number };
+  readonly CompressionCodecs: Record<number, () => unknown>;
+}
+
+export function registerCodecs(kafkajs: KafkajsCodecRegistry): void {
+  kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4] = () => lz4Codec;
+  kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy] = () => snappyCodec;
 }

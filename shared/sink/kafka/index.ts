@@ -14,7 +14,7 @@ import type { ChangeRecord } from '../../record/index.ts';
 import type { Secret } from '../../task/secret.ts';
 import { describeRecord, RecordTooLargeError, SinkConnectionError } from '../errors.ts';
 import type { Sink } from '../types.ts';
-import { registerCodecs } from './codecs.ts';
+import { registerCodecs, type KafkajsCodecRegistry } from './codecs.ts';
 import type { KafkaDestinationConfig } from './config.ts';
 import { classifyKafkaError } from './errors.ts';
 import { tunedKafkajs } from './kafkajs-tuning.ts';
@@ -22,10 +22,10 @@ import { createRouter, type Router } from './route.ts';
 import { ensureTopics } from './topics.ts';
 
 const { Kafka, logLevel, CompressionTypes } = tunedKafkajs;
-registerCodecs(tunedKafkajs as never);
+registerCodecs(tunedKafkajs);
 // kafkajs resolves codecs lazily with require(), which finds whichever copy the module cache holds
 // (an application's own, loaded before ours): that copy needs them too.
-registerCodecs(createRequire(import.meta.url)('kafkajs') as never);
+registerCodecs(createRequire(import.meta.url)('kafkajs') as KafkajsCodecRegistry);
 
 export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl'> & {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };

@@ -40,7 +40,7 @@ export async function javaReadTopics(counts: Record<string, number>, timeoutMs =
     ({ stdout } = await run('java', args, { maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs + 30_000, encoding: 'utf8' }));
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new Error(`the Java consumer failed: ${e.message}\n${e.stderr ?? ''}`);
+    throw new Error(`the Java consumer failed: ${e.message}\n${e.stderr ?? ''}`, { cause: err });
   }
   const result: Record<string, JavaMessage[]> = Object.fromEntries(Object.keys(counts).map((t) => [t, []]));
   for (const line of stdout.split('\n')) {
@@ -60,15 +60,20 @@ export interface StoredBatch {
   readonly valid: boolean;
 }
 
-/** The record batches of a partition's first log segment, as kafka.tools.DumpLogSegments reads them from disk. */
-export async function storedBatches(topic: string, partition = 0): Promise<StoredBatch[]> {
-  const file = join(kafkaData, `${topic}-${partition}`, '00000000000000000000.log');
-  const { stdout } = await run('java', [...javaArgs, 'kafka.tools.DumpLogSegments', '--files', file], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith('baseOffset:'))
-    .map((l) => {
-      const field = (name: string) => new RegExp(`\\b${name}: (\\S+)`).exec(l)?.[1] ?? '';
-      return { baseOffset: Number(field('baseOffset')), count: Number(field('count')), codec: field('compresscodec'), valid: field('isvalid') === 'true' };
-    });
+/**
+ * The record batches of each topic's partition-0 first log segment, as kafka.tools.DumpLogSegments
+ * reads them from the broker's disk (one JVM for all topics).
+ */
+export async function storedBatches(topics: readonly string[]): Promise<Record<string, StoredBatch[]>> {
+  const files = topics.map((t) => join(kafkaData, `${t}-0`, '00000000000000000000.log'));
+  const { stdout } = await run('java', [...javaArgs, 'kafka.tools.DumpLogSegments', '--files', files.join(',')], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  const result: Record<string, StoredBatch[]> = Object.fromEntries(topics.map((t) => [t, []]));
+  let current: StoredBatch[] | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('Dumping ')) current = result[topics[files.indexOf(line.slice('Dumping '.length).trim())]!];
+    if (!line.startsWith('baseOffset:') || !current) continue;
+    const field = (name: string) => new RegExp(`\\b${name}: (\\S+)`).exec(line)?.[1] ?? '';
+    current.push({ baseOffset: Number(field('baseOffset')), count: Number(field('count')), codec: field('compresscodec'), valid: field('isvalid') === 'true' });
+  }
+  return result;
 }

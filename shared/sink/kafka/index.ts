@@ -98,17 +98,23 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     return { p, r: router };
   }
 
-  /** Topic messages for one produce request, in record order within each partition. */
-  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number, r: Router): TopicMessages[] {
+  /**
+   * Topic messages for one produce request, in record order within each partition. With
+   * `oversize: fail` the chunk ends before a record above the limit, carried as `tooLarge`: what
+   * precedes it is delivered, then the task stops there.
+   */
+  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number, r: Router): { topicMessages: TopicMessages[]; tooLarge?: RecordTooLargeError } {
     const to = Math.min(records.length, from + config.maxBatchRecords);
     const byTopic = new Map<string, Message[]>();
+    let tooLarge: RecordTooLargeError | undefined;
     for (let i = from; i < to; i++) {
       const record = records[i]!;
       let value = encode(record, { nowMs });
       let route = r.route(record);
       if (value.length > config.maxRecordBytes) {
         if (config.oversize === 'fail') {
-          throw new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`, { sink: config.name, topic: route.topic });
+          tooLarge = new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`, { sink: config.name, topic: route.topic });
+          break;
         }
         const { text, context } = describeRecord(record);
         value = Buffer.from(JSON.stringify({ id: record.id, reason: `${text} encodes to ${value.length} bytes, above maxRecordBytes ${config.maxRecordBytes}`, bytes: value.length, ...context }));
@@ -120,7 +126,7 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       if (!list) byTopic.set(route.topic, (list = []));
       list.push({ partition: route.partition, value });
     }
-    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), tooLarge };
   }
 
   return {
@@ -132,16 +138,18 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       if (records.length === 0) return;
       const nowMs = now();
       const { p, r } = await prepare();
-      let topicMessages = encodeChunk(records, 0, nowMs, r);
+      let chunk = encodeChunk(records, 0, nowMs, r);
       for (let from = 0; from < records.length; from += config.maxBatchRecords) {
+        const { topicMessages, tooLarge } = chunk;
+        if (topicMessages.length === 0 && tooLarge) throw tooLarge;
         const sending = p.sendBatch({ topicMessages, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, compression: COMPRESSION[config.compression] });
         sending.catch(() => {}); // observed below, after the next chunk is encoded
         const nextFrom = from + config.maxBatchRecords;
-        if (nextFrom < records.length) {
+        if (!tooLarge && nextFrom < records.length) {
           // Encode the next chunk while the broker works on this one (the request is on the wire
           // once I/O had a turn); order holds because sends still go one at a time.
           await new Promise((resolve) => setImmediate(resolve));
-          topicMessages = encodeChunk(records, nextFrom, nowMs, r);
+          chunk = encodeChunk(records, nextFrom, nowMs, r);
         }
         try {
           await sending;
@@ -151,6 +159,7 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
           await p.disconnect().catch(() => {});
           throw classifyKafkaError(err, where);
         }
+        if (tooLarge) throw tooLarge;
       }
     },
     async close() {

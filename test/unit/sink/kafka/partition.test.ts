@@ -202,7 +202,7 @@ describe('choosePartition', () => {
         for (const n of [8, 13, 1000]) expect(choosePartition(r, 'primary-key', n)).toBe(keyPartitionRef('types', values, n));
       }
       // The strings are Canal's, not JavaScript's: 1e10 is "1.0E10", year 0 is "0000", BIT 0x0101 is 257.
-      const first = JSON.parse(encodeCanalJson(insert(schema, rows[0]), { nowMs: 0 }).toString('utf8')) as { data: Record<string, string>[] };
+      const first = JSON.parse(encodeCanalJson(insert(schema, rows[0]!), { nowMs: 0 }).toString('utf8')) as { data: Record<string, string>[] };
       expect(first.data[0]).toMatchObject({ f: '1.0E10', bit: '257', d: '10.50', b: '\u0000ÿA', y: '0000' });
     });
   });

@@ -6,6 +6,8 @@ import { SinkConnectionError, SinkWriteError } from '../errors.ts';
 
 interface KafkaJsErrorShape {
   name?: string;
+  /** Node's socket/TLS error code, kept by KafkaJSConnectionError. */
+  code?: string;
   type?: string;
   retriable?: boolean;
   message?: string;
@@ -30,6 +32,17 @@ const fatalProtocolTypes = new Set([
   'ILLEGAL_SASL_STATE',
 ]);
 
+/** Certificate failures: retrying cannot help until the task's TLS settings change. */
+const certificateCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 export function classifyKafkaError(err: unknown, where: { brokers: readonly string[]; topic: string }): Error {
   let e = err as KafkaJsErrorShape;
   // kafkajs wraps the last failure of its own retries; the cause says what actually happened.
@@ -38,6 +51,9 @@ export function classifyKafkaError(err: unknown, where: { brokers: readonly stri
   const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`;
   if (e?.name === 'KafkaJSSASLAuthenticationError' || (e?.type && fatalProtocolTypes.has(e.type))) {
     return new SinkConnectionError(`Kafka refused the credentials or permissions for topic ${where.topic} (${detail}); check the destination's sasl settings and ACLs`, context, err, false);
+  }
+  if (e?.code && certificateCodes.has(e.code)) {
+    return new SinkConnectionError(`Kafka's TLS certificate is not trusted (${detail}); set ssl.caFile of the destination to the CA that signed it`, context, err, false);
   }
   if (e?.name && connectionErrors.has(e.name)) {
     return new SinkConnectionError(`cannot reach Kafka at ${where.brokers.join(', ')} (${detail})`, context, err);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as kafkajs from 'kafkajs';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
+import { afterAll, beforeAll } from 'vitest';
 import { silentLogger, type Logger } from '../../shared/log.ts';
 import { registerCodecs, type KafkajsCodecRegistry } from '../../shared/sink/kafka/codecs.ts';
 import type { BackoffOptions, RetryWindows } from '../../shared/ops/index.ts';
@@ -149,6 +150,31 @@ export function startTask(task: Task, options: { log?: Logger; windows?: RetryWi
     stop: async () => {
       stop.abort();
       return outcome;
+    },
+  };
+}
+
+/**
+ * A database of the test file's own, created before its tests (with the given CREATE TABLE
+ * statements, `${db}` standing for its name) and dropped after them, with a source connection.
+ */
+export function useDatabase(prefix: string, ...tables: string[]): { readonly db: string; conn(): mysql.Connection } {
+  const db = uniqueName(prefix);
+  let conn: mysql.Connection | undefined;
+  beforeAll(async () => {
+    conn = await sourceConnection();
+    await conn.query(`CREATE DATABASE ${db} CHARACTER SET utf8mb4`);
+    for (const sql of tables) await conn.query(sql.replaceAll('${db}', db));
+  });
+  afterAll(async () => {
+    await conn?.query(`DROP DATABASE IF EXISTS ${db}`);
+    await conn?.end();
+  });
+  return {
+    db,
+    conn: () => {
+      if (!conn) throw new Error('useDatabase: the connection exists only inside tests');
+      return conn;
     },
   };
 }

@@ -3,25 +3,16 @@
  * path MySQL without GTIDs takes), and a transaction larger than a batch streams through in pieces
  * that a restart neither repeats nor loses.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { createFileQueue } from '../../shared/queue/file/index.ts';
-import { consumeMessages, createTopic, sourceConnection, startTask, taskFor, tempDir, uniqueName } from '../helpers/stack.ts';
-
-const db = uniqueName('resume');
+import { consumeMessages, createTopic, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 
 describe('resuming from the queue', () => {
+  const { db, conn: source } = useDatabase('resume', 'CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))');
   let conn: mysql.Connection;
-
-  beforeAll(async () => {
-    conn = await sourceConnection();
-    await conn.query(`CREATE DATABASE ${db}`);
-    await conn.query(`CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))`);
-  });
-
-  afterAll(async () => {
-    await conn?.query(`DROP DATABASE IF EXISTS ${db}`);
-    await conn?.end();
+  beforeAll(() => {
+    conn = source();
   });
 
   it('starts at a file and position, stops cleanly, and continues without gaps or repeats', { timeout: 60_000 }, async () => {

@@ -5,27 +5,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { createFileQueue } from '../../shared/queue/file/index.ts';
-import { consumeMessages, createTopic, sourceConnection, startTask, taskFor, tempDir, uniqueName } from '../helpers/stack.ts';
+import { consumeMessages, createTopic, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 
-const db = uniqueName('retry');
 const fastBackoff = { initialMs: 50, maxMs: 200, factor: 2 };
 const CLOSED_PORT_BROKER = '127.0.0.1:1';
 
 describe('retry windows and backpressure', () => {
+  const { db, conn: source } = useDatabase('retry', 'CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))');
   let conn: mysql.Connection;
-
-  beforeAll(async () => {
-    conn = await sourceConnection();
-    await conn.query(`CREATE DATABASE ${db}`);
-    await conn.query(`CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))`);
-  });
-
-  afterAll(async () => {
-    await conn?.query(`DROP DATABASE IF EXISTS ${db}`);
-    await conn?.end();
+  beforeAll(() => {
+    conn = source();
   });
 
   it('fails the task when the connection window runs out, then resumes from the cursor', { timeout: 90_000 }, async () => {

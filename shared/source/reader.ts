@@ -69,6 +69,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     const last = await queue.last();
     const resume = last ? last.batch.resume : resumeFrom(facts, options.start);
     const skipThrough = last ? last.batch.lastRecordId : 0;
+    if (status) status.position = formatPosition(resume);
     log.info('reader starting', { from: formatPosition(resume), stored: last !== null, source: facts.version, nextRecordId: resume.nextRecordId });
 
     const appender = createAppender(queue, options, deps, status, () => stream);

@@ -1,18 +1,12 @@
 /**
- * Binlog positions as values: ordered, printable. File names end in a sequence number
- * (`binlog.000012`), so order is by that number, then by byte offset.
+ * Binlog positions as values: printable, and the file's sequence number (`binlog.000012` → 12).
  */
-import type { ResumePosition, SourceInfo } from './types.ts';
+import type { SourceInfo } from './types.ts';
 
 function fileNumber(file: string): number {
   const dot = file.lastIndexOf('.');
   const n = Number(file.slice(dot + 1));
   return Number.isFinite(n) ? n : 0;
-}
-
-/** Negative, zero or positive as `a` is before, at or after `b`. */
-export function comparePositions(a: Pick<ResumePosition, 'file' | 'position'>, b: Pick<ResumePosition, 'file' | 'position'>): number {
-  return fileNumber(a.file) - fileNumber(b.file) || a.position - b.position;
 }
 
 /** `binlog.000003:1234` plus the GTID when there is one: what error messages and logs show. */

@@ -49,6 +49,10 @@ export interface ReaderStatus {
   paused: boolean;
 }
 
+export function newReaderStatus(): ReaderStatus {
+  return { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+}
+
 function resumeFrom(facts: SourceFacts, start: Task['source']['start']): ResumePosition {
   if (start === 'current') return { file: facts.file, position: facts.position, gtidSet: facts.gtidSet, nextRecordId: 1 };
   if ('gtid' in start) return { file: facts.file, position: 4, gtidSet: start.gtid, nextRecordId: 1 };

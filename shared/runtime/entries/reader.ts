@@ -3,7 +3,7 @@
  * returns. The next invocation (timer) resumes from the last appended batch.
  */
 import { supervise, windowsFromMinutes } from '../../ops/index.ts';
-import { runReader, type ReaderStatus } from '../../source/reader.ts';
+import { newReaderStatus, runReader } from '../../source/reader.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import { configuredTask, runBudgetMs } from './task-config.ts';
@@ -13,7 +13,7 @@ export const readerEntry: Entry = async (event, context, log) => {
   const options = readerOptions(task, origin);
   const signal = AbortSignal.timeout(runBudgetMs(event, context.function.timeout));
   const queue = await openQueue(task, baseDir, origin);
-  const status: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+  const status = newReaderStatus();
   try {
     await supervise((progress) => runReader(options, { queue, log, signal, onProgress: progress }, status), { windows: windowsFromMinutes(task.advanced), signal, log });
   } finally {

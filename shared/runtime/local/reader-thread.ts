@@ -1,7 +1,7 @@
 /** Starts the reader worker (reader-worker.ts) and mirrors its status and outcome on this thread. */
 import { Worker } from 'node:worker_threads';
 import { DtsError, ErrorCodes, type ErrorCode, type ErrorContext } from '../../errors.ts';
-import type { ReaderStatus } from '../../source/reader.ts';
+import { newReaderStatus, type ReaderStatus } from '../../source/reader.ts';
 import type { ReaderWorkerData, ReaderWorkerMessage } from './reader-worker.ts';
 
 /** The reader thread's failure, rebuilt on this side with the same code, message and context. */
@@ -19,7 +19,7 @@ export interface ReaderThread {
 }
 
 export function startReaderThread(data: Omit<ReaderWorkerData, 'entry'>, onReady?: (start: { file: string; position: number; gtidSet: string | null }) => void): ReaderThread {
-  const status: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+  const status = newReaderStatus();
   const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
     workerData: { ...data, entry: new URL('./reader-worker.ts', import.meta.url).href } satisfies ReaderWorkerData,
   });

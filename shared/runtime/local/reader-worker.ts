@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DtsError } from '../../errors.ts';
 import { supervise, type BackoffOptions, type RetryWindows } from '../../ops/index.ts';
-import { runReader, type ReaderStatus } from '../../source/reader.ts';
+import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { Task } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
@@ -37,7 +37,7 @@ port.on('message', (m: { type: string }) => {
 });
 
 const log = createLogger({ level: data.log.level, format: data.log.format }).child({ task: data.task.name, stage: 'reader' });
-const status: ReaderStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+const status = newReaderStatus();
 let lastPost = 0;
 const queue = await openQueue(data.task, data.baseDir, data.origin);
 try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../log.ts';
 import { newDeliveryStatus, runDelivery, supervise, windowsFromMinutes, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../../ops/index.ts';
 import { createSink } from '../../sink/registry.ts';
-import { runReader, type ReaderStatus } from '../../source/reader.ts';
+import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
 import { writeTaskState, type Task } from '../../task/index.ts';
 import { openQueue, readerOptions, resolveDestinations, taskDir } from '../compose.ts';
@@ -71,7 +71,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     readerStatus = reader.status;
     stages.push(reader.done.catch(failStage('reader')));
   } else {
-    readerStatus = { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+    readerStatus = newReaderStatus();
     const readerLog = log.child({ stage: 'reader' });
     const status = readerStatus;
     stages.push(

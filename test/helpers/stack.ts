@@ -63,20 +63,25 @@ export interface ConsumedMessage {
   readonly json: Record<string, unknown>;
 }
 
-/** Reads the topic from the beginning until `count` messages arrived; fails with what it saw on timeout. */
-export async function consumeMessages(topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+/**
+ * Reads the topic from the beginning until `count` messages arrived (or `until` says the messages
+ * so far are enough); fails with what it saw on timeout.
+ */
+export async function consumeMessages(topic: string, count: number | ((messages: readonly ConsumedMessage[]) => boolean), timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+  const enough = typeof count === 'number' ? (m: readonly ConsumedMessage[]) => m.length >= count : count;
+  const expected = typeof count === 'number' ? `of ${count} ` : '';
   const consumer = kafka().consumer({ groupId: uniqueName('g'), maxWaitTimeInMs: 100 });
   const messages: ConsumedMessage[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms with ${messages.length} of ${count} messages from ${topic}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms with ${messages.length} ${expected}messages from ${topic}`)), timeoutMs);
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           const value = message.value ?? Buffer.alloc(0);
           messages.push({ partition, offset: Number(message.offset), key: message.key, value, json: JSON.parse(value.toString('utf8')) as Record<string, unknown> });
-          if (messages.length >= count) {
+          if (enough(messages)) {
             clearTimeout(timer);
             resolve();
           }

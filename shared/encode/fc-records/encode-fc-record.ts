@@ -1,0 +1,61 @@
+/**
+ * One element of the `Records` array DTS sends to a Function Compute function
+ * (reference/dts-docs/004 "Data format received by the destination service"), as JSON text.
+ *
+ * Fields, in the order DTS writes them (its java.util.HashMap order, see java-hash-map-order.ts):
+ *   data, pkNames, old, type, serverId, es, sql, database, sqlType, mysqlType, id, isDdl, table, ts
+ * - `type`: INSERT, UPDATE, DELETE, INIT (full data sync) or DDL; `isDdl` true only for DDL.
+ * - `data`: one row object, column name → value string (values rendered as DTS's Canal Json
+ *   renders them; SQL NULL is JSON null): the after image, or the before image for DELETE.
+ * - `old`: UPDATE only, the whole before image in the same form.
+ * - `sqlType`: column → MySQL protocol type code (varchar 253, int 3); `mysqlType`: column →
+ *   bare type name (`varchar`, `int`); `pkNames`: key column names.
+ * - `sql`: '' for rows, the statement for DDL. `serverId`: the source's server id, as a string.
+ * - `es`: source event time (ms); `ts`: `options.nowMs` (no clock here); `id`: the record id.
+ * Fields without a value are left out, as in the documented DDL example (DDL records carry no
+ * data, pkNames, old, sqlType or mysqlType).
+ */
+import { InvariantError } from '../../errors.ts';
+import type { ChangeRecord, DdlRecord, Row, RowRecord } from '../../record/index.ts';
+import { partsOf, type SchemaParts } from './schema-parts.ts';
+
+export interface FcRecordOptions {
+  /** Milliseconds since the epoch when the record is handed to the function, written as `ts`. */
+  readonly nowMs: number;
+}
+
+export function encodeFcRecord(record: ChangeRecord, options: FcRecordOptions): string {
+  return record.op === 'DDL' ? ddlRecord(record, options.nowMs) : rowRecord(record, options.nowMs);
+}
+
+function rowRecord(record: RowRecord, nowMs: number): string {
+  const parts = partsOf(record.schema);
+  const image = record.op === 'DELETE' ? record.before : record.after;
+  let text = `{"data":[${rowObject(record, image, parts)}]`;
+  if (parts.pkNames !== undefined) text += `,"pkNames":${parts.pkNames}`;
+  if (record.op === 'UPDATE') text += `,"old":[${rowObject(record, record.before, parts)}]`;
+  return (
+    `${text},"type":"${record.op}","serverId":"${record.source.serverId}","es":${record.source.timestampMs},"sql":""` +
+    `,"database":${parts.database},"sqlType":${parts.sqlType},"mysqlType":${parts.mysqlType}` +
+    `,"id":${record.id},"isDdl":false,"table":${parts.table},"ts":${nowMs}}`
+  );
+}
+
+function rowObject(record: RowRecord, image: Row | null, parts: SchemaParts): string {
+  if (image === null || image.length !== parts.values.length) {
+    throw new InvariantError(
+      `${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${parts.values.length} columns`,
+      { database: record.schema.database, table: record.schema.table },
+    );
+  }
+  let text = '';
+  for (const i of parts.order) text += `${text === '' ? '' : ','}${parts.keys[i]}${parts.values[i]!(image[i]!)}`;
+  return `{${text}}`;
+}
+
+function ddlRecord(record: DdlRecord, nowMs: number): string {
+  return (
+    `{"type":"DDL","serverId":"${record.source.serverId}","es":${record.source.timestampMs},"sql":${JSON.stringify(record.sql)}` +
+    `,"database":${JSON.stringify(record.database)},"id":${record.id},"isDdl":true,"table":${JSON.stringify(record.table)},"ts":${nowMs}}`
+  );
+}

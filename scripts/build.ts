@@ -1,0 +1,214 @@
+/**
+ * `npm run build [-- --outdir dist] [--task file] [function …]`: one deployable directory per FC
+ * function, `<outdir>/<name>/`, which s.yaml names as `code:` with `handler: index.handler`:
+ * - `index.js`: functions/<name>/index.ts bundled by esbuild as ESM for Node 20 (a `package.json`
+ *   with `"type": "module"` beside it is how FC's nodejs20 runtime loads ESM from `index.js`);
+ * - `node_modules/`: only what cannot be bundled. Native addons (a `.node` binary cannot be inlined),
+ *   copied with their linux-x64-gnu binary alone (FC nodejs20 is Debian x86_64, glibc), and packages
+ *   loaded at run time by file path (kafkajs: shared/sink/kafka/kafkajs-tuning.ts swaps modules in
+ *   its require cache, so it must exist as files);
+ * - `task.yaml`: the task file (s.yaml's `vars.task`), which DTS_TASK_FILE points to.
+ * The FC reader entry runs the reader on the invocation's own thread (the worker thread is the
+ * local runtime's), so no worker script needs bundling.
+ */
+import { build, type Metafile } from 'esbuild';
+import { copyFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { loadTask } from '../shared/task/index.ts';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Packages with a `.node` binary, loaded through a platform package (napi-rs) or a file beside them. */
+export const NATIVE_PACKAGES = ['lz4-napi', 'snappy', '@node-rs/crc32'] as const;
+/** Packages a bundled module loads with `require` at run time; copied when that module is in the bundle. */
+export const RUNTIME_REQUIRED = [{ name: 'kafkajs', requiredBy: 'shared/sink/kafka/kafkajs-tuning.ts' }] as const;
+/**
+ * Optional requires of bundled packages that are not installed and are reached only on paths this
+ * project does not take; left as run-time requires. urllib (under @alicloud/fc2's ali-oss) loads
+ * proxy-agent only when URLLIB_ENABLE_PROXY or a proxy option is set.
+ */
+export const ABSENT_OPTIONAL = ['proxy-agent'] as const;
+/** The platform FC's nodejs20 runtime runs on, as napi-rs names its binary packages and files. */
+export const TARGET_PLATFORM = 'linux-x64-gnu';
+
+export interface BuildOptions {
+  readonly outdir: string;
+  /** Folders under functions/ (default: all). */
+  readonly functions?: readonly string[];
+  /** The task file copied as task.yaml (default: s.yaml's vars.task). */
+  readonly taskFile?: string;
+}
+
+export interface BuiltFunction {
+  readonly name: string;
+  readonly dir: string;
+  /** Total size of the directory. */
+  readonly bytes: number;
+  /** Packages copied into node_modules (with their dependencies). */
+  readonly packages: readonly string[];
+}
+
+// ESM output of bundled CommonJS: give it the `require`, `__filename` and `__dirname` it expects.
+const ESM_PRELUDE = [
+  "import { createRequire as __dtsCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __dtsFileURLToPath } from 'node:url';",
+  'const require = __dtsCreateRequire(import.meta.url);',
+  'const __filename = __dtsFileURLToPath(import.meta.url);',
+  "const __dirname = __dtsFileURLToPath(new URL('.', import.meta.url));",
+].join('\n');
+
+export async function functionNames(): Promise<string[]> {
+  const entries = await readdir(join(repo, 'functions'), { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** s.yaml's `vars.task`: the task file a deployment carries. */
+export async function deployedTaskFile(): Promise<string> {
+  const doc = parse(await readFile(join(repo, 's.yaml'), 'utf8')) as { vars?: { task?: unknown } };
+  if (typeof doc.vars?.task !== 'string') throw new Error('s.yaml: vars.task must name the task file to deploy (e.g. examples/local.yaml)');
+  return resolve(repo, doc.vars.task);
+}
+
+/** The package a bare import names: `@scope/name/sub` → `@scope/name`. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** Node's lookup: `node_modules/<name>` in `from` or the nearest directory above it. */
+async function findPackageDir(name: string, from: string): Promise<string | null> {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (await stat(join(candidate, 'package.json')).catch(() => null)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+interface PackageJson {
+  readonly dependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+}
+
+/** Binaries for other platforms, type declarations and docs stay behind. */
+function isShipped(file: string): boolean {
+  if (file.endsWith('.node')) return file.includes(TARGET_PLATFORM);
+  return !/\.(d\.ts|d\.mts|md|markdown|map)$/i.test(file) && !/(^|\/)(test|tests|__tests__|docs?)\//.test(file);
+}
+
+/** Copies a package and what it needs at run time; a missing binary for the target is an error. */
+async function copyPackage(name: string, from: string, intoModules: string, copied: Set<string>): Promise<void> {
+  if (copied.has(name)) return;
+  const dir = await findPackageDir(name, from);
+  if (!dir) throw new Error(`build: package "${name}" is not installed (needed from ${relative(repo, from) || '.'}); run npm ci`);
+  copied.add(name);
+  await cp(dir, join(intoModules, name), { recursive: true, dereference: true, filter: (src) => src === dir || isShipped(relative(dir, src)) });
+  const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as PackageJson;
+  for (const dep of Object.keys(pkg.dependencies ?? {})) await copyPackage(dep, dir, intoModules, copied);
+  for (const dep of Object.keys(pkg.optionalDependencies ?? {}).filter((d) => d.endsWith(`-${TARGET_PLATFORM}`))) {
+    if (!(await findPackageDir(dep, dir))) {
+      throw new Error(`build: ${name} needs its ${TARGET_PLATFORM} binary package ${dep}, which is not installed here; run \`npm install --os=linux --cpu=x64 --libc=glibc\` (or build on linux x64)`);
+    }
+    await copyPackage(dep, dir, intoModules, copied);
+  }
+}
+
+/**
+ * The native packages the bundle imports, plus those its modules load at run time. Other external
+ * imports are Node built-ins or `require`s esbuild could not resolve inside a try block (optional
+ * peers such as debug's supports-color), which their packages do without.
+ */
+function externalPackages(metafile: Metafile): string[] {
+  const native = new Set<string>(NATIVE_PACKAGES);
+  const names = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (imported.external && !isBuiltin(imported.path) && native.has(packageOf(imported.path))) names.add(packageOf(imported.path));
+    }
+  }
+  for (const r of RUNTIME_REQUIRED) if (metafile.inputs[r.requiredBy]) names.add(r.name);
+  return [...names].sort();
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+export async function buildFunction(name: string, outdir: string, taskFile: string): Promise<BuiltFunction> {
+  const entry = join(repo, 'functions', name, 'index.ts');
+  if (!(await stat(entry).catch(() => null))) throw new Error(`build: functions/${name}/index.ts does not exist`);
+  const dir = join(outdir, name);
+  await rm(dir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: repo,
+    entryPoints: [entry],
+    outfile: join(dir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    keepNames: true, // error names come from their classes (new.target.name)
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    external: [...NATIVE_PACKAGES, ...RUNTIME_REQUIRED.map((r) => r.name), ...ABSENT_OPTIONAL],
+    banner: { js: ESM_PRELUDE },
+    metafile: true,
+    logLevel: 'error',
+  });
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: `dts-${name}`, private: true, type: 'module' }, null, 2)}\n`);
+  await copyFile(taskFile, join(dir, 'task.yaml'));
+  const copied = new Set<string>();
+  for (const pkg of externalPackages(result.metafile)) await copyPackage(pkg, repo, join(dir, 'node_modules'), copied);
+  return { name, dir, bytes: await directorySize(dir), packages: [...copied].sort() };
+}
+
+export interface BuildResult {
+  readonly functions: readonly BuiltFunction[];
+  /** Things that build but will not work in the cloud as they are. */
+  readonly warnings: readonly string[];
+}
+
+export async function buildFunctions(options: BuildOptions): Promise<BuildResult> {
+  const names = options.functions?.length ? [...options.functions] : await functionNames();
+  const taskFile = options.taskFile ? resolve(options.taskFile) : await deployedTaskFile();
+  // Validated here too, so that a bad task file fails the build rather than every cold start.
+  const task = await loadTask(taskFile);
+  const warnings: string[] = [];
+  if (task.queue.type === 'file') {
+    warnings.push(`${relative(process.cwd(), taskFile)}: queue.type is file; FC function instances share no disk, so a deployed task needs queue: { type: redis, url: \${DTS_REDIS_URL} }`);
+  }
+  await mkdir(options.outdir, { recursive: true });
+  const built: BuiltFunction[] = [];
+  for (const name of names) built.push(await buildFunction(name, resolve(options.outdir), taskFile));
+  return { functions: built, warnings };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { Command } = await import('commander');
+  const program = new Command()
+    .name('npm run build --')
+    .argument('[functions...]', 'folders under functions/ (default: all)')
+    .option('--outdir <dir>', 'where the function directories go', 'dist')
+    .option('--task <file>', "the task file to deploy (default: s.yaml's vars.task)")
+    .parse();
+  const opts = program.opts<{ outdir: string; task?: string }>();
+  try {
+    const { functions: built, warnings } = await buildFunctions({ outdir: resolve(opts.outdir), functions: program.args, taskFile: opts.task });
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const f of built) {
+      const mib = (f.bytes / 1024 / 1024).toFixed(2);
+      process.stdout.write(`${relative(process.cwd(), f.dir)}  ${mib} MiB${f.packages.length ? `  node_modules: ${f.packages.join(', ')}` : ''}\n`);
+    }
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The heartbeat function (timer): where the reader is (the resume position of the last stored
+ * batch) against where the source's binlog ends now, and the task's recorded status.
+ *
+ * Thin until the heartbeat issue: it reads, it does not write. DTS writes a heartbeat row into the
+ * source every few seconds so that a quiet source still moves the binlog and latency stays
+ * measurable; that table and its writes come with that issue.
+ */
+import mysql from 'mysql2/promise';
+import { fileNumber, formatPosition } from '../../record/index.ts';
+import { connectionOptions } from '../../source/binlog/connection-options.ts';
+import { SourceConnectionError } from '../../source/errors.ts';
+import { precheckSource } from '../../source/precheck.ts';
+import type { SqlQuery } from '../../source/schema/table-schemas.ts';
+import { openQueue, readerOptions } from '../compose.ts';
+import type { Entry } from '../fc/handler.ts';
+import { recordedTaskState } from './retry-window.ts';
+import { configuredTask } from './task-config.ts';
+
+interface BinlogPoint {
+  readonly file: string;
+  readonly position: number;
+}
+
+/**
+ * How far `reader` is behind `source`: whole binlog files, and bytes when both are in one file
+ * (offsets in different files do not subtract).
+ */
+export function binlogDistance(reader: BinlogPoint, source: BinlogPoint): { files: number; bytes: number | null } {
+  const files = fileNumber(source.file) - fileNumber(reader.file);
+  return { files, bytes: files === 0 ? source.position - reader.position : null };
+}
+
+export const heartbeatEntry: Entry = async (event) => {
+  const { task, origin, baseDir } = await configuredTask(event);
+  const { endpoint } = readerOptions(task, origin);
+  const queue = await openQueue(task, baseDir, origin, { writer: false });
+  let last;
+  try {
+    last = await queue.last();
+  } finally {
+    await queue.close();
+  }
+  const conn = await mysql.createConnection(connectionOptions(endpoint)).catch((err: Error) => {
+    throw new SourceConnectionError(`cannot connect to the source ${endpoint.host}:${endpoint.port} as ${endpoint.user}: ${err.message}`, {}, err);
+  });
+  conn.on('error', () => {}); // a dropped connection fails the query instead
+  let facts;
+  try {
+    const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
+    facts = await precheckSource(query);
+  } finally {
+    await conn.end().catch(() => {});
+  }
+  const resume = last?.batch.resume ?? null;
+  const { state } = await recordedTaskState(task, baseDir);
+  return {
+    task: task.name,
+    source: { version: facts.version, position: formatPosition(facts), file: facts.file, offset: facts.position, gtidSet: facts.gtidSet },
+    reader: resume
+      ? { position: formatPosition(resume), file: resume.file, offset: resume.position, storedSeq: last!.seq, behind: binlogDistance(resume, facts) }
+      : null,
+    status: state?.status ?? null,
+  };
+};

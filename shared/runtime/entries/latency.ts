@@ -1,0 +1,86 @@
+/**
+ * The latency function (timer): how far each destination's cursor is behind the queue's head, in
+ * batches, records and source time. Read-only: it never appends, commits or holds back retention.
+ *
+ * Thin until the alerts issue: it reports, it does not alert or write metrics. Source-time lag is
+ * measured against the newest change the reader stored, not against the source's clock: on a quiet
+ * source the head stops moving, and only heartbeat rows flowing through the binlog (a later issue)
+ * make "now − head" a latency.
+ */
+import type { Queue } from '../../queue/types.ts';
+import type { Batch } from '../../record/index.ts';
+import { openQueue } from '../compose.ts';
+import type { Entry } from '../fc/handler.ts';
+import { configuredTask } from './task-config.ts';
+
+/** Counting pending records reads the backlog; past this many it reports a lower bound. */
+const DEFAULT_SCAN_RECORDS = 100_000;
+/** Records held in memory at once while scanning. */
+const PAGE_RECORDS = 10_000;
+
+export interface HeadReport {
+  readonly seq: number;
+  /** Source time of the newest stored change (ISO), null when nothing is stored. */
+  readonly eventTime: string | null;
+}
+
+export interface DestinationLag {
+  /** Seq of the last batch the destination acknowledged. */
+  readonly cursor: number;
+  readonly behindBatches: number;
+  /** Records in those batches; a lower bound when `recordsExact` is false (the scan stopped). */
+  readonly behindRecords: number;
+  readonly recordsExact: boolean;
+  /** Source time of the oldest change the destination has not acknowledged (ISO), null when caught up. */
+  readonly oldestPendingEventTime: string | null;
+  /** Head's source time minus the oldest pending change's: how far in source time it trails the reader. */
+  readonly lagMs: number;
+}
+
+function lastEventTime(batch: Batch): number | null {
+  const last = batch.records.at(-1);
+  return last ? last.source.timestampMs : null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Scans the destination's pending batches, in pages, up to `scanRecords` records. */
+export async function destinationLag(queue: Queue, cursor: number, head: { seq: number; timeMs: number | null }, scanRecords: number): Promise<DestinationLag> {
+  let records = 0;
+  let oldestMs: number | null = null;
+  let seq = cursor;
+  while (seq < head.seq && records < scanRecords) {
+    const page = await queue.read(seq, { maxBatches: 64, maxRecords: Math.min(PAGE_RECORDS, scanRecords - records) });
+    if (page.length === 0) break;
+    for (const { batch } of page) {
+      records += batch.records.length;
+      oldestMs ??= batch.records[0]?.source.timestampMs ?? null;
+    }
+    seq = page.at(-1)!.seq;
+  }
+  return {
+    cursor,
+    behindBatches: head.seq - cursor,
+    behindRecords: records,
+    recordsExact: seq >= head.seq,
+    oldestPendingEventTime: iso(oldestMs),
+    lagMs: oldestMs !== null && head.timeMs !== null ? Math.max(0, head.timeMs - oldestMs) : 0,
+  };
+}
+
+export const latencyEntry: Entry = async (event) => {
+  const { task, origin, baseDir } = await configuredTask(event);
+  const scanRecords = typeof event.scanRecords === 'number' && event.scanRecords > 0 ? event.scanRecords : DEFAULT_SCAN_RECORDS;
+  const queue = await openQueue(task, baseDir, origin, { writer: false });
+  try {
+    const last = await queue.last();
+    const head = { seq: last?.seq ?? 0, timeMs: last ? lastEventTime(last.batch) : null };
+    const destinations: Record<string, DestinationLag> = {};
+    for (const destination of task.destinations) {
+      destinations[destination.name] = await destinationLag(queue, await queue.cursor(destination.name), head, scanRecords);
+    }
+    return { task: task.name, head: { seq: head.seq, eventTime: iso(head.timeMs) } satisfies HeadReport, destinations };
+  } finally {
+    await queue.close();
+  }
+};

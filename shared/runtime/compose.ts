@@ -33,6 +33,10 @@ export async function openQueue(task: Task, baseDir: string, origin: string, rol
 
 export function resolveDestinations(task: Task, origin: string): ResolvedDestination[] {
   return task.destinations.map((d, i) => {
+    if (d.type === 'fc') {
+      const secret = (name: 'accessKeySecret' | 'securityToken', ref: typeof d.accessKeySecret) => resolveSecret(ref, `destinations[${i}].${name}`, origin);
+      return { ...d, accessKeySecret: secret('accessKeySecret', d.accessKeySecret), securityToken: d.securityToken && secret('securityToken', d.securityToken) };
+    }
     if (!d.sasl) return { ...d, sasl: undefined };
     return { ...d, sasl: { ...d.sasl, password: resolveSecret(d.sasl.password, `destinations[${i}].sasl.password`, origin) } };
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { kafkaDestinationSchema } from '../sink/kafka/config.ts';
+import { fcDestinationSchema } from '../sink/fc/config.ts';
 import { defaults } from './defaults.ts';
 import { secretSchema } from './secret.ts';
 
@@ -46,7 +47,7 @@ const objectSchema = z
   .strict();
 
 /** One entry per destination type; a new destination adds one line here. */
-const destinationSchema = z.discriminatedUnion('type', [kafkaDestinationSchema]);
+const destinationSchema = z.discriminatedUnion('type', [kafkaDestinationSchema, fcDestinationSchema]);
 
 const queueSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file'), dir: z.string().min(1).optional() }).strict(),

@@ -1,3 +1,4 @@
+/* global exports */
 // A target function for the Function Compute destination: DTS (and this project) invoke it with
 // {"Records":[…]} events, in binlog order. Try it locally:
 //   npm run fc:local -- examples/fc-target --access-key-id dev --access-key-secret dev-secret

@@ -9,8 +9,11 @@
 #                              for user dts / dts-secret            (default 19094)
 #   DTS_KAFKA_SSL_PORT         Kafka SSL listener, server auth only; clients trust
 #                              $DTS_STACK_DIR/kafka/tls/ca.pem      (default 19095)
+#   DTS_REGISTRY_PORT          schema registry (Apicurio, Confluent-compatible REST API at
+#                              /apis/ccompat/v7; in-memory, empty after a restart) (default 18081)
 #   DTS_STACK_DIR              data, logs and pid files             (default <repo>/.stack)
-#   DTS_CACHE_DIR              downloaded Kafka jars, kept between runs (default ~/.cache/mysql-dts)
+#   DTS_CACHE_DIR              downloaded Kafka jars and registry, kept between runs
+#                              (default ~/.cache/mysql-dts)
 #
 # Never touches the machine's shared MariaDB on 3306: everything below is private to DTS_STACK_DIR.
 
@@ -21,6 +24,9 @@ export DTS_KAFKA_PORT="${DTS_KAFKA_PORT:-19092}"
 export DTS_KAFKA_CONTROLLER_PORT="${DTS_KAFKA_CONTROLLER_PORT:-19093}"
 export DTS_KAFKA_SASL_PORT="${DTS_KAFKA_SASL_PORT:-19094}"
 export DTS_KAFKA_SSL_PORT="${DTS_KAFKA_SSL_PORT:-19095}"
+export DTS_REGISTRY_PORT="${DTS_REGISTRY_PORT:-18081}"
+# The base URL a Confluent Schema Registry client uses (the tests read it from here).
+export DTS_REGISTRY_URL="http://127.0.0.1:$DTS_REGISTRY_PORT/apis/ccompat/v7"
 export DTS_STACK_DIR="${DTS_STACK_DIR:-$STACK_REPO/.stack}"
 export DTS_CACHE_DIR="${DTS_CACHE_DIR:-${HOME:-/tmp}/.cache/mysql-dts}"
 
@@ -76,6 +82,17 @@ KAFKA_TLS_CERT="$KAFKA_TLS_DIR/server.crt"
 KAFKA_TLS_KEY="$KAFKA_TLS_DIR/server.key"
 KAFKA_TLS_KEYSTORE="$KAFKA_TLS_DIR/server.pem"
 
+# --- schema registry -------------------------------------------------------------------------
+REGISTRY_POM="$STACK_REPO/scripts/registry/pom.xml"
+REGISTRY_VERSION="$(sed -n 's:.*<registry.version>\(.*\)</registry.version>.*:\1:p' "$REGISTRY_POM" | head -n1)"
+REGISTRY_HOME="$DTS_CACHE_DIR/apicurio-registry-$REGISTRY_VERSION"  # the unpacked distribution
+REGISTRY_JAR="$REGISTRY_HOME/apicurio-registry-app-$REGISTRY_VERSION-runner.jar"
+REGISTRY_MARKER="$REGISTRY_HOME/.complete"
+REGISTRY_DIR="$DTS_STACK_DIR/registry"
+REGISTRY_OUT="$REGISTRY_DIR/registry.out"
+REGISTRY_PID="$REGISTRY_DIR/registry.pid"
+REGISTRY_HEAP_OPTS="${REGISTRY_HEAP_OPTS:--Xms64m -Xmx256m}"
+
 # --- helpers ---------------------------------------------------------------------------------
 stack_log() { printf '[stack] %s\n' "$*"; }
 stack_err() { printf '[stack] ERROR: %s\n' "$*" >&2; }
@@ -97,6 +114,8 @@ pid_of() { tr -dc '0-9' <"$1" 2>/dev/null; }
 # joined with spaces, so the trailing space makes the last path match exactly.
 MARIADB_MATCH="--datadir=$MARIADB_DIR "
 KAFKA_MATCH="kafka.Kafka $KAFKA_CONF "
+# The registry's jar is shared by every checkout's stack: its own stack dir marks it.
+REGISTRY_MATCH="-Ddts.registry.dir=$REGISTRY_DIR "
 
 # pids_matching STRING: running processes whose command line contains STRING (no pgrep needed).
 pids_matching() {

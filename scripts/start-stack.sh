@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Start the local test stack: a private MariaDB with a ROW binlog and a single-node Kafka (KRaft).
-# No Docker: MariaDB from Debian's packages, Kafka from Maven Central jars.
+# Start the local test stack: a private MariaDB with a ROW binlog, a single-node Kafka (KRaft) and
+# a schema registry (Apicurio, Confluent-compatible API).
+# No Docker: MariaDB from Debian's packages, Kafka and the registry from Maven Central.
 #
-#   bash scripts/start-stack.sh            # both
-#   bash scripts/start-stack.sh mariadb    # only MariaDB
-#   bash scripts/start-stack.sh kafka      # only Kafka
+#   bash scripts/start-stack.sh            # all three
+#   bash scripts/start-stack.sh mariadb    # only MariaDB (also: kafka, registry; several allowed)
 #
 # Idempotent: a server that is already running and healthy is left alone.
 # Ports and directories: see scripts/stack-env.sh (DTS_MYSQL_PORT, DTS_KAFKA_PORT,
-# DTS_KAFKA_CONTROLLER_PORT, DTS_KAFKA_SASL_PORT, DTS_KAFKA_SSL_PORT, DTS_STACK_DIR,
-# DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
+# DTS_KAFKA_CONTROLLER_PORT, DTS_KAFKA_SASL_PORT, DTS_KAFKA_SSL_PORT, DTS_REGISTRY_PORT,
+# DTS_STACK_DIR, DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
 set -euo pipefail
 
 # shellcheck source=scripts/stack-env.sh
@@ -17,6 +17,7 @@ set -euo pipefail
 
 MARIADB_TIMEOUT="${DTS_MARIADB_START_TIMEOUT:-60}"
 KAFKA_TIMEOUT="${DTS_KAFKA_START_TIMEOUT:-90}"
+REGISTRY_TIMEOUT="${DTS_REGISTRY_START_TIMEOUT:-120}"
 
 usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -24,16 +25,18 @@ usage() {
 
 want_mariadb=0
 want_kafka=0
+want_registry=0
 for arg in "$@"; do
   case "$arg" in
     mariadb | mysql) want_mariadb=1 ;;
     kafka) want_kafka=1 ;;
-    all) want_mariadb=1; want_kafka=1 ;;
+    registry) want_registry=1 ;;
+    all) want_mariadb=1; want_kafka=1; want_registry=1 ;;
     -h | --help) usage; exit 0 ;;
     *) stack_err "unknown argument: $arg"; usage >&2; exit 2 ;;
   esac
 done
-if [ "$want_mariadb$want_kafka" = "00" ]; then want_mariadb=1; want_kafka=1; fi
+if [ "$want_mariadb$want_kafka$want_registry" = "000" ]; then want_mariadb=1; want_kafka=1; want_registry=1; fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -62,6 +65,14 @@ if [ "$want_kafka" = 1 ]; then
   if { [ ! -s "$KAFKA_TLS_CA" ] || [ ! -s "$KAFKA_TLS_KEYSTORE" ]; } && ! find_bin openssl >/dev/null; then
     missing+=("openssl (apt-get install -y openssl)")
   fi
+fi
+if [ "$want_registry" = 1 ]; then
+  JAVA="$(find_bin java || true)"
+  [ -n "$JAVA" ] || missing+=("java (apt-get install -y openjdk-17-jre-headless)")
+  if [ ! -f "$REGISTRY_MARKER" ] && ! find_bin mvn >/dev/null; then
+    missing+=("mvn (apt-get install -y maven)")
+  fi
+  [ -n "$REGISTRY_VERSION" ] || { stack_err "cannot read <registry.version> from $REGISTRY_POM"; exit 1; }
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   stack_err "missing prerequisites:"
@@ -452,8 +463,120 @@ start_kafka() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Schema registry
+# ---------------------------------------------------------------------------------------------
+# The registry's published distribution (apicurio-registry-app-<v>-all.tar.gz: a Quarkus runner
+# jar and lib/), fetched once by mvn and unpacked into the cache. dependency:get 2.8 with
+# transitive=false, because newer versions of the plugin read the artifact's POM, whose parent
+# POM is not on Central; --strict-checksums still checks the download against Central's SHA-1.
+registry_dist() {
+  if [ -f "$REGISTRY_MARKER" ] && [ -s "$REGISTRY_JAR" ]; then return 0; fi
+  local mvn t0 tmp mvnlog="$DTS_CACHE_DIR/mvn-registry-$REGISTRY_VERSION.log"
+  mvn="$(find_bin mvn || true)"
+  [ -n "$mvn" ] || { stack_err "mvn is needed to fetch Apicurio Registry $REGISTRY_VERSION (apt-get install -y maven)"; exit 1; }
+  t0="$(now)"
+  tmp="$REGISTRY_HOME.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  stack_log "fetching Apicurio Registry $REGISTRY_VERSION from Maven Central into $REGISTRY_HOME"
+  if ! "$mvn" -B -Dstyle.color=never --strict-checksums -f "$REGISTRY_POM" \
+    org.apache.maven.plugins:maven-dependency-plugin:2.8:get -Dtransitive=false \
+    -Dartifact="io.apicurio:apicurio-registry-app:$REGISTRY_VERSION:tar.gz:all" \
+    -Ddest="$tmp/registry.tar.gz" >"$mvnlog" 2>&1; then
+    tail -n 40 "$mvnlog" >&2
+    rm -rf "$tmp"
+    stack_err "mvn could not fetch io.apicurio:apicurio-registry-app:$REGISTRY_VERSION:tar.gz:all (full log: $mvnlog)"
+    exit 1
+  fi
+  if ! tar -xzf "$tmp/registry.tar.gz" -C "$tmp" || [ ! -s "$tmp/${REGISTRY_JAR##*/}" ]; then
+    rm -rf "$tmp"
+    stack_err "the registry tarball did not unpack to ${REGISTRY_JAR##*/}"
+    exit 1
+  fi
+  rm -f "$tmp/registry.tar.gz"
+  rm -rf "$REGISTRY_HOME"
+  mv "$tmp" "$REGISTRY_HOME"
+  echo "$REGISTRY_VERSION" >"$REGISTRY_MARKER"
+  stack_log "Apicurio Registry ready in the cache ($(elapsed "$t0")s)"
+}
+
+# The Confluent-compatible API answers: GET /subjects returns a JSON array.
+registry_healthy() {
+  local body
+  if find_bin curl >/dev/null; then
+    body="$(curl -sf --max-time 5 "$DTS_REGISTRY_URL/subjects" 2>/dev/null)" || return 1
+  else
+    body="$(URL="$DTS_REGISTRY_URL/subjects" timeout 10 node -e '
+      fetch(process.env.URL).then(async (r) => { if (!r.ok) process.exit(1); process.stdout.write(await r.text()); })
+        .catch(() => process.exit(1));' 2>/dev/null)" || return 1
+  fi
+  case "$body" in "["*"]") return 0 ;; *) return 1 ;; esac
+}
+
+registry_fail() {
+  stack_err "$1"
+  if [ -s "$REGISTRY_OUT" ]; then
+    echo "----- tail of $REGISTRY_OUT -----" >&2
+    tail -n 40 "$REGISTRY_OUT" >&2
+  fi
+  exit 1
+}
+
+registry_wait() { # registry_wait PID START_TIME
+  local pid="$1" t0="$2" deadline=$((SECONDS + REGISTRY_TIMEOUT))
+  while :; do
+    if registry_healthy; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$REGISTRY_PID"
+      registry_fail "the schema registry (pid $pid) exited during start-up"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      registry_fail "the schema registry did not answer GET $DTS_REGISTRY_URL/subjects within ${REGISTRY_TIMEOUT}s (started $(elapsed "$t0")s ago)"
+    fi
+    sleep 0.5
+  done
+}
+
+start_registry() {
+  local t0 pid
+  t0="$(now)"
+  if adopt_pid "$REGISTRY_PID" "$REGISTRY_MATCH"; then
+    pid="$(pid_of "$REGISTRY_PID")"
+    if registry_healthy; then
+      stack_log "schema registry already running (pid $pid) at $DTS_REGISTRY_URL"
+      return 0
+    fi
+    stack_log "schema registry process $pid is up but not answering yet; waiting"
+    registry_wait "$pid" "$t0"
+    stack_log "schema registry ready"
+    return 0
+  fi
+  rm -f "$REGISTRY_PID"
+  if port_open "$DTS_REGISTRY_PORT"; then
+    stack_err "127.0.0.1:$DTS_REGISTRY_PORT is already in use by a process not started from $DTS_STACK_DIR."
+    stack_err "Stop it, or choose another port with DTS_REGISTRY_PORT=..."
+    exit 1
+  fi
+  registry_dist
+  mkdir -p "$REGISTRY_DIR"
+  [ -f "$REGISTRY_OUT" ] && mv -f "$REGISTRY_OUT" "$REGISTRY_OUT.1"
+  stack_log "starting Apicurio Registry $REGISTRY_VERSION on 127.0.0.1:$DTS_REGISTRY_PORT"
+  # Storage is the default in-memory H2 database: the tests register what they need each run.
+  # The working directory is the stack's own, so nothing lands in the shared cache.
+  # shellcheck disable=SC2086 # REGISTRY_HEAP_OPTS is a list of JVM flags
+  pid="$(cd "$REGISTRY_DIR" && launch_detached "$REGISTRY_PID" "$REGISTRY_OUT" "$JAVA" $REGISTRY_HEAP_OPTS \
+    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$DTS_REGISTRY_PORT" \
+    -Dquarkus.log.console.color=false \
+    "-Ddts.registry.dir=$REGISTRY_DIR" -jar "$REGISTRY_JAR")"
+  registry_wait "$pid" "$t0"
+  stack_log "schema registry ready in $(elapsed "$t0")s (pid $pid)"
+}
+
+# ---------------------------------------------------------------------------------------------
 [ "$want_mariadb" = 1 ] && start_mariadb
 [ "$want_kafka" = 1 ] && start_kafka
+[ "$want_registry" = 1 ] && start_registry
 
 echo
 echo "Local stack is up (data: $DTS_STACK_DIR)"
@@ -467,5 +590,9 @@ if [ "$want_kafka" = 1 ]; then
   echo "           SASL_PLAINTEXT 127.0.0.1:$DTS_KAFKA_SASL_PORT  (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; $KAFKA_SASL_USER / $KAFKA_SASL_PASSWORD)"
   echo "           SSL            127.0.0.1:$DTS_KAFKA_SSL_PORT  (server auth only; CA $KAFKA_TLS_CA)"
   echo "           logs: $KAFKA_OUT, $KAFKA_LOGS/"
+fi
+if [ "$want_registry" = 1 ]; then
+  echo "  Registry $DTS_REGISTRY_URL  (Apicurio $REGISTRY_VERSION, Confluent-compatible API; in-memory)"
+  echo "           log: $REGISTRY_OUT"
 fi
 echo "  stop:    bash scripts/stop-stack.sh   (--wipe also deletes the data)"

@@ -3,8 +3,10 @@
  * `POST /2023-03-30/functions/<function>/invocations?qualifier=<q>`, signed ACS3-HMAC-SHA256
  * (specs/function-compute.md §3.3–3.4). An extension: DTS itself delivers only to FC 2.0.
  */
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import fc20230330, { InvokeFunctionHeaders, InvokeFunctionRequest } from '@alicloud/fc20230330';
+import type * as fc3 from '@alicloud/fc20230330';
+import { InvokeFunctionHeaders, InvokeFunctionRequest } from '@alicloud/fc20230330';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
 import { headerValue, type FcInvoker, type ResolvedFcConfig } from './invoker.ts';
@@ -16,8 +18,9 @@ function endpointOf(config: ResolvedFcConfig): { host: string; protocol: 'HTTP' 
   return { host: url.host, protocol: url.protocol === 'http:' ? 'HTTP' : 'HTTPS' };
 }
 
-// A CommonJS module: its ES default export is `module.exports`, whose `default` is the client class.
-const FcClient = fc20230330.default;
+// A CommonJS module whose `exports.default` is the client; loaders disagree on what an ES default
+// import of it means (Node: `module.exports`, vite: `exports.default`), require() does not.
+const FcClient = (createRequire(import.meta.url)('@alicloud/fc20230330') as { default: typeof fc3.default.default }).default;
 
 export function createFc3Invoker(config: ResolvedFcConfig): FcInvoker {
   const { host, protocol } = endpointOf(config);

@@ -57,7 +57,7 @@ export function classifyFcError(err: unknown, where: FcWhere): DtsError {
 export function functionFailedError(where: FcWhere, errorType: string, body: Buffer, requestId: string, records: number): SinkWriteError {
   const { message, type } = functionErrorOf(body);
   return new SinkWriteError(
-    `the function ${where.target} failed on ${records} records (${errorType}${type ? ` ${type}` : ''}): ${message}`,
+    `the function ${where.target} failed on ${records} record${records === 1 ? '' : 's'} (${errorType}${type ? ` ${type}` : ''}): ${message}`,
     { sink: where.sink, function: where.target, errorType, requestId },
   );
 }

@@ -11,7 +11,7 @@
  * The FC reader entry runs the reader on the invocation's own thread (the worker thread is the
  * local runtime's), so no worker script needs bundling.
  */
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { copyFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -23,8 +23,15 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Packages with a `.node` binary, loaded through a platform package (napi-rs) or a file beside them. */
 export const NATIVE_PACKAGES = ['lz4-napi', 'snappy', '@node-rs/crc32'] as const;
-/** Packages a bundled module loads with `require` at run time; copied when that module is in the bundle. */
-export const RUNTIME_REQUIRED = [{ name: 'kafkajs', requiredBy: 'shared/sink/kafka/kafkajs-tuning.ts' }] as const;
+/**
+ * Packages that a module loads through its own `require = createRequire(import.meta.url)` at run
+ * time, by the modules that do: kept external and copied as files when one of those modules is in
+ * the bundle. kafkajs-tuning resolves kafkajs's files and swaps modules in its require cache, so
+ * kafkajs must exist as files. test/unit/deploy/build.test.ts keeps this list complete.
+ */
+export const RUNTIME_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  kafkajs: ['shared/sink/kafka/kafkajs-tuning.ts'],
+};
 /**
  * Optional requires of bundled packages that are not installed and are reached only on paths this
  * project does not take; left as run-time requires. urllib (under @alicloud/fc2's ali-oss) loads
@@ -78,6 +85,22 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
+/**
+ * `createRequire(import.meta.url)('pkg')` is how an ES module loads CommonJS in Node; bundled, a
+ * plain `require('pkg')` says the same and lets esbuild include the package (one copy, shared with
+ * static imports of it). External packages stay run-time requires through the prelude's `require`.
+ */
+const inlineCreateRequire: Plugin = {
+  name: 'inline-create-require',
+  setup(b) {
+    b.onLoad({ filter: /[\\/](shared|functions)[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('createRequire(import.meta.url)(')) return undefined;
+      return { contents: source.replaceAll('createRequire(import.meta.url)(', 'require('), loader: 'ts' };
+    });
+  },
+};
+
 /** Node's lookup: `node_modules/<name>` in `from` or the nearest directory above it. */
 async function findPackageDir(name: string, from: string): Promise<string | null> {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -95,7 +118,7 @@ interface PackageJson {
 /** Binaries for other platforms, type declarations and docs stay behind. */
 function isShipped(file: string): boolean {
   if (file.endsWith('.node')) return file.includes(TARGET_PLATFORM);
-  return !/\.(d\.ts|d\.mts|md|markdown|map)$/i.test(file) && !/(^|\/)(test|tests|__tests__|docs?)\//.test(file);
+  return !/\.([cm]?ts|md|markdown|map)$/i.test(file) && !/(^|\/)(test|tests|__tests__|docs?)\//.test(file);
 }
 
 /** Copies a package and what it needs at run time; a missing binary for the target is an error. */
@@ -128,7 +151,7 @@ function externalPackages(metafile: Metafile): string[] {
       if (imported.external && !isBuiltin(imported.path) && native.has(packageOf(imported.path))) names.add(packageOf(imported.path));
     }
   }
-  for (const r of RUNTIME_REQUIRED) if (metafile.inputs[r.requiredBy]) names.add(r.name);
+  for (const [name, modules] of Object.entries(RUNTIME_REQUIRED)) if (modules.some((m) => metafile.inputs[m])) names.add(name);
   return [...names].sort();
 }
 
@@ -158,8 +181,9 @@ export async function buildFunction(name: string, outdir: string, taskFile: stri
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
-    external: [...NATIVE_PACKAGES, ...RUNTIME_REQUIRED.map((r) => r.name), ...ABSENT_OPTIONAL],
+    external: [...NATIVE_PACKAGES, ...Object.keys(RUNTIME_REQUIRED), ...ABSENT_OPTIONAL],
     banner: { js: ESM_PRELUDE },
+    plugins: [inlineCreateRequire],
     metafile: true,
     logLevel: 'error',
   });

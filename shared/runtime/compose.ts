@@ -37,8 +37,10 @@ export function resolveDestinations(task: Task, origin: string): ResolvedDestina
       const secret = (name: 'accessKeySecret' | 'securityToken', ref: typeof d.accessKeySecret) => resolveSecret(ref, `destinations[${i}].${name}`, origin);
       return { ...d, accessKeySecret: secret('accessKeySecret', d.accessKeySecret), securityToken: d.securityToken && secret('securityToken', d.securityToken) };
     }
-    if (!d.sasl) return { ...d, sasl: undefined };
-    return { ...d, sasl: { ...d.sasl, password: resolveSecret(d.sasl.password, `destinations[${i}].sasl.password`, origin) } };
+    const sasl = d.sasl && { ...d.sasl, password: resolveSecret(d.sasl.password, `destinations[${i}].sasl.password`, origin) };
+    const registry = d.schemaRegistry;
+    const basicAuth = registry?.basicAuth && { ...registry.basicAuth, password: resolveSecret(registry.basicAuth.password, `destinations[${i}].schemaRegistry.basicAuth.password`, origin) };
+    return { ...d, sasl, schemaRegistry: registry && { ...registry, basicAuth } };
   });
 }
 

@@ -20,6 +20,8 @@ export const stack = {
   mysqlPort: Number(process.env.DTS_MYSQL_PORT ?? 33306),
   kafkaBroker: `127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`,
   redisUrl: process.env.DTS_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  /** The stack's schema registry (Apicurio), at its Confluent-compatible API base. */
+  registryUrl: process.env.DTS_REGISTRY_URL ?? `http://127.0.0.1:${process.env.DTS_REGISTRY_PORT ?? 18081}/apis/ccompat/v7`,
 };
 
 // The test kit's consumers read what the sink compresses (LZ4 by default, Snappy): the codecs of

@@ -19,6 +19,22 @@ const tableMappingSchema = z
   })
   .strict();
 
+/**
+ * A Confluent-compatible schema registry for DTS Avro: values are framed with the magic byte and
+ * the schema id the registry gives the Record schema (schema-registry.ts).
+ */
+const schemaRegistrySchema = z
+  .object({
+    /** The registry's Confluent API base, e.g. http://registry:8081 or Apicurio's .../apis/ccompat/v7. */
+    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL, for example http://127.0.0.1:8081' }).refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL: use schemaRegistry.basicAuth'),
+    /** `topic`: subject `<topic>-value` (TopicNameStrategy); `record`: `com.alibaba.dts.formats.avro.Record`. */
+    subjectStrategy: z.enum(['topic', 'record']).default('topic'),
+    basicAuth: z.object({ username: z.string().min(1), password: secretSchema }).strict().optional(),
+    /** Per-request timeout towards the registry. */
+    timeoutMs: z.number().int().min(1000).max(300000).default(10000),
+  })
+  .strict();
+
 export const kafkaDestinationSchema = z
   .object({
     type: z.literal('kafka'),
@@ -66,7 +82,13 @@ export const kafkaDestinationSchema = z
     ssl: z
       .union([z.boolean(), z.object({ caFile: z.string().min(1).optional(), rejectUnauthorized: z.boolean().default(true) }).strict()])
       .default(false),
+    schemaRegistry: schemaRegistrySchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.schemaRegistry && d.format !== 'dts-avro') {
+      ctx.addIssue({ code: 'custom', path: ['schemaRegistry'], message: `a schema registry frames DTS Avro values only: set format: dts-avro, or remove schemaRegistry (format is ${d.format})` });
+    }
+  });
 
 export type KafkaDestinationConfig = z.infer<typeof kafkaDestinationSchema>;

@@ -19,6 +19,7 @@ import type { KafkaDestinationConfig } from './config.ts';
 import { classifyKafkaError } from './errors.ts';
 import { tunedKafkajs } from './kafkajs-tuning.ts';
 import { createRouter, type Router } from './route.ts';
+import { createSchemaIds, registryEndpoint, type ResolvedSchemaRegistryConfig } from './schema-registry.ts';
 import { ensureTopics } from './topics.ts';
 
 const { Kafka, logLevel, CompressionTypes } = tunedKafkajs;
@@ -27,8 +28,9 @@ registerCodecs(tunedKafkajs);
 // (an application's own, loaded before ours): that copy needs them too.
 registerCodecs(createRequire(import.meta.url)('kafkajs') as KafkajsCodecRegistry);
 
-export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl'> & {
+export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl' | 'schemaRegistry'> & {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };
+  schemaRegistry?: ResolvedSchemaRegistryConfig;
 };
 
 export interface KafkaSinkDeps {
@@ -73,6 +75,8 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   });
   let producer: Producer | null = null;
   let router: Router | null = null;
+  // DTS Avro values carry the Confluent framing when a registry is set (config allows it only then).
+  const schemaIds = config.schemaRegistry ? createSchemaIds(config.schemaRegistry, config.name) : null;
   let deadLettered = 0;
 
   async function prepare(): Promise<{ p: Producer; r: Router }> {
@@ -86,6 +90,8 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       if (config.oversize === 'dead-letter') topics.set(deadLetterTopic, 1);
       const partitions = await ensureTopics(admin, topics, config.createTopics);
       router = createRouter(config, (topic) => partitions.get(topic) ?? 1);
+      // The dead-letter topic carries JSON descriptors, not Avro: no subject for it.
+      await schemaIds?.register(wanted.keys());
       await p.connect();
     } catch (err) {
       await p.disconnect().catch(() => {});
@@ -93,7 +99,7 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    deps.log.info('connected to Kafka', { brokers: config.brokers.join(','), topic: config.topic, acks: config.acks, compression: config.compression, partitionPolicy: config.partitionPolicy });
+    deps.log.info('connected to Kafka', { brokers: config.brokers.join(','), topic: config.topic, acks: config.acks, compression: config.compression, partitionPolicy: config.partitionPolicy, schemaRegistry: config.schemaRegistry && registryEndpoint(config.schemaRegistry.url) });
     producer = p;
     return { p, r: router };
   }
@@ -109,8 +115,8 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     let tooLarge: RecordTooLargeError | undefined;
     for (let i = from; i < to; i++) {
       const record = records[i]!;
-      let value = encode(record, { nowMs });
       let route = r.route(record);
+      let value = schemaIds ? schemaIds.frame(route.topic, encode(record, { nowMs })) : encode(record, { nowMs });
       if (value.length > config.maxRecordBytes) {
         if (config.oversize === 'fail') {
           tooLarge = new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`, { sink: config.name, topic: route.topic });

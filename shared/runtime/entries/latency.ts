@@ -20,7 +20,7 @@ const PAGE_RECORDS = 10_000;
 
 export interface HeadReport {
   readonly seq: number;
-  /** Source time of the newest stored change (ISO), null when nothing is stored. */
+  /** Source time of the last batch's last change (ISO); null when nothing is stored or it is a checkpoint without records. */
   readonly eventTime: string | null;
 }
 
@@ -33,7 +33,10 @@ export interface DestinationLag {
   readonly recordsExact: boolean;
   /** Source time of the oldest change the destination has not acknowledged (ISO), null when caught up. */
   readonly oldestPendingEventTime: string | null;
-  /** Head's source time minus the oldest pending change's: how far in source time it trails the reader. */
+  /**
+   * Newest stored change's source time minus the oldest pending change's: how far in source time
+   * the destination trails the reader (a lower bound when the scan stopped early).
+   */
   readonly lagMs: number;
 }
 
@@ -48,6 +51,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export async function destinationLag(queue: Queue, cursor: number, head: { seq: number; timeMs: number | null }, scanRecords: number): Promise<DestinationLag> {
   let records = 0;
   let oldestMs: number | null = null;
+  let newestMs: number | null = null;
   let seq = cursor;
   while (seq < head.seq && records < scanRecords) {
     const page = await queue.read(seq, { maxBatches: 64, maxRecords: Math.min(PAGE_RECORDS, scanRecords - records) });
@@ -55,16 +59,19 @@ export async function destinationLag(queue: Queue, cursor: number, head: { seq: 
     for (const { batch } of page) {
       records += batch.records.length;
       oldestMs ??= batch.records[0]?.source.timestampMs ?? null;
+      newestMs = lastEventTime(batch) ?? newestMs;
     }
     seq = page.at(-1)!.seq;
   }
+  // The head batch may be a checkpoint without records: then the newest change scanned stands in.
+  const headMs = head.timeMs ?? newestMs;
   return {
     cursor,
     behindBatches: head.seq - cursor,
     behindRecords: records,
     recordsExact: seq >= head.seq,
     oldestPendingEventTime: iso(oldestMs),
-    lagMs: oldestMs !== null && head.timeMs !== null ? Math.max(0, head.timeMs - oldestMs) : 0,
+    lagMs: oldestMs !== null && headMs !== null ? Math.max(0, headMs - oldestMs) : 0,
   };
 }
 

@@ -117,6 +117,9 @@ describe('the built functions', () => {
     const queueDir = join(work, 'latency-queue');
     const queue = await createFileQueue(queueDir, { consumers: ['kafka', 'fc'] });
     for (let i = 1; i <= 5; i++) await queue.append(makeBatch(i, 3));
+    // A checkpoint: progress through changes the task does not select, no records.
+    const fifth = makeBatch(5, 3);
+    await queue.append({ records: [], resume: { ...fifth.resume, position: fifth.resume.position + 50 }, endsTransaction: true, lastRecordId: fifth.lastRecordId });
     await queue.commit('kafka', 2);
     await queue.close();
     const taskFile = join(work, 'latency.yaml');
@@ -137,17 +140,18 @@ describe('the built functions', () => {
     const run = await invokeBuilt(outdir, 'latency', timer, { cwd: work });
     expect(run.error).toBeUndefined();
     const second = (i: number) => new Date(1_767_322_000_000 + i * 1000).toISOString(); // makeBatch(i)'s source time
+    // The head is the checkpoint (no source time of its own); lag runs to the newest change, batch 5.
     expect(run.result).toEqual({
       task: 'built',
-      head: { seq: 5, eventTime: second(5) },
+      head: { seq: 6, eventTime: null },
       destinations: {
-        kafka: { cursor: 2, behindBatches: 3, behindRecords: 9, recordsExact: true, oldestPendingEventTime: second(3), lagMs: 2000 },
-        fc: { cursor: 0, behindBatches: 5, behindRecords: 15, recordsExact: true, oldestPendingEventTime: second(1), lagMs: 4000 },
+        kafka: { cursor: 2, behindBatches: 4, behindRecords: 9, recordsExact: true, oldestPendingEventTime: second(3), lagMs: 2000 },
+        fc: { cursor: 0, behindBatches: 6, behindRecords: 15, recordsExact: true, oldestPendingEventTime: second(1), lagMs: 4000 },
       },
     });
     // A scan limit makes the count a lower bound, and says so.
     const capped = await invokeBuilt(outdir, 'latency', { taskFile, scanRecords: 4 }, { cwd: work });
-    expect((capped.result!.destinations as Record<string, unknown>).fc).toEqual({ cursor: 0, behindBatches: 5, behindRecords: 6, recordsExact: false, oldestPendingEventTime: second(1), lagMs: 4000 });
+    expect((capped.result!.destinations as Record<string, unknown>).fc).toEqual({ cursor: 0, behindBatches: 6, behindRecords: 6, recordsExact: false, oldestPendingEventTime: second(1), lagMs: 1000 });
   });
 
   it('retry-window reports the recorded status with its reason, and says when none is recorded', { timeout: 60_000 }, async () => {

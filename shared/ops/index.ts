@@ -3,3 +3,4 @@ export * from './retry.ts';
 export * from './errors.ts';
 export * from './supervise.ts';
 export * from './delivery.ts';
+export * from './throttle.ts';

@@ -3,3 +3,4 @@ export * from './types.ts';
 export * from './position.ts';
 export * from './mysql-types.ts';
 export * from './bit.ts';
+export * from './snapshot-cursor.ts';

@@ -22,3 +22,8 @@ export function formatRecordPosition(source: SourceInfo, seq: number): string {
 
 /** The file's sequence number, as DTS Avro's `offset@fileNumber` needs it. */
 export { fileNumber };
+
+/** Orders two binlog positions: negative when `a` comes first. File names order by their number. */
+export function comparePositions(a: { file: string; position: number }, b: { file: string; position: number }): number {
+  return fileNumber(a.file) - fileNumber(b.file) || a.position - b.position;
+}

@@ -2,6 +2,7 @@
  * The one shape every stage shares. Source stages build these values; queue stores them; encoders
  * turn them into wire formats. Plain readonly data, no I/O, no knowledge of any format.
  */
+import type { SnapshotCursor } from './snapshot-cursor.ts';
 
 /** What happened to a row (or the schema). INIT rows come from full data sync. */
 export type Op = 'INSERT' | 'UPDATE' | 'DELETE' | 'DDL' | 'INIT';
@@ -117,6 +118,8 @@ export interface ResumePosition {
    * and the task's filters, so re-reading from here hands out the same ids again.
    */
   readonly nextRecordId: number;
+  /** Progress of a full data sync running alongside the stream; absent when none runs. */
+  readonly snapshot?: SnapshotCursor;
 }
 
 /**

@@ -5,7 +5,9 @@
 import { resolve } from 'node:path';
 import { createFileQueue } from '../queue/file/index.ts';
 import type { Queue } from '../queue/types.ts';
+import { createThrottle } from '../ops/throttle.ts';
 import type { ReaderOptions } from '../source/reader.ts';
+import type { FullSyncOptions } from '../source/snapshot/full-sync.ts';
 import type { ResolvedDestination } from '../sink/registry.ts';
 import { defaults, type Task } from '../task/index.ts';
 import { resolveSecret } from './secrets.ts';
@@ -53,5 +55,26 @@ export function readerOptions(task: Task, origin: string): ReaderOptions {
     start: s.start,
     reader: task.reader,
     consumers: consumersOf(task),
+    fullSync: fullSyncOptions(task),
+  };
+}
+
+/** Filter conditions by `db.table`, from the objects' table entries. */
+export function tableFilters(task: Task): Map<string, string> {
+  const filters = new Map<string, string>();
+  for (const o of task.objects) for (const t of o.tables ?? []) if (typeof t !== 'string' && t.filter) filters.set(`${o.database}.${t.name}`, t.filter);
+  return filters;
+}
+
+function fullSyncOptions(task: Task): FullSyncOptions | undefined {
+  const f = task.fullSync;
+  return {
+    initial: task.syncTypes.includes('full'),
+    stopWhenComplete: !task.syncTypes.includes('incremental'),
+    chunkRows: f.chunkRows,
+    workers: f.workers,
+    keylessTables: f.keylessTables,
+    filters: tableFilters(task),
+    throttle: createThrottle(f.throttle),
   };
 }

@@ -16,6 +16,8 @@ import { SourceConnectionError } from './errors.ts';
 import { createObjectFilter } from './filter.ts';
 import { precheckSource, type SourceFacts } from './precheck.ts';
 import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
+import { startFullSync, type FullSyncOptions } from './snapshot/full-sync.ts';
+import type { FullSync, SnapshotStatus } from './snapshot/full-sync.ts';
 
 export interface ReaderOptions {
   readonly endpoint: SourceEndpoint;
@@ -27,6 +29,8 @@ export interface ReaderOptions {
   readonly consumers: readonly string[];
   /** How often an empty batch records progress through changes the task does not select. */
   readonly checkpointIntervalMs?: number;
+  /** Full data sync beside the stream; absent when the task syncs incremental changes only. */
+  readonly fullSync?: FullSyncOptions;
 }
 
 export interface ReaderDeps {
@@ -47,10 +51,12 @@ export interface ReaderStatus {
   /** Source time of the last record appended (ms), 0 before any. */
   lastSourceTimeMs: number;
   paused: boolean;
+  /** The full data sync's progress, when one has run. */
+  snapshot: SnapshotStatus | null;
 }
 
 export function newReaderStatus(): ReaderStatus {
-  return { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false };
+  return { records: 0, batches: 0, position: '', lastSourceTimeMs: 0, paused: false, snapshot: null };
 }
 
 function resumeFrom(facts: SourceFacts, start: Task['source']['start']): ResumePosition {
@@ -67,6 +73,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
   control.on('error', () => {}); // a dropped control connection fails the next query instead
   const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[];
   let stream: BinlogStream | null = null;
+  let fullSync: FullSync | null = null;
   const timers: NodeJS.Timeout[] = [];
   try {
     const facts = await precheckSource(query);
@@ -77,7 +84,12 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     log.info('reader starting', { from: formatPosition(resume), stored: last !== null, source: facts.version, nextRecordId: resume.nextRecordId });
 
     const appender = createAppender(queue, options, deps, status, () => stream);
-    const assembler = new TransactionAssembler({
+    // eslint-disable-next-line prefer-const -- the full sync and the assembler refer to each other
+    let assembler: TransactionAssembler;
+    fullSync = options.fullSync
+      ? startFullSync(options.fullSync, { endpoint: options.endpoint, isMariaDb: facts.isMariaDb, objects: options.objects, query, log, signal, target: () => assembler, room: appender.room, status, fresh: last === null, cursor: resume.snapshot ?? null })
+      : null;
+    assembler = new TransactionAssembler({
       serverId: facts.serverId,
       serverVersion: facts.version,
       start: resume,
@@ -85,7 +97,10 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       batchMaxRecords: options.reader.batchMaxRecords,
       batchMaxBytes: options.reader.batchMaxBytes,
       emit: appender.add,
+      observeRows: fullSync?.observe,
+      beforeTransaction: fullSync?.merge,
     });
+    const sync = fullSync;
     stream = new BinlogStream({
       endpoint: options.endpoint,
       replicaServerId: options.replicaServerId,
@@ -100,11 +115,16 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     });
     await Promise.race([stream.start(), stopped]);
     if (!signal.aborted) deps.onReady?.(resume);
-    timers.push(setInterval(() => assembler.flush(), Math.max(options.reader.batchMaxDelayMs, 10)));
+    timers.push(
+      setInterval(() => {
+        sync?.merge();
+        assembler.flush();
+      }, Math.max(options.reader.batchMaxDelayMs, 10)),
+    );
     timers.push(setInterval(() => assembler.flush(true), options.checkpointIntervalMs ?? 5000));
 
     const failed = stream.done.then(() => undefined);
-    await Promise.race([stopped, failed, appender.failed]);
+    await Promise.race([stopped, failed, appender.failed, ...(sync ? [sync.finished] : [])]);
     // Stopping: read nothing more (held packets are dropped), keep every finished transaction
     // already assembled, drop the open one (it is re-read next time).
     stream.stop();
@@ -114,6 +134,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
   } finally {
     for (const t of timers) clearInterval(t);
     stream?.stop();
+    await fullSync?.stop();
     await control.end().catch(() => {});
   }
 }
@@ -127,6 +148,13 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
   const { log } = deps;
   const pending: Batch[] = [];
   let running: Promise<void> | null = null;
+  let lagging = false;
+  let moved: () => void = () => {};
+  let movedOnce = new Promise<void>((r) => (moved = r));
+  const tick = () => {
+    moved();
+    movedOnce = new Promise<void>((r) => (moved = r));
+  };
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {});
@@ -136,7 +164,11 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
     while (!deps.signal.aborted) {
       const { cursors } = await queue.stats();
       const slowest = Math.min(...options.consumers.map((c) => cursors[c] ?? 0));
-      if (seq - slowest <= options.reader.maxLagBatches) return;
+      if (seq - slowest <= options.reader.maxLagBatches) {
+        lagging = false;
+        return;
+      }
+      lagging = true;
       stream()?.pause('lag');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -156,6 +188,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
         if (lastRecord) status.lastSourceTimeMs = lastRecord.source.timestampMs;
       }
       await waitForConsumers(seq);
+      tick();
       if (deps.signal.aborted) continue; // draining on stop: the stream stays paused
       stream()?.resume('lag');
       if (pending.length < 2) stream()?.resume('queue');
@@ -164,6 +197,10 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
 
   return {
     failed,
+    /** Resolves when the appender can take another batch (full-sync chunks wait for it). */
+    async room(): Promise<void> {
+      while ((pending.length >= 2 || lagging) && !deps.signal.aborted) await movedOnce;
+    },
     add(batch: Batch): void {
       pending.push(batch);
       if (pending.length >= 2) stream()?.pause('queue');
@@ -175,6 +212,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
         })
         .finally(() => {
           running = null;
+          tick();
         });
     },
     async drain(): Promise<void> {

@@ -13,6 +13,9 @@ export const defaults = {
   batchMaxDelayMs: 200,
   /** How far the queue may run ahead of the slowest destination before the reader pauses. */
   maxLagBatches: 200,
+  /** Full sync: rows per chunk (one short consistent read each) and parallel workers per table. */
+  fullSyncChunkRows: 4096,
+  fullSyncWorkers: 2,
   queueDir: (taskName: string) => `.dts/${taskName}`,
   logLevel: 'info',
 } as const;

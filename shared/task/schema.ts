@@ -34,7 +34,17 @@ const sourceSchema = z
 /** DTS "operations to synchronize": which changes of an object reach the destinations. */
 const operationsSchema = z.array(z.enum(['INSERT', 'UPDATE', 'DELETE', 'DDL'])).min(1);
 
-const tableSchema = z.union([identifier, z.object({ name: identifier, operations: operationsSchema.optional() }).strict()]);
+const tableSchema = z.union([
+  identifier,
+  z
+    .object({
+      name: identifier,
+      operations: operationsSchema.optional(),
+      /** DTS "Filter Conditions": a SQL WHERE condition over the table's columns, for full and incremental sync. */
+      filter: z.string().trim().min(1).optional(),
+    })
+    .strict(),
+]);
 
 const objectSchema = z
   .object({
@@ -72,12 +82,38 @@ const advancedSchema = z
     path: ['retryOtherMinutes'],
   });
 
+const rateLimitsSchema = z
+  .object({
+    queriesPerSecond: z.number().positive().optional(),
+    rowsPerSecond: z.number().positive().optional(),
+    mbPerSecond: z.number().positive().optional(),
+  })
+  .strict();
+
+/** Full data sync (DTS "Full Data Synchronization"): chunked, lock-free, beside the binlog. */
+const fullSyncSchema = z
+  .object({
+    /** Rows per chunk: one short transaction each. */
+    chunkRows: z.number().int().min(1).max(100_000).default(defaults.fullSyncChunkRows),
+    /** Parallel workers per table (each its own connection and key range). */
+    workers: z.number().int().min(1).max(16).default(defaults.fullSyncWorkers),
+    /** Tables without a primary or unique key: refuse them in the precheck, or copy them in one scan. */
+    keylessTables: z.enum(['refuse', 'scan']).default('refuse'),
+    /** DTS "Enable Throttling for Full Data Synchronization". */
+    throttle: rateLimitsSchema.optional(),
+    /** Cron (6 fields, with seconds, as FC timers) for scheduled re-baselines. */
+    schedule: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
 const readerSchema = z
   .object({
     batchMaxRecords: z.number().int().min(1).max(1_000_000).default(defaults.batchMaxRecords),
     batchMaxBytes: z.number().int().min(1024).default(defaults.batchMaxBytes),
     batchMaxDelayMs: z.number().int().min(0).max(60_000).default(defaults.batchMaxDelayMs),
     maxLagBatches: z.number().int().min(1).default(defaults.maxLagBatches),
+    /** DTS "Enable Throttling for Incremental Data Synchronization": rows/s and MB/s. */
+    throttle: rateLimitsSchema.omit({ queriesPerSecond: true }).optional(),
   })
   .strict();
 
@@ -87,7 +123,9 @@ export const taskSchema = z
     source: sourceSchema,
     objects: z.array(objectSchema).min(1, 'at least one database'),
     destinations: z.array(destinationSchema).min(1, 'at least one destination'),
-    syncTypes: z.array(z.enum(['incremental'])).min(1).default(['incremental']),
+    /** `full` copies existing rows (INIT records), `incremental` streams changes; both: copy while streaming. */
+    syncTypes: z.array(z.enum(['full', 'incremental'])).min(1).default(['incremental']),
+    fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse' }),
     queue: queueSchema.default({ type: 'file' }),
     advanced: advancedSchema.default({ retryConnectionMinutes: defaults.retryConnectionMinutes, retryOtherMinutes: defaults.retryOtherMinutes }),
     reader: readerSchema.default({

@@ -5,13 +5,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-export type TaskStatus = 'RUNNING' | 'STOPPED' | 'FAILED';
+/** COMPLETED: a full-sync-only task finished (DTS shows "Completed"). */
+export type TaskStatus = 'RUNNING' | 'STOPPED' | 'FAILED' | 'COMPLETED';
 
 export interface TaskState {
   readonly status: TaskStatus;
   readonly at: string;
   /** Why the task failed: the error's message, code and context (no secrets, no row values). */
   readonly reason?: { readonly message: string; readonly code?: string; readonly context?: unknown };
+  /** The full data sync's progress when the run ended (rows, tables, completed). */
+  readonly fullSync?: unknown;
 }
 
 export async function writeTaskState(file: string, state: TaskState): Promise<void> {

@@ -35,7 +35,8 @@ export interface RunTaskOptions {
 }
 
 export interface TaskOutcome {
-  readonly status: 'STOPPED' | 'FAILED';
+  /** COMPLETED: a full-sync-only task copied every table and every destination has it. */
+  readonly status: 'STOPPED' | 'FAILED' | 'COMPLETED';
   readonly error?: Error;
 }
 
@@ -60,7 +61,21 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   };
 
   await writeTaskState(stateFile, { status: 'RUNNING', at: new Date().toISOString() });
-  let readerStatus: ReaderStatus;
+  let readerStatus!: ReaderStatus;
+  let completed = false;
+  // The reader returns by itself only when a full-sync-only task copied everything: once every
+  // destination has what the queue holds, the task is COMPLETED.
+  const whenComplete = async () => {
+    if (stop.signal.aborted || !readerStatus.snapshot?.completed) return;
+    const { lastSeq } = await queue.stats();
+    while (!stop.signal.aborted) {
+      const { cursors } = await queue.stats();
+      if (destinations.every((d) => (cursors[d.name] ?? 0) >= lastSeq)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    completed = !stop.signal.aborted;
+    stop.abort();
+  };
   const stages: Promise<void>[] = [];
   if (inThread) {
     const reader = startReaderThread(
@@ -69,7 +84,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     );
     stop.signal.addEventListener('abort', () => reader.stop(), { once: true });
     readerStatus = reader.status;
-    stages.push(reader.done.catch(failStage('reader')));
+    stages.push(reader.done.then(() => whenComplete(), failStage('reader')));
   } else {
     readerStatus = newReaderStatus();
     const readerLog = log.child({ stage: 'reader' });
@@ -78,7 +93,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
       supervise((progress) => runReader(options, { queue, log: readerLog, signal: stop.signal, onReady: o.onReaderReady, onProgress: progress }, status), {
         ...supervision,
         log: readerLog,
-      }).catch(failStage('reader')),
+      }).then(() => whenComplete(), failStage('reader')),
     );
   }
   const filter = createOperationFilter(task.objects);
@@ -104,9 +119,10 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     await queue.close();
   }
   const reason = failure && { message: failure.message, ...(failure instanceof DtsError ? { code: failure.code, context: failure.context } : {}) };
-  await writeTaskState(stateFile, { status: failure ? 'FAILED' : 'STOPPED', at: new Date().toISOString(), reason });
-  log.info(failure ? 'task FAILED' : 'task stopped', { records: readerStatus.records, position: readerStatus.position });
-  return failure ? { status: 'FAILED', error: failure } : { status: 'STOPPED' };
+  const status = failure ? 'FAILED' : completed ? 'COMPLETED' : 'STOPPED';
+  await writeTaskState(stateFile, { status, at: new Date().toISOString(), reason, ...(readerStatus.snapshot ? { fullSync: readerStatus.snapshot } : {}) });
+  log.info(`task ${status}`, { records: readerStatus.records, position: readerStatus.position });
+  return failure ? { status: 'FAILED', error: failure } : { status };
 }
 
 function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<string, DeliveryStatus>, everyMs: number): NodeJS.Timeout {
@@ -119,6 +135,11 @@ function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<str
     lastAt = now;
     const fields: Record<string, unknown> = { readRowsPerSec: Math.round((reader.records - lastRead) / seconds), read: reader.records, position: reader.position, paused: reader.paused };
     lastRead = reader.records;
+    const snap = reader.snapshot;
+    if (snap && !snap.completed) {
+      const pct = snap.currentEstimate > 0 ? Math.min(100, Math.round((snap.currentRows / snap.currentEstimate) * 100)) : null;
+      fields.fullSync = `${snap.tablesDone}/${snap.tables} tables, ${snap.rows} rows${snap.current ? `; ${snap.current} ${snap.currentRows}/~${snap.currentEstimate}${pct === null ? '' : ` (${pct}%)`}` : ''}`;
+    }
     for (const [name, s] of deliveries) {
       fields[`${name}.rowsPerSec`] = Math.round((s.records - (lastDelivered.get(name) ?? 0)) / seconds);
       fields[`${name}.delivered`] = s.records;

@@ -32,6 +32,8 @@ export interface BinlogStreamOptions {
 }
 
 const MYSQL_GEOMETRY = 255;
+/** Events that carry no change but move the position: followed so a quiet stream reaches the binlog's end. */
+const POSITION_ONLY_EVENTS = ['format', 'binlogcheckpoint', 'mariadbgtidlist', 'previousgtids'];
 const MYSQL_BLOB = 252;
 // ROLLBACK TO (a savepoint) before ROLLBACK: it keeps the transaction open.
 const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK\s+TO|ROLLBACK(?!\s+TO)|XA\s|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
@@ -83,7 +85,7 @@ export class BinlogStream {
         serverId: replicaServerId,
         ...(start.gtidSet !== null ? { gtidSet: start.gtidSet } : { filename: start.file, position: start.position }),
         includeSchema: filter.zongjiIncludeSchema,
-        includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid', 'gtid', 'mariadbgtid', 'transactionpayload', 'partialupdaterows', 'xaprepare'],
+        includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid', 'gtid', 'mariadbgtid', 'transactionpayload', 'partialupdaterows', 'xaprepare', ...POSITION_ONLY_EVENTS],
       });
       // start() creates the binlog connection synchronously; flow control wraps it before any event.
       this.#wrapFlowControl();
@@ -194,6 +196,8 @@ export class BinlogStream {
       case 'PartialUpdateRows':
         throw this.#classify(new Error(`${event.getTypeName()} event`));
       default:
+        // Fake events at the start of a dump carry position 0; passed() ignores anything not ahead.
+        if (event.nextPosition > 0) a.passed(event.nextPosition, gtidSet());
         return;
     }
   }

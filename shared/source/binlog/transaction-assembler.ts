@@ -8,7 +8,7 @@
  * - nothing of a rolled-back transaction is emitted.
  * No I/O: the stream feeds it calls, and `emit` receives finished batches.
  */
-import type { Batch, ChangeRecord, DdlKind, ResumePosition, Row, SourceInfo, TableSchema } from '../../record/index.ts';
+import type { Batch, ChangeRecord, DdlKind, ResumePosition, Row, SnapshotCursor, SourceInfo, TableSchema } from '../../record/index.ts';
 
 export interface AssemblerOptions {
   readonly serverId: number;
@@ -19,6 +19,10 @@ export interface AssemblerOptions {
   readonly batchMaxRecords: number;
   readonly batchMaxBytes: number;
   readonly emit: (batch: Batch) => void;
+  /** Told of every row change as it is read (a full sync drops keys changed under its chunks). */
+  readonly observeRows?: (schema: TableSchema, images: readonly { before: Row | null; after: Row | null }[]) => void;
+  /** Called between transactions, before the next one opens: where full-sync rows may be placed. */
+  readonly beforeTransaction?: () => void;
 }
 
 interface OpenTransaction {
@@ -41,6 +45,7 @@ export class TransactionAssembler {
   #bytes = 0;
   #pendingGtid: string | null = null;
   #lastEmittedBoundary: ResumePosition;
+  #snapshot: SnapshotCursor | undefined;
 
   constructor(options: AssemblerOptions) {
     this.#o = options;
@@ -48,6 +53,13 @@ export class TransactionAssembler {
     this.#boundary = options.start;
     this.#lastEmittedBoundary = options.start;
     this.#nextId = options.start.nextRecordId;
+    this.#snapshot = options.start.snapshot;
+  }
+
+  /** Where the stream stands between transactions, with the full sync's progress at that point. */
+  #at(position: number, gtidSet: string | null): ResumePosition {
+    const b: ResumePosition = { file: this.#file, position, gtidSet, nextRecordId: this.#nextId };
+    return this.#snapshot ? { ...b, snapshot: this.#snapshot } : b;
   }
 
   get inTransaction(): boolean {
@@ -66,7 +78,38 @@ export class TransactionAssembler {
   /** A new binlog file: between transactions, its start is a valid resume point too. */
   rotate(file: string, position: number): void {
     this.#file = file;
-    if (!this.#tx) this.#boundary = { ...this.#boundary, file, position };
+    // The rotate that opens a dump names the file the stream is already in: never move back.
+    if (this.#tx || (file === this.#boundary.file && position <= this.#boundary.position)) return;
+    this.#boundary = { ...this.#boundary, file, position };
+  }
+
+  /**
+   * An event between transactions that carries no change (format description, GTID list, binlog
+   * checkpoint): the boundary moves past it, so a quiet stream still reaches the binlog's end.
+   */
+  passed(nextPosition: number, gtidSet: string | null): void {
+    if (this.#tx || nextPosition <= this.#boundary.position || this.#file !== this.#boundary.file) return;
+    this.#boundary = this.#at(nextPosition, gtidSet ?? this.#boundary.gtidSet);
+  }
+
+  /**
+   * Rows of a full-sync chunk, placed at the current boundary (between transactions) as INIT
+   * records, and the sync's progress after them. They leave in a batch of their own that resumes
+   * here, so a restart neither repeats nor loses the chunk. An empty chunk still records progress.
+   */
+  init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void {
+    if (this.#tx) throw new Error('full-sync rows can only be placed between transactions');
+    if (schema === null && rows.length > 0) throw new Error('full-sync rows need their table schema');
+    const source: SourceInfo = { serverId: this.#o.serverId, serverVersion: this.#o.serverVersion, file: this.#file, position: this.#boundary.position, gtid: null, timestampMs, txId: null };
+    let seq = 0;
+    for (const after of rows) {
+      const id = this.#nextId++;
+      if (id <= this.#o.skipThrough) continue;
+      this.#records.push({ id, seq: seq++, op: 'INIT', schema: schema!, before: null, after, source });
+    }
+    this.#snapshot = progress;
+    this.#boundary = this.#at(this.#boundary.position, this.#boundary.gtidSet);
+    this.#emit(this.#boundary, true);
   }
 
   /** The GTID of the next transaction (a GTID event precedes BEGIN or a DDL statement). */
@@ -81,6 +124,7 @@ export class TransactionAssembler {
 
   rows(op: 'INSERT' | 'UPDATE' | 'DELETE', schema: TableSchema, images: readonly { before: Row | null; after: Row | null; bytes: number }[], timestampMs: number): void {
     const tx = (this.#tx ??= this.#open(timestampMs));
+    this.#o.observeRows?.(schema, images);
     for (const image of images) {
       const id = this.#nextId++;
       const seq = tx.seq++;
@@ -100,7 +144,7 @@ export class TransactionAssembler {
     if (this.#tx) this.#tx.source.txId = xid;
     this.#tx = null;
     this.#pendingGtid = null;
-    this.#boundary = { file: this.#file, position: nextPosition, gtidSet, nextRecordId: this.#nextId };
+    this.#boundary = this.#at(nextPosition, gtidSet);
     if (this.#records.length >= this.#o.batchMaxRecords || this.#bytes >= this.#o.batchMaxBytes) this.flush();
   }
 
@@ -117,7 +161,7 @@ export class TransactionAssembler {
     }
     this.#tx = null;
     this.#pendingGtid = null;
-    this.#boundary = { file: this.#file, position: nextPosition, gtidSet, nextRecordId: this.#nextId };
+    this.#boundary = this.#at(nextPosition, gtidSet);
   }
 
   /** A DDL statement: its own transaction (it commits implicitly). */
@@ -136,7 +180,7 @@ export class TransactionAssembler {
   advance(nextPosition: number, gtidSet: string | null): void {
     if (this.#tx) return;
     this.#pendingGtid = null;
-    this.#boundary = { file: this.#file, position: nextPosition, gtidSet, nextRecordId: this.#nextId };
+    this.#boundary = this.#at(nextPosition, gtidSet);
   }
 
   /**
@@ -153,7 +197,7 @@ export class TransactionAssembler {
   }
 
   #samePosition(a: ResumePosition, b: ResumePosition): boolean {
-    return a.file === b.file && a.position === b.position && a.nextRecordId === b.nextRecordId;
+    return a.file === b.file && a.position === b.position && a.nextRecordId === b.nextRecordId && a.snapshot === b.snapshot;
   }
 
   #emit(resume: ResumePosition, endsTransaction: boolean): void {
@@ -166,6 +210,7 @@ export class TransactionAssembler {
   }
 
   #open(timestampMs: number): OpenTransaction {
+    this.#o.beforeTransaction?.();
     const b = this.#boundary;
     const source = { serverId: this.#o.serverId, serverVersion: this.#o.serverVersion, file: this.#file, position: b.position, gtid: this.#pendingGtid, timestampMs, txId: null as string | null };
     return { source, restart: b, seq: 0, emittedPart: false };

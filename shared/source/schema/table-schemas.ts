@@ -59,6 +59,18 @@ function sameNames(columns: readonly Column[], names: readonly string[]): boolea
   return columns.length === names.length && columns.every((c, i) => c.name === names[i]);
 }
 
+/** A table's shape as the catalog has it now (no columns: the table does not exist). */
+export async function catalogSchema(query: SqlQuery, database: string, table: string): Promise<TableSchema> {
+  const [columns, index] = await Promise.all([query<CatalogColumn>(COLUMNS_SQL, [database, table]), query<IndexColumn>(KEYS_SQL, [database, table])]);
+  const key = chooseKey(index);
+  return {
+    database,
+    table,
+    pkNames: key,
+    columns: columns.map((c) => toColumn(c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.IS_NULLABLE === 'YES', key.includes(c.COLUMN_NAME))),
+  };
+}
+
 export class TableSchemas {
   readonly #query: SqlQuery;
   readonly #cache = new Map<string, TableSchema>();
@@ -74,17 +86,8 @@ export class TableSchemas {
   }
 
   async load(database: string, table: string, binlog: readonly BinlogColumn[]): Promise<TableSchema> {
-    const [columns, index] = await Promise.all([
-      this.#query<CatalogColumn>(COLUMNS_SQL, [database, table]),
-      this.#query<IndexColumn>(KEYS_SQL, [database, table]),
-    ]);
-    const key = chooseKey(index);
-    let schema: TableSchema = {
-      database,
-      table,
-      pkNames: key,
-      columns: columns.map((c) => toColumn(c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.IS_NULLABLE === 'YES', key.includes(c.COLUMN_NAME))),
-    };
+    let schema = await catalogSchema(this.#query, database, table);
+    const key = schema.pkNames;
     if (binlog.length > 0 && !sameNames(schema.columns, binlog.map((c) => c.name))) {
       // The catalog is ahead of (or behind) the event: trust the event for names and types.
       const byName = new Map(schema.columns.map((c) => [c.name, c]));

@@ -1,0 +1,145 @@
+/**
+ * Places full-sync chunks into the binlog stream (the DBLog idea, with positions as watermarks):
+ * a chunk read at binlog position H joins the stream at the first transaction boundary at or after
+ * H, so every change after H follows it. Keys changed while the chunk was pending (from before its
+ * SELECT until it joins) are dropped from it: the stream already carries their newer images, so
+ * dropping is always safe, and it covers MySQL, whose H is read just after the snapshot starts.
+ * Progress (the cursor) changes only here, in stream order, and travels with the batches.
+ */
+import { comparePositions, type ResumePosition, type Row, type SnapshotCursor, type TableSchema, type TableSnapshot } from '../../record/index.ts';
+import type { Chunk } from './chunk-reader.ts';
+import { keyString } from './key-sql.ts';
+
+/** What the merger needs of the assembler: its boundary and a way to place rows there. */
+export interface MergeTarget {
+  readonly inTransaction: boolean;
+  readonly boundary: ResumePosition;
+  init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void;
+}
+
+interface Pending {
+  /** `db.table` whose changes are watched, or null for a progress-only step. */
+  readonly table: string | null;
+  readonly touched: Set<string>;
+  ready: { chunk: Chunk; apply: (cursor: SnapshotCursor, rows: number) => SnapshotCursor } | null;
+  readonly merged: () => void;
+}
+
+export interface PendingHandle {
+  /** Resolves once the chunk is in the stream (and so in the next batch appended). */
+  readonly merged: Promise<void>;
+}
+
+const NO_WATERMARK = { file: '', position: 0 };
+
+export class ChunkMerger {
+  #cursor: SnapshotCursor | null;
+  readonly #target: () => MergeTarget;
+  readonly #pending: Pending[] = [];
+  readonly #keyIndexes = new WeakMap<TableSchema, number[] | null>();
+  readonly #onMerged: (cursor: SnapshotCursor) => void;
+  readonly #now: () => number;
+
+  constructor(cursor: SnapshotCursor | null, target: () => MergeTarget, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now) {
+    this.#cursor = cursor;
+    this.#target = target;
+    this.#onMerged = onMerged;
+    this.#now = now;
+  }
+
+  /** The progress as of the last chunk placed in the stream (plus the table being planned). */
+  get cursor(): SnapshotCursor | null {
+    return this.#cursor;
+  }
+
+  get pendingChunks(): number {
+    return this.#pending.length;
+  }
+
+  /** A new run, or the next table's plan: takes effect now and is stored with the next chunk. */
+  replace(cursor: SnapshotCursor): void {
+    this.#cursor = cursor;
+  }
+
+  /** Call before a chunk's SELECT starts: from here on, changes to its table are watched. */
+  register(table: string | null): { handle: PendingHandle; ready: (chunk: Chunk, apply: (cursor: SnapshotCursor, rows: number) => SnapshotCursor) => void } {
+    let merged!: () => void;
+    const promise = new Promise<void>((resolve) => (merged = resolve));
+    const pending: Pending = { table, touched: new Set(), ready: null, merged };
+    this.#pending.push(pending);
+    return {
+      handle: { merged: promise },
+      ready: (chunk, apply) => {
+        pending.ready = { chunk, apply };
+        this.tryMerge();
+      },
+    };
+  }
+
+  /** Records a progress step (a finished run) that needs no rows; it is stored with the next batch. */
+  progress(apply: (cursor: SnapshotCursor) => SnapshotCursor): Promise<void> {
+    const { handle, ready } = this.register(null);
+    ready({ schema: null as unknown as TableSchema, rows: [], bytes: 0, high: NO_WATERMARK, lastKey: null, last: true }, (c) => apply(c));
+    return handle.merged;
+  }
+
+  /** Row images as the stream reads them: keys of watched tables are remembered. */
+  observe(schema: TableSchema, images: readonly { before: Row | null; after: Row | null }[]): void {
+    if (this.#pending.length === 0) return;
+    const name = `${schema.database}.${schema.table}`;
+    const watching = this.#pending.filter((p) => p.table === name);
+    if (watching.length === 0) return;
+    const indexes = this.#indexesOf(schema);
+    for (const image of images) {
+      for (const row of [image.before, image.after]) {
+        if (!row) continue;
+        // Without the key's columns (the table was altered), drop the whole chunk's rows by marking all.
+        const key = indexes ? keyString(indexes.map((i) => row[i]!)) : '*';
+        for (const p of watching) p.touched.add(key);
+      }
+    }
+  }
+
+  /** Places every ready chunk whose watermark the stream has passed, in registration order per range. */
+  tryMerge(): void {
+    const target = this.#target();
+    if (target.inTransaction || !this.#cursor) return;
+    for (let i = 0; i < this.#pending.length; ) {
+      const p = this.#pending[i]!;
+      if (!p.ready || comparePositions(target.boundary, p.ready.chunk.high) < 0) {
+        i++;
+        continue;
+      }
+      this.#pending.splice(i, 1);
+      const { chunk, apply } = p.ready;
+      const rows = p.touched.size === 0 ? chunk.rows : this.#withoutTouched(chunk, p.touched);
+      this.#cursor = apply(this.#cursor, rows.length);
+      target.init(chunk.schema, rows, this.#cursor, this.#now());
+      this.#onMerged(this.#cursor);
+      p.merged();
+    }
+  }
+
+  #withoutTouched(chunk: Chunk, touched: Set<string>): Row[] {
+    if (touched.has('*')) return [];
+    const indexes = this.#indexesOf(chunk.schema);
+    if (!indexes) return [];
+    return chunk.rows.filter((row) => !touched.has(keyString(indexes.map((i) => row[i]!))));
+  }
+
+  /** Positions of the chunk key's columns in rows of this shape (the plan's key, in key order). */
+  #indexesOf(schema: TableSchema): number[] | null {
+    let indexes = this.#keyIndexes.get(schema);
+    if (indexes !== undefined) return indexes;
+    const key = this.#keyOf(`${schema.database}.${schema.table}`) ?? schema.pkNames;
+    const found = key.map((k) => schema.columns.findIndex((c) => c.name === k));
+    indexes = key.length > 0 && found.every((i) => i >= 0) ? found : null;
+    this.#keyIndexes.set(schema, indexes);
+    return indexes;
+  }
+
+  #keyOf(table: string): readonly string[] | null {
+    const current: TableSnapshot | null | undefined = this.#cursor?.current;
+    return current && `${current.database}.${current.table}` === table ? current.key : null;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Reads one chunk in a short transaction of its own, with the binlog position the rows are
+ * consistent with (the high watermark): MariaDB reports the exact position of a consistent
+ * snapshot (`Binlog_snapshot_file/position`); MySQL's is taken with SHOW MASTER STATUS right after
+ * the snapshot starts, and the merge drops every key changed while the chunk was pending, which
+ * covers the commits between the two. No locks beyond the shared metadata lock of the SELECT.
+ */
+import mysql from 'mysql2/promise';
+import type { Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
+import { connectionOptions, type SourceEndpoint } from '../binlog/connection-options.ts';
+import { SourceConnectionError } from '../errors.ts';
+import { FullSyncQueryError } from './errors.ts';
+import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
+import { chunkQuery } from './key-sql.ts';
+import { normalizeRows, snapshotTypeCast } from './snapshot-values.ts';
+
+export interface BinlogPoint {
+  readonly file: string;
+  readonly position: number;
+}
+
+export interface Chunk {
+  readonly schema: TableSchema;
+  readonly rows: Row[];
+  readonly bytes: number;
+  /** The binlog position the rows are consistent with: they join the stream there. */
+  readonly high: BinlogPoint;
+  /** Key of the last row (the next chunk starts after it); null when the chunk is empty. */
+  readonly lastKey: readonly Value[] | null;
+  /** Fewer rows than asked: the range is finished. */
+  readonly last: boolean;
+}
+
+/** The table was altered between reading its shape and its rows: read the chunk again. */
+class ShapeChangedError extends Error {}
+
+const TABLE_DEF_CHANGED = 1412;
+
+export class ChunkReader {
+  readonly #endpoint: SourceEndpoint;
+  readonly #isMariaDb: boolean;
+  #conn: mysql.Connection | null = null;
+
+  constructor(endpoint: SourceEndpoint, isMariaDb: boolean) {
+    this.#endpoint = endpoint;
+    this.#isMariaDb = isMariaDb;
+  }
+
+  async #connection(): Promise<mysql.Connection> {
+    if (this.#conn) return this.#conn;
+    const conn = await mysql.createConnection({ ...connectionOptions(this.#endpoint), typeCast: snapshotTypeCast, rowsAsArray: true }).catch((err: Error) => {
+      throw new SourceConnectionError(`full sync cannot connect to the source ${this.#endpoint.host}:${this.#endpoint.port}: ${err.message}`, {}, err);
+    });
+    conn.on('error', () => {}); // surfaces on the next query
+    // TIMESTAMP values in UTC, as the binlog reader renders them; snapshots need REPEATABLE READ.
+    await conn.query("SET SESSION time_zone = '+00:00'");
+    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    this.#conn = conn;
+    return conn;
+  }
+
+  async read(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#readOnce(table, rangeIndex, filter, limit);
+      } catch (err) {
+        const retry = err instanceof ShapeChangedError || (err as { errno?: number }).errno === TABLE_DEF_CHANGED;
+        await this.#conn?.query('ROLLBACK').catch(() => {});
+        if (!retry || attempt >= 10) throw this.#wrap(err as Error, table);
+      }
+    }
+  }
+
+  async #readOnce(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
+    const conn = await this.#connection();
+    const range = table.ranges[rangeIndex]!;
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    const high = await this.#snapshotPoint(conn);
+    const objectQuery: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
+    const shape = await catalogSchema(objectQuery, table.database, table.table);
+    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit });
+    const [raw, fields] = await conn.query({ sql, values: params });
+    await conn.query('COMMIT');
+    // The SELECT's metadata lock kept the table's shape fixed since it ran; the catalog was read before it.
+    if (fields.length !== shape.columns.length || fields.some((f, i) => f.name !== shape.columns[i]!.name)) throw new ShapeChangedError();
+    const schema: TableSchema = { ...shape, pkNames: table.key, columns: shape.columns.map((c) => ({ ...c, key: table.key.includes(c.name) })) };
+    const { rows, bytes } = normalizeRows(schema, raw as unknown as Value[][]);
+    const keyIndexes = table.key.map((k) => schema.columns.findIndex((c) => c.name === k));
+    const lastRow = rows.at(-1);
+    return { schema, rows, bytes, high, lastKey: lastRow ? keyIndexes.map((i) => lastRow[i]!) : null, last: table.key.length === 0 || rows.length < limit };
+  }
+
+  async #snapshotPoint(conn: mysql.Connection): Promise<BinlogPoint> {
+    if (this.#isMariaDb) {
+      const [rows] = await conn.query({ sql: "SHOW STATUS LIKE 'binlog_snapshot_%'", rowsAsArray: false });
+      const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]));
+      return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
+    }
+    const [rows] = await conn.query({ sql: 'SHOW MASTER STATUS', rowsAsArray: false });
+    const status = (rows as { File: string; Position: number }[])[0];
+    if (!status) throw new SourceConnectionError('SHOW MASTER STATUS returned nothing during the full sync: the user needs the REPLICATION CLIENT privilege');
+    return { file: status.File, position: Number(status.Position) };
+  }
+
+  /** Lost connections are retried; a statement the server rejects (privileges, syntax) is not. */
+  #wrap(err: Error, table: TableSnapshot): Error {
+    const context = { database: table.database, table: table.table };
+    const e = err as { errno?: number; fatal?: boolean };
+    if (e.errno !== undefined && !e.fatal && !(err instanceof ShapeChangedError)) {
+      return new FullSyncQueryError(`full sync of ${table.database}.${table.table} failed: the source rejected a query (${err.message})`, context, err);
+    }
+    return new SourceConnectionError(`full sync of ${table.database}.${table.table} failed: ${err.message}`, context, err);
+  }
+
+  async close(): Promise<void> {
+    await this.#conn?.end().catch(() => {});
+    this.#conn = null;
+  }
+}

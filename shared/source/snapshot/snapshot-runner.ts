@@ -1,0 +1,117 @@
+/**
+ * Drives a full data sync beside the stream: tables one after another, each cut into key ranges
+ * read by parallel workers, one chunk in flight per worker. A worker reads its next chunk only
+ * after the previous one joined the stream, so memory holds at most `workers` chunks and progress
+ * is always the cursor the merger stored. Everything resumes from that cursor after a restart.
+ */
+import type { Logger } from '../../log.ts';
+import type { SnapshotCursor, TableSnapshot } from '../../record/index.ts';
+import type { SourceEndpoint } from '../binlog/connection-options.ts';
+import type { SqlQuery } from '../schema/table-schemas.ts';
+import { ChunkReader } from './chunk-reader.ts';
+import type { ChunkMerger } from './chunk-merger.ts';
+import { planTable, type PlanOptions } from './table-plan.ts';
+
+/** Rate limits for the source (ops/throttle.ts implements it). */
+export interface SnapshotThrottle {
+  beforeQuery(signal?: AbortSignal): Promise<void>;
+  afterRows(rows: number, bytes: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface SnapshotRunOptions extends PlanOptions {
+  readonly endpoint: SourceEndpoint;
+  readonly isMariaDb: boolean;
+  /** Filter conditions by `db.table`. */
+  readonly filters: ReadonlyMap<string, string>;
+  readonly throttle: SnapshotThrottle;
+}
+
+export interface SnapshotRunDeps {
+  readonly merger: ChunkMerger;
+  /** The control connection (planning queries). */
+  readonly query: SqlQuery;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Resolves when the queue can take another batch: chunks never pile up in memory. */
+  readonly room: () => Promise<void>;
+}
+
+export function newSnapshotCursor(runId: string, tables: readonly string[]): SnapshotCursor {
+  return { runId, tables, finished: {}, current: null, completedAtMs: null };
+}
+
+/** Runs until the cursor's run is complete or the signal stops it (it resumes from the cursor). */
+export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRunDeps): Promise<void> {
+  const { merger, signal, log } = deps;
+  while (!signal.aborted) {
+    const cursor = merger.cursor;
+    if (!cursor || cursor.completedAtMs !== null) return;
+    let current = cursor.current;
+    if (!current) {
+      const next = cursor.tables.find((t) => !(t in cursor.finished));
+      if (!next) {
+        await merger.progress((c) => ({ ...c, completedAtMs: Date.now() }));
+        log.info('full sync completed', { run: cursor.runId, tables: cursor.tables.length, rows: Object.values(cursor.finished).reduce((a, b) => a + b, 0) });
+        return;
+      }
+      const [database, table] = splitName(next);
+      current = await planTable(deps.query, database, table, options);
+      merger.replace({ ...cursor, current });
+      log.info('full sync of a table starting', { table: next, key: current.key.join(','), estimatedRows: current.estimatedRows, ranges: current.ranges.length });
+    }
+    const name = `${current.database}.${current.table}`;
+    const workers = current.ranges.map((range, i) => (range.done ? null : copyRange(options, deps, name, i))).filter((w) => w !== null);
+    const results = await Promise.allSettled(workers);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+}
+
+async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, name: string, rangeIndex: number): Promise<void> {
+  const { merger, signal } = deps;
+  const reader = new ChunkReader(options.endpoint, options.isMariaDb);
+  const filter = options.filters.get(name) ?? null;
+  try {
+    while (!signal.aborted) {
+      const table = merger.cursor?.current;
+      if (!table || `${table.database}.${table.table}` !== name || table.ranges[rangeIndex]!.done) return;
+      await deps.room();
+      await options.throttle.beforeQuery(signal);
+      const pending = merger.register(name);
+      const chunk = await reader.read(table, rangeIndex, filter, options.chunkRows);
+      pending.ready(chunk, (cursor, rows) => advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows));
+      await untilMergedOrStopped(pending.handle.merged, signal);
+      await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The cursor after one chunk of range `i`: its last key, and the table finished with its last range. */
+function advance(cursor: SnapshotCursor, i: number, lastKey: TableSnapshot['ranges'][number]['after'], last: boolean, rows: number): SnapshotCursor {
+  const current = cursor.current;
+  // A re-baseline request replaced the run while this chunk was pending: its rows went out, the new run repeats them.
+  if (!current || current.ranges.length <= i) return cursor;
+  const ranges = current.ranges.map((r, j) => (j === i ? { ...r, after: lastKey ?? r.after, done: last } : r));
+  const table: TableSnapshot = { ...current, ranges, rows: current.rows + rows };
+  if (!ranges.every((r) => r.done)) return { ...cursor, current: table };
+  return { ...cursor, current: null, finished: { ...cursor.finished, [`${table.database}.${table.table}`]: table.rows } };
+}
+
+function splitName(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+function untilMergedOrStopped(merged: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void merged.then(done);
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * SELECT results → the same lossless `Value`s the binlog reader produces, so an INIT row and an
+ * INSERT of the same row encode identically. The connection options (connection-options.ts) give
+ * exact strings for DECIMAL, dates and JSON; what is left is the binary protocol's shapes:
+ * GEOMETRY and BIT as raw bytes (mysql2 would parse geometry), FLOAT as the float32 the binlog
+ * holds (the text protocol prints the shortest decimal), BIGINT as a number when it is exact.
+ */
+import type { ConnectionOptions } from 'mysql2';
+
+type TypeCast = Exclude<ConnectionOptions['typeCast'], boolean | undefined>;
+import { MysqlTypeCode, type Row, type TableSchema, type Value } from '../../record/index.ts';
+
+export const snapshotTypeCast: TypeCast = (field, next) => {
+  if (field.type === 'GEOMETRY' || field.type === 'BIT') return field.buffer();
+  return next();
+};
+
+type Normalize = (v: Value) => Value;
+
+function normalizerFor(typeCode: number): Normalize | null {
+  switch (typeCode) {
+    case MysqlTypeCode.FLOAT:
+      return (v) => (v === null ? null : Math.fround(Number(v)));
+    case MysqlTypeCode.LONGLONG:
+      return (v) => (typeof v === 'string' && Number.isSafeInteger(Number(v)) ? Number(v) : v);
+    case MysqlTypeCode.YEAR:
+      return (v) => (v === null ? null : Number(v));
+    default:
+      return null;
+  }
+}
+
+/** Converts rows in place (they are fresh arrays from the driver) and returns their byte estimate. */
+export function normalizeRows(schema: TableSchema, rows: Value[][]): { rows: Row[]; bytes: number } {
+  const fixes = schema.columns.map((c) => normalizerFor(c.typeCode));
+  let bytes = 0;
+  for (const row of rows) {
+    bytes += 8 * row.length;
+    for (let i = 0; i < row.length; i++) {
+      const fix = fixes[i];
+      if (fix) row[i] = fix(row[i]!);
+      const v = row[i];
+      if (typeof v === 'string') bytes += v.length;
+      else if (v instanceof Uint8Array) bytes += v.byteLength;
+    }
+  }
+  return { rows, bytes };
+}

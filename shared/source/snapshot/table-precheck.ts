@@ -1,0 +1,42 @@
+/**
+ * Before a run copies anything: the list of tables it covers, and the checks DTS runs first:
+ * every table has a key to chunk by (or the task opted in to a keyless scan), and every filter
+ * condition is valid SQL for its table (the source itself parses it, with EXPLAIN).
+ */
+import type { Task } from '../../task/index.ts';
+import type { SqlQuery } from '../schema/table-schemas.ts';
+import { FilterConditionError } from './errors.ts';
+import { tableRef } from './key-sql.ts';
+import { planTable, type PlanOptions } from './table-plan.ts';
+
+/** `db.table` for every table the task selects (whole databases expand to their base tables now). */
+export async function selectedTables(query: SqlQuery, objects: Task['objects']): Promise<string[]> {
+  const names: string[] = [];
+  for (const o of objects) {
+    if (o.tables) {
+      for (const t of o.tables) names.push(`${o.database}.${typeof t === 'string' ? t : t.name}`);
+      continue;
+    }
+    const rows = await query<{ TABLE_NAME: string }>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", [o.database]);
+    names.push(...rows.map((r) => `${o.database}.${r.TABLE_NAME}`));
+  }
+  return names;
+}
+
+export async function precheckTables(query: SqlQuery, tables: readonly string[], options: PlanOptions & { filters: ReadonlyMap<string, string> }): Promise<void> {
+  for (const name of tables) {
+    const dot = name.indexOf('.');
+    const [database, table] = [name.slice(0, dot), name.slice(dot + 1)];
+    await planTable(query, database, table, { ...options, workers: 1 });
+    const filter = options.filters.get(name);
+    if (filter) await checkFilter(query, database, table, filter);
+  }
+}
+
+export async function checkFilter(query: SqlQuery, database: string, table: string, filter: string): Promise<void> {
+  try {
+    await query(`EXPLAIN SELECT * FROM ${tableRef(database, table)} WHERE (${filter})`, []);
+  } catch (err) {
+    throw new FilterConditionError(`the filter condition of ${database}.${table} is not valid for that table: ${(err as Error).message} (objects[].tables[].filter: "${filter}")`, { database, table });
+  }
+}

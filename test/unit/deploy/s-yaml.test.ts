@@ -5,7 +5,7 @@
  * FC accepts (specs/function-compute.md §1.2).
  */
 import { CronExpressionParser } from 'cron-parser';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { buildFunctions, type BuildResult } from '../../../scripts/build.ts';
 import { invokeBuilt } from './run-built.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
+/** Resource names, read now so that each function gets tests of its own. */
+const declared = Object.keys((parse(readFileSync(join(repo, 's.yaml'), 'utf8')) as { resources: object }).resources);
 
 interface Trigger {
   triggerName: string;
@@ -111,17 +113,16 @@ describe('s.yaml against the build', () => {
     expect(build.functions.map((f) => f.name)).toEqual(folders);
   });
 
-  it('points each resource at its build directory, whose handler file exports the handler', { timeout: 120_000 }, async () => {
-    for (const [name, props] of resources) {
-      expect(props.code, name).toBe(`./dist/${name}`);
-      expect(props.runtime, name).toBe('nodejs20');
-      const [file, exportName] = props.handler.split('.') as [string, string];
-      expect(existsSync(join(outdir, name, `${file}.js`)), `${name}: ${file}.js in the build`).toBe(true);
-      // FC's nodejs20 runtime loads index.js as ESM only with "type": "module" beside it.
-      expect(JSON.parse(await readFile(join(outdir, name, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
-      const loaded = await invokeBuilt(outdir, name, {}, { cwd: tmpdir(), exportName, onlyTypeof: true });
-      expect(loaded.type, `${name}: typeof index.${exportName}`).toBe('function');
-    }
+  it.each(declared)('%s: points at its build directory, whose handler file exports the handler', { timeout: 60_000 }, async (name) => {
+    const props = resources.find(([n]) => n === name)![1];
+    expect(props.code).toBe(`./dist/${name}`);
+    expect(props.runtime).toBe('nodejs20');
+    const [file, exportName] = props.handler.split('.') as [string, string];
+    expect(existsSync(join(outdir, name, `${file}.js`)), `${file}.js in the build`).toBe(true);
+    // FC's nodejs20 runtime loads index.js as ESM only with "type": "module" beside it.
+    expect(JSON.parse(await readFile(join(outdir, name, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
+    const loaded = await invokeBuilt(outdir, name, {}, { cwd: tmpdir(), exportName, onlyTypeof: true });
+    expect(loaded.type, `typeof index.${exportName}`).toBe('function');
   });
 
   it('keeps memory and timeout within FC 3.0 limits and names each function uniquely', () => {
@@ -136,12 +137,11 @@ describe('s.yaml against the build', () => {
     expect(new Set(resources.map(([, p]) => p.functionName)).size).toBe(resources.length);
   });
 
-  it('gives every function the task file of the build, a writable base directory and the VPC', () => {
-    for (const [name, props] of resources) {
-      expect(props.environmentVariables, name).toMatchObject({ DTS_TASK_FILE: '/code/task.yaml', DTS_BASE_DIR: '/tmp', DTS_LOG_FORMAT: 'json' });
-      expect(existsSync(join(outdir, name, 'task.yaml')), `${name}: task.yaml in the build`).toBe(true);
-      expect(props.vpcConfig, name).toEqual({ vpcId: expect.stringMatching(/^vpc-/), vSwitchIds: [expect.stringMatching(/^vsw-/)], securityGroupId: expect.stringMatching(/^sg-/) });
-    }
+  it.each(declared)('%s: gets the task file of the build, a writable base directory and the VPC', (name) => {
+    const props = resources.find(([n]) => n === name)![1];
+    expect(props.environmentVariables).toMatchObject({ DTS_TASK_FILE: '/code/task.yaml', DTS_BASE_DIR: '/tmp', DTS_LOG_FORMAT: 'json' });
+    expect(existsSync(join(outdir, name, 'task.yaml')), 'task.yaml in the build').toBe(true);
+    expect(props.vpcConfig).toEqual({ vpcId: expect.stringMatching(/^vpc-/), vSwitchIds: [expect.stringMatching(/^vsw-/)], securityGroupId: expect.stringMatching(/^sg-/) });
   });
 
   it('runs the reader and each deliverer as a single instance', () => {

@@ -15,7 +15,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the task reference`;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
-    return `${issue.message}; "type" must be one of the supported values (destinations: kafka; queue: file, redis)`;
+    return `${issue.message}; "type" must be one of the supported values (destinations: kafka, fc; queue: file, redis)`;
   }
   return issue.message;
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../../../shared/runtime/logger.ts';
 import { resolveSecret } from '../../../shared/runtime/secrets.ts';
 import { connectionOptions } from '../../../shared/source/binlog/connection-options.ts';
 import { parseTask, Secret, TaskConfigError, type Task } from '../../../shared/task/index.ts';
+import { kafkaOf } from '../../helpers/destinations.ts';
 
 describe('resolveSecret', () => {
   it('resolves an env reference from the injected environment', () => {
@@ -107,8 +108,8 @@ describe('no secret reaches a log line, an error, JSON or inspect', () => {
     const { destinations, reader, redisUrl } = resolveAll();
     expect(reader.endpoint.password.reveal()).toBe(sentinels.DTS_TEST_MYSQL_PW);
     expect(connectionOptions(reader.endpoint).password).toBe(sentinels.DTS_TEST_MYSQL_PW);
-    expect(destinations[0]!.sasl?.password.reveal()).toBe(sentinels.DTS_TEST_KAFKA_PW);
-    expect(destinations[1]!.sasl).toBeUndefined();
+    expect(kafkaOf(destinations[0]).sasl?.password.reveal()).toBe(sentinels.DTS_TEST_KAFKA_PW);
+    expect(kafkaOf(destinations[1]).sasl).toBeUndefined();
     expect(redisUrl.reveal()).toBe(sentinels.DTS_TEST_REDIS_URL);
   });
 
@@ -151,7 +152,7 @@ describe('no secret reaches a log line, an error, JSON or inspect', () => {
   it('JSON.stringify and util.inspect show *** instead of the secrets', () => {
     const { destinations, reader, redisUrl } = resolveAll();
     const err = errorCarrying({ destination: destinations[0], reader, redisUrl });
-    const values: unknown[] = [destinations, reader, redisUrl, reader.endpoint, destinations[0]!.sasl, err, err.toJSON(), err.context];
+    const values: unknown[] = [destinations, reader, redisUrl, reader.endpoint, kafkaOf(destinations[0]).sasl, err, err.toJSON(), err.context];
     for (const value of values) {
       const json = JSON.stringify(value);
       const shown = inspect(value, { depth: Infinity, showHidden: true, getters: true });

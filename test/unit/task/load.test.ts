@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../shared/errors.ts';
 import { defaults, loadTask, parseTask, TaskConfigError, type Task } from '../../../shared/task/index.ts';
+import { kafkaOf } from '../../helpers/destinations.ts';
 
 let dir: string;
 let n = 0;
@@ -93,7 +94,7 @@ describe('loadTask: valid files', () => {
     const task: Task = await loadTask(await write(MINIMAL));
     expect(task.source).toMatchObject({ port: defaults.sourcePort, user: 'root', password: { value: '' }, start: 'current' });
     expect(task.destinations[0]).toMatchObject({ name: 'kafka', acks: 'all', format: 'canal-json', ssl: false });
-    expect(task.destinations[0]!.sasl).toBeUndefined();
+    expect(kafkaOf(task.destinations[0]).sasl).toBeUndefined();
     expect(task.syncTypes).toEqual(['incremental']);
     expect(task.queue).toEqual({ type: 'file' });
     expect(task.advanced).toEqual({ retryConnectionMinutes: 720, retryOtherMinutes: 10 });
@@ -226,7 +227,7 @@ describe('secrets in the task file', () => {
       },
       'inline',
     );
-    expect(task.destinations[0]!.sasl).toEqual({ mechanism: 'plain', username: 'u', password: { env: 'KAFKA_PW' } });
+    expect(kafkaOf(task.destinations[0]).sasl).toEqual({ mechanism: 'plain', username: 'u', password: { env: 'KAFKA_PW' } });
     expect(task.queue).toEqual({ type: 'redis', url: { env: 'REDIS_URL' } });
   });
 });

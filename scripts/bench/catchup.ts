@@ -9,11 +9,10 @@
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import mysql from 'mysql2/promise';
-import { createLogger } from '../../shared/runtime/logger.ts';
+import type mysql from 'mysql2/promise';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
-import { peakRssMiB, stack } from './bench-env.ts';
+import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
 
 export const TABLE_SQL = `CREATE TABLE bench.catchup (
   id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
@@ -48,7 +47,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   const partitions = Number(values.partitions);
   const rows = Number(values.rows);
-  const conn = await mysql.createConnection({ host: '127.0.0.1', port: stack.mysqlPort, user: 'root' });
+  const conn = await sourceConnection();
   await conn.query('DROP DATABASE IF EXISTS bench');
   await conn.query('CREATE DATABASE bench');
   await conn.query(TABLE_SQL);
@@ -78,18 +77,8 @@ export async function main(argv: string[]): Promise<void> {
   );
   const stop = new AbortController();
   const started = Date.now();
-  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: createLogger({ level: (process.env.DTS_LOG_LEVEL as 'warn') ?? 'warn', format: 'text' }), signal: stop.signal, statusIntervalMs: 60_000 });
-  let delivered = 0;
-  let lastReport = started;
-  while (delivered < rows) {
-    await new Promise((r) => setTimeout(r, 100));
-    delivered = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-    if (Date.now() - lastReport > 5000) {
-      lastReport = Date.now();
-      process.stdout.write(`  ${delivered} rows acknowledged after ${((lastReport - started) / 1000).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB\n`);
-    }
-  }
-  const seconds = (Date.now() - started) / 1000;
+  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: benchLogger(), signal: stop.signal, statusIntervalMs: 60_000 });
+  const seconds = await untilAcknowledged(admin, topic, rows, started);
   stop.abort();
   await run;
   await admin.disconnect();

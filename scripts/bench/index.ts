@@ -1,6 +1,7 @@
 /** `npm run bench -- <name> [options]`: runs one benchmark from this folder. */
 const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   catchup: () => import('./catchup.ts'),
+  snapshot: () => import('./snapshot.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -15,6 +15,7 @@ import { TransactionAssembler } from './binlog/transaction-assembler.ts';
 import { SourceConnectionError } from './errors.ts';
 import { createObjectFilter } from './filter.ts';
 import { precheckSource, type SourceFacts } from './precheck.ts';
+import { StreamFilters, tableFiltersOf, validateFilters } from './filter-condition/index.ts';
 import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
 import { startFullSync, type FullSyncOptions } from './snapshot/full-sync.ts';
 import type { FullSync, SnapshotStatus } from './snapshot/full-sync.ts';
@@ -77,6 +78,8 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
   const timers: NodeJS.Timeout[] = [];
   try {
     const facts = await precheckSource(query);
+    const filters = tableFiltersOf(options.objects, options.fullSync?.filters ?? new Map());
+    await validateFilters(query, filters);
     const last = await queue.last();
     const resume = last ? last.batch.resume : resumeFrom(facts, options.start);
     const skipThrough = last ? last.batch.lastRecordId : 0;
@@ -108,6 +111,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       start: resume,
       assembler,
       schemas: new TableSchemas(query),
+      rowFilters: filters.size > 0 ? new StreamFilters(filters) : undefined,
     });
     const stopped = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

@@ -13,6 +13,7 @@ import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
 import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
 import { rowConverter } from './row-values.ts';
 import type { TransactionAssembler } from './transaction-assembler.ts';
+import type { StreamFilters } from '../filter-condition/index.ts';
 
 export interface StreamStart {
   readonly file: string;
@@ -29,6 +30,8 @@ export interface BinlogStreamOptions {
   readonly start: StreamStart;
   readonly assembler: TransactionAssembler;
   readonly schemas: TableSchemas;
+  /** Per-table filter conditions (DTS "Filter Conditions"); rows outside them never reach the assembler. */
+  readonly rowFilters?: StreamFilters;
 }
 
 const MYSQL_GEOMETRY = 255;
@@ -269,6 +272,9 @@ export class BinlogStream {
         return insert ? { before: null, after: row, bytes } : { before: row, after: null, bytes };
       });
     }
-    this.#o.assembler.rows(name === 'WriteRows' ? 'INSERT' : name === 'UpdateRows' ? 'UPDATE' : 'DELETE', schema, images, e.timestamp);
+    const op = name === 'WriteRows' ? 'INSERT' : name === 'UpdateRows' ? 'UPDATE' : 'DELETE';
+    // A filtered UPDATE event can become runs of UPDATE, INSERT and DELETE rows: one call per run, in row order.
+    const runs = this.#o.rowFilters?.apply(op, schema, images, () => `${this.#o.assembler.boundary.file}:${e.nextPosition}`) ?? [{ op, images }];
+    for (const run of runs) this.#o.assembler.rows(run.op, schema, run.images, e.timestamp);
   }
 }

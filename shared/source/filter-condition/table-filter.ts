@@ -1,0 +1,54 @@
+/**
+ * A configured filter condition with where it came from, and its compilation against a table's
+ * shape into a row predicate, failing with a FilterConditionError that names the table, the
+ * condition, the unsupported part and the task-file path (never a row value).
+ */
+import type { TableSchema } from '../../record/index.ts';
+import type { Task } from '../../task/index.ts';
+import { FilterConditionError } from '../snapshot/errors.ts';
+import { compileCondition, type RowPredicate } from './compile-condition.ts';
+import { UnsupportedConditionError } from './unsupported.ts';
+
+export interface TableFilter {
+  readonly database: string;
+  readonly table: string;
+  readonly condition: string;
+  /** Where the task file sets it: `objects[0].tables[1].filter`. */
+  readonly path: string;
+}
+
+/**
+ * The task's filters, keyed `db.table`: the conditions from `filters` (compose.ts `tableFilters`),
+ * each with the path of its table entry in `objects`.
+ */
+export function tableFiltersOf(objects: Task['objects'], filters: ReadonlyMap<string, string>): Map<string, TableFilter> {
+  const out = new Map<string, TableFilter>();
+  objects.forEach((o, i) =>
+    (o.tables ?? []).forEach((t, j) => {
+      if (typeof t === 'string') return;
+      const key = `${o.database}.${t.name}`;
+      const condition = filters.get(key);
+      if (condition !== undefined) out.set(key, { database: o.database, table: t.name, condition, path: `objects[${i}].tables[${j}].filter` });
+    }),
+  );
+  return out;
+}
+
+/** `position`: where the stream met this shape of the table (absent when checked before the start). */
+export function compileTableFilter(filter: TableFilter, schema: TableSchema, position?: string): RowPredicate {
+  try {
+    return compileCondition(filter.condition, schema);
+  } catch (err) {
+    if (err instanceof UnsupportedConditionError) throw filterConditionError(filter, err, position);
+    throw err;
+  }
+}
+
+export function filterConditionError(filter: TableFilter, err: UnsupportedConditionError, position?: string): FilterConditionError {
+  const where = position ? ` at binlog position ${position}, with the columns the table has there` : '';
+  const part = err.part ? ` at "${err.part}"` : '';
+  return new FilterConditionError(
+    `the filter condition of ${filter.database}.${filter.table} cannot be evaluated on the stream${where}: ${err.message}${part}; condition: "${filter.condition}" (${filter.path}). Supported: columns, quoted strings, numbers, NULL, = <> != < <= > >= <=>, AND OR XOR NOT, IN, BETWEEN, LIKE [ESCAPE], IS [NOT] NULL/TRUE/FALSE, + - * / DIV % MOD and parentheses`,
+    { database: filter.database, table: filter.table, path: filter.path, ...(position ? { position } : {}) },
+  );
+}

@@ -227,9 +227,10 @@ class ConditionParser {
         return this.#word(t);
       case 'op':
         if (t.value === '(') {
+          const open = this.#i - 1;
           if (this.#isSubquery()) this.#fail(t.start, this.#source.length, 'subqueries are not supported');
           const e = this.#or();
-          if (this.#isOp(this.#peek(), ',')) this.#fail(t.start, this.#closing(this.#i - 1), 'row constructors ((a, b) = (1, 2)) are not supported; compare each column');
+          if (this.#isOp(this.#peek(), ',')) this.#fail(t.start, this.#closing(open), 'row constructors ((a, b) = (1, 2)) are not supported; compare each column');
           this.#expectOp(')');
           return e;
         }
@@ -243,15 +244,15 @@ class ConditionParser {
 
   #word(t: Token): Expr {
     const upper = t.value.toUpperCase();
+    if (upper === 'CASE' || upper === 'INTERVAL' || upper === 'EXISTS' || upper === 'BINARY' || upper === 'MATCH' || upper === 'DEFAULT') {
+      return this.#fail(t.start, t.end, `${upper} is not supported`);
+    }
     if (this.#isOp(this.#peek(), '(')) {
       return this.#fail(t.start, this.#closing(this.#i), `functions (${t.value}(…)) are not supported: the stream evaluates conditions without the source, so only columns, literals and operators are allowed`);
     }
     if (upper === 'NULL') return { t: 'literal', value: { kind: 'null' }, span: [t.start, t.end] };
     if (upper === 'TRUE' || upper === 'FALSE') return { t: 'literal', value: { kind: 'exact', digits: upper === 'TRUE' ? '1' : '0' }, span: [t.start, t.end] };
     if (this.#peek().kind === 'string') return this.#fail(t.start, this.#peek().end, `typed literals (${t.value} '…') are not supported; write the quoted value alone`);
-    if (upper === 'CASE' || upper === 'INTERVAL' || upper === 'EXISTS' || upper === 'BINARY' || upper === 'MATCH' || upper === 'DEFAULT') {
-      return this.#fail(t.start, t.end, `${upper} is not supported`);
-    }
     if (KEYWORDS.has(upper)) return this.#unexpected(t);
     return this.#column(t);
   }

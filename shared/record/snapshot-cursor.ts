@@ -31,6 +31,10 @@ export interface SnapshotCursor {
   readonly runId: string;
   /** `db.table` of every table of the run, in order. */
   readonly tables: readonly string[];
+  /** The run was requested for every selected table and the list is not made yet. */
+  readonly listPending?: boolean;
+  /** Why the run ended without copying (its precheck failed); set together with completedAtMs. */
+  readonly error?: string;
   /** Tables finished, with their row counts. */
   readonly finished: Readonly<Record<string, number>>;
   /** The table being copied now, or null before its ranges are planned / after the last one. */

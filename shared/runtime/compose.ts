@@ -8,6 +8,7 @@ import type { Queue } from '../queue/types.ts';
 import { createThrottle } from '../ops/throttle.ts';
 import type { ReaderOptions } from '../source/reader.ts';
 import type { FullSyncOptions } from '../source/snapshot/full-sync.ts';
+import { parseSignalTable } from '../source/snapshot/signal.ts';
 import type { ResolvedDestination } from '../sink/registry.ts';
 import { defaults, type Task } from '../task/index.ts';
 import { resolveSecret } from './secrets.ts';
@@ -66,7 +67,7 @@ export function tableFilters(task: Task): Map<string, string> {
   return filters;
 }
 
-function fullSyncOptions(task: Task): FullSyncOptions | undefined {
+function fullSyncOptions(task: Task): FullSyncOptions {
   const f = task.fullSync;
   return {
     initial: task.syncTypes.includes('full'),
@@ -76,5 +77,7 @@ function fullSyncOptions(task: Task): FullSyncOptions | undefined {
     keylessTables: f.keylessTables,
     filters: tableFilters(task),
     throttle: createThrottle(f.throttle),
+    signalTable: parseSignalTable(f.signalTable),
+    taskName: task.name,
   };
 }

@@ -112,6 +112,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       assembler,
       schemas: new TableSchemas(query),
       rowFilters: filters.size > 0 ? new StreamFilters(filters) : undefined,
+      signals: sync && options.fullSync?.signalTable ? { table: options.fullSync.signalTable, onSignal: sync.onSignal } : undefined,
     });
     const stopped = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

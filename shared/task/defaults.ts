@@ -16,6 +16,8 @@ export const defaults = {
   /** Full sync: rows per chunk (one short consistent read each) and parallel workers per table. */
   fullSyncChunkRows: 4096,
   fullSyncWorkers: 2,
+  /** Where re-baseline requests go (a table in the source, read back from the binlog). */
+  signalTable: 'dts.dts_signal',
   queueDir: (taskName: string) => `.dts/${taskName}`,
   logLevel: 'info',
 } as const;

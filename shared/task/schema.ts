@@ -2,6 +2,7 @@
  * The task file schema, in DTS terms. Sources and destinations contribute their own fragments;
  * this file assembles them and defines none of them. `loadTask` validates once, at the edge.
  */
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { kafkaDestinationSchema } from '../sink/kafka/config.ts';
 import { fcDestinationSchema } from '../sink/fc/config.ts';
@@ -9,6 +10,15 @@ import { defaults } from './defaults.ts';
 import { secretSchema } from './secret.ts';
 
 const identifier = z.string().min(1).max(64);
+
+function cronProblem(cron: string): string | null {
+  try {
+    CronExpressionParser.parse(cron, { tz: 'UTC' });
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 const sourceSchema = z
   .object({
@@ -101,8 +111,15 @@ const fullSyncSchema = z
     keylessTables: z.enum(['refuse', 'scan']).default('refuse'),
     /** DTS "Enable Throttling for Full Data Synchronization". */
     throttle: rateLimitsSchema.optional(),
-    /** Cron (6 fields, with seconds, as FC timers) for scheduled re-baselines. */
-    schedule: z.string().trim().min(1).optional(),
+    /** Cron (6 fields, with seconds, as FC timers) for scheduled re-baselines of every selected table. */
+    schedule: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((cron) => cronProblem(cron) === null, { message: 'not a cron expression: six fields "sec min hour day month weekday" in UTC, e.g. "0 0 3 * * *" for 03:00 daily' })
+      .optional(),
+    /** `database.table` in the source where re-baseline requests are written (created on first use). */
+    signalTable: z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'database.table').default(defaults.signalTable),
   })
   .strict();
 
@@ -125,7 +142,7 @@ export const taskSchema = z
     destinations: z.array(destinationSchema).min(1, 'at least one destination'),
     /** `full` copies existing rows (INIT records), `incremental` streams changes; both: copy while streaming. */
     syncTypes: z.array(z.enum(['full', 'incremental'])).min(1).default(['incremental']),
-    fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse' }),
+    fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse', signalTable: defaults.signalTable }),
     queue: queueSchema.default({ type: 'file' }),
     advanced: advancedSchema.default({ retryConnectionMinutes: defaults.retryConnectionMinutes, retryOtherMinutes: defaults.retryOtherMinutes }),
     reader: readerSchema.default({

@@ -5,9 +5,9 @@
  * sparse, empty) with a full-only task that ends COMPLETED with exactly the source's rows.
  */
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { sourceWithOwnServerId } from '../helpers/kafka-read.ts';
-import { consumeMessages, stack, startTask, taskFor, tempDir, uniqueName, useDatabase, type ConsumedMessage } from '../helpers/stack.ts';
+import { consumeMessages, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
+import { replayCanal, sourceTableState, stateChecksum, stateDifferences, type TableState } from '../helpers/table-state.ts';
 
 const ROWS = 6000;
 const source = useDatabase(
@@ -18,32 +18,6 @@ const source = useDatabase(
   'CREATE TABLE ${db}.sparse (id BIGINT UNSIGNED PRIMARY KEY, v INT)',
   'CREATE TABLE ${db}.empty_one (id INT PRIMARY KEY, v INT)',
 );
-
-type State = Map<string, string>;
-
-/** Applies Canal JSON messages in order: the last image per key (INSERT/UPDATE set it, DELETE removes it). */
-function replay(messages: readonly ConsumedMessage[], table: string, key: string[], columns: string[], state: State = new Map()): State {
-  for (const m of messages) {
-    const j = m.json as { table: string; type: string; isDdl: boolean; data: Record<string, string | null>[] | null };
-    if (j.isDdl || j.table !== table || !j.data) continue;
-    for (const row of j.data) {
-      const k = key.map((c) => row[c]).join('|');
-      if (j.type === 'DELETE') state.delete(k);
-      else state.set(k, columns.map((c) => row[c] ?? '\\N').join('|'));
-    }
-  }
-  return state;
-}
-
-async function sourceState(table: string, key: string[], columns: string[]): Promise<State> {
-  const cols = columns.map((c) => `IFNULL(CAST(${c} AS CHAR), '\\\\N')`).join(", '|', ");
-  const [rows] = await source.conn().query(`SELECT CONCAT(${key.map((k) => `CAST(${k} AS CHAR)`).join(", '|', ")}) AS k, CONCAT(${cols}) AS v FROM ${source.db}.${table}`);
-  return new Map((rows as { k: string; v: string }[]).map((r) => [r.k, r.v]));
-}
-
-function checksum(state: State): string {
-  return createHash('sha256').update([...state.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('\n')).digest('hex');
-}
 
 function randomRow(id: number): string {
   const r = Math.random();
@@ -84,24 +58,23 @@ describe('full data sync', () => {
       }
     });
     await Promise.all(writers);
-    const columns = ['id', 'a', 'b', 'c', 'd'];
-    const expected = await sourceState('t', ['id'], columns);
-    const seen: State = new Map();
+    const shape = { table: 't', key: ['id'], columns: ['id', 'a', 'b', 'c', 'd'] };
+    const expected = await sourceTableState(conn, db, shape);
+    const seen: TableState = new Map();
     let applied = 0;
     await consumeMessages(
       topic,
       (messages) => {
-        replay(messages.slice(applied), 't', ['id'], columns, seen);
+        replayCanal(messages.slice(applied), shape, seen);
         applied = messages.length;
-        return seen.size === expected.size && checksum(seen) === checksum(expected);
+        return seen.size === expected.size && stateChecksum(seen) === stateChecksum(expected);
       },
       120_000,
     ).catch((err: Error) => {
-      const missing = [...expected.keys()].filter((k) => seen.get(k) !== expected.get(k)).slice(0, 5);
-      throw new Error(`${err.message}; ${changes} changes; Kafka has ${seen.size} keys, source ${expected.size}; first differences: ${missing.map((k) => `${k}: kafka=${seen.get(k)} source=${expected.get(k)}`).join('; ')}`);
+      throw new Error(`${err.message}; ${changes} changes; Kafka has ${seen.size} keys, source ${expected.size}; first differences: ${stateDifferences(expected, seen)}`);
     });
     expect(changes).toBeGreaterThan(100);
-    expect(checksum(seen)).toBe(checksum(expected));
+    expect(stateChecksum(seen)).toBe(stateChecksum(expected));
     expect((await task.stop()).status).toBe('STOPPED');
   });
 
@@ -129,10 +102,10 @@ describe('full data sync', () => {
       { table: 'sparse', key: ['id'], columns: ['id', 'v'] },
     ];
     for (const t of tables) {
-      const fromKafka = replay(messages, t.table, t.key, t.columns);
+      const fromKafka = replayCanal(messages, t);
       const count = messages.filter((m) => (m.json as { table: string }).table === t.table).length;
       expect(count, t.table).toBe(fromKafka.size);
-      expect(checksum(fromKafka), t.table).toBe(checksum(await sourceState(t.table, t.key, t.columns)));
+      expect(stateChecksum(fromKafka), t.table).toBe(stateChecksum(await sourceTableState(conn, db, t)));
     }
     expect(messages.filter((m) => (m.json as { table: string }).table === 'empty_one')).toHaveLength(0);
     // Within each range rows arrive in key order; ids increase in the order Kafka has them.
@@ -140,4 +113,3 @@ describe('full data sync', () => {
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 });
-void stack;

@@ -40,6 +40,8 @@ const log = createLogger({ level: data.log.level, format: data.log.format }).chi
 const status = newReaderStatus();
 let lastPost = 0;
 const queue = await openQueue(data.task, data.baseDir, data.origin);
+// Appends post their status at most every 50 ms; this catches the last ones before a quiet spell.
+const statusTimer = setInterval(() => post({ type: 'status', status }), 1000);
 try {
   await supervise(
     (progress) =>
@@ -65,5 +67,6 @@ try {
   const e = err as Error;
   post({ type: 'failed', error: { message: e.message, name: e.name, ...(e instanceof DtsError ? { code: e.code, context: e.context } : {}) } });
 } finally {
+  clearInterval(statusTimer);
   await queue.close();
 }

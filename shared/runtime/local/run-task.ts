@@ -13,6 +13,8 @@ import { writeTaskState, type Task } from '../../task/index.ts';
 import { openQueue, readerOptions, resolveDestinations, taskDir } from '../compose.ts';
 import { DtsError } from '../../errors.ts';
 import { startReaderThread } from './reader-thread.ts';
+import { sendFullSyncRequest } from '../full-sync-request.ts';
+import { scheduleEvery } from './schedule.ts';
 import { createOperationFilter } from '../../source/filter.ts';
 
 export interface RunTaskOptions {
@@ -110,6 +112,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     );
   }
 
+  if (task.fullSync.schedule) scheduleEvery(task.fullSync.schedule, stop.signal, log, () => sendFullSyncRequest(task, o.origin, null));
   const progress = startProgressLog(log, readerStatus, deliveries, o.statusIntervalMs ?? 10_000);
   try {
     await Promise.all(stages);

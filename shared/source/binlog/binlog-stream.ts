@@ -14,6 +14,7 @@ import { connectionOptions, type SourceEndpoint } from './connection-options.ts'
 import { rowConverter } from './row-values.ts';
 import type { TransactionAssembler } from './transaction-assembler.ts';
 import type { StreamFilters } from '../filter-condition/index.ts';
+import { isSignalTable, type SignalTable } from '../snapshot/signal.ts';
 
 export interface StreamStart {
   readonly file: string;
@@ -32,6 +33,8 @@ export interface BinlogStreamOptions {
   readonly schemas: TableSchemas;
   /** Per-table filter conditions (DTS "Filter Conditions"); rows outside them never reach the assembler. */
   readonly rowFilters?: StreamFilters;
+  /** Rows inserted into this table are requests to the reader, not changes to deliver. */
+  readonly signals?: { readonly table: SignalTable; readonly onSignal: (schema: TableSchema, row: Row) => void };
 }
 
 const MYSQL_GEOMETRY = 255;
@@ -87,12 +90,22 @@ export class BinlogStream {
       this.#zongji.start({
         serverId: replicaServerId,
         ...(start.gtidSet !== null ? { gtidSet: start.gtidSet } : { filename: start.file, position: start.position }),
-        includeSchema: filter.zongjiIncludeSchema,
+        includeSchema: this.#includeSchema(filter),
         includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid', 'gtid', 'mariadbgtid', 'transactionpayload', 'partialupdaterows', 'xaprepare', ...POSITION_ONLY_EVENTS],
       });
       // start() creates the binlog connection synchronously; flow control wraps it before any event.
       this.#wrapFlowControl();
     });
+  }
+
+  /** The task's tables, plus the signal table. */
+  #includeSchema(filter: ObjectFilter): Record<string, string[] | true> {
+    const signal = this.#o.signals?.table;
+    if (!signal) return filter.zongjiIncludeSchema;
+    const include = { ...filter.zongjiIncludeSchema };
+    const existing = include[signal.database];
+    if (existing !== true) include[signal.database] = [...(existing ?? []), signal.table];
+    return include;
   }
 
   stop(): void {
@@ -258,6 +271,11 @@ export class BinlogStream {
     if (!schema) throw new InvariantError(`row event for table id ${e.tableId} arrived without its table map`, { position: formatPosition(this.#o.assembler.boundary) });
     const convert = rowConverter(schema);
     const name = e.getTypeName();
+    const signals = this.#o.signals;
+    if (signals && isSignalTable(signals.table, schema.database, schema.table) && !this.#o.filter.includesTable(schema.database, schema.table)) {
+      if (name === 'WriteRows') for (const r of e.rows as Record<string, unknown>[]) signals.onSignal(schema, convert(r).row);
+      return;
+    }
     let images: { before: Row | null; after: Row | null; bytes: number }[];
     if (name === 'UpdateRows') {
       images = (e.rows as { before: Record<string, unknown>; after: Record<string, unknown> }[]).map((r) => {

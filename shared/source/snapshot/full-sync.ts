@@ -1,22 +1,28 @@
 /**
- * The full data sync inside the reader: decides whether a run starts (a new task that asked for
- * full sync, or an unfinished run in the stored cursor), runs it beside the stream, and reports
- * its progress. The stream and the sync meet only in the merger, between transactions.
+ * The full data sync inside the reader: decides when a run starts (a new task that asked for full
+ * sync, a re-baseline request read from the signal table, or an unfinished run in the stored
+ * cursor), runs it beside the stream, and reports its progress. The stream and the sync meet only
+ * in the merger, between transactions.
  */
 import type { Logger } from '../../log.ts';
-import { snapshotProgress, type SnapshotCursor } from '../../record/index.ts';
+import { snapshotProgress, type Row, type SnapshotCursor, type TableSchema } from '../../record/index.ts';
 import type { Task } from '../../task/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import type { SqlQuery } from '../schema/table-schemas.ts';
 import { ChunkMerger, type MergeTarget } from './chunk-merger.ts';
-import { precheckTables, selectedTables } from './table-precheck.ts';
+import { parseSignal, type SignalTable } from './signal.ts';
 import { newSnapshotCursor, runSnapshot, type SnapshotRunOptions } from './snapshot-runner.ts';
+import { precheckTables, selectedTables } from './table-precheck.ts';
 
 export interface FullSyncOptions extends Omit<SnapshotRunOptions, 'endpoint' | 'isMariaDb'> {
   /** Copy every selected table when the task starts on an empty queue (`syncTypes` has `full`). */
   readonly initial: boolean;
   /** End the reader once the run is complete (`syncTypes` is `[full]`). */
   readonly stopWhenComplete: boolean;
+  /** Where re-baseline requests arrive (rows inserted by the full-sync function). */
+  readonly signalTable: SignalTable | null;
+  /** The task's name: a signal row names the task it is for. */
+  readonly taskName: string;
 }
 
 export interface SnapshotStatus {
@@ -28,6 +34,7 @@ export interface SnapshotStatus {
   readonly currentRows: number;
   readonly currentEstimate: number;
   readonly completed: boolean;
+  readonly error?: string;
 }
 
 export interface FullSyncDeps {
@@ -50,16 +57,21 @@ export interface FullSyncDeps {
 export interface FullSync {
   observe: ChunkMerger['observe'];
   merge: () => void;
-  /** Resolves when the reader should stop because the run is complete and nothing else follows. */
+  /** A row of the signal table, as the stream read it. */
+  onSignal: (schema: TableSchema, row: Row) => void;
+  /** Resolves when the reader should stop: the run is complete and the task is full sync only. */
   readonly finished: Promise<void>;
   stop(): Promise<void>;
 }
 
 function statusOf(cursor: SnapshotCursor): SnapshotStatus {
-  return { runId: cursor.runId, ...snapshotProgress(cursor), completed: cursor.completedAtMs !== null };
+  return { runId: cursor.runId, ...snapshotProgress(cursor), completed: cursor.completedAtMs !== null, ...(cursor.error ? { error: cursor.error } : {}) };
 }
 
+const active = (c: SnapshotCursor | null): c is SnapshotCursor => c !== null && c.completedAtMs === null;
+
 export function startFullSync(options: FullSyncOptions, deps: FullSyncDeps): FullSync {
+  const { log } = deps;
   const controller = new AbortController();
   const signal = AbortSignal.any([deps.signal, controller.signal]);
   const merger = new ChunkMerger(deps.cursor, deps.target, (cursor) => {
@@ -74,26 +86,62 @@ export function startFullSync(options: FullSyncOptions, deps: FullSyncDeps): Ful
   });
   finished.catch(() => {});
 
-  async function run(): Promise<void> {
-    if (!merger.cursor && options.initial && deps.fresh) {
-      const tables = await selectedTables(deps.query, deps.objects);
+  /** Lists the run's tables and prechecks them; a refused re-baseline ends as a failed run, not a failed task. */
+  async function prepare(cursor: SnapshotCursor, initial: boolean): Promise<void> {
+    const tables = cursor.listPending ? await selectedTables(deps.query, deps.objects) : cursor.tables;
+    try {
       await precheckTables(deps.query, tables, options);
-      merger.replace(newSnapshotCursor(`initial-${new Date().toISOString()}`, tables));
-      deps.log.info('full sync starting', { tables: tables.length, workers: options.workers, chunkRows: options.chunkRows });
+    } catch (err) {
+      if (initial) throw err;
+      log.error('full sync request refused', { run: cursor.runId, error: (err as Error).message });
+      await merger.progress((c) => (c.runId === cursor.runId ? { ...c, tables, listPending: false, completedAtMs: Date.now(), error: (err as Error).message } : c));
+      return;
     }
-    const cursor = merger.cursor;
-    if (cursor && cursor.completedAtMs === null) {
-      await runSnapshot({ ...options, endpoint: deps.endpoint, isMariaDb: deps.isMariaDb }, { merger, query: deps.query, signal, log: deps.log, room: deps.room });
+    if (merger.cursor?.runId === cursor.runId) merger.replace({ ...merger.cursor, tables, listPending: false });
+    log.info('full sync starting', { run: cursor.runId, tables: tables.length, workers: options.workers, chunkRows: options.chunkRows });
+  }
+
+  async function loop(): Promise<void> {
+    if (!merger.cursor && options.initial && deps.fresh) {
+      merger.replace({ ...newSnapshotCursor(`initial-${new Date().toISOString()}`, []), listPending: true });
+      await prepare(merger.cursor!, true);
+    }
+    while (!signal.aborted && active(merger.cursor)) {
+      const cursor = merger.cursor;
+      if (cursor.listPending) {
+        await prepare(cursor, false);
+        continue;
+      }
+      await runSnapshot({ ...options, endpoint: deps.endpoint, isMariaDb: deps.isMariaDb }, { merger, query: deps.query, signal, log, room: deps.room });
     }
     if (options.stopWhenComplete && merger.cursor?.completedAtMs != null) finish();
   }
-  const running = run().catch((err: Error) => {
-    if (!signal.aborted) fail(err);
-  });
+
+  let running: Promise<void> | null = null;
+  const kick = () => {
+    running ??= loop()
+      .catch((err: Error) => {
+        if (!signal.aborted) fail(err);
+      })
+      .finally(() => {
+        running = null;
+        // A request that arrived while the loop was winding down.
+        if (!signal.aborted && active(merger.cursor)) kick();
+      });
+  };
+  kick();
 
   return {
     observe: (schema, images) => merger.observe(schema, images),
     merge: () => merger.tryMerge(),
+    onSignal(schema, row) {
+      const request = parseSignal(schema, row, options.taskName);
+      if (!request) return;
+      // A new request replaces a run under way: the new run copies every table it names again.
+      merger.replace({ ...newSnapshotCursor(`request-${request.id}`, request.tables ?? []), listPending: request.tables === null });
+      log.info('full sync requested', { run: `request-${request.id}`, tables: request.tables?.join(',') ?? 'all selected' });
+      kick();
+    },
     finished,
     async stop() {
       controller.abort();

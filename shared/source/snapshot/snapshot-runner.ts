@@ -43,20 +43,23 @@ export function newSnapshotCursor(runId: string, tables: readonly string[]): Sna
 /** Runs until the cursor's run is complete or the signal stops it (it resumes from the cursor). */
 export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRunDeps): Promise<void> {
   const { merger, signal, log } = deps;
+  const runId = merger.cursor?.runId;
   while (!signal.aborted) {
     const cursor = merger.cursor;
-    if (!cursor || cursor.completedAtMs !== null) return;
+    // Done, or replaced by a new request (the caller starts that one).
+    if (!cursor || cursor.completedAtMs !== null || cursor.listPending || cursor.runId !== runId) return;
     let current = cursor.current;
     if (!current) {
       const next = cursor.tables.find((t) => !(t in cursor.finished));
       if (!next) {
-        await merger.progress((c) => ({ ...c, completedAtMs: Date.now() }));
+        await merger.progress((c) => (c.runId === runId ? { ...c, completedAtMs: Date.now() } : c));
         log.info('full sync completed', { run: cursor.runId, tables: cursor.tables.length, rows: Object.values(cursor.finished).reduce((a, b) => a + b, 0) });
         return;
       }
       const [database, table] = splitName(next);
       current = await planTable(deps.query, database, table, options);
-      merger.replace({ ...cursor, current });
+      if (merger.cursor?.runId !== runId) continue;
+      merger.replace({ ...merger.cursor, current });
       log.info('full sync of a table starting', { table: next, key: current.key.join(','), estimatedRows: current.estimatedRows, ranges: current.ranges.length });
     }
     const name = `${current.database}.${current.table}`;
@@ -70,16 +73,18 @@ export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRun
 async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, name: string, rangeIndex: number): Promise<void> {
   const { merger, signal } = deps;
   const reader = new ChunkReader(options.endpoint, options.isMariaDb);
+  const runId = merger.cursor?.runId;
   const filter = options.filters.get(name) ?? null;
   try {
     while (!signal.aborted) {
       const table = merger.cursor?.current;
-      if (!table || `${table.database}.${table.table}` !== name || table.ranges[rangeIndex]!.done) return;
+      if (!table || merger.cursor?.runId !== runId || `${table.database}.${table.table}` !== name || table.ranges[rangeIndex]!.done) return;
       await deps.room();
       await options.throttle.beforeQuery(signal);
       const pending = merger.register(name);
       const chunk = await reader.read(table, rangeIndex, filter, options.chunkRows);
-      pending.ready(chunk, (cursor, rows) => advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows));
+      // A request may replace the run while this chunk is pending: its rows still go out, the new run copies them again.
+      pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows) : cursor));
       await untilMergedOrStopped(pending.handle.merged, signal);
       await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);
     }
@@ -90,9 +95,7 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
 
 /** The cursor after one chunk of range `i`: its last key, and the table finished with its last range. */
 function advance(cursor: SnapshotCursor, i: number, lastKey: TableSnapshot['ranges'][number]['after'], last: boolean, rows: number): SnapshotCursor {
-  const current = cursor.current;
-  // A re-baseline request replaced the run while this chunk was pending: its rows went out, the new run repeats them.
-  if (!current || current.ranges.length <= i) return cursor;
+  const current = cursor.current!;
   const ranges = current.ranges.map((r, j) => (j === i ? { ...r, after: lastKey ?? r.after, done: last } : r));
   const table: TableSnapshot = { ...current, ranges, rows: current.rows + rows };
   if (!ranges.every((r) => r.done)) return { ...cursor, current: table };

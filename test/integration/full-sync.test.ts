@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sourceWithOwnServerId } from '../helpers/kafka-read.ts';
+import { InvalidEventError } from '../../shared/runtime/fc/handler.ts';
+import { sendFullSyncRequest } from '../../shared/runtime/full-sync-request.ts';
 import { consumeMessages, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 import { replayCanal, sourceTableState, stateChecksum, stateDifferences, type TableState } from '../helpers/table-state.ts';
 
@@ -17,6 +19,8 @@ const source = useDatabase(
   'CREATE TABLE ${db}.words (word VARCHAR(30) PRIMARY KEY, n INT)',
   'CREATE TABLE ${db}.sparse (id BIGINT UNSIGNED PRIMARY KEY, v INT)',
   'CREATE TABLE ${db}.empty_one (id INT PRIMARY KEY, v INT)',
+  'CREATE TABLE ${db}.altered (id INT PRIMARY KEY, v VARCHAR(20))',
+  'CREATE TABLE ${db}.again (id INT PRIMARY KEY, v VARCHAR(20))',
 );
 
 function randomRow(id: number): string {
@@ -111,5 +115,66 @@ describe('full data sync', () => {
     // Within each range rows arrive in key order; ids increase in the order Kafka has them.
     const ids = messages.map((m) => (m.json as { id: number }).id);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it('keeps every row after an ADD COLUMN in the new shape when the table is altered during the copy', { timeout: 120_000 }, async () => {
+    const { db } = source;
+    const conn = source.conn();
+    await conn.query(`INSERT INTO ${db}.altered VALUES ${Array.from({ length: 3000 }, (_, i) => `(${i + 1}, 'v${i + 1}')`).join(',')}`);
+    const topic = uniqueName('altered');
+    const task = startTask(
+      taskFor(
+        { database: db, tables: ['altered'], topic, dir: await tempDir('altered') },
+        { source: sourceWithOwnServerId(), syncTypes: ['full', 'incremental'], fullSync: { chunkRows: 100, workers: 2, throttle: { rowsPerSecond: 1500 } } },
+      ),
+    );
+    await task.ready;
+    await new Promise((r) => setTimeout(r, 700));
+    await conn.query(`ALTER TABLE ${db}.altered ADD COLUMN extra INT NOT NULL DEFAULT 7`);
+    await conn.query(`UPDATE ${db}.altered SET v = 'changed' WHERE id IN (1, 1500, 2999)`);
+    const shape = { table: 'altered', key: ['id'], columns: ['id', 'v'] };
+    const expected = await sourceTableState(conn, db, shape);
+    const seen: TableState = new Map();
+    let applied = 0;
+    const messages = await consumeMessages(
+      topic,
+      (ms) => {
+        replayCanal(ms.slice(applied), shape, seen);
+        applied = ms.length;
+        return seen.size === expected.size && stateChecksum(seen) === stateChecksum(expected);
+      },
+      60_000,
+    );
+    await task.stop();
+    const ddlAt = messages.findIndex((m) => m.json.isDdl === true);
+    expect(ddlAt, 'the ALTER reached Kafka').toBeGreaterThan(0);
+    expect(ddlAt, 'the ALTER came during the copy').toBeLessThan(messages.length - 10);
+    const rows = (from: number, to: number) => messages.slice(from, to).filter((m) => !m.json.isDdl).map((m) => (m.json.data as Record<string, string>[])[0]!);
+    // Before the DDL every row has the old shape; after it, the new one (copied rows included).
+    expect(rows(0, ddlAt).every((r) => !('extra' in r))).toBe(true);
+    const after = rows(ddlAt + 1, messages.length);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => r.extra === '7')).toBe(true);
+  });
+
+  it('re-copies the named tables on request while streaming, without delivering the request itself', { timeout: 120_000 }, async () => {
+    const { db } = source;
+    const conn = source.conn();
+    await conn.query(`INSERT INTO ${db}.again VALUES ${Array.from({ length: 500 }, (_, i) => `(${i + 1}, 'old${i + 1}')`).join(',')}`);
+    const topic = uniqueName('again');
+    const task = taskFor({ database: db, tables: ['again'], topic, dir: await tempDir('again') }, { source: sourceWithOwnServerId(), syncTypes: ['incremental'] });
+    const running = startTask(task);
+    await running.ready;
+    await conn.query(`INSERT INTO ${db}.again VALUES (1000, 'streamed')`);
+    await expect(sendFullSyncRequest(task, 'test', [`${db}.not_selected`])).rejects.toThrow(InvalidEventError);
+    const request = await sendFullSyncRequest(task, 'test', [`${db}.again`]);
+    expect(request.signalTable).toBe('dts.dts_signal');
+    const messages = await consumeMessages(topic, 502, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    await running.stop();
+    expect(messages[0]!.json).toMatchObject({ type: 'INSERT', data: [{ id: '1000', v: 'streamed' }] });
+    const shape = { table: 'again', key: ['id'], columns: ['id', 'v'] };
+    expect(stateChecksum(replayCanal(messages, shape))).toBe(stateChecksum(await sourceTableState(conn, db, shape)));
+    expect(messages.every((m) => m.json.table === 'again')).toBe(true);
   });
 });

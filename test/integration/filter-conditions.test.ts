@@ -25,6 +25,7 @@ const source = useDatabase(
   `CREATE TABLE \${db}.mixed (id INT PRIMARY KEY, region VARCHAR(8), amount DECIMAL(20,2), big BIGINT UNSIGNED, score DOUBLE,
      created DATETIME(3), day DATE, span TIME, status ENUM('new','paid'), bin VARBINARY(8))`,
   'CREATE TABLE ${db}.bad (id INT PRIMARY KEY, amount DECIMAL(10,2))',
+  'CREATE TABLE ${db}.altering (id INT PRIMARY KEY, region VARCHAR(8), amount DECIMAL(10,2))',
 );
 
 interface Canal {
@@ -133,6 +134,31 @@ describe('a task with a filter condition', () => {
     expect([...filtered.keys()].sort()).toEqual(['4', '8', '9']);
     expect(stateChecksum(fromKafka), stateDifferences(filtered, fromKafka)).toBe(stateChecksum(filtered));
     expect((await task.stop()).status).toBe('STOPPED');
+  });
+
+  it('follows an ALTER that moves columns, and stops with the binlog position when one the condition names is dropped', { timeout: 90_000 }, async () => {
+    const { db } = source;
+    const conn = source.conn();
+    const topic = uniqueName('filteralter');
+    const task = startTask(
+      taskFor({ database: db, topic, dir: await tempDir('filteralter') }, { source: sourceWithOwnServerId(), objects: [{ database: db, tables: [{ name: 'altering', filter: CONDITION }] }] }),
+    );
+    await task.ready;
+    await conn.query(`INSERT INTO ${db}.altering VALUES (1, 'cn', 100.00), (2, 'us', 100.00)`);
+    // A new first column: positions shift, so a predicate still reading the old positions would judge the wrong values.
+    await conn.query(`ALTER TABLE ${db}.altering ADD COLUMN tag VARCHAR(8) FIRST`);
+    await conn.query(`INSERT INTO ${db}.altering VALUES ('cn', 3, 'cn', 150.00), ('cn', 4, 'us', 150.00), ('x', 5, 'cn', 99.00)`);
+    const messages = await consumeMessages(topic, (m) => m.some((x) => (x.json as unknown as Canal).data?.[0]?.id === '3'), 60_000);
+    expect(messages.filter((m) => !(m.json as unknown as Canal).isDdl).map((m) => describeMessage(m.json as unknown as Canal))).toEqual(['INSERT 1 100.00', 'INSERT 3 150.00']);
+
+    await conn.query(`ALTER TABLE ${db}.altering DROP COLUMN amount`);
+    await conn.query(`INSERT INTO ${db}.altering VALUES ('cn', 6, 'cn')`);
+    const outcome = await task.outcome;
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error?.message).toMatch(
+      new RegExp(`the filter condition of ${db}\\.altering cannot be evaluated on the stream at binlog position \\S+:\\d+, with the columns the table has there: unknown column \`amount\` \\(${db}\\.altering has tag, id, region\\)`),
+    );
+    expect(outcome.error?.message).toContain(`condition: "${CONDITION}" (objects[0].tables[0].filter)`);
   });
 
   it.each([

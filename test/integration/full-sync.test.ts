@@ -21,6 +21,7 @@ const source = useDatabase(
   'CREATE TABLE ${db}.empty_one (id INT PRIMARY KEY, v INT)',
   'CREATE TABLE ${db}.altered (id INT PRIMARY KEY, v VARCHAR(20))',
   'CREATE TABLE ${db}.again (id INT PRIMARY KEY, v VARCHAR(20))',
+  'CREATE TABLE ${db}.keyless (a INT, b VARCHAR(20))',
 );
 
 function randomRow(id: number): string {
@@ -176,5 +177,25 @@ describe('full data sync', () => {
     const shape = { table: 'again', key: ['id'], columns: ['id', 'v'] };
     expect(stateChecksum(replayCanal(messages, shape))).toBe(stateChecksum(await sourceTableState(conn, db, shape)));
     expect(messages.every((m) => m.json.table === 'again')).toBe(true);
+  });
+
+  it('refuses a table without a key before copying, and copies it in one pass when the task opts in', { timeout: 120_000 }, async () => {
+    const { db } = source;
+    const conn = source.conn();
+    await conn.query(`INSERT INTO ${db}.keyless VALUES ${Array.from({ length: 1000 }, (_, i) => `(${i % 10}, 'k${i}')`).join(',')}`);
+    const refused = startTask(taskFor({ database: db, tables: ['keyless'], topic: uniqueName('keyless'), dir: await tempDir('keyless') }, { source: sourceWithOwnServerId(), syncTypes: ['full'] }));
+    const outcome = await refused.outcome;
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error?.message).toContain(`${db}.keyless has no primary key`);
+    expect(outcome.error?.message).toContain('fullSync.keylessTables: scan');
+
+    const topic = uniqueName('keyless');
+    const scan = startTask(
+      taskFor({ database: db, tables: ['keyless'], topic, dir: await tempDir('keyless') }, { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 128, keylessTables: 'scan' } }),
+    );
+    expect((await scan.outcome).status).toBe('COMPLETED');
+    const messages = await consumeMessages(topic, 1000, 60_000);
+    const rows = messages.map((m) => (m.json.data as Record<string, string>[])[0]!);
+    expect(rows.map((r) => r.b).sort()).toEqual(Array.from({ length: 1000 }, (_, i) => `k${i}`).sort());
   });
 });

@@ -5,6 +5,7 @@
  * the snapshot starts, and the merge drops every key changed while the chunk was pending, which
  * covers the commits between the two. No locks beyond the shared metadata lock of the SELECT.
  */
+import type { Connection as CoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import type { Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
 import { connectionOptions, type SourceEndpoint } from '../binlog/connection-options.ts';
@@ -88,6 +89,41 @@ export class ChunkReader {
     const keyIndexes = table.key.map((k) => schema.columns.findIndex((c) => c.name === k));
     const lastRow = rows.at(-1);
     return { schema, rows, bytes, high, lastKey: lastRow ? keyIndexes.map((i) => lastRow[i]!) : null, last: table.key.length === 0 || rows.length < limit };
+  }
+
+  /**
+   * A table without a key, opted in to one pass: a single consistent read streamed in pieces of
+   * `pieceRows` (the socket waits while `onPiece` does), all consistent with the same position.
+   * The transaction stays open for the whole table, and rows changed meanwhile may arrive twice
+   * or be overtaken by their older image: the reason DTS refuses such tables by default.
+   */
+  async scan(table: TableSnapshot, filter: string | null, pieceRows: number, onPiece: (chunk: Chunk) => Promise<void>): Promise<void> {
+    const conn = await this.#connection();
+    try {
+      await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      const high = await this.#snapshotPoint(conn);
+      const objectQuery: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
+      const schema = await catalogSchema(objectQuery, table.database, table.table);
+      const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0 });
+      // The promise wrapper has no streaming query; its callback connection does.
+      const core = (conn as unknown as { connection: CoreConnection }).connection;
+      const rows = core.query({ sql, values: params, rowsAsArray: true, typeCast: snapshotTypeCast }).stream({ highWaterMark: pieceRows });
+      let piece: Value[][] = [];
+      const send = async (last: boolean) => {
+        const { rows: normalized, bytes } = normalizeRows(schema, piece);
+        piece = [];
+        await onPiece({ schema, rows: normalized, bytes, high, lastKey: null, last });
+      };
+      for await (const row of rows) {
+        piece.push(row as Value[]);
+        if (piece.length >= pieceRows) await send(false);
+      }
+      await send(true);
+      await conn.query('COMMIT');
+    } catch (err) {
+      await this.#conn?.query('ROLLBACK').catch(() => {});
+      throw this.#wrap(err as Error, table);
+    }
   }
 
   async #snapshotPoint(conn: mysql.Connection): Promise<BinlogPoint> {

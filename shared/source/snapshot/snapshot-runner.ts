@@ -76,6 +76,8 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
   const runId = merger.cursor?.runId;
   const filter = options.filters.get(name) ?? null;
   try {
+    const planned = merger.cursor?.current;
+    if (planned && planned.key.length === 0) return await scanKeyless(options, deps, reader, planned, filter, runId);
     while (!signal.aborted) {
       const table = merger.cursor?.current;
       if (!table || merger.cursor?.runId !== runId || `${table.database}.${table.table}` !== name || table.ranges[rangeIndex]!.done) return;
@@ -91,6 +93,20 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
   } finally {
     await reader.close();
   }
+}
+
+/** A keyless table in one pass; its pieces are not watched for changes (there is no key to watch). */
+async function scanKeyless(options: SnapshotRunOptions, deps: SnapshotRunDeps, reader: ChunkReader, table: TableSnapshot, filter: string | null, runId: string | undefined): Promise<void> {
+  const { merger, signal, log } = deps;
+  log.warn('copying a table without a primary or unique key in one pass: rows changed during the pass may arrive twice or out of date', { table: `${table.database}.${table.table}` });
+  await reader.scan(table, filter, options.chunkRows, async (chunk) => {
+    if (signal.aborted) throw new Error('stopped');
+    await deps.room();
+    await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);
+    const pending = merger.register(null);
+    pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, 0, null, chunk.last, rows) : cursor));
+    await untilMergedOrStopped(pending.handle.merged, signal);
+  });
 }
 
 /** The cursor after one chunk of range `i`: its last key, and the table finished with its last range. */

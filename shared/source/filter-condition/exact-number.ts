@@ -29,8 +29,10 @@ export function exactFromInteger(n: number | bigint): Exact {
   return { units: BigInt(n), scale: 0 };
 }
 
+const POWERS = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+
 function pow10(n: number): bigint {
-  return 10n ** BigInt(n);
+  return POWERS[n] ?? 10n ** BigInt(n);
 }
 
 function align(a: Exact, b: Exact): [bigint, bigint, number] {

@@ -10,8 +10,12 @@
 const COMBINING_MARKS = /\p{Mn}/gu;
 const TRAILING_SPACES = / +$/;
 
-/** The comparison key of a text: accents stripped, upper-cased. */
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** The comparison key of a text: accents stripped, upper-cased. ASCII (most keys and codes) skips the Unicode steps. */
 export function foldText(text: string): string {
+  if (ASCII.test(text)) return text.toUpperCase();
   return text.normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase();
 }
 

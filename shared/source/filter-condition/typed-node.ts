@@ -75,6 +75,14 @@ export function asDouble(source: string, n: Typed): (row: Row) => number | null 
 
 /** The node as a condition: non-zero is true, as MySQL tests a value in WHERE. */
 export function asTruth(source: string, n: Typed): (row: Row) => Truth {
+  if (n.kind === 'exact' && !n.enumLike) {
+    // Every comparison and logic node is exact 0/1: the hot path, without a detour through DOUBLE.
+    const e = n.eval;
+    return (row) => {
+      const v = e(row) as Exact | null;
+      return v === null ? null : v.units !== 0n;
+    };
+  }
   const d = asDouble(source, n);
   return (row) => {
     const v = d(row);

@@ -57,6 +57,7 @@ export function readerOptions(task: Task, origin: string): ReaderOptions {
     reader: task.reader,
     consumers: consumersOf(task),
     fullSync: fullSyncOptions(task),
+    throttle: task.reader.throttle ? createThrottle(task.reader.throttle) : undefined,
   };
 }
 

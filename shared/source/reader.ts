@@ -32,6 +32,8 @@ export interface ReaderOptions {
   readonly checkpointIntervalMs?: number;
   /** Full data sync beside the stream; absent when the task syncs incremental changes only. */
   readonly fullSync?: FullSyncOptions;
+  /** DTS "throttling for incremental sync": rows/s and MB/s of binlog rows appended (ops/throttle.ts). */
+  readonly throttle?: { afterRows(rows: number, bytes: number, signal?: AbortSignal): Promise<void> };
 }
 
 export interface ReaderDeps {
@@ -151,7 +153,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
  */
 function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null) {
   const { log } = deps;
-  const pending: Batch[] = [];
+  const pending: { batch: Batch; bytes: number }[] = [];
   let running: Promise<void> | null = null;
   let lagging = false;
   let moved: () => void = () => {};
@@ -181,7 +183,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
 
   async function pump(): Promise<void> {
     while (pending.length > 0) {
-      const batch = pending[0]!;
+      const { batch, bytes } = pending[0]!;
       const seq = await queue.append(batch);
       pending.shift();
       deps.onProgress?.();
@@ -193,6 +195,12 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
         if (lastRecord) status.lastSourceTimeMs = lastRecord.source.timestampMs;
       }
       await waitForConsumers(seq);
+      if (options.throttle) {
+        // While this waits, batches pile up to two and the binlog socket pauses.
+        let rows = 0;
+        for (const r of batch.records) if (r.op !== 'INIT') rows++;
+        await options.throttle.afterRows(rows, bytes, deps.signal);
+      }
       tick();
       if (deps.signal.aborted) continue; // draining on stop: the stream stays paused
       stream()?.resume('lag');
@@ -206,8 +214,8 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
     async room(): Promise<void> {
       while ((pending.length >= 2 || lagging) && !deps.signal.aborted) await movedOnce;
     },
-    add(batch: Batch): void {
-      pending.push(batch);
+    add(batch: Batch, bytes: number): void {
+      pending.push({ batch, bytes });
       if (pending.length >= 2) stream()?.pause('queue');
       if (status) status.paused = stream()?.paused ?? false;
       running ??= pump()

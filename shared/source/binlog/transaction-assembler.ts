@@ -18,7 +18,8 @@ export interface AssemblerOptions {
   readonly skipThrough: number;
   readonly batchMaxRecords: number;
   readonly batchMaxBytes: number;
-  readonly emit: (batch: Batch) => void;
+  /** Receives each batch with the estimated bytes of its binlog rows (full-sync rows count none). */
+  readonly emit: (batch: Batch, bytes: number) => void;
   /** Told of every row change as it is read (a full sync drops keys changed under its chunks). */
   readonly observeRows?: (schema: TableSchema, images: readonly { before: Row | null; after: Row | null }[]) => void;
   /** Called between transactions, before the next one opens: where full-sync rows may be placed. */
@@ -202,11 +203,12 @@ export class TransactionAssembler {
 
   #emit(resume: ResumePosition, endsTransaction: boolean): void {
     const records = this.#records;
+    const bytes = this.#bytes;
     this.#records = [];
     this.#bytes = 0;
     this.#lastEmittedBoundary = resume;
     const lastRecordId = Math.max(this.#nextId - 1, this.#o.skipThrough);
-    this.#o.emit({ records, resume, endsTransaction, lastRecordId });
+    this.#o.emit({ records, resume, endsTransaction, lastRecordId }, bytes);
   }
 
   #open(timestampMs: number): OpenTransaction {

@@ -1,8 +1,8 @@
 /**
  * Every function s.yaml declares, invoked as a user would locally (`npm run invoke -- <function>
  * examples/events/<function>.json`, no Docker), on one small task against the running stack with
- * the Redis queue a cloud deployment uses: the reader stores changes, full-sync adds the tables'
- * rows, latency sees the backlog, the deliverers drain it to Kafka and to a target FC function
+ * the Redis queue a cloud deployment uses: the reader stores changes, full-sync asks for a
+ * re-baseline that the next reader run performs, latency sees the backlog, the deliverers drain it to Kafka and to a target FC function
  * (the local FC endpoint, which checks signatures), latency then sees none, heartbeat compares
  * the stored position with the source, and retry-window reports the recorded status.
  */
@@ -131,9 +131,12 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
   });
 
   let fullSyncRan = false;
-  it('full-sync: adds the tables as they are now to the queue', async () => {
+  it('full-sync: requests a re-baseline, which the next reader run adds to the queue as the tables are now', async () => {
     const before = (await storedRecords()).length;
-    expect(await invoke('full-sync')).toMatchObject({ task: TASK });
+    expect(await invoke('full-sync')).toMatchObject({ task: TASK, tables: 'all selected', signalTable: 'dts.dts_signal', requestId: expect.stringMatching(/^\d+$/) });
+    expect((await storedRecords()).length).toBe(before); // the request itself is not a change to deliver
+    const reader = await invoke('reader');
+    expect(reader).toMatchObject({ records: 3, fullSync: { tables: 1, tablesDone: 1, rows: 3, completed: true } });
     expect((await storedRecords()).length).toBe(before + 3); // rows 1, 2 and 3
     fullSyncRan = true;
   });
@@ -145,7 +148,9 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     const oldest = new Date(stored[0]!.timestampMs).toISOString();
     const headTime = Math.max(...stored.map((r) => r.timestampMs));
     const expected: Lag = { cursor: 0, behindBatches: head!.seq, behindRecords: stored.length, recordsExact: true, oldestPendingEventTime: oldest, lagMs: headTime - stored[0]!.timestampMs };
-    expect(result).toEqual({ task: TASK, head: { seq: head!.seq, eventTime: new Date(headTime).toISOString() }, destinations: { kafka: expected, fc: expected } });
+    // The head is the full sync's closing batch, which records progress and holds no change: no event time.
+    const headEventTime = head!.batch.records.length > 0 ? new Date(headTime).toISOString() : null;
+    expect(result).toEqual({ task: TASK, head: { seq: head!.seq, eventTime: headEventTime }, destinations: { kafka: expected, fc: expected } });
   });
 
   it('deliver-kafka: sends every stored record to the topic, in order', async () => {

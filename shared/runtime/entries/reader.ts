@@ -19,5 +19,5 @@ export const readerEntry: Entry = async (event, context, log) => {
   } finally {
     await queue.close();
   }
-  return { task: task.name, records: status.records, batches: status.batches, position: status.position };
+  return { task: task.name, records: status.records, batches: status.batches, position: status.position, ...(status.snapshot ? { fullSync: status.snapshot } : {}) };
 };

@@ -3,6 +3,7 @@
  * chunk, not from the start, while updates and deletes keep running; in the end Kafka's last
  * image per key equals the source table. Progress shows in the task's status lines.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startTaskProcess, writeTaskFile } from '../helpers/cli.ts';
 import { consumeMessages, createTopic, kafka, stack, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
@@ -60,6 +61,11 @@ describe('full sync after a crash', () => {
     // The status line showed the copy's progress with the table and its estimate.
     expect(first.stderr()).toMatch(new RegExp(`fullSync.*0/1 tables.*${db}\\.items \\d+/~\\d+`));
     const atKill = await topicSize(topic);
+    // The task status (state.json beside the queue) carried the copy's progress too.
+    const state = JSON.parse(await readFile(`${dir}/queue/state.json`, 'utf8')) as { status: string; fullSync?: { current: string; currentRows: number; currentEstimate: number; completed: boolean } };
+    expect(state).toMatchObject({ status: 'RUNNING', fullSync: { current: `${db}.items`, completed: false } });
+    expect(state.fullSync!.currentRows).toBeGreaterThan(0);
+    expect(state.fullSync!.currentEstimate).toBeGreaterThan(ROWS / 2);
 
     const second = startTaskProcess(taskFile);
     await second.waitForLog('reader streaming');

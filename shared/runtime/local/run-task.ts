@@ -114,10 +114,21 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
 
   if (task.fullSync.schedule) scheduleEvery(task.fullSync.schedule, stop.signal, log, () => sendFullSyncRequest(task, o.origin, null));
   const progress = startProgressLog(log, readerStatus, deliveries, o.statusIntervalMs ?? 10_000);
+  // The task status carries the full sync's progress while one runs (rows, tables, the current table's estimate).
+  let lastSnapshot = '';
+  const statusWriter = setInterval(() => {
+    const snapshot = readerStatus.snapshot;
+    const text = JSON.stringify(snapshot);
+    if (!snapshot || text === lastSnapshot || stop.signal.aborted) return;
+    lastSnapshot = text;
+    void writeTaskState(stateFile, { status: 'RUNNING', at: new Date().toISOString(), fullSync: snapshot }).catch(() => {});
+  }, 1000);
+  statusWriter.unref();
   try {
     await Promise.all(stages);
   } finally {
     clearInterval(progress);
+    clearInterval(statusWriter);
     o.signal.removeEventListener('abort', onAbort);
     await queue.close();
   }

@@ -6,7 +6,9 @@ const example = (name: string) => new URL(`../../../examples/${name}`, import.me
 
 it('examples/reference.yaml loads with every option it documents', async () => {
   const task = await loadTask(example('reference.yaml'));
-  expect(task.objects[0]!.tables).toEqual(['orders', { name: 'customers', operations: ['INSERT', 'UPDATE'] }]);
+  expect(task.objects[0]!.tables).toEqual(['orders', { name: 'customers', operations: ['INSERT', 'UPDATE'] }, { name: 'payments', filter: "region = 'cn' AND amount >= 100" }]);
+  expect(task.syncTypes).toEqual(['full', 'incremental']);
+  expect(task.fullSync).toEqual({ chunkRows: 4096, workers: 2, keylessTables: 'refuse', signalTable: 'dts.dts_signal' });
   expect(task.objects[1]).toEqual({ database: 'crm', operations: ['INSERT', 'UPDATE', 'DELETE', 'DDL'] });
   expect(task.source.password).toEqual({ env: 'MYSQL_PASSWORD' });
   expect(task.destinations[0]).toMatchObject({

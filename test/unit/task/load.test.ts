@@ -133,6 +133,10 @@ describe('loadTask: bad documents', () => {
       path: 'objects[1].database',
       phrase: 'listed twice',
     },
+    { name: 'an unknown sync type', text: `${MINIMAL}syncTypes: [full, schema]\n`, path: 'syncTypes[1]', phrase: 'expected one of "full"|"incremental"' },
+    { name: 'a schedule that is not cron', text: `${MINIMAL}fullSync: { schedule: "every day" }\n`, path: 'fullSync.schedule', phrase: 'six fields "sec min hour day month weekday"' },
+    { name: 'a signal table without its database', text: `${MINIMAL}fullSync: { signalTable: signals }\n`, path: 'fullSync.signalTable', phrase: 'database.table' },
+    { name: 'too many full-sync workers', text: `${MINIMAL}fullSync: { workers: 64 }\n`, path: 'fullSync.workers', phrase: '16' },
     {
       name: 'retryOtherMinutes not below retryConnectionMinutes',
       text: `${MINIMAL}advanced: { retryConnectionMinutes: 20, retryOtherMinutes: 20 }\n`,

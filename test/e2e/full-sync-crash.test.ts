@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startTaskProcess, writeTaskFile } from '../helpers/cli.ts';
-import { consumeMessages, createTopic, kafka, stack, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
-import { replayCanal, sourceTableState, stateChecksum, stateDifferences, type TableState } from '../helpers/table-state.ts';
+import { createTopic, kafka, stack, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
+import { consumeUntilEqual, sourceTableState, stateChecksum } from '../helpers/table-state.ts';
 
 const ROWS = 20_000;
 const CHUNK = 300;
@@ -75,19 +75,7 @@ describe('full sync after a crash', () => {
 
     const shape = { table: 'items', key: ['id'], columns: ['id', 'name', 'qty'] };
     const expected = await sourceTableState(conn, db, shape);
-    const seen: TableState = new Map();
-    let applied = 0;
-    const messages = await consumeMessages(
-      topic,
-      (ms) => {
-        replayCanal(ms.slice(applied), shape, seen);
-        applied = ms.length;
-        return seen.size === expected.size && stateChecksum(seen) === stateChecksum(expected);
-      },
-      150_000,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; ${changes} changes; Kafka ${seen.size} keys, source ${expected.size}: ${stateDifferences(expected, seen)}\n${second.stderr().slice(-3000)}`);
-    });
+    const { messages, seen } = await consumeUntilEqual(topic, shape, expected, 150_000, `${changes} changes; the task's log:\n${second.stderr().slice(-3000)}`);
     second.child.kill('SIGTERM');
     expect((await second.exit).code).toBe(0);
     expect(stateChecksum(seen)).toBe(stateChecksum(expected));

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type mysql from 'mysql2/promise';
-import type { ConsumedMessage } from './stack.ts';
+import { consumeMessages, type ConsumedMessage } from './stack.ts';
 
 export type TableState = Map<string, string>;
 
@@ -50,4 +50,26 @@ export function stateDifferences(expected: TableState, actual: TableState, limit
     .slice(0, limit)
     .map((k) => `${k}: destination=${actual.get(k)} source=${expected.get(k)}`)
     .join('; ');
+}
+
+/**
+ * Reads the topic until replaying it gives exactly `expected` (the table as the source has it now);
+ * on timeout the error says how far apart they are and which keys differ, plus `context`.
+ */
+export async function consumeUntilEqual(topic: string, shape: TableShape, expected: TableState, timeoutMs: number, context = ''): Promise<{ messages: ConsumedMessage[]; seen: TableState }> {
+  const seen: TableState = new Map();
+  let applied = 0;
+  const target = stateChecksum(expected);
+  const messages = await consumeMessages(
+    topic,
+    (ms) => {
+      replayCanal(ms.slice(applied), shape, seen);
+      applied = ms.length;
+      return seen.size === expected.size && stateChecksum(seen) === target;
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; the topic has ${seen.size} keys, the source ${expected.size}; first differences: ${stateDifferences(expected, seen)}${context ? `\n${context}` : ''}`);
+  });
+  return { messages, seen };
 }

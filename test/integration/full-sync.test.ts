@@ -9,7 +9,7 @@ import { sourceWithOwnServerId } from '../helpers/kafka-read.ts';
 import { InvalidEventError } from '../../shared/runtime/fc/handler.ts';
 import { sendFullSyncRequest } from '../../shared/runtime/full-sync-request.ts';
 import { consumeMessages, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
-import { replayCanal, sourceTableState, stateChecksum, stateDifferences, type TableState } from '../helpers/table-state.ts';
+import { consumeUntilEqual, replayCanal, sourceTableState, stateChecksum } from '../helpers/table-state.ts';
 
 const ROWS = 6000;
 const source = useDatabase(
@@ -65,19 +65,7 @@ describe('full data sync', () => {
     await Promise.all(writers);
     const shape = { table: 't', key: ['id'], columns: ['id', 'a', 'b', 'c', 'd'] };
     const expected = await sourceTableState(conn, db, shape);
-    const seen: TableState = new Map();
-    let applied = 0;
-    await consumeMessages(
-      topic,
-      (messages) => {
-        replayCanal(messages.slice(applied), shape, seen);
-        applied = messages.length;
-        return seen.size === expected.size && stateChecksum(seen) === stateChecksum(expected);
-      },
-      120_000,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; ${changes} changes; Kafka has ${seen.size} keys, source ${expected.size}; first differences: ${stateDifferences(expected, seen)}`);
-    });
+    const { seen } = await consumeUntilEqual(topic, shape, expected, 120_000, `${changes} changes`);
     expect(changes).toBeGreaterThan(100);
     expect(stateChecksum(seen)).toBe(stateChecksum(expected));
     expect((await task.stop()).status).toBe('STOPPED');
@@ -135,17 +123,7 @@ describe('full data sync', () => {
     await conn.query(`UPDATE ${db}.altered SET v = 'changed' WHERE id IN (1, 1500, 2999)`);
     const shape = { table: 'altered', key: ['id'], columns: ['id', 'v'] };
     const expected = await sourceTableState(conn, db, shape);
-    const seen: TableState = new Map();
-    let applied = 0;
-    const messages = await consumeMessages(
-      topic,
-      (ms) => {
-        replayCanal(ms.slice(applied), shape, seen);
-        applied = ms.length;
-        return seen.size === expected.size && stateChecksum(seen) === stateChecksum(expected);
-      },
-      60_000,
-    );
+    const { messages } = await consumeUntilEqual(topic, shape, expected, 60_000);
     await task.stop();
     const ddlAt = messages.findIndex((m) => m.json.isDdl === true);
     expect(ddlAt, 'the ALTER reached Kafka').toBeGreaterThan(0);

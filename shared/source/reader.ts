@@ -79,6 +79,8 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
   let fullSync: FullSync | null = null;
   const timers: NodeJS.Timeout[] = [];
   try {
+    // Key values it reads (full-sync range cuts) must render TIMESTAMPs as the chunk readers do: in UTC.
+    await query("SET SESSION time_zone = '+00:00'", []);
     const facts = await precheckSource(query);
     const filters = tableFiltersOf(options.objects, options.fullSync?.filters ?? new Map());
     await validateFilters(query, filters);

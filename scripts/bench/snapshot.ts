@@ -9,6 +9,9 @@
  *   npm run bench -- snapshot [--rows 5000000] [--workers 1,2,4] [--chunk-rows 4096]
  *     [--format canal-json|dts-avro] [--reload] [--profile <dir>]
  *
+ * --profile writes a V8 CPU profile (.cpuprofile) of each end-to-end run into <dir>, with the reader
+ * on the main thread so one profile holds every stage.
+ *
  * The table (bench_snapshot.mixed) is kept between runs and reloaded only when its size differs.
  */
 import { spawn } from 'node:child_process';
@@ -155,7 +158,7 @@ function progressWatcher(inner: Logger, rows: number, started: number): { log: L
 }
 
 /** Child: the full-only task into Kafka, until every row is acknowledged and the task is COMPLETED. */
-async function endToEnd(rows: number, workers: number, chunkRows: number, format: string): Promise<RunResult> {
+async function endToEnd(rows: number, workers: number, chunkRows: number, format: string, readerThread: boolean): Promise<RunResult> {
   const topic = `bench-snapshot-${workers}w-${Date.now()}`;
   const admin = new Kafka({ brokers: [stack.kafkaBroker], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -164,7 +167,7 @@ async function endToEnd(rows: number, workers: number, chunkRows: number, format
   await rm(queueDir(workers), { recursive: true, force: true });
   const started = Date.now();
   const watcher = progressWatcher(benchLogger(), rows, started);
-  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: watcher.log, signal: new AbortController().signal, statusIntervalMs: 250 });
+  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: watcher.log, signal: new AbortController().signal, statusIntervalMs: 250, readerThread });
   const seconds = await untilAcknowledged(admin, topic, rows, started);
   const outcome = await run;
   if (outcome.status !== 'COMPLETED') throw new Error(`the full-only task ended ${outcome.status}, not COMPLETED: ${outcome.error?.message ?? ''}`);
@@ -228,6 +231,7 @@ export async function main(argv: string[]): Promise<void> {
       'chunk-rows': { type: 'string', default: '4096' },
       format: { type: 'string', default: 'canal-json' },
       reload: { type: 'boolean', default: false },
+      /** Write V8 CPU profiles of the end-to-end children here; the reader then runs on the main thread, in the same profile. */
       profile: { type: 'string' },
       child: { type: 'string' },
     },
@@ -237,7 +241,7 @@ export async function main(argv: string[]): Promise<void> {
   const workerCounts = values.workers.split(',').map(Number);
   if (values.child) {
     const workers = workerCounts[0]!;
-    const result = values.child === 'read' ? await readOnly(rows, workers, chunkRows) : await endToEnd(rows, workers, chunkRows, values.format);
+    const result = values.child === 'read' ? await readOnly(rows, workers, chunkRows) : await endToEnd(rows, workers, chunkRows, values.format, !values.profile);
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
     process.exit(0); // kafkajs and the reader thread's handles need not wind down
   }
@@ -251,7 +255,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`workers ${workers}: snapshot read only\n`);
     const read = await inChild([...common, '--workers', String(workers), '--child', 'read'], undefined);
     process.stdout.write(`workers ${workers}: end to end into Kafka\n`);
-    const e2e = await inChild([...common, '--workers', String(workers), '--child', 'e2e'], values.profile);
+    const e2e = await inChild([...common, '--workers', String(workers), '--child', 'e2e', ...(values.profile ? ['--profile', values.profile] : [])], values.profile);
     const queued = e2e.queuedSeconds === undefined ? 'n/a' : `${fmt(Math.round(rows / e2e.queuedSeconds))} (${e2e.queuedSeconds.toFixed(1)} s)`;
     table.push(`| ${fmt(rows)} | ${workers} | ${fmt(chunkRows)} | ${values.format} | ${fmt(e2e.rowsPerSecond)} | ${e2e.seconds.toFixed(1)} | ${e2e.peakRssMiB} MiB | ${queued} | ${fmt(read.rowsPerSecond)} | ${read.peakRssMiB} MiB |`);
   }

@@ -246,7 +246,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(0); // kafkajs and the reader thread's handles need not wind down
   }
 
-  const conn = await sourceConnection({ infileStreamFactory: () => Readable.from([]) });
+  const conn = await sourceConnection();
   await ensureTable(conn, rows, values.reload);
   await conn.end();
   const common = ['--rows', String(rows), '--chunk-rows', String(chunkRows), '--format', values.format];

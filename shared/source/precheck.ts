@@ -4,6 +4,7 @@
  */
 import type { SqlQuery } from './schema/table-schemas.ts';
 import { SourcePrecheckError } from './errors.ts';
+import { binlogStatus } from './binlog-status.ts';
 
 export interface SourceFacts {
   readonly version: string;
@@ -37,7 +38,7 @@ export async function precheckSource(query: SqlQuery): Promise<SourceFacts> {
   if (failures.length > 0) throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failures.join('\n  - ')}`);
 
   const isMariaDb = /mariadb/i.test(vars.version);
-  const [status] = await query<{ File: string; Position: number | string }>('SHOW MASTER STATUS', []);
+  const status = await binlogStatus(query);
   if (!status) throw new SourcePrecheckError('SHOW MASTER STATUS returned nothing: binary logging is off or the user lacks the REPLICATION CLIENT privilege');
   let gtidSet: string | null = null;
   if (isMariaDb) {
@@ -47,5 +48,5 @@ export async function precheckSource(query: SqlQuery): Promise<SourceFacts> {
     const [g] = await query<{ mode: string; executed: string }>("SELECT @@gtid_mode AS mode, @@gtid_executed AS executed", []).catch(() => []);
     if (g && g.mode.toUpperCase() === 'ON') gtidSet = g.executed.replace(/\s+/g, '');
   }
-  return { version: vars.version, isMariaDb, serverId: Number(vars.server_id), file: status.File, position: Number(status.Position), gtidSet };
+  return { version: vars.version, isMariaDb, serverId: Number(vars.server_id), file: status.file, position: status.position, gtidSet };
 }

@@ -8,7 +8,7 @@
  * - nothing of a rolled-back transaction is emitted.
  * No I/O: the stream feeds it calls, and `emit` receives finished batches.
  */
-import type { Batch, ChangeRecord, DdlKind, ResumePosition, Row, SnapshotCursor, SourceInfo, TableSchema } from '../../record/index.ts';
+import { comparePositions, type Batch, type ChangeRecord, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type SourceInfo, type TableSchema } from '../../record/index.ts';
 
 export interface AssemblerOptions {
   readonly serverId: number;
@@ -80,7 +80,7 @@ export class TransactionAssembler {
   rotate(file: string, position: number): void {
     this.#file = file;
     // The rotate that opens a dump names the file the stream is already in: never move back.
-    if (this.#tx || (file === this.#boundary.file && position <= this.#boundary.position)) return;
+    if (this.#tx || comparePositions({ file, position }, this.#boundary) <= 0) return;
     this.#boundary = { ...this.#boundary, file, position };
   }
 

@@ -6,9 +6,11 @@
  * covers the commits between the two. No locks beyond the shared metadata lock of the SELECT.
  */
 import type { Connection as CoreConnection } from 'mysql2';
+import { InvariantError } from '../../errors.ts';
 import mysql from 'mysql2/promise';
 import type { Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
 import { connectionOptions, type SourceEndpoint } from '../binlog/connection-options.ts';
+import { binlogStatus } from '../binlog-status.ts';
 import { SourceConnectionError } from '../errors.ts';
 import { FullSyncQueryError } from './errors.ts';
 import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
@@ -61,6 +63,7 @@ export class ChunkReader {
   }
 
   async read(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
+    if (table.key.length === 0) throw new InvariantError(`${table.database}.${table.table} has no key to read in chunks; keyless tables go through scan()`);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#readOnce(table, rangeIndex, filter, limit);
@@ -132,10 +135,9 @@ export class ChunkReader {
       const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]));
       return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
     }
-    const [rows] = await conn.query({ sql: 'SHOW MASTER STATUS', rowsAsArray: false });
-    const status = (rows as { File: string; Position: number }[])[0];
+    const status = await binlogStatus(async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[]);
     if (!status) throw new SourceConnectionError('SHOW MASTER STATUS returned nothing during the full sync: the user needs the REPLICATION CLIENT privilege');
-    return { file: status.File, position: Number(status.Position) };
+    return status;
   }
 
   /** Lost connections are retried; a statement the server rejects (privileges, syntax) is not. */

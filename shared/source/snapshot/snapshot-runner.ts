@@ -63,10 +63,20 @@ export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRun
       log.info('full sync of a table starting', { table: next, key: current.key.join(','), estimatedRows: current.estimatedRows, ranges: current.ranges.length });
     }
     const name = `${current.database}.${current.table}`;
-    const workers = current.ranges.map((range, i) => (range.done ? null : copyRange(options, deps, name, i))).filter((w) => w !== null);
-    const results = await Promise.allSettled(workers);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    // One worker's failure stops its siblings at once (the reader retries the whole run from the cursor).
+    const table = new AbortController();
+    const tableDeps = { ...deps, signal: AbortSignal.any([signal, table.signal]) };
+    const workers = current.ranges.map((range, i) => (range.done ? null : copyRange(options, tableDeps, name, i))).filter((w) => w !== null);
+    let failure: unknown = null;
+    await Promise.all(
+      workers.map((w) =>
+        w.catch((err: unknown) => {
+          failure ??= err;
+          table.abort();
+        }),
+      ),
+    );
+    if (failure) throw failure;
   }
 }
 

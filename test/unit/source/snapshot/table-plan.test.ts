@@ -178,11 +178,20 @@ describe('planTable', () => {
     expect(cutsOf(plan.ranges)).toEqual([[null, null]]);
     const reader = new ChunkReader(endpoint, true);
     try {
-      const chunk = await reader.read(plan, 0, null, 4);
-      // No key, so no LIMIT: one pass, and the range is finished.
-      expect(chunk.rows.map((r) => r[0]).sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect(chunk.last).toBe(true);
-      expect(chunk.lastKey).toEqual([]);
+      // No key: chunked reads are refused; scan() streams the table in pieces of the given size.
+      await expect(reader.read(plan, 0, null, 4)).rejects.toThrow(/has no key to read in chunks/);
+      const pieces: { rows: number; last: boolean }[] = [];
+      const seen: unknown[] = [];
+      await reader.scan(plan, null, 4, async (chunk) => {
+        pieces.push({ rows: chunk.rows.length, last: chunk.last });
+        seen.push(...chunk.rows.map((r) => r[0]));
+      });
+      expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(pieces).toEqual([
+        { rows: 4, last: false },
+        { rows: 4, last: false },
+        { rows: 2, last: true },
+      ]);
     } finally {
       await reader.close();
     }

@@ -4,7 +4,7 @@
  * image per key equals the source table. Progress shows in the task's status lines.
  */
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTaskProcess, writeTaskFile } from '../helpers/cli.ts';
 import { createTopic, kafka, stack, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
 import { consumeUntilEqual, sourceTableState, stateChecksum } from '../helpers/table-state.ts';
@@ -51,18 +51,25 @@ describe('full sync after a crash', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
+    // However the test ends, the writer stops before the database is dropped.
+    onTestFinished(async () => {
+      writing = false;
+      await writer.catch(() => {});
+    });
 
     const first = startTaskProcess(taskFile);
-    await waitFor(async () => (await topicSize(topic)) >= 6000, 90_000, '6,000 messages in Kafka').catch((err: Error) => {
+    // Kill once the status line showed the copy's progress (the table and its estimate) and 6,000 rows are in Kafka.
+    const progressLine = new RegExp(`fullSync.*0/1 tables.*${db}\\.items [1-9]\\d*/~\\d+`);
+    const stateFile = `${dir}/queue/state.json`;
+    const statusShowsCopy = async () => (await readFile(stateFile, 'utf8').catch(() => '')).includes('"currentRows"');
+    await waitFor(async () => progressLine.test(first.stderr()) && (await statusShowsCopy()) && (await topicSize(topic)) >= 6000, 90_000, 'progress in the log and the status, and 6,000 messages in Kafka').catch((err: Error) => {
       throw new Error(`${err.message}; the task's log:\n${first.stderr()}`);
     });
     first.child.kill('SIGKILL');
     expect((await first.exit).signal).toBe('SIGKILL');
-    // The status line showed the copy's progress with the table and its estimate.
-    expect(first.stderr()).toMatch(new RegExp(`fullSync.*0/1 tables.*${db}\\.items \\d+/~\\d+`));
     const atKill = await topicSize(topic);
     // The task status (state.json beside the queue) carried the copy's progress too.
-    const state = JSON.parse(await readFile(`${dir}/queue/state.json`, 'utf8')) as { status: string; fullSync?: { current: string; currentRows: number; currentEstimate: number; completed: boolean } };
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as { status: string; fullSync?: { current: string; currentRows: number; currentEstimate: number; completed: boolean } };
     expect(state).toMatchObject({ status: 'RUNNING', fullSync: { current: `${db}.items`, completed: false } });
     expect(state.fullSync!.currentRows).toBeGreaterThan(0);
     expect(state.fullSync!.currentEstimate).toBeGreaterThan(ROWS / 2);

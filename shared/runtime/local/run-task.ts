@@ -135,7 +135,7 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   const reason = failure && { message: failure.message, ...(failure instanceof DtsError ? { code: failure.code, context: failure.context } : {}) };
   const status = failure ? 'FAILED' : completed ? 'COMPLETED' : 'STOPPED';
   await writeTaskState(stateFile, { status, at: new Date().toISOString(), reason, ...(readerStatus.snapshot ? { fullSync: readerStatus.snapshot } : {}) });
-  log.info(`task ${status}`, { records: readerStatus.records, position: readerStatus.position });
+  log.info(status === 'STOPPED' ? 'task stopped' : `task ${status}`, { records: readerStatus.records, position: readerStatus.position });
   return failure ? { status: 'FAILED', error: failure } : { status };
 }
 

@@ -2,8 +2,8 @@
  * A deliver function: sends what the queue holds for each destination of its type, in order, and
  * returns once the queue has been idle for `idleMs` (default 2 s) or the time budget is spent.
  */
-import { newDeliveryStatus, runDelivery, supervise, windowsFromMinutes } from '../../ops/index.ts';
-import { createSink } from '../../sink/registry.ts';
+import { newDeliveryStatus, windowsFromMinutes } from '../../ops/index.ts';
+import { superviseDestination } from '../deliver-destination.ts';
 import { createOperationFilter } from '../../source/filter.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
@@ -23,10 +23,7 @@ export function deliverEntry(type: string): Entry {
         destinations.map(async (destination) => {
           const sinkLog = log.child({ destination: destination.name });
           const status = newDeliveryStatus();
-          await supervise(
-            (progress) => runDelivery({ queue, sink: createSink(destination, { log: sinkLog }), signal, log: sinkLog, progress, status, idleExitMs, filter }),
-            { windows: windowsFromMinutes(task.advanced), signal, log: sinkLog },
-          );
+          await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, idleExitMs });
           delivered[destination.name] = status.records;
         }),
       );

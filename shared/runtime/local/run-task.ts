@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '../../log.ts';
-import { newDeliveryStatus, runDelivery, supervise, windowsFromMinutes, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../../ops/index.ts';
-import { createSink } from '../../sink/registry.ts';
+import { newDeliveryStatus, supervise, windowsFromMinutes, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../../ops/index.ts';
+import { superviseDestination } from '../deliver-destination.ts';
 import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
 import { writeTaskState, type Task } from '../../task/index.ts';
@@ -104,11 +104,8 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });
     const status = newDeliveryStatus();
     deliveries.set(destination.name, status);
-    const sink = createSink(destination, { log: sinkLog });
     stages.push(
-      supervise((progress) => runDelivery({ queue, sink, signal: stop.signal, log: sinkLog, progress, status, filter }), { ...supervision, log: sinkLog }).catch(
-        failStage(`deliver-${destination.type}:${destination.name}`),
-      ),
+      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter }).catch(failStage(`deliver-${destination.type}:${destination.name}`)),
     );
   }
 

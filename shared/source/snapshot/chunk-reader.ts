@@ -14,7 +14,7 @@ import { binlogStatus } from '../binlog-status.ts';
 import { SourceConnectionError } from '../errors.ts';
 import { FullSyncQueryError } from './errors.ts';
 import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
-import { chunkQuery } from './key-sql.ts';
+import { chunkQuery, selectList } from './key-sql.ts';
 import { normalizeRows, snapshotTypeCast } from './snapshot-values.ts';
 
 export interface BinlogPoint {
@@ -38,6 +38,7 @@ export interface Chunk {
 class ShapeChangedError extends Error {}
 
 const TABLE_DEF_CHANGED = 1412;
+const UNKNOWN_COLUMN = 1054;
 
 export class ChunkReader {
   readonly #endpoint: SourceEndpoint;
@@ -68,7 +69,8 @@ export class ChunkReader {
       try {
         return await this.#readOnce(table, rangeIndex, filter, limit);
       } catch (err) {
-        const retry = err instanceof ShapeChangedError || (err as { errno?: number }).errno === TABLE_DEF_CHANGED;
+        const errno = (err as { errno?: number }).errno;
+        const retry = err instanceof ShapeChangedError || errno === TABLE_DEF_CHANGED || errno === UNKNOWN_COLUMN;
         await this.#conn?.query('ROLLBACK').catch(() => {});
         if (!retry || attempt >= 10) throw this.#wrap(err as Error, table);
       }
@@ -82,10 +84,11 @@ export class ChunkReader {
     const high = await this.#snapshotPoint(conn);
     const objectQuery: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
     const shape = await catalogSchema(objectQuery, table.database, table.table);
-    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit });
+    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: selectList(shape.columns) });
     const [raw, fields] = await conn.query({ sql, values: params });
     await conn.query('COMMIT');
-    // The SELECT's metadata lock kept the table's shape fixed since it ran; the catalog was read before it.
+    // The catalog was read inside the snapshot, before the SELECT: an ALTER between them fails the
+    // SELECT (table definition changed, or an unknown column) and the chunk is read again.
     if (fields.length !== shape.columns.length || fields.some((f, i) => f.name !== shape.columns[i]!.name)) throw new ShapeChangedError();
     const schema: TableSchema = { ...shape, pkNames: table.key, columns: shape.columns.map((c) => ({ ...c, key: table.key.includes(c.name) })) };
     const { rows, bytes } = normalizeRows(schema, raw as unknown as Value[][]);
@@ -107,7 +110,7 @@ export class ChunkReader {
       const high = await this.#snapshotPoint(conn);
       const objectQuery: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
       const schema = await catalogSchema(objectQuery, table.database, table.table);
-      const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0 });
+      const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;
       const rows = core.query({ sql, values: params, rowsAsArray: true, typeCast: snapshotTypeCast }).stream({ highWaterMark: pieceRows });

@@ -3,7 +3,7 @@
  * composite keys compared in key order. Row constructors (`(a,b) > (?,?)`) are not range-optimized
  * by every MySQL/MariaDB version, so the comparison is spelled out: `a > ? OR (a = ? AND b > ?)`.
  */
-import type { Value } from '../../record/index.ts';
+import { MysqlTypeCode, type Value } from '../../record/index.ts';
 
 export interface SqlPart {
   readonly sql: string;
@@ -49,6 +49,16 @@ export interface ChunkSpec {
   /** The task's filter condition for the table (DTS "Filter Conditions"), already validated. */
   readonly filter: string | null;
   readonly limit: number;
+  /** The select list (default `*`); see `selectList`. */
+  readonly select?: string;
+}
+
+/**
+ * Every column by name, FLOAT cast to DOUBLE: the text protocol prints FLOAT with 6 significant
+ * digits (3.40282e38), the cast gives the exact float32 value the binlog holds.
+ */
+export function selectList(columns: readonly { name: string; typeCode: number }[]): string {
+  return columns.map((c) => (c.typeCode === MysqlTypeCode.FLOAT ? `CAST(${quoteId(c.name)} AS DOUBLE) AS ${quoteId(c.name)}` : quoteId(c.name))).join(', ');
 }
 
 export function chunkQuery(spec: ChunkSpec): SqlPart {
@@ -61,7 +71,7 @@ export function chunkQuery(spec: ChunkSpec): SqlPart {
   }
   if (spec.filter) where.push(`(${spec.filter})`);
   const order = spec.key.map(quoteId).join(', ');
-  const sql = `SELECT * FROM ${tableRef(spec.database, spec.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order ? ` ORDER BY ${order} LIMIT ${spec.limit}` : ''}`;
+  const sql = `SELECT ${spec.select ?? '*'} FROM ${tableRef(spec.database, spec.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${order ? ` ORDER BY ${order} LIMIT ${spec.limit}` : ''}`;
   return { sql, params };
 }
 

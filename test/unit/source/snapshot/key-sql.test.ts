@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../../../../shared/record/index.ts';
-import { chunkQuery, keyAfter, keyAtMost, keyString, quoteId, tableRef } from '../../../../shared/source/snapshot/key-sql.ts';
+import { chunkQuery, keyAfter, keyAtMost, keyString, quoteId, selectList, tableRef } from '../../../../shared/source/snapshot/key-sql.ts';
 import { useDatabase } from '../../../helpers/stack.ts';
 
 describe('key SQL text', () => {
@@ -56,6 +56,11 @@ describe('key SQL text', () => {
 
   it('chunkQuery without a key (an opted-in keyless table) is one unordered scan, filter kept', () => {
     expect(chunkQuery({ database: 'db', table: 'heap', key: [], after: null, upTo: null, filter: 'v > 1', limit: 10 })).toEqual({ sql: 'SELECT * FROM `db`.`heap` WHERE (v > 1)', params: [] });
+  });
+
+  it('selectList names every column and reads FLOAT through DOUBLE (the text protocol prints 6 digits)', () => {
+    expect(selectList([{ name: 'id', typeCode: 3 }, { name: 'f', typeCode: 4 }, { name: 'd`x', typeCode: 5 }])).toBe('`id`, CAST(`f` AS DOUBLE) AS `f`, `d``x`');
+    expect(chunkQuery({ database: 'd', table: 't', key: ['id'], after: null, upTo: null, filter: null, limit: 5, select: '`id`' }).sql).toBe('SELECT `id` FROM `d`.`t` ORDER BY `id` LIMIT 5');
   });
 
   it('keyString tells numbers, strings and bytes apart, and reads bytes by their view', () => {

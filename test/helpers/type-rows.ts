@@ -1,0 +1,69 @@
+/**
+ * A table with every supported column type and two rows of edge values: SQL literal and the
+ * Canal JSON string a consumer reads back (the lossless rules of specs/formats.md §2.4).
+ */
+
+export const typesTable = (db: string): string => `CREATE TABLE ${db}.t (
+  id INT PRIMARY KEY,
+  ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
+  i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
+  d DECIMAL(65,30), f FLOAT, db DOUBLE,
+  dt DATETIME, dt6 DATETIME(6), ts3 TIMESTAMP(3) NULL DEFAULT NULL, tm6 TIME(6), tm TIME, y YEAR, dd DATE,
+  bt BIT(64), b1 BIT(1), e ENUM('a','b','ç'), s SET('x','y','z'), j JSON,
+  vc VARCHAR(20), ch CHAR(10), lat VARCHAR(10) CHARACTER SET latin1, bn BINARY(4), vb VARBINARY(10), bl BLOB, tx TEXT,
+  g GEOMETRY
+) CHARACTER SET utf8mb4`;
+
+// Column → [SQL literal, expected Canal JSON string]: the lossless rules of specs/formats.md §2.4.
+export const edgeRow: Record<string, [string, string]> = {
+  id: ['1', '1'],
+  ti: ['-128', '-128'],
+  tiu: ['255', '255'],
+  si: ['-32768', '-32768'],
+  siu: ['65535', '65535'],
+  mi: ['-8388608', '-8388608'],
+  miu: ['16777215', '16777215'],
+  i: ['-2147483648', '-2147483648'],
+  iu: ['4294967295', '4294967295'],
+  bi: ['-9223372036854775808', '-9223372036854775808'],
+  biu: ['18446744073709551615', '18446744073709551615'],
+  d: ['-12345678901234567890123456789012345.123456789012345678901234567890', '-12345678901234567890123456789012345.123456789012345678901234567890'],
+  f: ['3.4028235e38', '3.4028235E38'],
+  db: ['-1.7976931348623157e308', '-1.7976931348623157E308'],
+  dt: ["'0000-00-00 00:00:00'", '0000-00-00 00:00:00'],
+  dt6: ["'9999-12-31 23:59:59.999999'", '9999-12-31 23:59:59.999999'],
+  ts3: ["'2038-01-19 03:14:07.999'", '2038-01-19 03:14:07.999'],
+  tm6: ["'-838:59:59.000000'", '-838:59:59.000000'],
+  tm: ["'838:59:59'", '838:59:59'],
+  y: ['0', '0000'],
+  dd: ["'0000-00-00'", '0000-00-00'],
+  bt: ["b'1111111111111111111111111111111111111111111111111111111111111111'", '18446744073709551615'],
+  b1: ["b'1'", '1'],
+  e: ["'ç'", 'ç'],
+  s: ["'x,z'", 'x,z'],
+  j: [`'{"k": [1, 2.5, "x", null]}'`, '{"k": [1, 2.5, "x", null]}'],
+  vc: ["'😀中文é'", '😀中文é'],
+  ch: ["'ab'", 'ab'],
+  lat: ["'é'", 'é'],
+  bn: ["x'00FF0001'", '\u0000\u00ff\u0000\u0001'],
+  vb: ["x'00FF'", '\u0000\u00ff'],
+  bl: ["x'00FF00'", '\u0000\u00ff\u0000'],
+  tx: ["'多字节 text'", '多字节 text'],
+  g: ["ST_GeomFromText('POINT(1 2)', 4326)", ''], // filled from the server's own bytes below
+};
+
+export const otherRow: Record<string, [string, string]> = {
+  ...Object.fromEntries(Object.keys(edgeRow).map((c) => [c, ['NULL', null as unknown as string]])),
+  id: ['2', '2'],
+  ti: ['127', '127'],
+  bi: ['9223372036854775807', '9223372036854775807'],
+  d: ['0.000000000000000000000000000001', '0.000000000000000000000000000001'],
+  f: ['0.1', '0.1'],
+  db: ['0.1', '0.1'],
+  dt6: ["'2026-01-02 03:04:05.000001'", '2026-01-02 03:04:05.000001'],
+  tm6: ["'-00:00:00.000001'", '-00:00:00.000001'],
+  y: ['2155', '2155'],
+  b1: ["b'0'", '0'],
+  vb: ["''", ''],
+  vc: ["''", ''],
+};

@@ -161,16 +161,16 @@ describe('full data sync', () => {
     const { db } = source;
     const conn = source.conn();
     await conn.query(`INSERT INTO ${db}.keyless VALUES ${Array.from({ length: 1000 }, (_, i) => `(${i % 10}, 'k${i}')`).join(',')}`);
-    const refused = startTask(taskFor({ database: db, tables: ['keyless'], topic: uniqueName('keyless'), dir: await tempDir('keyless') }, { source: sourceWithOwnServerId(), syncTypes: ['full'] }));
+    const topic = uniqueName('keyless');
+    const dir = await tempDir('keyless');
+    const refused = startTask(taskFor({ database: db, tables: ['keyless'], topic, dir }, { source: sourceWithOwnServerId(), syncTypes: ['full'] }));
     const outcome = await refused.outcome;
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error?.message).toContain(`${db}.keyless has no primary key`);
     expect(outcome.error?.message).toContain('fullSync.keylessTables: scan');
 
-    const topic = uniqueName('keyless');
-    const scan = startTask(
-      taskFor({ database: db, tables: ['keyless'], topic, dir: await tempDir('keyless') }, { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 128, keylessTables: 'scan' } }),
-    );
+    // The user opts in and starts the same task again (same queue): the initial copy still happens.
+    const scan = startTask(taskFor({ database: db, tables: ['keyless'], topic, dir }, { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 128, keylessTables: 'scan' } }));
     expect((await scan.outcome).status).toBe('COMPLETED');
     const messages = await consumeMessages(topic, 1000, 60_000);
     const rows = messages.map((m) => (m.json.data as Record<string, string>[])[0]!);

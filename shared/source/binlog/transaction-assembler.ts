@@ -93,6 +93,12 @@ export class TransactionAssembler {
     this.#boundary = this.#at(nextPosition, gtidSet ?? this.#boundary.gtidSet);
   }
 
+  /** Full-sync progress with no rows: the boundary carries it, so the next batch stores it. */
+  record(progress: SnapshotCursor): void {
+    this.#snapshot = progress;
+    if (!this.#tx) this.#boundary = this.#at(this.#boundary.position, this.#boundary.gtidSet);
+  }
+
   /**
    * Rows of a full-sync chunk, placed at the current boundary (between transactions) as INIT
    * records, and the sync's progress after them. They leave in a batch of their own that resumes

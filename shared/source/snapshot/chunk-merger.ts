@@ -15,6 +15,8 @@ export interface MergeTarget {
   readonly inTransaction: boolean;
   readonly boundary: ResumePosition;
   init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void;
+  /** Progress without rows (a run starts, a table is planned): stored with the next batch. */
+  record(progress: SnapshotCursor): void;
 }
 
 interface Pending {
@@ -34,13 +36,14 @@ const NO_WATERMARK = { file: '', position: 0 };
 
 export class ChunkMerger {
   #cursor: SnapshotCursor | null;
-  readonly #target: () => MergeTarget;
+  /** Undefined only while the reader is still being put together. */
+  readonly #target: () => MergeTarget | undefined;
   readonly #pending: Pending[] = [];
   readonly #keyIndexes = new WeakMap<TableSchema, number[] | null>();
   readonly #onMerged: (cursor: SnapshotCursor) => void;
   readonly #now: () => number;
 
-  constructor(cursor: SnapshotCursor | null, target: () => MergeTarget, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now) {
+  constructor(cursor: SnapshotCursor | null, target: () => MergeTarget | undefined, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now) {
     this.#cursor = cursor;
     this.#target = target;
     this.#onMerged = onMerged;
@@ -56,9 +59,13 @@ export class ChunkMerger {
     return this.#pending.length;
   }
 
-  /** A new run, or the next table's plan: takes effect now and is stored with the next chunk. */
+  /**
+   * A new run, or the next table's plan: takes effect now and travels with the next batch, so a
+   * run that has not placed a chunk yet is not forgotten if the reader stops.
+   */
   replace(cursor: SnapshotCursor): void {
     this.#cursor = cursor;
+    this.#target()?.record(cursor);
   }
 
   /** Call before a chunk's SELECT starts: from here on, changes to its table are watched. */
@@ -103,7 +110,7 @@ export class ChunkMerger {
   /** Places every ready chunk whose watermark the stream has passed, in registration order per range. */
   tryMerge(): void {
     const target = this.#target();
-    if (target.inTransaction || !this.#cursor) return;
+    if (!target || target.inTransaction || !this.#cursor) return;
     for (let i = 0; i < this.#pending.length; ) {
       const p = this.#pending[i]!;
       if (!p.ready || comparePositions(target.boundary, p.ready.chunk.high) < 0) {

@@ -44,7 +44,8 @@ export interface FullSyncDeps {
   readonly query: SqlQuery;
   readonly log: Logger;
   readonly signal: AbortSignal;
-  readonly target: () => MergeTarget;
+  /** The assembler (undefined until it exists). */
+  readonly target: () => MergeTarget | undefined;
   /** Resolves when the queue can take another batch. */
   readonly room: () => Promise<void>;
   readonly status?: { snapshot: SnapshotStatus | null };
@@ -104,12 +105,12 @@ export function startFullSync(options: FullSyncOptions, deps: FullSyncDeps): Ful
   async function loop(): Promise<void> {
     if (!merger.cursor && options.initial && deps.fresh) {
       merger.replace({ ...newSnapshotCursor(`initial-${new Date().toISOString()}`, []), listPending: true });
-      await prepare(merger.cursor!, true);
     }
     while (!signal.aborted && active(merger.cursor)) {
       const cursor = merger.cursor;
       if (cursor.listPending) {
-        await prepare(cursor, false);
+        // An initial run refused by its precheck fails the task (as DTS's precheck does); a re-baseline request only ends.
+        await prepare(cursor, cursor.runId.startsWith('initial-'));
         continue;
       }
       await runSnapshot({ ...options, endpoint: deps.endpoint, isMariaDb: deps.isMariaDb }, { merger, query: deps.query, signal, log, room: deps.room });

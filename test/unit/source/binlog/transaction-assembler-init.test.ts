@@ -143,6 +143,22 @@ describe('TransactionAssembler: the boundary between transactions', () => {
     expect(a.boundary.position).toBe(260);
   });
 
+  it('record() puts progress on the boundary without rows, so the next checkpoint stores it; inside a transaction at its commit', () => {
+    const { a, batches } = setup();
+    const started = cursor('run');
+    a.record(started);
+    expect(a.boundary.snapshot).toBe(started);
+    a.flush(true);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toMatchObject({ records: [], resume: { snapshot: started } });
+    const next = cursor('run', 5);
+    a.begin(TS);
+    a.record(next);
+    expect(a.boundary.snapshot).toBe(started);
+    a.commit(900, null, '1');
+    expect(a.boundary).toMatchObject({ position: 900, snapshot: next });
+  });
+
   it('passed() carries the cursor of the last init', () => {
     const { a } = setup();
     const progress = cursor('run');

@@ -32,6 +32,10 @@ class FakeStream implements MergeTarget {
   inTransaction = false;
   boundary: ResumePosition = { file: 'binlog.000001', position: 100, gtidSet: null, nextRecordId: 1 };
   readonly placed: Placed[] = [];
+  recorded: SnapshotCursor | null = null;
+  record(progress: SnapshotCursor): void {
+    this.recorded = progress;
+  }
   init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void {
     if (this.inTransaction) throw new Error('placed inside a transaction');
     this.placed.push({ table: schema && `${schema.database}.${schema.table}`, rows, progress, at: `${this.boundary.file}:${this.boundary.position}`, timestampMs });
@@ -127,6 +131,8 @@ describe('ChunkMerger: the watermark', () => {
     const start = cursorFor(snapshotOf(T));
     merger.replace(start);
     expect(merger.cursor).toBe(start);
+    // The stream carries the new run at once, so the next batch stores it even before a chunk joins.
+    expect(stream.recorded).toBe(start);
     merger.tryMerge();
     expect(stream.placed).toHaveLength(1);
     expect(stream.placed[0]!.progress.current!.rows).toBe(1);

@@ -7,6 +7,7 @@ import { createFileQueue } from '../queue/file/index.ts';
 import type { Queue } from '../queue/types.ts';
 import { createThrottle } from '../ops/throttle.ts';
 import type { ReaderOptions } from '../source/reader.ts';
+import { tableFiltersOf } from '../source/filter-condition/index.ts';
 import type { FullSyncOptions } from '../source/snapshot/full-sync.ts';
 import { parseSignalTable } from '../source/snapshot/signal.ts';
 import type { ResolvedDestination } from '../sink/registry.ts';
@@ -61,13 +62,6 @@ export function readerOptions(task: Task, origin: string): ReaderOptions {
   };
 }
 
-/** Filter conditions by `db.table`, from the objects' table entries. */
-export function tableFilters(task: Task): Map<string, string> {
-  const filters = new Map<string, string>();
-  for (const o of task.objects) for (const t of o.tables ?? []) if (typeof t !== 'string' && t.filter) filters.set(`${o.database}.${t.name}`, t.filter);
-  return filters;
-}
-
 function fullSyncOptions(task: Task): FullSyncOptions {
   const f = task.fullSync;
   return {
@@ -76,7 +70,7 @@ function fullSyncOptions(task: Task): FullSyncOptions {
     chunkRows: f.chunkRows,
     workers: f.workers,
     keylessTables: f.keylessTables,
-    filters: tableFilters(task),
+    filters: new Map([...tableFiltersOf(task.objects)].map(([name, f]) => [name, f.condition])),
     throttle: createThrottle(f.throttle),
     signalTable: parseSignalTable(f.signalTable),
     taskName: task.name,

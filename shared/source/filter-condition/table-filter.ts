@@ -17,18 +17,13 @@ export interface TableFilter {
   readonly path: string;
 }
 
-/**
- * The task's filters, keyed `db.table`: the conditions from `filters` (compose.ts `tableFilters`),
- * each with the path of its table entry in `objects`.
- */
-export function tableFiltersOf(objects: Task['objects'], filters: ReadonlyMap<string, string>): Map<string, TableFilter> {
+/** The task's filter conditions (`objects[].tables[].filter`), keyed `db.table`, each with its path. */
+export function tableFiltersOf(objects: Task['objects']): Map<string, TableFilter> {
   const out = new Map<string, TableFilter>();
   objects.forEach((o, i) =>
     (o.tables ?? []).forEach((t, j) => {
-      if (typeof t === 'string') return;
-      const key = `${o.database}.${t.name}`;
-      const condition = filters.get(key);
-      if (condition !== undefined) out.set(key, { database: o.database, table: t.name, condition, path: `objects[${i}].tables[${j}].filter` });
+      if (typeof t === 'string' || t.filter === undefined) return;
+      out.set(`${o.database}.${t.name}`, { database: o.database, table: t.name, condition: t.filter, path: `objects[${i}].tables[${j}].filter` });
     }),
   );
   return out;

@@ -1,7 +1,7 @@
 /**
- * Before a run copies anything: the list of tables it covers, and the checks DTS runs first:
- * every table has a key to chunk by (or the task opted in to a keyless scan), and every filter
- * condition is valid SQL for its table (the source itself parses it, with EXPLAIN).
+ * Before a run copies anything: the list of tables it covers, and the check DTS runs first: every
+ * table has a key to chunk by (or the task opted in to a keyless scan). Filter conditions are
+ * checked once, when the reader starts (filter-condition/validate-filters.ts, with `checkFilter`).
  */
 import type { Task } from '../../task/index.ts';
 import type { SqlQuery } from '../schema/table-schemas.ts';
@@ -23,13 +23,10 @@ export async function selectedTables(query: SqlQuery, objects: Task['objects']):
   return names;
 }
 
-export async function precheckTables(query: SqlQuery, tables: readonly string[], options: PlanOptions & { filters: ReadonlyMap<string, string> }): Promise<void> {
+export async function precheckTables(query: SqlQuery, tables: readonly string[], options: PlanOptions): Promise<void> {
   for (const name of tables) {
     const dot = name.indexOf('.');
-    const [database, table] = [name.slice(0, dot), name.slice(dot + 1)];
-    await planTable(query, database, table, { ...options, workers: 1 });
-    const filter = options.filters.get(name);
-    if (filter) await checkFilter(query, database, table, filter);
+    await planTable(query, name.slice(0, dot), name.slice(dot + 1), { ...options, workers: 1 });
   }
 }
 

@@ -107,11 +107,7 @@ describe('tableFiltersOf', () => {
       { database: 'b' },
       { database: 'c', tables: [{ name: 't3', operations: ['INSERT' as const] }, { name: 't4', filter: 'y > 2' }] },
     ];
-    const conditions = new Map([
-      ['a.t2', 'x = 1'],
-      ['c.t4', 'y > 2'],
-    ]);
-    expect([...tableFiltersOf(objects, conditions).entries()]).toEqual([
+    expect([...tableFiltersOf(objects).entries()]).toEqual([
       ['a.t2', { database: 'a', table: 't2', condition: 'x = 1', path: 'objects[0].tables[1].filter' }],
       ['c.t4', { database: 'c', table: 't4', condition: 'y > 2', path: 'objects[2].tables[1].filter' }],
     ]);

@@ -269,19 +269,26 @@ kafka_fail() {
   exit 1
 }
 
-kafka_wait() { # kafka_wait PID START_TIME
-  local pid="$1" t0="$2" deadline=$((SECONDS + KAFKA_TIMEOUT))
+# service_wait PID START_TIME TIMEOUT PIDFILE HEALTH_FN FAIL_FN WHO WHAT: until HEALTH_FN answers,
+# failing (FAIL_FN) when the process exits or TIMEOUT seconds pass. Kafka and the registry use it.
+service_wait() {
+  local pid="$1" t0="$2" timeout="$3" pidfile="$4" healthy="$5" fail="$6" who="$7" what="$8"
+  local deadline=$((SECONDS + timeout))
   while :; do
-    if kafka_healthy; then return 0; fi
+    if "$healthy"; then return 0; fi
     if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$KAFKA_PID"
-      kafka_fail "Kafka (pid $pid) exited during start-up"
+      rm -f "$pidfile"
+      "$fail" "$who (pid $pid) exited during start-up"
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      kafka_fail "Kafka did not answer a metadata request on 127.0.0.1:$DTS_KAFKA_PORT within ${KAFKA_TIMEOUT}s (started $(elapsed "$t0")s ago)"
+      "$fail" "$who did not answer $what within ${timeout}s (started $(elapsed "$t0")s ago)"
     fi
     sleep 0.5
   done
+}
+
+kafka_wait() { # kafka_wait PID START_TIME
+  service_wait "$1" "$2" "$KAFKA_TIMEOUT" "$KAFKA_PID" kafka_healthy kafka_fail "Kafka" "a metadata request on 127.0.0.1:$DTS_KAFKA_PORT"
 }
 
 # The SSL listener's TLS material, made once: a private CA (ca.pem, ca.key) and a server key and
@@ -523,18 +530,7 @@ registry_fail() {
 }
 
 registry_wait() { # registry_wait PID START_TIME
-  local pid="$1" t0="$2" deadline=$((SECONDS + REGISTRY_TIMEOUT))
-  while :; do
-    if registry_healthy; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$REGISTRY_PID"
-      registry_fail "the schema registry (pid $pid) exited during start-up"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      registry_fail "the schema registry did not answer GET $DTS_REGISTRY_URL/subjects within ${REGISTRY_TIMEOUT}s (started $(elapsed "$t0")s ago)"
-    fi
-    sleep 0.5
-  done
+  service_wait "$1" "$2" "$REGISTRY_TIMEOUT" "$REGISTRY_PID" registry_healthy registry_fail "the schema registry" "GET $DTS_REGISTRY_URL/subjects"
 }
 
 start_registry() {

@@ -34,6 +34,11 @@ export interface Chunk {
   readonly last: boolean;
 }
 
+/** Catalog and status queries on a connection whose rows are arrays by default: these want objects. */
+function objectRows(conn: mysql.Connection): SqlQuery {
+  return async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
+}
+
 /** The table was altered between reading its shape and its rows: read the chunk again. */
 class ShapeChangedError extends Error {}
 
@@ -82,8 +87,7 @@ export class ChunkReader {
     const range = table.ranges[rangeIndex]!;
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const high = await this.#snapshotPoint(conn);
-    const objectQuery: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
-    const shape = await catalogSchema(objectQuery, table.database, table.table);
+    const shape = await catalogSchema(objectRows(conn), table.database, table.table);
     const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: selectList(shape.columns) });
     const [raw, fields] = await conn.query({ sql, values: params });
     await conn.query('COMMIT');
@@ -108,8 +112,7 @@ export class ChunkReader {
     try {
       await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       const high = await this.#snapshotPoint(conn);
-      const objectQuery: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
-      const schema = await catalogSchema(objectQuery, table.database, table.table);
+      const schema = await catalogSchema(objectRows(conn), table.database, table.table);
       const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;
@@ -138,7 +141,7 @@ export class ChunkReader {
       const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]));
       return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
     }
-    const status = await binlogStatus(async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[]);
+    const status = await binlogStatus(objectRows(conn));
     if (!status) throw new SourceConnectionError('SHOW MASTER STATUS returned nothing during the full sync: the user needs the REPLICATION CLIENT privilege');
     return status;
   }

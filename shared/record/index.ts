@@ -4,3 +4,4 @@ export * from './position.ts';
 export * from './mysql-types.ts';
 export * from './bit.ts';
 export * from './snapshot-cursor.ts';
+export * from './per-schema.ts';

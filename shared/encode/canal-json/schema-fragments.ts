@@ -3,7 +3,7 @@
  * computed once per `TableSchema` object (records of one table share it) and kept in a WeakMap,
  * so a row costs only its values. Key order is the published alphabetical one.
  */
-import type { TableSchema, Value } from '../../record/index.ts';
+import { perSchema, type TableSchema, type Value } from '../../record/index.ts';
 import { sqlTypeOf } from './sql-type.ts';
 import { valueStringOf, type ValueString } from './value-string.ts';
 
@@ -24,16 +24,7 @@ export interface SchemaFragments {
   readonly afterOld: string;
 }
 
-const cache = new WeakMap<TableSchema, SchemaFragments>();
-
-export function fragmentsOf(schema: TableSchema): SchemaFragments {
-  let fragments = cache.get(schema);
-  if (fragments === undefined) {
-    fragments = buildFragments(schema);
-    cache.set(schema, fragments);
-  }
-  return fragments;
-}
+export const fragmentsOf: (schema: TableSchema) => SchemaFragments = perSchema(buildFragments);
 
 function buildFragments(schema: TableSchema): SchemaFragments {
   const keys = schema.columns.map((column) => `${JSON.stringify(column.name)}:`);

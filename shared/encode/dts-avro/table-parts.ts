@@ -3,7 +3,7 @@
  * #12; §1.4): computed once per `TableSchema` object (records of one table share it) and kept in
  * a WeakMap, so a row costs only its values.
  */
-import type { TableSchema } from '../../record/index.ts';
+import { perSchema, type TableSchema } from '../../record/index.ts';
 import { dataTypeNumberOf } from './data-type-number.ts';
 import type { DtsField } from './model.ts';
 import { objectNameOf } from './object-name.ts';
@@ -21,16 +21,7 @@ export interface TableParts {
   readonly pkUkInfo: string;
 }
 
-const cache = new WeakMap<TableSchema, TableParts>();
-
-export function tablePartsOf(schema: TableSchema): TableParts {
-  let parts = cache.get(schema);
-  if (parts === undefined) {
-    parts = buildParts(schema);
-    cache.set(schema, parts);
-  }
-  return parts;
-}
+export const tablePartsOf: (schema: TableSchema) => TableParts = perSchema(buildParts);
 
 function buildParts(schema: TableSchema): TableParts {
   return {

@@ -3,7 +3,7 @@
  * object (records of one table share it): columns in DTS's map order, value renderers, and the
  * `sqlType` / `mysqlType` / `pkNames` JSON.
  */
-import { baseTypeName, type TableSchema, type Value } from '../../record/index.ts';
+import { baseTypeName, perSchema, type TableSchema, type Value } from '../../record/index.ts';
 import { valueStringOf } from '../canal-json/index.ts';
 import { javaHashMapOrder } from './java-hash-map-order.ts';
 
@@ -26,16 +26,7 @@ export interface SchemaParts {
   readonly table: string;
 }
 
-const cache = new WeakMap<TableSchema, SchemaParts>();
-
-export function partsOf(schema: TableSchema): SchemaParts {
-  let parts = cache.get(schema);
-  if (parts === undefined) {
-    parts = buildParts(schema);
-    cache.set(schema, parts);
-  }
-  return parts;
-}
+export const partsOf: (schema: TableSchema) => SchemaParts = perSchema(buildParts);
 
 function buildParts(schema: TableSchema): SchemaParts {
   const names = schema.columns.map((c) => c.name);

@@ -4,19 +4,15 @@
  * `connection-options.ts`; what is left is ordering, and YEAR, which zongji offsets by 1900 even
  * for the zero year (stored as 0, a value no other YEAR can take since YEAR starts at 1901).
  */
-import { MysqlTypeCode, type Row, type TableSchema, type Value } from '../../record/index.ts';
+import { MysqlTypeCode, perSchema, type Row, type TableSchema, type Value } from '../../record/index.ts';
 
 export type RowConverter = (row: Record<string, unknown>) => { row: Row; bytes: number };
 
-const converters = new WeakMap<TableSchema, RowConverter>();
-
-export function rowConverter(schema: TableSchema): RowConverter {
-  let convert = converters.get(schema);
-  if (convert) return convert;
+export const rowConverter: (schema: TableSchema) => RowConverter = perSchema((schema) => {
   const names = schema.columns.map((c) => c.name);
   const isYear = schema.columns.map((c) => c.typeCode === MysqlTypeCode.YEAR);
   const n = names.length;
-  convert = (source) => {
+  return (source) => {
     const row: Value[] = new Array(n);
     let bytes = 8 * n;
     for (let i = 0; i < n; i++) {
@@ -29,6 +25,4 @@ export function rowConverter(schema: TableSchema): RowConverter {
     }
     return { row, bytes };
   };
-  converters.set(schema, convert);
-  return convert;
-}
+});

@@ -1,13 +1,53 @@
 /**
- * A destination. One essential method: `deliver` resolves only when the destination acknowledged
- * every record, in order. Retries, cursors and progress live outside sinks (ops/delivery.ts).
+ * A destination. One essential method: `deliver` takes the next records in queue order and says
+ * which prefix of everything it took the destination now durably holds. A sink that writes through
+ * (Kafka, FC) acknowledges each call's records before it resolves; a sink that buffers (MaxCompute
+ * uploads one commit per flush) acknowledges them later, on a later call or on `flush`.
+ * Cursors, in-flight batches and the skip of already acknowledged records after a retry live
+ * outside sinks, written once (ops/delivery.ts).
  */
+import type { Logger } from '../log.ts';
 import type { ChangeRecord } from '../record/index.ts';
+
+export interface DeliverOptions {
+  /** Make everything taken so far durable before resolving (the loop is idle or about to stop). */
+  readonly flush?: boolean;
+}
+
+/**
+ * What the destination holds after a call. Record ids only grow, so one id names the prefix:
+ * every record taken with `id <= acknowledgedThrough` is durable at the destination.
+ * `failure` set: the call failed after that prefix; the loop keeps the prefix and retries the rest.
+ */
+export interface Acknowledgement {
+  /** Id of the last record durably held (0 when nothing yet). */
+  readonly acknowledgedThrough: number;
+  readonly failure?: unknown;
+}
+
+/**
+ * A small note the sink keeps beside its queue cursor (MaxCompute: the upload sessions of a flush
+ * being committed), read back after a restart. Written atomically; null clears it.
+ */
+export interface SinkCheckpoint {
+  read(): Promise<string | null>;
+  write(note: string | null): Promise<void>;
+}
+
+export interface SinkDeps {
+  readonly log: Logger;
+  readonly checkpoint: SinkCheckpoint;
+  readonly now?: () => number;
+}
 
 export interface Sink {
   /** The destination's name in the task (it names the queue cursor too). */
   readonly name: string;
   connect(): Promise<void>;
-  deliver(records: readonly ChangeRecord[]): Promise<void>;
+  /**
+   * Takes `records` (after the ones taken before, in order). A rejection means nothing new was
+   * acknowledged by this call; a partial success resolves with `failure` set.
+   */
+  deliver(records: readonly ChangeRecord[], options?: DeliverOptions): Promise<Acknowledgement>;
   close(): Promise<void>;
 }

@@ -31,3 +31,19 @@ export interface OdpsTimestamp {
   /** 0 … 999 999 999. */
   readonly nanos: number;
 }
+
+/**
+ * A table's data columns and partition keys, as the server describes it (GET table) and as this
+ * encoder expects it. The same shape as `OdpsTableSchema` in sink/maxcompute/client-types.ts,
+ * declared here too because encode/ comes before sink/ on the data's path and imports nothing from it.
+ */
+export interface OdpsTableShape {
+  readonly columns: readonly OdpsColumn[];
+  readonly partitionKeys: readonly OdpsColumn[];
+}
+
+/**
+ * Partition values in key order, e.g. [['new_dts_sync_modifytime_year', '2026'], …]; empty: the
+ * table is not partitioned. Structurally the sink's `PartitionSpec` (client-types.ts).
+ */
+export type OdpsPartitionSpec = ReadonlyArray<readonly [string, string]>;

@@ -1,34 +1,58 @@
 /**
- * One destination's loop: read batches after its cursor, hand their records to the sink, commit
- * the cursor only after the sink acknowledged. A crash between acknowledgement and commit
- * redelivers the same records with the same ids (at-least-once, in order); nothing is committed
- * that the destination does not have.
+ * One destination's loop: read batches after its cursor, hand their records to the sink, and
+ * commit the cursor over the longest prefix of batches the sink acknowledged (queue/inflight.ts).
+ * The one place that moves a delivery cursor. Invariants:
+ * - nothing is committed that the destination does not durably hold (`acknowledgedThrough`);
+ * - a sink that buffers (acknowledges later) is ticked with `deliver([], { flush: false })` while
+ *   the queue is idle and it still holds unacknowledged records, so a time-based flush can happen,
+ *   and is flushed (`{ flush: true }`) before the loop returns on idle exit or stop;
+ * - a retry (supervise() calls the loop again, with a new sink) starts at the committed cursor and
+ *   hands the sink only records after `progress.acknowledgedThrough`, which outlives attempts;
+ * - a crash between acknowledgement and commit redelivers the same records with the same ids
+ *   (at-least-once, in order).
+ * The next read and the previous commit overlap with the sink's work; commits stay in order.
  */
 import type { Logger } from '../log.ts';
 import type { ChangeRecord } from '../record/index.ts';
-import type { Queue } from '../queue/types.ts';
-import type { Sink } from '../sink/types.ts';
+import { InflightBatches, type InflightBatch } from '../queue/inflight.ts';
+import type { Queue, QueueEntry } from '../queue/types.ts';
+import type { Acknowledgement, Sink } from '../sink/types.ts';
 
 export interface DeliveryOptions {
   readonly queue: Queue;
   readonly sink: Sink;
   readonly signal: AbortSignal;
   readonly log: Logger;
-  /** Records handed to the sink per call. */
+  /** Records handed to the sink per call at most (the read's limit; a batch is never split). */
   readonly maxRecords?: number;
-  /** Called after each committed step: work succeeded (ends a retry streak). */
-  readonly progress?: () => void;
+  /** What the destination acknowledged so far: create it once per destination, pass it to every attempt. */
+  readonly progress?: DeliveryProgress;
+  /** Called whenever the cursor moved: work succeeded (ends a retry streak). */
+  readonly onProgress?: () => void;
   readonly status?: DeliveryStatus;
   /** Records that pass reach the sink (the task's operation filter); the cursor passes all. */
   readonly filter?: ((record: ChangeRecord) => boolean) | null;
   /** Return once nothing new arrived for this long (an FC invocation that drains and exits). */
   readonly idleExitMs?: number;
+  /** How long one read waits for an append; also how often an idle buffering sink is ticked (default 1 s). */
+  readonly readWaitMs?: number;
+}
+
+/** Survives retry attempts (and only them): a retried attempt never hands an acknowledged record again. */
+export interface DeliveryProgress {
+  /** Id of the last record the destination acknowledged (0: none yet in this process). */
+  acknowledgedThrough: number;
+}
+
+export function newDeliveryProgress(): DeliveryProgress {
+  return { acknowledgedThrough: 0 };
 }
 
 export interface DeliveryStatus {
+  /** Records the destination acknowledged (and whose batches are committed or about to be). */
   records: number;
   cursor: number;
-  /** Source time (ms) of the last delivered record: latency = now − this. */
+  /** Source time (ms) of the last acknowledged record: latency = now − this. */
   lastSourceTimeMs: number;
 }
 
@@ -36,50 +60,113 @@ export function newDeliveryStatus(): DeliveryStatus {
   return { records: 0, cursor: 0, lastSourceTimeMs: 0 };
 }
 
-/** Runs until the signal aborts; a sink or queue failure rejects (supervise() decides on retry). */
+interface HandedBatch extends InflightBatch {
+  readonly records: number;
+  /** Source time of the batch's last handed record (0 when it handed none). */
+  readonly lastSourceTimeMs: number;
+}
+
+/** Runs until the signal aborts (or idle exit); a sink or queue failure rejects (supervise() decides on retry). */
 export async function runDelivery(options: DeliveryOptions): Promise<void> {
   const { queue, sink, signal } = options;
+  const progress = options.progress ?? newDeliveryProgress();
+  const readWaitMs = options.readWaitMs ?? 1000;
+  const inflight = new InflightBatches<HandedBatch>();
+  /** Id of the last record handed to the sink (or acknowledged before this attempt). */
+  let handedThrough = progress.acknowledgedThrough;
   let cursor = await queue.cursor(sink.name);
   if (options.status) options.status.cursor = cursor;
-  await sink.connect();
+  let commit: Promise<void> = Promise.resolve();
+  // Ends the read still waiting when the loop returns or fails, so it does not outlive the loop.
+  const reading = new AbortController();
+  const stopReading = () => reading.abort();
+  signal.addEventListener('abort', stopReading, { once: true });
+
   const read = (after: number) => {
-    const r = queue.read(after, { maxBatches: 256, maxRecords: options.maxRecords ?? 20_000, waitMs: 1000, signal });
+    const r = queue.read(after, { maxBatches: 256, maxRecords: options.maxRecords ?? 20_000, waitMs: readWaitMs, signal: reading.signal });
     r.catch(() => {}); // observed when awaited
     return r;
   };
-  let commit: Promise<void> = Promise.resolve();
+
+  /** Records of `entries` for the sink, each batch entered in flight. */
+  const take = (entries: readonly QueueEntry[]): ChangeRecord[] => {
+    const out: ChangeRecord[] = [];
+    for (const { seq, batch } of entries) {
+      let lastId: number | null = null;
+      let lastSourceTimeMs = 0;
+      let count = 0;
+      for (const record of batch.records) {
+        if (record.id <= handedThrough || (options.filter && !options.filter(record))) continue;
+        out.push(record);
+        lastId = record.id;
+        lastSourceTimeMs = record.source.timestampMs;
+        count += 1;
+      }
+      if (lastId !== null) handedThrough = lastId;
+      inflight.add({ seq, lastId, records: count, lastSourceTimeMs });
+    }
+    return out;
+  };
+
+  /** Records the acknowledgement, commits what it completes, and throws a reported failure after that. */
+  const settle = async (ack: Acknowledgement): Promise<void> => {
+    // Only records it was handed count, whatever a sink claims beyond them.
+    const through = Math.min(ack.acknowledgedThrough, handedThrough);
+    if (through > progress.acknowledgedThrough) progress.acknowledgedThrough = through;
+    const done = inflight.complete(progress.acknowledgedThrough);
+    if (done.length > 0) {
+      const seq = done.at(-1)!.seq;
+      await commit;
+      cursor = seq;
+      commit = queue.commit(sink.name, seq);
+      commit.catch(() => {}); // observed by the next settle or at the end
+      options.onProgress?.();
+      const status = options.status;
+      if (status) {
+        status.cursor = cursor;
+        for (const b of done) {
+          status.records += b.records;
+          if (b.lastId !== null) status.lastSourceTimeMs = b.lastSourceTimeMs;
+        }
+      }
+    }
+    if (ack.failure !== undefined) {
+      await commit;
+      throw ack.failure;
+    }
+  };
+
+  const unacknowledged = () => handedThrough > progress.acknowledgedThrough;
+
   try {
-    // The next read runs while the sink works on the current records, and a cursor commit runs
-    // while the next records go out; commits stay in order and each follows its acknowledgement.
+    await sink.connect();
     let next = read(cursor);
+    let readThrough = cursor;
     let lastDataAt = Date.now();
     while (!signal.aborted) {
       const entries = await next;
       if (entries.length === 0) {
+        if (unacknowledged()) await settle(await sink.deliver([], { flush: false }));
         if (options.idleExitMs !== undefined && Date.now() - lastDataAt >= options.idleExitMs) break;
-        next = read(cursor);
+        next = read(readThrough);
         continue;
       }
       lastDataAt = Date.now();
-      const seq = entries.at(-1)!.seq;
-      next = read(seq);
-      const all = entries.length === 1 ? entries[0]!.batch.records : entries.flatMap((e) => e.batch.records);
-      const records = options.filter ? all.filter(options.filter) : all;
-      await sink.deliver(records);
-      await commit;
-      cursor = seq;
-      commit = queue.commit(sink.name, seq);
-      options.progress?.();
-      const status = options.status;
-      if (status) {
-        status.records += records.length;
-        status.cursor = cursor;
-        const last = records.at(-1);
-        if (last) status.lastSourceTimeMs = last.source.timestampMs;
-      }
+      readThrough = entries.at(-1)!.seq;
+      next = read(readThrough);
+      const records = take(entries);
+      // Batches with nothing to hand complete at once, unless the sink still holds earlier records.
+      if (records.length > 0 || unacknowledged()) await settle(await sink.deliver(records));
+      else await settle({ acknowledgedThrough: progress.acknowledgedThrough });
     }
+    // Idle exit or stop: what the sink holds becomes durable before the loop returns.
+    if (unacknowledged()) await settle(await sink.deliver([], { flush: true }));
     await commit;
   } finally {
+    signal.removeEventListener('abort', stopReading);
+    reading.abort();
+    // A retry reads the cursor again: let the last commit land first (its failure is not this one's).
+    await commit.catch(() => {});
     await sink.close().catch((err: Error) => options.log.warn('closing the destination failed', { error: err.message }));
   }
 }

@@ -2,7 +2,8 @@
  * The queue is the checkpoint: an ordered, durable log of batches between the reader and every
  * destination. `append` resolves only once the batch is durable; the reader resumes from the last
  * appended batch. Each destination (consumer) reads from its own cursor and commits it only after
- * the destination acknowledged. Retention drops batches every registered consumer has committed.
+ * the destination acknowledged, and may keep a small note beside it (the sink's own checkpoint).
+ * Retention drops batches every registered consumer has committed.
  */
 import type { Batch } from '../record/index.ts';
 
@@ -46,6 +47,16 @@ export interface Queue {
    * what all consumers passed. A seq past the last appended batch is a QueueRangeError.
    */
   commit(consumer: string, seq: number): Promise<void>;
+  /**
+   * The consumer's note: a small text its sink keeps beside the cursor (e.g. the upload sessions of
+   * a flush being committed), or null when it has none. It lasts like the cursor does.
+   */
+  readNote(consumer: string): Promise<string | null>;
+  /**
+   * Replaces the consumer's note durably and atomically: after a crash it reads back as the old
+   * text or the new one, never a mix. `null` deletes it. One writer per consumer (its deliverer).
+   */
+  writeNote(consumer: string, note: string | null): Promise<void>;
   stats(): Promise<QueueStats>;
   close(): Promise<void>;
 }

@@ -10,8 +10,9 @@ import type { ReaderOptions } from '../source/reader.ts';
 import { tableFiltersOf } from '../source/filter-condition/index.ts';
 import type { FullSyncOptions } from '../source/snapshot/full-sync.ts';
 import { parseSignalTable } from '../source/snapshot/signal.ts';
-import type { ResolvedDestination } from '../sink/registry.ts';
+import { destinationModule, type ResolvedDestination } from '../sink/registry.ts';
 import { defaults, type Task } from '../task/index.ts';
+import type { Secret, SecretRef } from '../task/secret.ts';
 import { resolveSecret } from './secrets.ts';
 
 /** Consumer (cursor) names of the task's destinations. */
@@ -35,17 +36,25 @@ export async function openQueue(task: Task, baseDir: string, origin: string, rol
   return createRedisQueue(url, task.queue.prefix ?? `dts:${task.name}`, options);
 }
 
+/** The task's destinations with every secret its module declares resolved (errors name `destinations[i].<path>`). */
 export function resolveDestinations(task: Task, origin: string): ResolvedDestination[] {
   return task.destinations.map((d, i) => {
-    if (d.type === 'fc') {
-      const secret = (name: 'accessKeySecret' | 'securityToken', ref: typeof d.accessKeySecret) => resolveSecret(ref, `destinations[${i}].${name}`, origin);
-      return { ...d, accessKeySecret: secret('accessKeySecret', d.accessKeySecret), securityToken: d.securityToken && secret('securityToken', d.securityToken) };
+    let resolved: unknown = d;
+    for (const path of destinationModule(d.type).secrets) {
+      resolved = replaceAt(resolved, path.split('.'), `destinations[${i}]`, (ref, at) => resolveSecret(ref, at, origin));
     }
-    const sasl = d.sasl && { ...d.sasl, password: resolveSecret(d.sasl.password, `destinations[${i}].sasl.password`, origin) };
-    const registry = d.schemaRegistry;
-    const basicAuth = registry?.basicAuth && { ...registry.basicAuth, password: resolveSecret(registry.basicAuth.password, `destinations[${i}].schemaRegistry.basicAuth.password`, origin) };
-    return { ...d, sasl, schemaRegistry: registry && { ...registry, basicAuth } };
+    return resolved as ResolvedDestination;
   });
+}
+
+/** A copy of `node` with the value at `keys` replaced; an absent (optional) field stays absent. */
+function replaceAt(node: unknown, keys: readonly string[], at: string, resolveRef: (ref: SecretRef, path: string) => Secret): unknown {
+  const [key, ...rest] = keys;
+  if (key === undefined || typeof node !== 'object' || node === null) return node;
+  const value = (node as Record<string, unknown>)[key];
+  if (value === undefined) return node;
+  const path = `${at}.${key}`;
+  return { ...node, [key]: rest.length === 0 ? resolveRef(value as SecretRef, path) : replaceAt(value, rest, path, resolveRef) };
 }
 
 export function readerOptions(task: Task, origin: string): ReaderOptions {

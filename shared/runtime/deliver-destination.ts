@@ -1,14 +1,17 @@
 /**
  * One destination's deliverer under the task's retry windows, reading the queue from the
- * destination's cursor. One sink serves every attempt (each attempt connects it again), so a sink
- * that remembers what its target already took (FC) does not send it twice. The local runner and
- * the deliver functions both run destinations through here.
+ * destination's cursor. Each attempt gets a new sink (a retry never inherits a failed sink's
+ * buffer or connection); what the destination acknowledged lives in one DeliveryProgress for all
+ * attempts, so a retry does not hand it records again. The sink's checkpoint note is kept in the
+ * queue beside the destination's cursor. The local runner and the deliver functions both run
+ * destinations through here.
  */
 import type { Logger } from '../log.ts';
-import { runDelivery, supervise, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../ops/index.ts';
+import { newDeliveryProgress, runDelivery, supervise, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../ops/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { ChangeRecord } from '../record/index.ts';
-import { createSink, type ResolvedDestination } from '../sink/registry.ts';
+import { loadSinkFactory, type ResolvedDestination } from '../sink/registry.ts';
+import type { SinkCheckpoint } from '../sink/types.ts';
 
 export interface DestinationRun {
   readonly queue: Queue;
@@ -23,10 +26,17 @@ export interface DestinationRun {
   readonly idleExitMs?: number;
 }
 
-export function superviseDestination(destination: ResolvedDestination, run: DestinationRun): Promise<void> {
+/** The destination's note, kept in the queue under its consumer name. */
+export function queueCheckpoint(queue: Queue, consumer: string): SinkCheckpoint {
+  return { read: () => queue.readNote(consumer), write: (note) => queue.writeNote(consumer, note) };
+}
+
+export async function superviseDestination(destination: ResolvedDestination, run: DestinationRun): Promise<void> {
   const { queue, signal, log, status, filter, idleExitMs } = run;
-  const sink = createSink(destination, { log });
-  return supervise((progress) => runDelivery({ queue, sink, signal, log, progress, status, filter, idleExitMs }), {
+  const createSink = await loadSinkFactory(destination);
+  const deps = { log, checkpoint: queueCheckpoint(queue, destination.name) };
+  const progress = newDeliveryProgress();
+  await supervise((onProgress) => runDelivery({ queue, sink: createSink(destination, deps), signal, log, progress, onProgress, status, filter, idleExitMs }), {
     windows: run.windows,
     backoff: run.backoff,
     signal,

@@ -1,26 +1,39 @@
-/** Destination type → sink factory: a new destination is one line here, never a switch elsewhere. */
-import type { Logger } from '../log.ts';
-import { createKafkaSink, type ResolvedKafkaConfig } from './kafka/index.ts';
-import { createFcSink, type ResolvedFcConfig } from './fc/index.ts';
-import type { Sink } from './types.ts';
+/**
+ * The one list of destination types. The task schema (task/schema.ts), secret resolution and sink
+ * creation (runtime/) and the build (scripts/build.ts) all read it; nothing else names a type.
+ * A new destination is a folder `shared/sink/<type>/` with a `module.ts` (the folder is named as
+ * the type: the build finds a module's loader by it) and one line here.
+ * Each module loads its sink on demand, so importing this list loads no client library.
+ */
+import type { z } from 'zod';
+import { InvariantError } from '../errors.ts';
+import type { DestinationModule, Resolved, SinkFactory } from './destination-module.ts';
+import { fcDestination } from './fc/module.ts';
+import { kafkaDestination } from './kafka/module.ts';
 
-export interface SinkDeps {
-  readonly log: Logger;
+export const destinationModules = [kafkaDestination, fcDestination] as const;
+
+type Modules = typeof destinationModules;
+type SchemaOf<M> = M extends { readonly schema: infer S extends z.ZodType } ? S : never;
+/** Generic, so the mapping keeps the tuple (a mapped type over a concrete tuple maps its methods too). */
+type SchemasOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: SchemaOf<T[I]> };
+
+export type DestinationType = Modules[number]['type'];
+
+/** The task-file fragments, as the tuple `z.discriminatedUnion('type', …)` takes. */
+export const destinationSchemas = destinationModules.map((m) => m.schema) as unknown as SchemasOf<Modules>;
+
+/** A destination of the task with its secrets resolved (runtime/compose.ts). */
+export type ResolvedDestination = Resolved<z.output<SchemaOf<Modules[number]>>>;
+
+export function destinationModule(type: string): DestinationModule {
+  const found = destinationModules.find((m) => m.type === type);
+  // The task schema admits only listed types, so a miss is a bug.
+  if (!found) throw new InvariantError(`no destination module for type "${type}" in shared/sink/registry.ts`, { type });
+  return found as unknown as DestinationModule;
 }
 
-export interface ResolvedDestinations {
-  kafka: ResolvedKafkaConfig;
-  fc: ResolvedFcConfig;
-}
-
-export type ResolvedDestination = ResolvedDestinations[keyof ResolvedDestinations];
-
-export const sinkFactories: { [K in keyof ResolvedDestinations]: (config: ResolvedDestinations[K], deps: SinkDeps) => Sink } = {
-  kafka: createKafkaSink,
-  fc: createFcSink,
-};
-
-export function createSink(config: ResolvedDestination, deps: SinkDeps): Sink {
-  const factory = sinkFactories[config.type] as (c: ResolvedDestination, d: SinkDeps) => Sink;
-  return factory(config, deps);
+/** The sink factory of a destination's type, loaded on first use. */
+export function loadSinkFactory(destination: ResolvedDestination): Promise<SinkFactory<ResolvedDestination>> {
+  return destinationModule(destination.type).load() as Promise<SinkFactory<ResolvedDestination>>;
 }

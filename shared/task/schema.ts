@@ -4,8 +4,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { kafkaDestinationSchema } from '../sink/kafka/config.ts';
-import { fcDestinationSchema } from '../sink/fc/config.ts';
+import { destinationSchemas } from '../sink/registry.ts';
 import { defaults } from './defaults.ts';
 import { secretSchema } from './secret.ts';
 
@@ -66,8 +65,8 @@ const objectSchema = z
   })
   .strict();
 
-/** One entry per destination type; a new destination adds one line here. */
-const destinationSchema = z.discriminatedUnion('type', [kafkaDestinationSchema, fcDestinationSchema]);
+/** One entry per destination type, from the one list (sink/registry.ts). */
+const destinationSchema = z.discriminatedUnion('type', destinationSchemas);
 
 const queueSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file'), dir: z.string().min(1).optional() }).strict(),

@@ -151,6 +151,47 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect(await queue.cursor('kafka')).toBe(0);
     });
 
+    test('a consumer note is null until written, kept per consumer, replaced whole, cleared by null, and survives reopen', async () => {
+      const h = await open(['kafka', 'fc']);
+      expect(await h.queue.readNote('kafka')).toBeNull();
+      const first = JSON.stringify({ sessions: [{ table: 'shop.orders', id: 'a1', blocks: [0, 1] }], through: 41 });
+      await h.queue.writeNote('kafka', first);
+      await h.queue.writeNote('fc', 'fc note: ünïcødé 😀');
+      expect(await h.queue.readNote('kafka')).toBe(first);
+      const second = 'x'.repeat(70_000); // larger than the first, then smaller: no leftover bytes
+      await h.queue.writeNote('kafka', second);
+      expect(await h.queue.readNote('kafka')).toBe(second);
+      await h.queue.writeNote('kafka', 'short');
+      expect(await h.queue.readNote('kafka')).toBe('short');
+      await h.queue.writeNote('kafka', '');
+      expect(await h.queue.readNote('kafka')).toBe(''); // an empty note is a note, not none
+      await h.queue.writeNote('kafka', 'kept');
+      // Names that are not safe path segments stay separate notes.
+      await h.queue.writeNote('..', 'dots');
+      await h.queue.writeNote('a/b', 'slash');
+      let queue = await h.reopen();
+      expect(await queue.readNote('kafka')).toBe('kept');
+      expect(await queue.readNote('fc')).toBe('fc note: ünïcødé 😀');
+      expect(await queue.readNote('..')).toBe('dots');
+      expect(await queue.readNote('a/b')).toBe('slash');
+      expect(await queue.readNote('maxcompute')).toBeNull();
+      await queue.writeNote('kafka', null);
+      await queue.writeNote('kafka', null); // clearing twice is fine
+      expect(await queue.readNote('kafka')).toBeNull();
+      queue = await h.reopen();
+      expect(await queue.readNote('kafka')).toBeNull();
+      expect(await queue.readNote('fc')).toBe('fc note: ünïcødé 😀');
+      // Notes are not cursors: neither moves the other.
+      expect(await queue.cursor('kafka')).toBe(0);
+      expect(await queue.cursor('fc')).toBe(0);
+    });
+
+    test('concurrent note writes of one consumer end with the last one written', async () => {
+      const { queue } = await open(['kafka']);
+      await Promise.all(Array.from({ length: 20 }, (_, i) => queue.writeNote('kafka', `note ${i}`)));
+      expect(await queue.readNote('kafka')).toBe('note 19');
+    });
+
     test('retention keeps everything while one consumer has never committed', async () => {
       const { queue } = await open(['kafka', 'fc']);
       for (let i = 1; i <= 60; i++) await queue.append(makeBatch(i));

@@ -6,11 +6,11 @@
  * overwrites another's commit with an older view. The file is replaced atomically (temp file,
  * fsync, rename, fsync of the directory), so a crash leaves the old or the new file, never half.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueCorruptError, QueueIoError } from '../errors.ts';
-import { fsyncDir, hasCode } from './fs-util.ts';
+import { hasCode, replaceFileAtomically } from './fs-util.ts';
 import { tryLock, type HeldLock } from './lock-file.ts';
 
 export type Cursors = Readonly<Record<string, number>>;
@@ -78,17 +78,8 @@ async function acquire(path: string): Promise<HeldLock> {
 }
 
 async function replaceFile(dir: string, path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    await fsyncDir(dir);
+    await replaceFileAtomically(dir, path, text);
   } catch (err) {
     throw new QueueIoError(`cannot write queue cursors ${path}: check free space and permissions of ${dir}`, { path }, err);
   }

@@ -4,6 +4,7 @@
  *   <dir>/00000000000000000001.seg   frames of seq 1 …      (see frame.ts for the layout)
  *   <dir>/00000000000000004711.seg   frames of seq 4711 …   (a new segment past `segmentBytes`)
  *   <dir>/cursors.json               committed cursor per consumer (see cursors.ts)
+ *   <dir>/note.<consumer>            a consumer's note, when it keeps one (see notes.ts)
  *   <dir>/lock                       pid of the one process that appends
  *
  * The writer takes `lock` on open; a queue opened while another live process holds it reads and
@@ -25,6 +26,7 @@ import { loadCursors, raiseCursor, type Cursors } from './cursors.ts';
 import { hasCode } from './fs-util.ts';
 import { refreshIndex, type RefreshMode } from './load-index.ts';
 import { tryLock, type HeldLock } from './lock-file.ts';
+import { readNote, writeNote } from './notes.ts';
 import { notifyAppended, waitForAppend } from './notify.ts';
 import { readFrames } from './read-frames.ts';
 import { SegmentIndex } from './segment-index.ts';
@@ -54,6 +56,7 @@ class FileQueue implements Queue {
   private lock: HeldLock | null = null;
   private readonly appends = new Serial();
   private readonly commits = new Serial();
+  private readonly notes = new Serial();
   /** Index changes other than appends: refreshes from disk and retention. */
   private readonly indexChanges = new Serial();
   private closed = false;
@@ -131,6 +134,16 @@ class FileQueue implements Queue {
     );
   }
 
+  async readNote(consumer: string): Promise<string | null> {
+    this.assertOpen();
+    return this.io('readNote', () => readNote(this.dir, consumer));
+  }
+
+  async writeNote(consumer: string, note: string | null): Promise<void> {
+    this.assertOpen();
+    return this.notes.run(() => this.io('writeNote', () => writeNote(this.dir, consumer, note)));
+  }
+
   async stats(): Promise<QueueStats> {
     this.assertOpen();
     return this.io('stats', async () => {
@@ -145,7 +158,7 @@ class FileQueue implements Queue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.appends.idle(), this.commits.idle(), this.indexChanges.idle()]);
+    await Promise.all([this.appends.idle(), this.commits.idle(), this.notes.idle(), this.indexChanges.idle()]);
     await this.writer?.close();
     await this.lock?.release();
     this.writer = null;

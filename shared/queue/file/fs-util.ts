@@ -1,5 +1,5 @@
-/** Small file-system steps the file queue repeats: full writes, directory fsync, errno checks. */
-import { open, type FileHandle } from 'node:fs/promises';
+/** Small file-system steps the file queue repeats: full writes, atomic replaces, directory fsync, errno checks. */
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 
 export function hasCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
@@ -45,4 +45,39 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+let tmpCounter = 0;
+
+/**
+ * Replaces `path` (in `dir`) with `text` so that a crash leaves the old file or the new one:
+ * temp file, fsync, rename over, fsync of the directory.
+ */
+export async function replaceFileAtomically(dir: string, path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fsyncDir(dir);
+}
+
+/** Deletes `path` (in `dir`) durably; a file already gone is fine. */
+export async function removeFileDurably(dir: string, path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if (hasCode(err, 'ENOENT')) return;
+    throw err;
+  }
+  await fsyncDir(dir);
 }

@@ -3,6 +3,7 @@
  *
  *   <prefix>:batches   stream; entry id `<seq>-1`, field `b` = the codec's bytes
  *   <prefix>:cursors   hash; consumer → committed seq
+ *   <prefix>:notes     hash; consumer → its note (HSET replaces a field atomically)
  *
  * The stream id is the seq, so XRANGE reads by seq and XTRIM MINID drops by seq. XADD with an
  * explicit id is also the one-writer guard: Redis refuses an id at or below the stream's top, so a
@@ -53,6 +54,7 @@ export async function createRedisQueue(redis: RedisOptions | string, prefix: str
 class RedisQueue implements Queue {
   private readonly stream: string;
   private readonly cursorsKey: string;
+  private readonly notesKey: string;
   /** Last seq this process knows of; the writer's next append is one past it. */
   private lastSeq = 0;
   private readonly appends = new Serial();
@@ -66,6 +68,7 @@ class RedisQueue implements Queue {
   ) {
     this.stream = `${prefix}:batches`;
     this.cursorsKey = `${prefix}:cursors`;
+    this.notesKey = `${prefix}:notes`;
     this.blockers = new Blockers(main);
   }
 
@@ -141,6 +144,19 @@ class RedisQueue implements Queue {
       const floor = retentionFloor(this.options.consumers, pairsToCursors(flat));
       // A stale lastSeq only keeps more: it never grows past the stream's real top.
       await this.main.xtrim(this.stream, 'MINID', keepFromSeq(floor, this.lastSeq));
+    });
+  }
+
+  async readNote(consumer: string): Promise<string | null> {
+    this.assertOpen();
+    return this.io('readNote', () => this.main.hget(this.notesKey, consumer));
+  }
+
+  async writeNote(consumer: string, note: string | null): Promise<void> {
+    this.assertOpen();
+    return this.io('writeNote', async () => {
+      if (note === null) await this.main.hdel(this.notesKey, consumer);
+      else await this.main.hset(this.notesKey, consumer, note);
     });
   }
 

@@ -1,9 +1,11 @@
 /**
  * The Function Compute destination: records become `{"Records":[…]}` events (encode/fc-records)
- * and go to the target function by synchronous invocation, one at a time, in binlog order.
- * `deliver` resolves only after the function returned without error for every record. A failed
- * invocation rejects, and the retry starts again at that invocation: the records the function
- * already acknowledged (tracked by record id, which only grows) are not sent twice by this sink.
+ * and go to the target function by synchronous invocation, one at a time, in binlog order. It
+ * writes through: an invocation the function returned from without error acknowledges its
+ * records. A failed invocation (or a record above the limit) ends the call with the records of
+ * the invocations before it acknowledged and the failure; the delivery loop (ops/delivery.ts)
+ * keeps that prefix and retries from the failed invocation, so the function never gets a record
+ * it acknowledged twice from one run. Nothing is buffered, so `flush` has nothing to do.
  */
 import { encodeFcRecord, fcEvent } from '../../encode/fc-records/index.ts';
 import type { Logger } from '../../log.ts';
@@ -40,7 +42,7 @@ export function createFcSink(config: ResolvedFcConfig, deps: FcSinkDeps): Sink {
   const invoker = deps.invoker ?? createInvoker(config);
   const where: FcWhere = { sink: config.name, target: invoker.target };
   const limits = { maxRecords: config.maxInvocationRecords, maxBytes: config.maxInvocationBytes, maxRecordBytes: config.maxRecordBytes };
-  /** Id of the last record the function acknowledged: a retried read starts after it. */
+  /** Id of the last record the function acknowledged. */
   let acknowledgedThrough = 0;
 
   async function invoke(event: Buffer): Promise<InvocationResult> {
@@ -57,19 +59,24 @@ export function createFcSink(config: ResolvedFcConfig, deps: FcSinkDeps): Sink {
       deps.log.info('delivering to Function Compute', { fcVersion: config.fcVersion, region: config.region, function: invoker.target, endpoint: config.endpoint ?? 'default' });
     },
     async deliver(records: readonly ChangeRecord[]) {
-      const pending = records.filter((r) => r.id > acknowledgedThrough);
-      if (pending.length === 0) return;
+      if (records.length === 0) return { acknowledgedThrough };
       const nowMs = now();
-      for (const step of planInvocations(pending, (r) => encodeFcRecord(r, { nowMs }), limits)) {
+      for (const step of planInvocations(records, (r) => encodeFcRecord(r, { nowMs }), limits)) {
         if (step.kind === 'too-large') {
-          throw new RecordTooLargeError(step.record, step.bytes, config.maxRecordBytes, tooLargeFix(config), { sink: config.name, function: invoker.target });
+          return { acknowledgedThrough, failure: new RecordTooLargeError(step.record, step.bytes, config.maxRecordBytes, tooLargeFix(config), { sink: config.name, function: invoker.target }) };
         }
         const started = Date.now();
-        const result = await invoke(fcEvent(step.texts));
-        if (result.errorType !== undefined) throw functionFailedError(where, result.errorType, result.body, result.requestId, step.records.length);
+        let result: InvocationResult;
+        try {
+          result = await invoke(fcEvent(step.texts));
+        } catch (err) {
+          return { acknowledgedThrough, failure: err };
+        }
+        if (result.errorType !== undefined) return { acknowledgedThrough, failure: functionFailedError(where, result.errorType, result.body, result.requestId, step.records.length) };
         acknowledgedThrough = step.records.at(-1)!.id;
         deps.log.debug('invoked the function', { count: step.records.length, bytes: step.bytes, durationMs: Date.now() - started, requestId: result.requestId });
       }
+      return { acknowledgedThrough };
     },
     async close() {},
   };

@@ -1,6 +1,9 @@
 /**
  * The Kafka destination: encodes records in the task's format, routes each to its topic and
- * partition, and produces them in order, resolving only after Kafka acknowledged (per `acks`).
+ * partition, and produces them in order. It writes through: `deliver` resolves once Kafka
+ * acknowledged (per `acks`) each produce request, and reports the last record of the last
+ * acknowledged request; a failed request or a record above the limit ends the call with that
+ * prefix and the failure. Nothing is buffered, so `flush` has nothing to do.
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
 import type { Admin, Message, Producer, TopicMessages } from 'kafkajs';
@@ -78,6 +81,8 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   // DTS Avro values carry the Confluent framing when a registry is set (config allows it only then).
   const schemaIds = config.schemaRegistry ? createSchemaIds(config.schemaRegistry, config.name) : null;
   let deadLettered = 0;
+  /** Id of the last record Kafka acknowledged (per `acks`): every record up to it was sent. */
+  let acknowledgedThrough = 0;
 
   async function prepare(): Promise<{ p: Producer; r: Router }> {
     if (producer && router) return { p: producer, r: router };
@@ -109,10 +114,11 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
    * `oversize: fail` the chunk ends before a record above the limit, carried as `tooLarge`: what
    * precedes it is delivered, then the task stops there.
    */
-  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number, r: Router): { topicMessages: TopicMessages[]; tooLarge?: RecordTooLargeError } {
+  function encodeChunk(records: readonly ChangeRecord[], from: number, nowMs: number, r: Router): { topicMessages: TopicMessages[]; lastId: number; tooLarge?: RecordTooLargeError } {
     const to = Math.min(records.length, from + config.maxBatchRecords);
     const byTopic = new Map<string, Message[]>();
     let tooLarge: RecordTooLargeError | undefined;
+    let lastId = acknowledgedThrough;
     for (let i = from; i < to; i++) {
       const record = records[i]!;
       let route = r.route(record);
@@ -131,8 +137,9 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       let list = byTopic.get(route.topic);
       if (!list) byTopic.set(route.topic, (list = []));
       list.push({ partition: route.partition, value });
+      lastId = record.id;
     }
-    return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), tooLarge };
+    return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), lastId, tooLarge };
   }
 
   return {
@@ -141,13 +148,13 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       await prepare();
     },
     async deliver(records) {
-      if (records.length === 0) return;
+      if (records.length === 0) return { acknowledgedThrough };
       const nowMs = now();
       const { p, r } = await prepare();
       let chunk = encodeChunk(records, 0, nowMs, r);
       for (let from = 0; from < records.length; from += config.maxBatchRecords) {
-        const { topicMessages, tooLarge } = chunk;
-        if (topicMessages.length === 0 && tooLarge) throw tooLarge;
+        const { topicMessages, tooLarge, lastId } = chunk;
+        if (topicMessages.length === 0 && tooLarge) return { acknowledgedThrough, failure: tooLarge };
         const sending = p.sendBatch({ topicMessages, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, compression: COMPRESSION[config.compression] });
         sending.catch(() => {}); // observed below, after the next chunk is encoded
         const nextFrom = from + config.maxBatchRecords;
@@ -163,10 +170,12 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
           // A failed producer may hold a broken connection or sequence state: start over cleanly.
           producer = null;
           await p.disconnect().catch(() => {});
-          throw classifyKafkaError(err, where);
+          return { acknowledgedThrough, failure: classifyKafkaError(err, where) };
         }
-        if (tooLarge) throw tooLarge;
+        acknowledgedThrough = lastId;
+        if (tooLarge) return { acknowledgedThrough, failure: tooLarge };
       }
+      return { acknowledgedThrough };
     },
     async close() {
       const p = producer;

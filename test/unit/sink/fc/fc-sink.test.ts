@@ -1,7 +1,7 @@
 /**
  * The FC sink over a recording invoker (the SDK clients are tested against the local endpoint in
- * test/integration/fc-signatures.test.ts): events in order and under the limits, acknowledged
- * records not re-sent after a failed invocation, function errors and oversize records.
+ * test/integration/fc-signatures.test.ts): events in order and under the limits, the acknowledged
+ * prefix after a failed invocation, function errors and oversize records.
  */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../shared/log.ts';
@@ -39,36 +39,48 @@ function recordingInvoker(answer: (event: { Records: { id: number }[] }, n: numb
 const records = [...makeBatch(1, 5).records, ...makeBatch(2, 5).records]; // ids 1..10
 
 describe('FC sink', () => {
-  it('invokes in order, at most maxInvocationRecords per event, one ts per deliver call', async () => {
+  it('invokes in order, at most maxInvocationRecords per event, one ts per deliver call, and acknowledges every record', async () => {
     const { invoker, events, ids } = recordingInvoker();
     const sink = createFcSink(config({ maxInvocationRecords: 4 }), { log: silentLogger, invoker, now: () => 1234 });
-    await sink.deliver(records);
+    expect(await sink.deliver(records)).toEqual({ acknowledgedThrough: 10 });
     expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
     expect(events.flatMap((e) => e.Records.map((r) => r.ts))).toEqual(new Array(10).fill(1234));
+    // Writes through: a flush has nothing left to do and repeats the acknowledgement.
+    expect(await sink.deliver([], { flush: true })).toEqual({ acknowledgedThrough: 10 });
+    expect(events).toHaveLength(3);
   });
 
-  it('rejects with the function error and, retried, starts at the failed invocation', async () => {
-    let failures = 2;
+  it('reports the prefix before a failed invocation with the function error, and sends nothing after it', async () => {
     const { invoker, ids } = recordingInvoker((event) =>
-      event.Records[0]!.id === 5 && failures-- > 0 ? { errorType: 'HandledInvocationError', body: Buffer.from('{"errorMessage":"disk full","errorType":"Error","stackTrace":[]}') } : {},
+      event.Records[0]!.id === 5 ? { errorType: 'HandledInvocationError', body: Buffer.from('{"errorMessage":"disk full","errorType":"Error","stackTrace":[]}') } : {},
     );
     const sink = createFcSink(config({ maxInvocationRecords: 4 }), { log: silentLogger, invoker });
-    const first = await sink.deliver(records).catch((e: unknown) => e);
-    expect(first).toBeInstanceOf(SinkWriteError);
-    expect(first).toMatchObject({ retriable: true, code: ErrorCodes.SINK_WRITE, message: 'the function svc.LATEST/fn failed on 4 records (HandledInvocationError Error): disk full' });
-    expect((first as SinkWriteError).context).toMatchObject({ sink: 'fc', function: 'svc.LATEST/fn', errorType: 'HandledInvocationError', requestId: 'r2' });
-    await expect(sink.deliver(records)).rejects.toThrow('disk full');
-    // The same records come again (as the delivery loop re-reads them): only the unacknowledged go out.
-    await sink.deliver(records);
-    expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [5, 6, 7, 8], [5, 6, 7, 8], [9, 10]]);
-    await sink.deliver(records);
-    expect(ids()).toHaveLength(5);
+    const first = await sink.deliver(records);
+    expect(first.acknowledgedThrough).toBe(4);
+    expect(first.failure).toBeInstanceOf(SinkWriteError);
+    expect(first.failure).toMatchObject({ retriable: true, code: ErrorCodes.SINK_WRITE, message: 'the function svc.LATEST/fn failed on 4 records (HandledInvocationError Error): disk full' });
+    expect((first.failure as SinkWriteError).context).toMatchObject({ sink: 'fc', function: 'svc.LATEST/fn', errorType: 'HandledInvocationError', requestId: 'r2' });
+    expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
+    // The sink keeps no cursor of its own: what it is handed goes out (the loop hands only the rest).
+    const again = await sink.deliver(records.slice(4));
+    expect(again.acknowledgedThrough).toBe(4);
+    expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [5, 6, 7, 8]]);
+  });
+
+  it('reports a failure of the client itself with the prefix before it', async () => {
+    const { invoker } = recordingInvoker((_event, n) => (n === 2 ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : {}));
+    const sink = createFcSink(config({ maxInvocationRecords: 3 }), { log: silentLogger, invoker });
+    const ack = await sink.deliver(records);
+    expect(ack.acknowledgedThrough).toBe(3);
+    expect(ack.failure).toMatchObject({ name: 'SinkConnectionError', retriable: true });
   });
 
   it('takes a non-JSON function error body as the message', async () => {
     const { invoker } = recordingInvoker(() => ({ errorType: 'UnhandledInvocationError', body: Buffer.from('Process exited unexpectedly') }));
     const sink = createFcSink(config(), { log: silentLogger, invoker });
-    await expect(sink.deliver(records.slice(0, 1))).rejects.toThrow('the function svc.LATEST/fn failed on 1 record (UnhandledInvocationError): Process exited unexpectedly');
+    const ack = await sink.deliver(records.slice(0, 1));
+    expect(ack.acknowledgedThrough).toBe(0);
+    expect((ack.failure as Error).message).toBe('the function svc.LATEST/fn failed on 1 record (UnhandledInvocationError): Process exited unexpectedly');
   });
 
   it('delivers what precedes a record above maxRecordBytes, then stops naming table, key and position', async () => {
@@ -77,7 +89,9 @@ describe('FC sink', () => {
     const note = 'n'.repeat(2000);
     const oversize = { ...big, id: 11, after: big.after!.map((v, i) => (i === 6 ? note : v)) };
     const sink = createFcSink(config({ maxRecordBytes: 1500, maxInvocationBytes: 100_000 }), { log: silentLogger, invoker });
-    const err = await sink.deliver([...records, oversize, { ...big, id: 12 }]).catch((e: unknown) => e);
+    const ack = await sink.deliver([...records, oversize, { ...big, id: 12 }]);
+    const err = ack.failure;
+    expect(ack.acknowledgedThrough).toBe(10);
     expect(ids()).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
     expect(err).toBeInstanceOf(RecordTooLargeError);
     expect(err).toMatchObject({ retriable: false });
@@ -85,7 +99,9 @@ describe('FC sink', () => {
     // At the DTS limit the advice is to leave the large columns out.
     const atLimit = createFcSink(config({ maxRecordBytes: 16 * 1024 * 1024 }), { log: silentLogger, invoker });
     const huge = { ...big, id: 13, after: big.after!.map((v, i) => (i === 6 ? 'h'.repeat(16 * 1024 * 1024) : v)) };
-    await expect(atLimit.deliver([huge])).rejects.toThrow(/above the 16777216-byte limit; a function takes at most 16 MB per record \(as in DTS\): leave the large columns out/);
+    const refused = await atLimit.deliver([huge]);
+    expect(refused.acknowledgedThrough).toBe(0);
+    expect((refused.failure as Error).message).toMatch(/above the 16777216-byte limit; a function takes at most 16 MB per record \(as in DTS\): leave the large columns out/);
   });
 
   it('classifies what the client throws: credentials and missing targets are final, network and throttling retried', async () => {
@@ -102,7 +118,9 @@ describe('FC sink', () => {
     ];
     for (const [thrown, expected] of cases) {
       const { invoker } = recordingInvoker(() => thrown);
-      const err = (await createFcSink(config(), { log: silentLogger, invoker }).deliver(records.slice(0, 1)).catch((e: unknown) => e)) as Error & { retriable: boolean };
+      const ack = await createFcSink(config(), { log: silentLogger, invoker }).deliver(records.slice(0, 1));
+      expect(ack.acknowledgedThrough).toBe(0);
+      const err = ack.failure as Error & { retriable: boolean };
       expect({ name: err.name, retriable: err.retriable }).toEqual({ name: expected.name, retriable: expected.retriable });
       expect(err.message).toMatch(expected.message);
       expect(err.cause).toBe(thrown);
@@ -111,7 +129,7 @@ describe('FC sink', () => {
 
   it('sends nothing for an empty delivery', async () => {
     const { invoker, events } = recordingInvoker();
-    await createFcSink(config(), { log: silentLogger, invoker }).deliver([]);
+    expect(await createFcSink(config(), { log: silentLogger, invoker }).deliver([])).toEqual({ acknowledgedThrough: 0 });
     expect(events).toEqual([]);
   });
 });

@@ -8,6 +8,9 @@
  *   loaded at run time by file path (kafkajs: shared/sink/kafka/kafkajs-tuning.ts swaps modules in
  *   its require cache, so it must exist as files);
  * - `task.yaml`: the task file (s.yaml's `vars.task`), which DTS_TASK_FILE points to.
+ * A function bundles the sink and client of its own destination type only: `deliver-<type>` keeps
+ * the loader of that type's module (shared/sink/registry.ts); every other loader becomes a stub,
+ * so reader, heartbeat … carry no sink client and deliver-fc carries no kafkajs.
  * The FC reader entry runs the reader on the invocation's own thread (the worker thread is the
  * local runtime's), so no worker script needs bundling.
  */
@@ -17,6 +20,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { destinationModules } from '../shared/sink/registry.ts';
 import { loadTask } from '../shared/task/index.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,6 +60,8 @@ export interface BuiltFunction {
   readonly bytes: number;
   /** Packages copied into node_modules (with their dependencies). */
   readonly packages: readonly string[];
+  /** Packages with files inlined in index.js. */
+  readonly bundled: readonly string[];
 }
 
 // ESM output of bundled CommonJS: give it the `require`, `__filename` and `__dirname` it expects.
@@ -100,6 +106,60 @@ const inlineCreateRequire: Plugin = {
     });
   },
 };
+
+/** The destination types a function delivers to: `deliver-<type>` its own, any other function none. */
+export function destinationTypesOf(functionName: string): string[] {
+  const m = /^deliver-(.+)$/.exec(functionName);
+  return m ? [m[1]!] : [];
+}
+
+/** A destination module's loader is the dynamic import in `shared/sink/<type>/module.ts`. */
+const MODULE_FILE = /[\\/]shared[\\/]sink[\\/]([^\\/]+)[\\/]module\.ts$/;
+const ABSENT_SINK = 'dts-absent-sink';
+
+/**
+ * Leaves out the sinks of destination types the function does not deliver to: their loaders
+ * resolve to a module that throws when imported, so `load()` rejects with a message naming the
+ * function that has them, and nothing of that sink or its client is bundled.
+ */
+function onlyOwnSinks(keep: readonly string[]): Plugin {
+  return {
+    name: 'only-own-sinks',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const type = MODULE_FILE.exec(args.importer)?.[1];
+        if (type === undefined || keep.includes(type)) return undefined;
+        return { path: type, namespace: ABSENT_SINK };
+      });
+      b.onLoad({ filter: /.*/, namespace: ABSENT_SINK }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`this function was built without the sink of destination type "${args.path}"; deliver-${args.path} delivers to it`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** Every listed destination has its module where the build looks for its loader. */
+async function checkDestinationModules(): Promise<void> {
+  for (const { type } of destinationModules) {
+    const file = join(repo, 'shared', 'sink', type, 'module.ts');
+    if (!(await stat(file).catch(() => null))) {
+      throw new Error(`build: destination type "${type}" is listed in shared/sink/registry.ts but ${relative(repo, file)} does not exist; a module lives in the folder named as its type`);
+    }
+  }
+}
+
+/** Packages whose files esbuild inlined. */
+function bundledPackages(metafile: Metafile): string[] {
+  const names = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    const m = at < 0 ? null : /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.slice(at));
+    if (m) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
 
 /** Node's lookup: `node_modules/<name>` in `from` or the nearest directory above it. */
 async function findPackageDir(name: string, from: string): Promise<string | null> {
@@ -183,7 +243,7 @@ export async function buildFunction(name: string, outdir: string, taskFile: stri
     legalComments: 'none',
     external: [...NATIVE_PACKAGES, ...Object.keys(RUNTIME_REQUIRED), ...ABSENT_OPTIONAL],
     banner: { js: ESM_PRELUDE },
-    plugins: [inlineCreateRequire],
+    plugins: [inlineCreateRequire, onlyOwnSinks(destinationTypesOf(name))],
     metafile: true,
     logLevel: 'error',
   });
@@ -191,7 +251,7 @@ export async function buildFunction(name: string, outdir: string, taskFile: stri
   await copyFile(taskFile, join(dir, 'task.yaml'));
   const copied = new Set<string>();
   for (const pkg of externalPackages(result.metafile)) await copyPackage(pkg, repo, join(dir, 'node_modules'), copied);
-  return { name, dir, bytes: await directorySize(dir), packages: [...copied].sort() };
+  return { name, dir, bytes: await directorySize(dir), packages: [...copied].sort(), bundled: bundledPackages(result.metafile) };
 }
 
 export interface BuildResult {
@@ -209,6 +269,7 @@ export async function buildFunctions(options: BuildOptions): Promise<BuildResult
   if (task.queue.type === 'file') {
     warnings.push(`${relative(process.cwd(), taskFile)}: queue.type is file; FC function instances share no disk, so a deployed task needs queue: { type: redis, url: \${DTS_REDIS_URL} }`);
   }
+  await checkDestinationModules();
   await mkdir(options.outdir, { recursive: true });
   const built: BuiltFunction[] = [];
   for (const name of names) built.push(await buildFunction(name, resolve(options.outdir), taskFile));

@@ -1,8 +1,9 @@
 /**
  * `npm run build`: the lists of what cannot be bundled are complete (native addons in the
  * production dependencies, packages loaded by file at run time), the directories carry only the
- * linux-x64-gnu binaries, and the bundles run in plain Node as FC runs them: latency and
- * retry-window on a file queue, deliver-kafka (native LZ4 and CRC32C) against the local Kafka.
+ * linux-x64-gnu binaries, each function carries the sink of its own destination type only, and the
+ * bundles run in plain Node as FC runs them: latency and retry-window on a file queue,
+ * deliver-kafka (native LZ4 and CRC32C) against the local Kafka.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunctions, NATIVE_PACKAGES, RUNTIME_REQUIRED, TARGET_PLATFORM, type BuildResult } from '../../../scripts/build.ts';
+import { buildFunctions, destinationTypesOf, NATIVE_PACKAGES, RUNTIME_REQUIRED, TARGET_PLATFORM, type BuildResult } from '../../../scripts/build.ts';
+import { destinationModules } from '../../../shared/sink/registry.ts';
 import { createFileQueue } from '../../../shared/queue/file/index.ts';
 import { writeTaskState } from '../../../shared/task/index.ts';
 import { makeBatch } from '../../helpers/queue-batches.ts';
@@ -88,7 +90,7 @@ describe('the built functions', () => {
   let work: string;
 
   beforeAll(async () => {
-    build = await buildFunctions({ outdir, functions: ['latency', 'retry-window', 'deliver-kafka', 'reader'] });
+    build = await buildFunctions({ outdir, functions: ['latency', 'retry-window', 'deliver-kafka', 'deliver-fc', 'reader'] });
     work = await tempDir('built');
   }, 180_000);
 
@@ -111,6 +113,35 @@ describe('the built functions', () => {
     expect(build.functions.find((f) => f.name === 'reader')!.packages).toEqual([]);
     expect(existsSync(join(outdir, 'reader', 'node_modules'))).toBe(false);
     for (const f of build.functions) expect(f.bytes, `${f.name} is ${(f.bytes / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it('carry the sink of their own destination type only: no kafkajs in deliver-fc, no FC SDK in deliver-kafka, no sink client elsewhere', () => {
+    const fn = (name: string) => build.functions.find((f) => f.name === name)!;
+    const isFcSdk = (p: string) => p.startsWith('@alicloud/fc');
+    const kafka = fn('deliver-kafka');
+    const fc = fn('deliver-fc');
+    // Each has its own client (kafkajs is copied as files, the FC SDKs are inlined) …
+    expect(kafka.packages).toContain('kafkajs');
+    expect(fc.bundled).toEqual(expect.arrayContaining(['@alicloud/fc2', '@alicloud/fc20230330']));
+    // … and none of the other's.
+    expect([...fc.packages, ...fc.bundled].filter((p) => p === 'kafkajs' || p === 'avsc')).toEqual([]);
+    expect([...kafka.packages, ...kafka.bundled].filter(isFcSdk)).toEqual([]);
+    for (const name of ['reader', 'latency', 'retry-window']) {
+      const f = fn(name);
+      expect([...f.packages, ...f.bundled].filter((p) => p === 'kafkajs' || isFcSdk(p)), name).toEqual([]);
+    }
+    // The left-out loaders are stubs that say which function has the sink.
+    const fcCode = readFileSync(join(fc.dir, 'index.js'), 'utf8');
+    expect(fcCode).toContain('this function was built without the sink of destination type "kafka"; deliver-kafka delivers to it');
+    expect(fcCode).not.toContain('without the sink of destination type "fc"');
+  });
+
+  it('finds a deliver function\'s destination type in its name, and every listed type has a function', async () => {
+    expect(destinationTypesOf('deliver-kafka')).toEqual(['kafka']);
+    expect(destinationTypesOf('deliver-maxcompute')).toEqual(['maxcompute']);
+    expect(destinationTypesOf('reader')).toEqual([]);
+    const functions = await readdir(join(repo, 'functions'));
+    for (const { type } of destinationModules) expect(functions, `functions/deliver-${type}`).toContain(`deliver-${type}`);
   });
 
   it('latency reports each destination behind the head, in batches, records and source time', { timeout: 60_000 }, async () => {

@@ -318,7 +318,7 @@ describe('the reader refuses what a server refuses', () => {
 
   it('a flipped byte in a value: record CRC mismatch', () => {
     const bad = Buffer.from(good);
-    bad[4] ^= 0x01; // 'a' → '`'
+    bad[4] = 0x60; // 'a' → '`'
     const err = refuse(bad);
     expect(err).toBeInstanceOf(RecordStreamFormatError);
     expect((err as Error).message).toMatch(/record 0 at byte \d+: record CRC 0x[0-9a-f]+ != computed/);
@@ -329,7 +329,7 @@ describe('the reader refuses what a server refuses', () => {
     count[trailer + 4] = 0x06; // count 3 instead of 2
     expect((refuse(count) as Error).message).toContain('the trailer counts 3 records, the stream holds 2');
     const sum = Buffer.from(good);
-    sum[sum.length - 1] ^= 0x01;
+    sum[sum.length - 1] = sum.at(-1)! ^ 0x01;
     expect((refuse(sum) as Error).message).toContain('block checksum');
   });
 

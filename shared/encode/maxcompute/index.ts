@@ -10,4 +10,6 @@ export { createTableSql, addColumnsSql, tableShapeMismatch, columnsToAdd, descri
 export { MAX_CELL_BYTES, type RejectedCell } from './rejected-cell.ts';
 export { epochDayOf, epochDaysOfDate, epochMillisOf, timestampOf } from './temporal.ts';
 export { UnsupportedColumnTypeError, MaxComputePrecheckError } from './errors.ts';
+export { createRecordStreamWriter, OdpsValueError, type RecordStreamWriter, type RecordStreamOptions } from './record-stream.ts';
+export { readRecordStream, RecordStreamFormatError, type RecordStreamContent } from './record-stream-reader.ts';
 export type * from './types.ts';

@@ -10,8 +10,9 @@ import { InvariantError } from '../errors.ts';
 import type { DestinationModule, Resolved, SinkFactory } from './destination-module.ts';
 import { fcDestination } from './fc/module.ts';
 import { kafkaDestination } from './kafka/module.ts';
+import { maxComputeDestination } from './maxcompute/module.ts';
 
-export const destinationModules = [kafkaDestination, fcDestination] as const;
+export const destinationModules = [kafkaDestination, fcDestination, maxComputeDestination] as const;
 
 type Modules = typeof destinationModules;
 type SchemaOf<M> = M extends { readonly schema: infer S extends z.ZodType } ? S : never;

@@ -5,11 +5,8 @@
  * whenever the deliverer is idle long enough or stops.
  */
 import { z } from 'zod';
+import { PARTITION_LEVELS } from '../../encode/maxcompute/naming-rule.ts';
 import { secretSchema } from '../../task/secret.ts';
-
-/** The `_log` partition levels DTS offers ("Partition Definition of Incremental Data Table"), in their order. */
-export const PARTITION_LEVELS = ['year', 'month', 'day', 'hour', 'minute'] as const;
-export type PartitionLevel = (typeof PARTITION_LEVELS)[number];
 
 /** A MaxCompute batch tunnel block is best kept ≤ 64 MiB (specs/maxcompute.md §3.5); a flush splits larger groups. */
 export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;

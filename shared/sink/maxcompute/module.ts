@@ -1,0 +1,10 @@
+/** The MaxCompute destination as the registry lists it: `type: maxcompute`, its fragment, its secrets, its sink on demand. */
+import type { DestinationModule } from '../destination-module.ts';
+import { maxComputeDestinationSchema } from './config.ts';
+
+export const maxComputeDestination = {
+  type: 'maxcompute',
+  schema: maxComputeDestinationSchema,
+  secrets: ['accessKeySecret', 'securityToken'],
+  load: async () => (await import('./maxcompute-sink.ts')).createMaxComputeSink,
+} as const satisfies DestinationModule<typeof maxComputeDestinationSchema>;

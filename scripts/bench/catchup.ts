@@ -1,10 +1,13 @@
 /**
  * Catch-up throughput: N rows (16 mixed columns) are written while nothing runs; then the task
- * starts at the position before them and the clock runs until Kafka acknowledged the last row
- * (the topic's end offset reaches N). Reports rows/s and peak RSS of the task process.
+ * starts at the position before them and the clock runs until the destination holds the last row:
+ * Kafka's end offset reaches N, or the local MaxCompute endpoint (a separate process, as in the
+ * stack) has N rows committed to `catchup_log`. Reports rows/s and peak RSS of the task process.
  *
- *   npm run bench -- catchup [--rows 1000000] [--batch 1000] [--format canal-json|dts-avro]
- *     [--compression lz4|gzip|snappy|none] [--acks all|leader|none] [--partitions 1] [--policy partition-zero|database-table|primary-key]
+ *   npm run bench -- catchup [--rows 1000000] [--batch 1000] [--destination kafka|maxcompute]
+ *     kafka:      [--format canal-json|dts-avro] [--compression lz4|gzip|snappy|none] [--acks all|leader|none]
+ *                 [--partitions 1] [--policy partition-zero|database-table|primary-key]
+ *     maxcompute: [--flush-rows 100000] [--flush-mb 64]
  */
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -13,6 +16,7 @@ import type mysql from 'mysql2/promise';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
 import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
+import { startMaxComputeProcess, untilCommitted } from './maxcompute-endpoint.ts';
 
 export const TABLE_SQL = `CREATE TABLE bench.catchup (
   id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
@@ -43,6 +47,9 @@ export async function main(argv: string[]): Promise<void> {
       acks: { type: 'string', default: 'all' },
       partitions: { type: 'string', default: '1' },
       policy: { type: 'string', default: 'partition-zero' },
+      destination: { type: 'string', default: 'kafka' },
+      'flush-rows': { type: 'string', default: '100000' },
+      'flush-mb': { type: 'string', default: '64' },
     },
   });
   const partitions = Number(values.partitions);
@@ -57,30 +64,50 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.write(`inserted ${rows} rows in ${((Date.now() - insertStart) / 1000).toFixed(1)} s\n`);
   await conn.end();
 
+  const source = { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5499, start: { gtid: gtid.pos } };
+  const dir = '.dts/bench-catchup';
+  await rm(dir, { recursive: true, force: true });
+  const run = (destination: Record<string, unknown>) => {
+    const task = parseTask({ name: 'bench-catchup', source, objects: [{ database: 'bench', tables: ['catchup'] }], destinations: [destination], queue: { type: 'file', dir } }, 'bench');
+    const stop = new AbortController();
+    const done = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: benchLogger(), signal: stop.signal, statusIntervalMs: 60_000 });
+    return { stop: () => stop.abort(), done };
+  };
+
+  if (values.destination === 'maxcompute') {
+    const endpoint = await startMaxComputeProcess('.dts/bench-maxcompute');
+    try {
+      const started = Date.now();
+      const task = run({
+        type: 'maxcompute', name: 'mc', endpoint: endpoint.url, project: 'dts_demo', accessKeyId: 'dts-local-ak', accessKeySecret: 'dts-local-secret',
+        flush: { maxRows: Number(values['flush-rows']), maxMegabytes: Number(values['flush-mb']), maxSeconds: 30 },
+      });
+      const seconds = await untilCommitted(endpoint.dataDir, 'dts_demo', 'catchup_log', rows, started);
+      task.stop();
+      await task.done;
+      report({ bench: 'catchup', destination: 'maxcompute', rows, seconds, flushRows: Number(values['flush-rows']), flushMegabytes: Number(values['flush-mb']) });
+    } finally {
+      await endpoint.stop();
+    }
+    return;
+  }
+
   const topic = `bench-catchup-${Date.now()}`;
   const kafka = new Kafka({ brokers: [stack.kafkaBroker], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-
-  const dir = '.dts/bench-catchup';
-  await rm(dir, { recursive: true, force: true });
-  const task = parseTask(
-    {
-      name: 'bench-catchup',
-      source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5499, start: { gtid: gtid.pos } },
-      objects: [{ database: 'bench', tables: ['catchup'] }],
-      destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: values.format, compression: values.compression, acks: values.acks, partitionPolicy: values.policy }],
-      queue: { type: 'file', dir },
-    },
-    'bench',
-  );
-  const stop = new AbortController();
   const started = Date.now();
-  const run = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: benchLogger(), signal: stop.signal, statusIntervalMs: 60_000 });
+  const task = run({ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: values.format, compression: values.compression, acks: values.acks, partitionPolicy: values.policy });
   const seconds = await untilAcknowledged(admin, topic, rows, started);
-  stop.abort();
-  await run;
+  task.stop();
+  await task.done;
   await admin.disconnect();
-  process.stdout.write(`catchup: ${rows} rows, ${values.format}, ${values.compression}, acks=${values.acks}, ${partitions} partition(s) ${values.policy}, ${seconds.toFixed(2)} s, ${Math.round(rows / seconds)} rows/s, peak RSS ${peakRssMiB()} MiB\n`);
+  report({ bench: 'catchup', destination: 'kafka', rows, seconds, format: values.format, compression: values.compression, acks: values.acks, partitions, policy: values.policy });
+}
+
+/** One JSON line per case: what ran, rows/s, seconds and the task process's peak RSS. */
+function report(fields: Record<string, unknown> & { rows: number; seconds: number }): void {
+  const { seconds, rows } = fields;
+  process.stdout.write(`${JSON.stringify({ ...fields, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(rows / seconds), peakRssMiB: peakRssMiB() })}\n`);
 }

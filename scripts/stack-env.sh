@@ -11,8 +11,12 @@
 #                              $DTS_STACK_DIR/kafka/tls/ca.pem      (default 19095)
 #   DTS_REGISTRY_PORT          schema registry (Apicurio, Confluent-compatible REST API at
 #                              /apis/ccompat/v7; in-memory, empty after a restart) (default 18081)
+#   DTS_MAXCOMPUTE_PORT        local MaxCompute endpoint: control plane at /api, Table Tunnel on the
+#                              same port; accounts dts-local-ak / dts-local-secret and STS.dts-local /
+#                              dts-local-sts-secret (token dts-local-token); data under
+#                              $DTS_STACK_DIR/maxcompute                   (default 18090)
 #   DTS_STACK_DIR              data, logs and pid files             (default <repo>/.stack)
-#   DTS_CACHE_DIR              downloaded Kafka jars and registry, kept between runs
+#   DTS_CACHE_DIR              downloaded Kafka jars, registry and MaxCompute SDK, kept between runs
 #                              (default ~/.cache/mysql-dts)
 #
 # Never touches the machine's shared MariaDB on 3306: everything below is private to DTS_STACK_DIR.
@@ -25,6 +29,7 @@ export DTS_KAFKA_CONTROLLER_PORT="${DTS_KAFKA_CONTROLLER_PORT:-19093}"
 export DTS_KAFKA_SASL_PORT="${DTS_KAFKA_SASL_PORT:-19094}"
 export DTS_KAFKA_SSL_PORT="${DTS_KAFKA_SSL_PORT:-19095}"
 export DTS_REGISTRY_PORT="${DTS_REGISTRY_PORT:-18081}"
+export DTS_MAXCOMPUTE_PORT="${DTS_MAXCOMPUTE_PORT:-18090}"
 # The base URL a Confluent Schema Registry client uses (the tests read it from here).
 export DTS_REGISTRY_URL="http://127.0.0.1:$DTS_REGISTRY_PORT/apis/ccompat/v7"
 export DTS_STACK_DIR="${DTS_STACK_DIR:-$STACK_REPO/.stack}"
@@ -93,6 +98,17 @@ REGISTRY_OUT="$REGISTRY_DIR/registry.out"
 REGISTRY_PID="$REGISTRY_DIR/registry.pid"
 REGISTRY_HEAP_OPTS="${REGISTRY_HEAP_OPTS:--Xms64m -Xmx256m}"
 
+# --- MaxCompute ------------------------------------------------------------------------------
+# The local endpoint (scripts/maxcompute-local.ts, run by node with the tsx loader) and the
+# official Java SDK that the tests use as the judge (fetched once by mvn into the cache).
+MAXCOMPUTE_DIR="$DTS_STACK_DIR/maxcompute"     # its data dir (index.json, uploads/), pid and log
+MAXCOMPUTE_OUT="$MAXCOMPUTE_DIR/maxcompute.out"
+MAXCOMPUTE_PID="$MAXCOMPUTE_DIR/maxcompute.pid"
+ODPS_POM="$STACK_REPO/scripts/maxcompute/pom.xml"
+ODPS_VERSION="$(sed -n 's:.*<odps.version>\(.*\)</odps.version>.*:\1:p' "$ODPS_POM" | head -n1)"
+ODPS_LIBS="$DTS_CACHE_DIR/odps-sdk-$ODPS_VERSION/libs"
+ODPS_LIBS_MARKER="$ODPS_LIBS/.complete"
+
 # --- helpers ---------------------------------------------------------------------------------
 stack_log() { printf '[stack] %s\n' "$*"; }
 stack_err() { printf '[stack] ERROR: %s\n' "$*" >&2; }
@@ -116,6 +132,7 @@ MARIADB_MATCH="--datadir=$MARIADB_DIR "
 KAFKA_MATCH="kafka.Kafka $KAFKA_CONF "
 # The registry's jar is shared by every checkout's stack: its own stack dir marks it.
 REGISTRY_MATCH="-Ddts.registry.dir=$REGISTRY_DIR "
+MAXCOMPUTE_MATCH="scripts/maxcompute-local.ts --data-dir $MAXCOMPUTE_DIR "
 
 # pids_matching STRING: running processes whose command line contains STRING (no pgrep needed).
 pids_matching() {

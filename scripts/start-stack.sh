@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Start the local test stack: a private MariaDB with a ROW binlog, a single-node Kafka (KRaft) and
-# a schema registry (Apicurio, Confluent-compatible API).
-# No Docker: MariaDB from Debian's packages, Kafka and the registry from Maven Central.
+# Start the local test stack: a private MariaDB with a ROW binlog, a single-node Kafka (KRaft),
+# a schema registry (Apicurio, Confluent-compatible API) and the local MaxCompute endpoint (with
+# the official MaxCompute Java SDK fetched into the cache for the tests).
+# No Docker: MariaDB from Debian's packages, Kafka, the registry and the SDK from Maven Central.
 #
-#   bash scripts/start-stack.sh            # all three
-#   bash scripts/start-stack.sh mariadb    # only MariaDB (also: kafka, registry; several allowed)
+#   bash scripts/start-stack.sh            # all four
+#   bash scripts/start-stack.sh mariadb    # only MariaDB (also: kafka, registry, maxcompute)
 #
 # Idempotent: a server that is already running and healthy is left alone.
 # Ports and directories: see scripts/stack-env.sh (DTS_MYSQL_PORT, DTS_KAFKA_PORT,
 # DTS_KAFKA_CONTROLLER_PORT, DTS_KAFKA_SASL_PORT, DTS_KAFKA_SSL_PORT, DTS_REGISTRY_PORT,
-# DTS_STACK_DIR, DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
+# DTS_MAXCOMPUTE_PORT, DTS_STACK_DIR, DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
 set -euo pipefail
 
 # shellcheck source=scripts/stack-env.sh
@@ -18,25 +19,28 @@ set -euo pipefail
 MARIADB_TIMEOUT="${DTS_MARIADB_START_TIMEOUT:-60}"
 KAFKA_TIMEOUT="${DTS_KAFKA_START_TIMEOUT:-90}"
 REGISTRY_TIMEOUT="${DTS_REGISTRY_START_TIMEOUT:-120}"
+MAXCOMPUTE_TIMEOUT="${DTS_MAXCOMPUTE_START_TIMEOUT:-60}"
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 want_mariadb=0
 want_kafka=0
 want_registry=0
+want_maxcompute=0
 for arg in "$@"; do
   case "$arg" in
     mariadb | mysql) want_mariadb=1 ;;
     kafka) want_kafka=1 ;;
     registry) want_registry=1 ;;
-    all) want_mariadb=1; want_kafka=1; want_registry=1 ;;
+    maxcompute) want_maxcompute=1 ;;
+    all) want_mariadb=1; want_kafka=1; want_registry=1; want_maxcompute=1 ;;
     -h | --help) usage; exit 0 ;;
     *) stack_err "unknown argument: $arg"; usage >&2; exit 2 ;;
   esac
 done
-if [ "$want_mariadb$want_kafka$want_registry" = "000" ]; then want_mariadb=1; want_kafka=1; want_registry=1; fi
+if [ "$want_mariadb$want_kafka$want_registry$want_maxcompute" = "0000" ]; then want_mariadb=1; want_kafka=1; want_registry=1; want_maxcompute=1; fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -73,6 +77,16 @@ if [ "$want_registry" = 1 ]; then
     missing+=("mvn (apt-get install -y maven)")
   fi
   [ -n "$REGISTRY_VERSION" ] || { stack_err "cannot read <registry.version> from $REGISTRY_POM"; exit 1; }
+fi
+if [ "$want_maxcompute" = 1 ]; then
+  command -v node >/dev/null 2>&1 || missing+=("node >= 20 (the local MaxCompute endpoint is TypeScript)")
+  [ -f "$STACK_REPO/node_modules/tsx/package.json" ] || missing+=("npm dependencies (npm ci): the endpoint runs with tsx")
+  JAVA="$(find_bin java || true)"
+  [ -n "$JAVA" ] || missing+=("java (apt-get install -y openjdk-17-jre-headless): the tests' MaxCompute SDK")
+  if [ ! -f "$ODPS_LIBS_MARKER" ] && ! find_bin mvn >/dev/null; then
+    missing+=("mvn (apt-get install -y maven)")
+  fi
+  [ -n "$ODPS_VERSION" ] || { stack_err "cannot read <odps.version> from $ODPS_POM"; exit 1; }
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   stack_err "missing prerequisites:"
@@ -570,9 +584,92 @@ start_registry() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# MaxCompute: the official Java SDK (for the tests) and the local endpoint
+# ---------------------------------------------------------------------------------------------
+# The SDK and its dependencies, fetched once per pom content (like the Kafka jars).
+odps_libs() {
+  local want
+  want="$(sha256sum "$ODPS_POM" | cut -c1-64)"
+  if [ -f "$ODPS_LIBS_MARKER" ] && [ "$(cat "$ODPS_LIBS_MARKER")" = "$want" ]; then return 0; fi
+  local mvn t0 tmp mvnlog="$DTS_CACHE_DIR/mvn-odps-sdk-$ODPS_VERSION.log"
+  mvn="$(find_bin mvn || true)"
+  [ -n "$mvn" ] || { stack_err "mvn is needed to fetch the MaxCompute SDK $ODPS_VERSION (apt-get install -y maven)"; exit 1; }
+  t0="$(now)"
+  tmp="$ODPS_LIBS.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$(dirname "$ODPS_LIBS")"
+  stack_log "fetching the MaxCompute Java SDK $ODPS_VERSION from Maven Central into $ODPS_LIBS"
+  if ! "$mvn" -B -Dstyle.color=never -f "$ODPS_POM" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" >"$mvnlog" 2>&1; then
+    tail -n 40 "$mvnlog" >&2
+    rm -rf "$tmp"
+    stack_err "mvn dependency:copy-dependencies failed (full log: $mvnlog)"
+    exit 1
+  fi
+  if ! ls "$tmp"/odps-sdk-core-"$ODPS_VERSION".jar >/dev/null 2>&1; then
+    rm -rf "$tmp"
+    stack_err "mvn did not produce odps-sdk-core-$ODPS_VERSION.jar"
+    exit 1
+  fi
+  rm -rf "$ODPS_LIBS"
+  mv "$tmp" "$ODPS_LIBS"
+  echo "$want" >"$ODPS_LIBS_MARKER"
+  stack_log "MaxCompute SDK ready ($(find "$ODPS_LIBS" -name '*.jar' | wc -l) jars, $(elapsed "$t0")s)"
+}
+
+# The endpoint answers an unsigned request with its own signature error (XML, ODPS-0410042).
+maxcompute_healthy() {
+  port_open "$DTS_MAXCOMPUTE_PORT" || return 1
+  local body
+  body="$(URL="http://127.0.0.1:$DTS_MAXCOMPUTE_PORT/api/projects/dts_demo" timeout 10 node -e '
+    fetch(process.env.URL).then(async (r) => process.stdout.write(await r.text())).catch(() => process.exit(1));' 2>/dev/null)" || return 1
+  case "$body" in *"<Code>ODPS-0410042</Code>"*) return 0 ;; *) return 1 ;; esac
+}
+
+maxcompute_fail() {
+  stack_err "$1"
+  if [ -s "$MAXCOMPUTE_OUT" ]; then
+    echo "----- tail of $MAXCOMPUTE_OUT -----" >&2
+    tail -n 40 "$MAXCOMPUTE_OUT" >&2
+  fi
+  exit 1
+}
+
+start_maxcompute() {
+  local t0 pid
+  t0="$(now)"
+  odps_libs
+  if adopt_pid "$MAXCOMPUTE_PID" "$MAXCOMPUTE_MATCH"; then
+    pid="$(pid_of "$MAXCOMPUTE_PID")"
+    if maxcompute_healthy; then
+      stack_log "MaxCompute endpoint already running (pid $pid) at http://127.0.0.1:$DTS_MAXCOMPUTE_PORT/api"
+      return 0
+    fi
+    stack_log "MaxCompute endpoint process $pid is up but not answering yet; waiting"
+    service_wait "$pid" "$t0" "$MAXCOMPUTE_TIMEOUT" "$MAXCOMPUTE_PID" maxcompute_healthy maxcompute_fail "the MaxCompute endpoint" "on 127.0.0.1:$DTS_MAXCOMPUTE_PORT"
+    return 0
+  fi
+  rm -f "$MAXCOMPUTE_PID"
+  if port_open "$DTS_MAXCOMPUTE_PORT"; then
+    stack_err "127.0.0.1:$DTS_MAXCOMPUTE_PORT is already in use by a process not started from $DTS_STACK_DIR."
+    stack_err "Stop it, or choose another port with DTS_MAXCOMPUTE_PORT=..."
+    exit 1
+  fi
+  mkdir -p "$MAXCOMPUTE_DIR"
+  [ -f "$MAXCOMPUTE_OUT" ] && mv -f "$MAXCOMPUTE_OUT" "$MAXCOMPUTE_OUT.1"
+  stack_log "starting the local MaxCompute endpoint on 127.0.0.1:$DTS_MAXCOMPUTE_PORT"
+  # node with the tsx loader (one process, so the pid file names the server itself).
+  pid="$(cd "$STACK_REPO" && launch_detached "$MAXCOMPUTE_PID" "$MAXCOMPUTE_OUT" node --import tsx \
+    scripts/maxcompute-local.ts --data-dir "$MAXCOMPUTE_DIR" --port "$DTS_MAXCOMPUTE_PORT")"
+  service_wait "$pid" "$t0" "$MAXCOMPUTE_TIMEOUT" "$MAXCOMPUTE_PID" maxcompute_healthy maxcompute_fail "the MaxCompute endpoint" "on 127.0.0.1:$DTS_MAXCOMPUTE_PORT"
+  stack_log "MaxCompute endpoint ready in $(elapsed "$t0")s (pid $pid)"
+}
+
+# ---------------------------------------------------------------------------------------------
 [ "$want_mariadb" = 1 ] && start_mariadb
 [ "$want_kafka" = 1 ] && start_kafka
 [ "$want_registry" = 1 ] && start_registry
+[ "$want_maxcompute" = 1 ] && start_maxcompute
 
 echo
 echo "Local stack is up (data: $DTS_STACK_DIR)"
@@ -590,5 +687,10 @@ fi
 if [ "$want_registry" = 1 ]; then
   echo "  Registry $DTS_REGISTRY_URL  (Apicurio $REGISTRY_VERSION, Confluent-compatible API; in-memory)"
   echo "           log: $REGISTRY_OUT"
+fi
+if [ "$want_maxcompute" = 1 ]; then
+  echo "  MaxCompute http://127.0.0.1:$DTS_MAXCOMPUTE_PORT/api  (project dts_demo; dts-local-ak / dts-local-secret;"
+  echo "           STS.dts-local / dts-local-sts-secret + token dts-local-token; data $MAXCOMPUTE_DIR)"
+  echo "           SDK: $ODPS_LIBS; log: $MAXCOMPUTE_OUT"
 fi
 echo "  stop:    bash scripts/stop-stack.sh   (--wipe also deletes the data)"

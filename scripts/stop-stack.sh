@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Stop the local test stack started by scripts/start-stack.sh.
 #
-#   bash scripts/stop-stack.sh                 # stop MariaDB, Kafka and the registry, keep their data
+#   bash scripts/stop-stack.sh                 # stop MariaDB, Kafka, the registry, MaxCompute; keep data
 #   bash scripts/stop-stack.sh --wipe          # stop, then delete the data dirs under DTS_STACK_DIR
-#   bash scripts/stop-stack.sh kafka [--wipe]  # only some of them (mariadb | kafka | registry)
+#   bash scripts/stop-stack.sh kafka [--wipe]  # only some of them (mariadb | kafka | registry | maxcompute)
 #
 # SIGTERM, wait up to DTS_STOP_TIMEOUT (20 s), then SIGKILL. Idempotent: nothing running is fine.
 set -euo pipefail
@@ -17,18 +17,20 @@ wipe=0
 want_mariadb=0
 want_kafka=0
 want_registry=0
+want_maxcompute=0
 for arg in "$@"; do
   case "$arg" in
     --wipe) wipe=1 ;;
     mariadb | mysql) want_mariadb=1 ;;
     kafka) want_kafka=1 ;;
     registry) want_registry=1 ;;
-    all) want_mariadb=1; want_kafka=1; want_registry=1 ;;
+    maxcompute) want_maxcompute=1 ;;
+    all) want_mariadb=1; want_kafka=1; want_registry=1; want_maxcompute=1 ;;
     -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) stack_err "unknown argument: $arg"; exit 2 ;;
   esac
 done
-if [ "$want_mariadb$want_kafka$want_registry" = "000" ]; then want_mariadb=1; want_kafka=1; want_registry=1; fi
+if [ "$want_mariadb$want_kafka$want_registry$want_maxcompute" = "0000" ]; then want_mariadb=1; want_kafka=1; want_registry=1; want_maxcompute=1; fi
 
 # stop_server NAME PIDFILE MATCH: TERM the server (from its pid file, or any process whose
 # command line carries our own datadir/config path), wait, KILL if it hangs.
@@ -66,6 +68,7 @@ stop_server() {
   stack_log "$name stopped"
 }
 
+[ "$want_maxcompute" = 1 ] && stop_server "MaxCompute endpoint" "$MAXCOMPUTE_PID" "$MAXCOMPUTE_MATCH"
 [ "$want_registry" = 1 ] && stop_server "schema registry" "$REGISTRY_PID" "$REGISTRY_MATCH"
 [ "$want_kafka" = 1 ] && stop_server Kafka "$KAFKA_PID" "$KAFKA_MATCH"
 [ "$want_mariadb" = 1 ] && stop_server MariaDB "$MARIADB_PID" "$MARIADB_MATCH"
@@ -74,6 +77,10 @@ if [ "$wipe" = 1 ]; then
   case "$DTS_STACK_DIR" in
     "" | / | "${HOME:-/}" | "${HOME:-/}/") stack_err "refusing to wipe DTS_STACK_DIR='$DTS_STACK_DIR'"; exit 1 ;;
   esac
+  if [ "$want_maxcompute" = 1 ]; then
+    rm -rf "$MAXCOMPUTE_DIR"
+    stack_log "wiped $MAXCOMPUTE_DIR"
+  fi
   if [ "$want_registry" = 1 ]; then
     rm -rf "$REGISTRY_DIR"
     stack_log "wiped $REGISTRY_DIR"

@@ -41,6 +41,7 @@ import com.aliyun.odps.data.RecordReader;
 import com.aliyun.odps.data.RecordWriter;
 import com.aliyun.odps.data.SimpleJsonValue;
 import com.aliyun.odps.data.Varchar;
+import com.aliyun.odps.rest.RestException;
 import com.aliyun.odps.task.SQLTask;
 import com.aliyun.odps.tunnel.TableTunnel;
 import com.aliyun.odps.tunnel.TunnelException;
@@ -93,19 +94,15 @@ public class JavaOdpsTool {
       StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) message.append(" | caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
       err.addProperty("message", message.toString());
-      OdpsException oe = find(e, OdpsException.class);
-      if (oe != null) {
-        if (oe.getStatus() != null) err.addProperty("status", oe.getStatus());
-        if (oe.getErrorCode() != null) err.addProperty("code", oe.getErrorCode());
+      // The HTTP status and error code of the server's answer, wherever the SDK wrapped it.
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof OdpsException && ((OdpsException) c).getStatus() != null && !err.has("status")) err.addProperty("status", ((OdpsException) c).getStatus());
+        if (c instanceof OdpsException && ((OdpsException) c).getErrorCode() != null && !err.has("code")) err.addProperty("code", ((OdpsException) c).getErrorCode());
+        if (c instanceof RestException && !err.has("code")) err.addProperty("code", ((RestException) c).getErrorMessage().getErrorcode());
       }
       System.err.println(GSON.toJson(err));
       System.exit(1);
     }
-  }
-
-  static <T> T find(Throwable e, Class<T> type) {
-    for (Throwable c = e; c != null; c = c.getCause()) if (type.isInstance(c)) return type.cast(c);
-    return null;
   }
 
   static void read(Odps odps, String project, String tableName) throws Exception {

@@ -49,7 +49,8 @@ export const maxComputeDestinationSchema = z
     /** The service endpoint, e.g. `http://service.cn-hangzhou.maxcompute.aliyun.com/api`; the tunnel endpoint is discovered. */
     endpoint: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL such as http://service.cn-hangzhou.maxcompute.aliyun.com/api' }),
     project: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'a MaxCompute project name: a letter, then letters, digits and _'),
-    accessKeyId: z.string().min(1),
+    /** A secret reference too, so that `${MC_ACCESS_KEY_ID}` (as DTS users keep it) reads the environment. */
+    accessKeyId: secretSchema,
     accessKeySecret: secretSchema,
     /** For STS credentials (an access key id starting with `STS.`): sent as `authorization-sts-token`. */
     securityToken: secretSchema.optional(),

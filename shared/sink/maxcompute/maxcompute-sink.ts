@@ -31,7 +31,8 @@ import { groupKey, recoveryPlan, sessionAction, type RecoveryPlan, type SessionA
 import { SchemaSync } from './schema-sync.ts';
 
 /** The destination's config with its secrets resolved (runtime/compose.ts). */
-export type ResolvedMaxComputeConfig = Omit<MaxComputeDestinationConfig, 'accessKeySecret' | 'securityToken'> & {
+export type ResolvedMaxComputeConfig = Omit<MaxComputeDestinationConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'> & {
+  readonly accessKeyId: Secret;
   readonly accessKeySecret: Secret;
   readonly securityToken?: Secret;
 };

@@ -5,6 +5,6 @@ import { maxComputeDestinationSchema } from './config.ts';
 export const maxComputeDestination = {
   type: 'maxcompute',
   schema: maxComputeDestinationSchema,
-  secrets: ['accessKeySecret', 'securityToken'],
+  secrets: ['accessKeyId', 'accessKeySecret', 'securityToken'],
   load: async () => (await import('./maxcompute-sink.ts')).createMaxComputeSink,
 } as const satisfies DestinationModule<typeof maxComputeDestinationSchema>;

@@ -73,7 +73,7 @@ describe('destination registry', () => {
     const sample = minimal[type];
     if (!sample) return; // a module added later brings its own sink tests
     const parsed = m.schema.parse(sample) as Record<string, unknown>;
-    const config = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, m.secrets.includes(k) ? { reveal: () => String((v as { value: string }).value) } : v]));
+    const config = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, (m.secrets as readonly string[]).includes(k) ? { reveal: () => String((v as { value: string }).value) } : v]));
     const sink = (create as (c: unknown, d: unknown) => { name: string; close(): Promise<void> })(config, { log: silentLogger, checkpoint: { read: async () => null, write: async () => {} } });
     expect(sink.name).toBe((sample as { name: string }).name);
     await sink.close();

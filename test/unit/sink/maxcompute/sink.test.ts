@@ -20,7 +20,7 @@ const T0 = Date.UTC(2026, 0, 9, 5, 7, 30); // 2026-01-09 05:07:30 UTC
 
 function config(overrides: Partial<ResolvedMaxComputeConfig> = {}): ResolvedMaxComputeConfig {
   return {
-    type: 'maxcompute', name: 'mc', endpoint: 'http://127.0.0.1:1/api', project: 'dts_demo', accessKeyId: 'ak', accessKeySecret: new Secret('sk'),
+    type: 'maxcompute', name: 'mc', endpoint: 'http://127.0.0.1:1/api', project: 'dts_demo', accessKeyId: new Secret('ak'), accessKeySecret: new Secret('sk'),
     namingRule: 'new', partitionKeys: ['year', 'month', 'day', 'hour'], flush: { maxRows: 1000, maxMegabytes: 64, maxSeconds: 30 }, timeoutMs: 10_000,
     ...overrides,
   };

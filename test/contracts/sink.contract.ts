@@ -180,11 +180,10 @@ export function sinkContract(options: SinkContractOptions): void {
       const records = contractRecords();
       const t = await target();
       const sink = await open(t, deps());
-      let handed = 0;
       let last = 0;
       for (const chunk of [records.slice(0, 5), records.slice(5, 6), records.slice(6)]) {
         const ack = await sink.deliver(chunk);
-        handed = chunk.at(-1)!.id;
+        const handed = chunk.at(-1)!.id;
         expect(ack.failure).toBeUndefined();
         expect(ack.acknowledgedThrough).toBeGreaterThanOrEqual(last);
         expect(ack.acknowledgedThrough).toBeLessThanOrEqual(handed);

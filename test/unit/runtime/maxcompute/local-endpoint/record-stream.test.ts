@@ -55,7 +55,7 @@ describe('readBlock accepts the spec vectors', () => {
 describe('readBlock refuses, naming the record', () => {
   it('a changed value byte: CRC mismatch in record 0', () => {
     const bad = Buffer.from(V1);
-    bad[5] ^= 0x01; // inside "abc"
+    bad[5] = bad[5]! ^ 0x01; // inside "abc"
     const err = rejection(bad);
     expect(err.record).toBe(0);
     expect(err.reason).toMatch(/CRC mismatch/);
@@ -79,7 +79,7 @@ describe('readBlock refuses, naming the record', () => {
   });
   it('a wrong block checksum', () => {
     const bad = Buffer.from(V1);
-    bad[V1.length - 5] ^= 0x01;
+    bad[V1.length - 5] = bad[V1.length - 5]! ^ 0x01;
     expect(rejection(bad).reason).toMatch(/block checksum/);
   });
   it('a missing trailer, an empty body, bytes after the trailer', () => {

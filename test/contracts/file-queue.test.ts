@@ -156,6 +156,36 @@ describe('file queue: on-disk behaviour', () => {
   });
 });
 
+describe('file queue: consumer notes on disk', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dts-queue-note-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a note as note.<consumer>, written whole; a write cut before its rename leaves the old note and the segments alone', async () => {
+    const queue = await createFileQueue(dir, { consumers: ['mc'], segmentBytes: 4096 });
+    for (let i = 1; i <= 3; i++) await queue.append(makeBatch(i));
+    await queue.writeNote('mc', '{"sessions":["s1"]}');
+    expect(await readFile(join(dir, 'note.mc'), 'utf8')).toBe('{"sessions":["s1"]}');
+    // A crash between writing the temp file and the rename leaves the temp file behind.
+    await writeFile(join(dir, 'note.mc.99999.1.tmp'), '{"sessions":["s1","s2"');
+    await queue.close();
+    const reopened = await createFileQueue(dir, { consumers: ['mc'], segmentBytes: 4096 });
+    expect(await reopened.readNote('mc')).toBe('{"sessions":["s1"]}');
+    expect((await reopened.read(0)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(await reopened.append(makeBatch(4))).toBe(4);
+    await reopened.writeNote('mc', null);
+    expect((await readdir(dir)).filter((f) => f === 'note.mc')).toEqual([]);
+    // A consumer name that is not a safe file name is encoded into one.
+    await reopened.writeNote('../x', 'n');
+    expect((await readdir(dir)).filter((f) => f.startsWith('note.'))).toEqual(expect.arrayContaining(['note...%2Fx']));
+    await reopened.close();
+  });
+});
+
 describe('file queue: wake-ups', () => {
   it('an append in this process wakes a waiting read at once, not at the next poll', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dts-queue-wake-'));

@@ -2,13 +2,11 @@
  * The protocol side of the destination: one synchronous InvokeFunction call with an event, no
  * knowledge of records. One implementation per FC API version (fc2-invoker.ts, fc3-invoker.ts).
  */
+import type { Resolved } from '../destination-module.ts';
 import type { FcDestinationConfig } from './config.ts';
-import type { Secret } from '../../task/secret.ts';
 
-export type ResolvedFcConfig = Omit<FcDestinationConfig, 'accessKeySecret' | 'securityToken'> & {
-  accessKeySecret: Secret;
-  securityToken?: Secret;
-};
+/** The destination's config with its secrets resolved (runtime/compose.ts). */
+export type ResolvedFcConfig = Resolved<FcDestinationConfig>;
 
 export interface InvocationResult {
   readonly requestId: string;

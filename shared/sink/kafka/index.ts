@@ -14,15 +14,15 @@ import { encodeDtsAvro } from '../../encode/dts-avro/index.ts';
 import { DtsError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { ChangeRecord } from '../../record/index.ts';
-import type { Secret } from '../../task/secret.ts';
 import { describeRecord, RecordTooLargeError, SinkConnectionError } from '../errors.ts';
+import type { Resolved } from '../destination-module.ts';
 import type { Sink } from '../types.ts';
 import { registerCodecs, type KafkajsCodecRegistry } from './codecs.ts';
 import type { KafkaDestinationConfig } from './config.ts';
 import { classifyKafkaError } from './errors.ts';
 import { tunedKafkajs } from './kafkajs-tuning.ts';
 import { createRouter, type Router } from './route.ts';
-import { createSchemaIds, registryEndpoint, type ResolvedSchemaRegistryConfig } from './schema-registry.ts';
+import { createSchemaIds, registryEndpoint } from './schema-registry.ts';
 import { ensureTopics } from './topics.ts';
 
 const { Kafka, logLevel, CompressionTypes } = tunedKafkajs;
@@ -31,10 +31,8 @@ registerCodecs(tunedKafkajs);
 // (an application's own, loaded before ours): that copy needs them too.
 registerCodecs(createRequire(import.meta.url)('kafkajs') as KafkajsCodecRegistry);
 
-export type ResolvedKafkaConfig = Omit<KafkaDestinationConfig, 'sasl' | 'schemaRegistry'> & {
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: Secret };
-  schemaRegistry?: ResolvedSchemaRegistryConfig;
-};
+/** The destination's config with its secrets resolved (runtime/compose.ts). */
+export type ResolvedKafkaConfig = Resolved<KafkaDestinationConfig>;
 
 export interface KafkaSinkDeps {
   readonly log: Logger;

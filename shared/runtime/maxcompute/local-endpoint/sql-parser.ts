@@ -91,10 +91,11 @@ function tokenize(sql: string): Token[] {
       const m = /^[A-Za-z_\p{L}][A-Za-z0-9_$\p{L}\p{N}]*/u.exec(sql.slice(i))![0];
       i += m.length;
       tokens.push({ kind: 'word', text: m, ...pos });
-    } else if ('(),.;=<>-'.includes(c)) {
+    } else {
+      // Any other character is a token the parser will not expect ('*', '+' …).
       tokens.push({ kind: 'punct', text: c, ...at() });
       i += 1;
-    } else throw new SqlError(`ODPS-0130161:[${line},${i - lineStart + 1}] Parse exception - unexpected character '${c}'`);
+    }
   }
   return tokens;
 }

@@ -114,7 +114,18 @@ export class FlushUpload {
         }
       }
       g.commitSent = true;
-      await tunnel.commit(session, g.blocks.map((_, i) => i));
+      try {
+        await tunnel.commit(session, g.blocks.map((_, i) => i));
+      } catch (err) {
+        // A session the server dropped (or a commit that did land) is known at once; anything else is retried.
+        const action = await this.#settle(tunnel, g, session).catch(() => null);
+        if (action === 'redo') {
+          this.#deps.log.warn('MaxCompute dropped an upload session before its commit: uploading its blocks again', { table: g.table, uploadId: session.uploadId });
+          g.session = null;
+          return false;
+        }
+        if (action !== 'committed') throw err;
+      }
       g.committed = true;
     }
     return true;

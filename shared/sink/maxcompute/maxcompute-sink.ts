@@ -19,7 +19,7 @@ import { createMaxComputeLayout, type MaxComputeRows, type RejectedCell } from '
 import { createRecordStreamWriter } from '../../encode/maxcompute/record-stream.ts';
 import type { Logger } from '../../log.ts';
 import { isDdlRecord, type ChangeRecord, type DdlRecord, type RowRecord } from '../../record/index.ts';
-import type { Secret } from '../../task/secret.ts';
+import type { Resolved } from '../destination-module.ts';
 import { describeRecord, RecordTooLargeError, SinkWriteError } from '../errors.ts';
 import type { Acknowledgement, DeliverOptions, Sink, SinkDeps } from '../types.ts';
 import type { MaxComputeClient, PartitionSpec, TunnelClient, UploadSession } from './client-types.ts';
@@ -28,14 +28,12 @@ import { FlushBuffer } from './flush-buffer.ts';
 import { parseNote, serializeNote, type FlushNote } from './flush-note.ts';
 import { FlushUpload } from './flush-upload.ts';
 import { groupKey, recoveryPlan, sessionAction, type RecoveryPlan, type SessionAction } from './recovery.ts';
+import { isMaxComputeNotFound } from './errors.ts';
+import { createMaxComputeClient } from './rest-client.ts';
 import { SchemaSync } from './schema-sync.ts';
 
 /** The destination's config with its secrets resolved (runtime/compose.ts). */
-export type ResolvedMaxComputeConfig = Omit<MaxComputeDestinationConfig, 'accessKeyId' | 'accessKeySecret' | 'securityToken'> & {
-  readonly accessKeyId: Secret;
-  readonly accessKeySecret: Secret;
-  readonly securityToken?: Secret;
-};
+export type ResolvedMaxComputeConfig = Resolved<MaxComputeDestinationConfig>;
 
 export interface MaxComputeSinkDeps extends SinkDeps {
   /** Replaces the REST client (tests that inject failures). */
@@ -44,20 +42,17 @@ export interface MaxComputeSinkDeps extends SinkDeps {
 }
 
 const MiB = 1024 * 1024;
-function pendingClient(): MaxComputeClient {
-  throw new Error('rest client not yet available');
-}
-function isNotFound(err: unknown): boolean {
-  return (err as { context?: { status?: number } }).context?.status === 404;
-}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: MaxComputeSinkDeps): Sink {
   const log: Logger = deps.log;
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
-  // PENDING(B1 rest-client): createMaxComputeClient({ endpoint, project, accessKeyId, accessKeySecret, securityToken, timeoutMs, log })
-  const client = deps.client ?? pendingClient();
+  const client = deps.client ?? createMaxComputeClient({
+    endpoint: config.endpoint, project: config.project, accessKeyId: config.accessKeyId.reveal(), accessKeySecret: config.accessKeySecret,
+    securityToken: config.securityToken, timeoutMs: config.timeoutMs, log, sink: config.name,
+  });
   const layout = createMaxComputeLayout({ namingRule: config.namingRule, partitionKeys: config.partitionKeys });
   const tables = new SchemaSync(client, layout, log, config.name);
   const buffer = new FlushBuffer((columns) => createRecordStreamWriter(columns), MAX_BLOCK_BYTES);
@@ -77,7 +72,7 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
     try {
       return await t.getUpload(table, partition, uploadId);
     } catch (err) {
-      if (isNotFound(err)) return null;
+      if (isMaxComputeNotFound(err)) return null;
       throw err;
     }
   };

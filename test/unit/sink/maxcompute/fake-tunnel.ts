@@ -7,6 +7,7 @@
 import type { OdpsColumn } from '../../../../shared/encode/maxcompute/types.ts';
 import type { PartitionSpec, TunnelClient, UploadSession, UploadStatus } from '../../../../shared/sink/maxcompute/client-types.ts';
 import { SinkConnectionError, SinkWriteError } from '../../../../shared/sink/errors.ts';
+import { MaxComputeNotFoundError } from '../../../../shared/sink/maxcompute/errors.ts';
 
 export interface FakeSession {
   uploadId: string;
@@ -41,7 +42,7 @@ export class FakeTunnel implements TunnelClient {
   async getUpload(table: string, _partition: PartitionSpec, uploadId: string): Promise<UploadSession> {
     this.#step({ op: 'get', table, uploadId }, false);
     const s = this.sessions.get(uploadId);
-    if (!s) throw new SinkWriteError(`no upload session ${uploadId}`, { status: 404 }, undefined, false);
+    if (!s) throw new MaxComputeNotFoundError(`no upload session ${uploadId}`, {});
     return this.#view(s);
   }
 
@@ -97,5 +98,14 @@ export function failOnce(match: (call: Call) => boolean, after = false): (call: 
       done = true;
       throw new SinkConnectionError(`connection reset during ${call.op}`, {});
     }
+  };
+}
+
+/** From the first call matching `match` on (before or after it took effect), every call fails: the process died there. */
+export function failFrom(match: (call: Call) => boolean, after = false): (call: Call, isAfter: boolean) => void {
+  let dead = false;
+  return (call, isAfter) => {
+    if (!dead && isAfter === after && match(call)) dead = true;
+    if (dead && (isAfter === after || !isAfter)) throw new SinkConnectionError(`the deliverer stopped during ${call.op}`, {});
   };
 }

@@ -14,7 +14,7 @@ import type { Acknowledgement, Sink, SinkCheckpoint } from '../../../../shared/s
 import { Secret } from '../../../../shared/task/secret.ts';
 import { column } from '../../../helpers/columns.ts';
 import { FakeMaxCompute } from './fake-client.ts';
-import { failOnce } from './fake-tunnel.ts';
+import { failFrom, failOnce } from './fake-tunnel.ts';
 
 const T0 = Date.UTC(2026, 0, 9, 5, 7, 30); // 2026-01-09 05:07:30 UTC
 
@@ -296,7 +296,7 @@ describe('MaxCompute sink', () => {
     /** Runs a flush that "crashes" (the process stops) at the first call matching `at`. */
     async function crashAt(at: (c: { op: string; table: string; uploadId?: string }) => boolean, after = false): Promise<Setup> {
       const s = setup();
-      s.server.tunnelClient.fail = failOnce(at, after);
+      s.server.tunnelClient.fail = failFrom(at, after);
       const sink = await s.newSink();
       const ack = await sink.deliver(batch(), { flush: true });
       expect(ack.failure).toBeDefined();
@@ -352,6 +352,14 @@ describe('MaxCompute sink', () => {
         [4, 5, ['items_log']],
         [4, 5, []],
       ]);
+    });
+
+    it('a noted session the server no longer knows (404) is treated as dropped: its group is uploaded again', async () => {
+      const s = await crashAt((c) => c.op === 'commit');
+      s.server.tunnelClient.sessions.delete('up3');
+      const sink = await s.newSink();
+      expect(ok(await sink.deliver(batch(), { flush: true }))).toBe(4);
+      expect(allRows(s.server)).toEqual(expected);
     });
   });
 });

@@ -13,7 +13,7 @@
  * and CRC of the record CRCs; nothing after the trailer. The first failure throws
  * MalformedBlockError naming the record (0-based) and column, never the value itself.
  */
-import { crc32c } from '@node-rs/crc32';
+import { crc32cUpdate } from './crc32c.ts';
 import { INTEGER_RANGE, WIRE_TYPE, type OdpsType } from './odps-types.ts';
 
 export const TAG_END_RECORD = 33553408;
@@ -62,11 +62,25 @@ const MAX_STRING_BYTES = 8 * 1024 * 1024;
 // DATETIME and DATE bounds: 0001-01-01 .. 9999-12-31 (as milliseconds and days since the epoch).
 const DATETIME_MS: readonly [number, number] = [-62135596800000, 253402300799999];
 const DATE_DAYS: readonly [number, number] = [-719162, 2932896];
-const DECIMAL_TEXT = /^[+-]?(\d+)(?:\.(\d+))?$/;
 
 /** Verifies `bytes` as a block for `columns` (the session's data columns, field i+1 = column i). */
+/** What the loop needs of each column, worked out once per block. */
+interface ColumnPlan {
+  readonly name: string;
+  readonly type: OdpsType;
+  readonly wire: number;
+  /** Inclusive value range for integer-like types (undefined: none). */
+  readonly range: readonly [number, number] | undefined;
+}
+
 export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: string; readonly type: OdpsType }[], visitor: BlockVisitor = {}): BlockSummary {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const plans: ColumnPlan[] = columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    wire: WIRE_TYPE[c.type.family],
+    range: INTEGER_RANGE[c.type.base] ?? (c.type.base === 'DATETIME' ? DATETIME_MS : c.type.base === 'DATE' ? DATE_DAYS : undefined),
+  }));
   const scratch = Buffer.alloc(64);
   const seen = new Uint32Array(columns.length + 1);
   let generation = 1;
@@ -121,8 +135,9 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
     hi = nhi | 0;
   };
   const crcUpdate = (valueLength: number) => {
-    recordCrc = crc32c(scratch.subarray(0, 4 + valueLength), recordCrc);
+    recordCrc = crc32cUpdate(recordCrc, scratch, 0, 4 + valueLength);
   };
+  const onField = visitor.onField;
 
   for (;;) {
     if (pos >= buf.length) fail(record === 0 && pos === recordStart ? 'the block is empty (a block ends with the record count and checksum trailer)' : 'the stream ends without the record count and checksum trailer');
@@ -138,7 +153,7 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
       if (sent !== computed) fail(`CRC mismatch: the record says 0x${sent.toString(16).padStart(8, '0')}, its fields give 0x${computed.toString(16).padStart(8, '0')} (a byte was changed, or a value was checksummed differently from the spec)`);
       visitor.onRecord?.(record, { start: recordStart, end: pos, crc: computed });
       scratch.writeInt32LE(computed | 0, 0);
-      crcOfCrcs = crc32c(scratch.subarray(0, 4), crcOfCrcs);
+      crcOfCrcs = crc32cUpdate(crcOfCrcs, scratch, 0, 4);
       record += 1;
       recordStart = pos;
       recordCrc = 0;
@@ -161,29 +176,32 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
     }
     if (field === TAG_META_CHECKSUM) fail('a checksum trailer without the record count before it');
     if (field < 1 || field > columns.length) fail(`field number ${field} is not a column of the session (it has ${columns.length} columns: fields 1..${columns.length})`);
-    const column = columns[field - 1]!;
+    const column = plans[field - 1]!;
     const type = column.type;
-    const expectedWire = WIRE_TYPE[type.family];
+    const expectedWire = column.wire;
     if (wireType !== expectedWire) fail(`column "${column.name}" (${type.text}, field ${field}) must be sent with wire type ${expectedWire}, not ${wireType}`);
     if (seen[field] === generation) fail(`column "${column.name}" (field ${field}) appears twice in one record`);
     seen[field] = generation;
 
     const payloadStart = pos;
     scratch.writeInt32LE(field, 0);
-    let crcBytes: Uint8Array;
+    // The value bytes the CRC covered: [valueFrom, valueTo) of scratch, or of the block for text.
+    let valueIn: Buffer = scratch;
+    let valueFrom = 4;
+    let valueTo = 4;
     switch (type.family) {
       case 'sint64': {
         varint(`column "${column.name}"`);
         unzigzag();
         const value = hi * 4294967296 + (lo >>> 0);
-        const range = INTEGER_RANGE[type.base] ?? (type.base === 'DATETIME' ? DATETIME_MS : type.base === 'DATE' ? DATE_DAYS : undefined);
+        const range = column.range;
         if (range && (value < range[0] || value > range[1])) fail(`column "${column.name}" (${type.text}) has a value outside ${range[0]}..${range[1]}`);
         // MaxCompute's BIGINT is -2^63+1 .. 2^63-1: -2^63 is its reserved NULL and is refused.
         if (type.base === 'BIGINT' && hi === -2147483648 && lo === 0) fail(`column "${column.name}" (bigint) has the value -2^63, which MaxCompute does not accept (the range is -2^63+1 .. 2^63-1)`);
         scratch.writeInt32LE(lo, 4);
         scratch.writeInt32LE(hi, 8);
         crcUpdate(8);
-        crcBytes = scratch.subarray(4, 12);
+        valueTo = 12;
         break;
       }
       case 'bool': {
@@ -191,7 +209,7 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
         if (value > 1) fail(`column "${column.name}" (boolean) has the value ${value}; a boolean is 0 or 1`);
         scratch[4] = value;
         crcUpdate(1);
-        crcBytes = scratch.subarray(4, 5);
+        valueTo = 5;
         break;
       }
       case 'double':
@@ -201,24 +219,20 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
         buf.copy(scratch, 4, pos, pos + size);
         pos += size;
         crcUpdate(size);
-        crcBytes = scratch.subarray(4, 4 + size);
+        valueTo = 4 + size;
         break;
       }
       case 'bytes': {
         const length = uint32(`the length of column "${column.name}"`);
         if (length > MAX_STRING_BYTES) fail(`column "${column.name}" is ${length} bytes; a cell holds at most 8 MiB`);
         need(length, `column "${column.name}"`);
-        const value = buf.subarray(pos, pos + length);
+        if (type.base !== 'STRING' && type.base !== 'BINARY') checkText(column.name, type, buf.subarray(pos, pos + length), fail);
+        recordCrc = crc32cUpdate(recordCrc, scratch, 0, 4);
+        recordCrc = crc32cUpdate(recordCrc, buf, pos, pos + length);
+        valueIn = buf;
+        valueFrom = pos;
+        valueTo = pos + length;
         pos += length;
-        checkText(column.name, type, value, fail);
-        if (length <= 60) {
-          value.copy(scratch, 4);
-          crcUpdate(length);
-        } else {
-          recordCrc = crc32c(scratch.subarray(0, 4), recordCrc);
-          recordCrc = crc32c(value, recordCrc);
-        }
-        crcBytes = value;
         break;
       }
       case 'timestamp': {
@@ -231,11 +245,11 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
         if (nanos < 0 || nanos > 999_999_999) fail(`column "${column.name}" (${type.text}) has nanoseconds ${nanos}, outside 0..999999999`);
         scratch.writeInt32LE(nanos, 12);
         crcUpdate(12);
-        crcBytes = scratch.subarray(4, 16);
+        valueTo = 16;
         break;
       }
     }
-    visitor.onField?.(record, { field, wireType, payloadStart, payloadEnd: pos, crcBytes });
+    if (onField) onField(record, { field, wireType, payloadStart, payloadEnd: pos, crcBytes: valueIn.subarray(valueFrom, valueTo) });
   }
 }
 
@@ -245,11 +259,25 @@ function checkText(name: string, type: OdpsType, value: Buffer, fail: (reason: s
     for (let i = 0; i < value.length; i++) if ((value[i]! & 0xc0) !== 0x80) chars += 1;
     if (chars > type.length!) fail(`column "${name}" (${type.text}) holds ${chars} characters, more than its length ${type.length}`);
   } else if (type.base === 'DECIMAL') {
-    const match = DECIMAL_TEXT.exec(value.toString('latin1'));
-    if (!match) fail(`column "${name}" (${type.text}) is not a plain decimal number (digits, an optional sign and point, no exponent)`);
-    const integerDigits = match![1]!.replace(/^0+(?=\d)/, '').length;
-    if (type.precision !== undefined && integerDigits > type.precision - (type.scale ?? 0) && match![1] !== '0') {
-      fail(`column "${name}" (${type.text}) has ${integerDigits} digits before the point; at most ${type.precision - (type.scale ?? 0)} fit`);
+    // [+-] digits [. digits], no exponent; count the integer digits after leading zeros.
+    let i = value[0] === 0x2b || value[0] === 0x2d ? 1 : 0;
+    let integerDigits = 0;
+    let digits = 0;
+    let point = false;
+    let fractionDigits = 0;
+    for (; i < value.length; i++) {
+      const b = value[i]!;
+      if (b >= 0x30 && b <= 0x39) {
+        if (point) fractionDigits += 1;
+        else {
+          digits += 1;
+          if (integerDigits > 0 || b !== 0x30) integerDigits += 1;
+        }
+      } else if (b === 0x2e && !point) point = true;
+      else break;
     }
+    if (i !== value.length || digits === 0 || (point && fractionDigits === 0)) fail(`column "${name}" (${type.text}) is not a plain decimal number (digits, an optional sign and point, no exponent)`);
+    const room = (type.precision ?? 54) - (type.scale ?? 0);
+    if (integerDigits > room) fail(`column "${name}" (${type.text}) has ${integerDigits} digits before the point; at most ${room} fit`);
   }
 }

@@ -5,6 +5,7 @@
  * wrong wire types, unknown sessions and partitions). Each test file run uses its own endpoint
  * (port 0, a temporary data directory).
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +40,10 @@ interface RawReply {
 }
 
 /** A request signed with v2 the way the SDKs sign it (plane: control under /api, tunnel at the root). */
-async function raw(plane: 'control' | 'tunnel', method: string, resource: string, rawQuery: string, body?: Buffer, options: { secret?: string; sentQuery?: string } = {}): Promise<RawReply> {
+async function raw(plane: 'control' | 'tunnel', method: string, resource: string, rawQuery: string, body?: Buffer, options: { secret?: string; sentQuery?: string; headers?: Record<string, string> } = {}): Promise<RawReply> {
   const headers: Record<string, string> = { date: new Date().toUTCString(), 'x-odps-tunnel-version': '6' };
   if (body) headers['content-type'] = 'application/octet-stream';
+  Object.assign(headers, options.headers);
   headers.authorization = `ODPS ${AK.accessKeyId}:${signatureV2(canonicalString({ method, resource, rawQuery, headers }), options.secret ?? AK.accessKeySecret)}`;
   const base = plane === 'control' ? server.endpoint : `http://${server.tunnelHost}`;
   const query = options.sentQuery ?? rawQuery;
@@ -136,6 +138,16 @@ describe('local MaxCompute endpoint with the official Java SDK', () => {
     const changed = await raw('control', 'GET', '/projects/dts_demo/tables/every_type', 'curr_project=dts_demo', undefined, { sentQuery: 'curr_project=other' });
     expect(changed.status).toBe(403);
     expect((await raw('tunnel', 'POST', '/projects/dts_demo/tables/every_type', 'uploads')).status).toBe(201);
+    // The body is covered through Content-MD5 (Java sends it as hex): a changed body is refused.
+    const xml = Buffer.from('<?xml version="1.0"?><Instance><Job><Tasks><SQL><Name>t</Name><Query><![CDATA[DROP TABLE IF EXISTS nothing_here;]]></Query></SQL></Tasks></Job></Instance>');
+    const md5 = createHash('md5').update(xml).digest('hex');
+    const sqlHeaders = { 'content-type': 'application/xml', 'content-md5': md5 };
+    expect((await raw('control', 'POST', '/projects/dts_demo/instances', '', xml, { headers: sqlHeaders })).status).toBe(201);
+    const tampered = Buffer.from(xml.toString().replace('nothing_here', 'every_type'));
+    const refused = await raw('control', 'POST', '/projects/dts_demo/instances', '', tampered, { headers: { ...sqlHeaders, 'content-md5': md5 } });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toMatch(/the body does not match its Content-MD5/);
+    expect((await odps.read('every_type')).length).toBe(4);
   });
 
   it('verifies each block: a flipped byte (CRC) and a wrong wire type are refused naming the record; the session keeps only good blocks', async () => {

@@ -6,7 +6,7 @@
  * directory (store.ts) so that they survive a restart. Tests start it in-process on a free port;
  * `npm run maxcompute:local` runs it as the stack's service.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../../log.ts';
@@ -83,7 +83,20 @@ export async function startLocalMaxCompute(o: LocalMaxComputeOptions): Promise<L
       const prefix = plane === 'control' ? (verdict.reason === 'credentials' ? 'ODPS-0410051:Invalid credentials - ' : 'ODPS-0410042:Invalid signature value - ') : 'The request authorization header is invalid or missing: ';
       throw new Refusal(403, code, prefix + verdict.message);
     }
-    const segments = resource.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    const md5 = req.headers['content-md5'];
+    if (typeof md5 === 'string' && md5 !== '') {
+      // Java sends the digest as lower-case hex (specs/maxcompute.md §1.2), others as base64.
+      const digest = createHash('md5').update(body);
+      if (md5.toLowerCase() !== digest.copy().digest('hex') && md5 !== digest.digest('base64')) {
+        throw new Refusal(403, plane === 'control' ? 'ODPS-0410042' : 'Unauthorized', 'the body does not match its Content-MD5 (which the signature covers): the body was changed after signing');
+      }
+    }
+    let segments: string[];
+    try {
+      segments = resource.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    } catch {
+      throw new Refusal(400, 'InvalidParameter', `the path ${resource} is not valid percent-encoding`);
+    }
     const ex: Exchange = { method: req.method ?? 'GET', segments, params: queryParams(rawQuery), headers: req.headers, body, requestId, host: req.headers.host ?? `127.0.0.1:${port}`, nowMs };
     return plane === 'control' ? control(ex) : tunnel(ex);
   }

@@ -179,13 +179,20 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
       takenThrough = record.id;
       return;
     }
-    if (!tables.isReady(record.schema)) await tables.prepare(record, flush);
-    const out: MaxComputeRows = layout.rowsOf(record);
+    let out: MaxComputeRows;
+    try {
+      if (!tables.isReady(record.schema)) await tables.prepare(record, flush);
+      out = layout.rowsOf(record);
+      if (out.rejected) throw rejected(record, out.rejected);
+    } catch (err) {
+      // The task stops at this record: what came before it is made durable first (and acknowledged).
+      await flush().catch(() => {});
+      throw err;
+    }
     if (recovery && !recovery.redo.has(groupKey(out.table, out.partition))) {
       takenThrough = record.id;
       return;
     }
-    if (out.rejected) throw rejected(record, out.rejected);
     if (buffer.isEmpty && pending === null) durableThrough = takenThrough;
     for (const values of out.rows) buffer.add(out.table, out.columns, out.partition, values, nowMs);
     takenThrough = record.id;

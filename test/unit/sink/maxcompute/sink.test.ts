@@ -222,10 +222,12 @@ describe('MaxCompute sink', () => {
     nextId = 1;
     const { server, newSink } = await setup();
     const sink = await newSink();
-    ok(await sink.deliver([rec('INSERT', null, [1, 'a'])], { flush: true }));
+    ok(await sink.deliver([rec('INSERT', null, [1, 'a'])]));
     const drop = ddl('ALTER TABLE items\n  DROP COLUMN name');
     const ack = await sink.deliver([drop, rec('INSERT', null, [2], { schema: ITEMS_NO_NAME })]);
-    expect(ack.acknowledgedThrough).toBe(2); // the DDL itself, nothing after
+    // What came before the change was flushed and is acknowledged, with the DDL; nothing after.
+    expect(ack.acknowledgedThrough).toBe(2);
+    expect(logRows(server).map((r) => r.data)).toEqual([[1, 'a']]);
     expect(ack.failure).toMatchObject({
       code: ErrorCodes.SINK_WRITE,
       retriable: false,
@@ -266,10 +268,13 @@ describe('MaxCompute sink', () => {
 
   it('a cell above 8 MiB stops with RecordTooLargeError naming table, key and position', async () => {
     nextId = 1;
-    const sink = await setup().newSink();
+    const { server, newSink } = setup();
+    const sink = await newSink();
     const schema: TableSchema = { ...ITEMS, columns: [ITEMS.columns[0]!, column('name', 'longtext')] };
     const ack = await sink.deliver([rec('INSERT', null, [1, 'a']), rec('INSERT', null, [7, 'x'.repeat(8 * 1024 * 1024 + 1)], { schema })]);
-    expect(ack.acknowledgedThrough).toBe(0);
+    // The record before is made durable; nothing of the oversize one is written.
+    expect(ack.acknowledgedThrough).toBe(1);
+    expect(logRows(server).map((r) => r.data)).toEqual([[1, 'a']]);
     expect(ack.failure).toBeInstanceOf(RecordTooLargeError);
     expect((ack.failure as Error).message).toMatch(/^INSERT of shop\.items primary key \(id=7\) at binlog\.000007:100 row 0 encodes to 8388609 bytes, above the 8388608-byte limit; MaxCompute stores at most 8388608 bytes in a cell \(column name\)/);
   });

@@ -2,8 +2,9 @@
  * Every function s.yaml declares, invoked as a user would locally (`npm run invoke -- <function>
  * examples/events/<function>.json`, no Docker), on one small task against the running stack with
  * the Redis queue a cloud deployment uses: the reader stores changes, full-sync asks for a
- * re-baseline that the next reader run performs, latency sees the backlog, the deliverers drain it to Kafka and to a target FC function
- * (the local FC endpoint, which checks signatures), latency then sees none, heartbeat compares
+ * re-baseline that the next reader run performs, latency sees the backlog, the deliverers drain it to Kafka, to a target FC function
+ * (the local FC endpoint, which checks signatures) and to MaxCompute (a local endpoint, read back
+ * through the official Java SDK), latency then sees none, heartbeat compares
  * the stored position with the source, and retry-window reports the recorded status.
  */
 import { execFile } from 'node:child_process';
@@ -19,6 +20,9 @@ import { createRedisQueue } from '../../shared/queue/redis/index.ts';
 import type { Queue } from '../../shared/queue/types.ts';
 import { formatPosition } from '../../shared/record/index.ts';
 import { startLocalFcEndpoint, type LocalFcEndpoint } from '../../shared/runtime/fc/local-endpoint/index.ts';
+import { startLocalMaxCompute, type LocalMaxCompute } from '../../shared/runtime/maxcompute/local-endpoint/index.ts';
+import { javaOdps } from '../helpers/java-odps.ts';
+import { MC_ACCESS_KEY_ID, MC_ACCESS_KEY_SECRET, MC_PROJECT } from '../helpers/maxcompute-task.ts';
 import { writeTaskState } from '../../shared/task/index.ts';
 import { masterStatus } from '../helpers/kafka-read.ts';
 import { consumeMessages, createTopic, stack, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
@@ -46,12 +50,13 @@ const prefix = `dts-test:${uniqueName('invokeall')}`;
 let work: string;
 let taskFile: string;
 let endpoint: LocalFcEndpoint;
+let maxcompute: LocalMaxCompute;
 let queue: Queue;
 
 /** `npm run invoke -- <name> <event>` with the task in DTS_TASK_FILE, as FC would pass it. */
 async function invoke(name: string, eventFile = join(repo, 'examples', 'events', `${name}.json`)): Promise<Result> {
   if (!existsSync(join(repo, 'functions', name, 'index.ts'))) throw new Error(`s.yaml declares ${name}, but functions/${name}/index.ts does not exist`);
-  const env = { ...process.env, DTS_TASK_FILE: taskFile, DTS_BASE_DIR: work, DTS_REDIS_URL: stack.redisUrl, FC_TEST_SECRET: FC_SECRET, DTS_LOG_FORMAT: 'json' };
+  const env = { ...process.env, DTS_TASK_FILE: taskFile, DTS_BASE_DIR: work, DTS_REDIS_URL: stack.redisUrl, FC_TEST_SECRET: FC_SECRET, MC_TEST_SECRET: MC_ACCESS_KEY_SECRET, DTS_LOG_FORMAT: 'json' };
   try {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'invoke-function.ts'), name, eventFile], { cwd: repo, env, timeout: 120_000 });
     return JSON.parse(stdout) as Result;
@@ -78,6 +83,7 @@ beforeAll(async () => {
   const target = join(work, 'target');
   await mkdir(target);
   await writeFile(join(target, 'index.mjs'), 'export const handler = async (event) => { globalThis.__invokeAllEvents.push(JSON.parse(event.toString("utf8"))); return "ok"; };\n');
+  maxcompute = await startLocalMaxCompute({ port: 0, dataDir: join(work, 'maxcompute') });
   endpoint = await startLocalFcEndpoint({ dir: target, credentials: { accessKeyId: 'LTAI-invoke-all', accessKeySecret: FC_SECRET }, service: 'svc', functionName: 'target', accountId: '1234567890', region: 'cn-hangzhou', log: silentLogger, writeLogLine: () => {} });
 
   // Rows before the task's start position reach the destinations only through full-sync.
@@ -97,16 +103,18 @@ beforeAll(async () => {
       destinations: [
         { type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'canal-json' },
         { type: 'fc', name: 'fc', fcVersion: '2.0', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: 'LTAI-invoke-all', accessKeySecret: '${FC_TEST_SECRET}', service: 'svc', function: 'target' },
+        { type: 'maxcompute', name: 'mc', endpoint: maxcompute.endpoint, project: MC_PROJECT, accessKeyId: MC_ACCESS_KEY_ID, accessKeySecret: '${MC_TEST_SECRET}' },
       ],
       queue: { type: 'redis', url: '${DTS_REDIS_URL}', prefix },
     }),
   );
-  queue = await createRedisQueue(stack.redisUrl, prefix, { consumers: ['kafka', 'fc'] });
+  queue = await createRedisQueue(stack.redisUrl, prefix, { consumers: ['kafka', 'fc', 'mc'] });
 }, 60_000);
 
 afterAll(async () => {
   await queue?.close();
   await endpoint?.close();
+  await maxcompute?.close();
   const redis = new Redis(stack.redisUrl);
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
@@ -116,7 +124,7 @@ afterAll(async () => {
 
 describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () => {
   // The order a deployment's timers would run them in; each step checks its function's result.
-  const steps = ['reader', 'full-sync', 'latency', 'deliver-kafka', 'deliver-fc', 'heartbeat', 'retry-window'];
+  const steps = ['reader', 'full-sync', 'latency', 'deliver-kafka', 'deliver-fc', 'deliver-maxcompute', 'heartbeat', 'retry-window'];
 
   it('has a step and an example event for each declared function', async () => {
     const declared = Object.keys((parse(await readFile(join(repo, 's.yaml'), 'utf8')) as { resources: object }).resources);
@@ -141,7 +149,7 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     fullSyncRan = true;
   });
 
-  it('latency: sees both destinations behind by everything stored', async () => {
+  it('latency: sees every destination behind by everything stored', async () => {
     const stored = await storedRecords();
     const head = await queue.last();
     const result = await invoke('latency');
@@ -150,7 +158,7 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     const expected: Lag = { cursor: 0, behindBatches: head!.seq, behindRecords: stored.length, recordsExact: true, oldestPendingEventTime: oldest, lagMs: headTime - stored[0]!.timestampMs };
     // The head is the full sync's closing batch, which records progress and holds no change: no event time.
     const headEventTime = head!.batch.records.length > 0 ? new Date(headTime).toISOString() : null;
-    expect(result).toEqual({ task: TASK, head: { seq: head!.seq, eventTime: headEventTime }, destinations: { kafka: expected, fc: expected } });
+    expect(result).toEqual({ task: TASK, head: { seq: head!.seq, eventTime: headEventTime }, destinations: { kafka: expected, fc: expected, mc: expected } });
   });
 
   it('deliver-kafka: sends every stored record to the topic, in order', async () => {
@@ -174,11 +182,25 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     expect(received.flatMap((e) => e.Records.map((r) => r.id))).toEqual(stored.map((r) => r.id));
   });
 
-  it('latency: sees both destinations caught up', async () => {
+  it('deliver-maxcompute: uploads the full-sync rows to t_base and the changes to t_log, and flushes before it returns', async () => {
+    const stored = await storedRecords();
+    expect(await invoke('deliver-maxcompute')).toEqual({ task: TASK, delivered: { mc: stored.length } });
+    const judge = javaOdps({ endpoint: maxcompute.endpoint, project: MC_PROJECT, accessKeyId: MC_ACCESS_KEY_ID, accessKeySecret: MC_ACCESS_KEY_SECRET });
+    const log = (await judge.read('t_log')).map((r) => [Number(r.values.new_dts_sync_record_id), r.values.new_dts_sync_operation_flag, r.values.new_dts_sync_before_flag, r.values.id, r.values.v]);
+    expect(log.sort()).toEqual([
+      [stored[0]!.id, 'I', 'N', '3', 'b3'],
+      [stored[1]!.id, 'U', 'N', '1', 'a1x'],
+      [stored[1]!.id, 'U', 'Y', '1', 'a1'],
+    ]);
+    const base = (await judge.read('t_base')).map((r) => [r.values.id, r.values.v]).sort();
+    expect(base).toEqual(fullSyncRan ? [['1', 'a1x'], ['2', 'a2'], ['3', 'b3']] : []);
+  });
+
+  it('latency: sees every destination caught up', async () => {
     const head = await queue.last();
     const result = await invoke('latency');
     const none: Lag = { cursor: head!.seq, behindBatches: 0, behindRecords: 0, recordsExact: true, oldestPendingEventTime: null, lagMs: 0 };
-    expect(result).toMatchObject({ task: TASK, head: { seq: head!.seq }, destinations: { kafka: none, fc: none } });
+    expect(result).toMatchObject({ task: TASK, head: { seq: head!.seq }, destinations: { kafka: none, fc: none, mc: none } });
   });
 
   it("heartbeat: reports the stored position against the source's binlog end", async () => {

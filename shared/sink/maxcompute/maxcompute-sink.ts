@@ -193,10 +193,22 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
       takenThrough = record.id;
       return;
     }
+    buffered(record, out, nowMs);
+  }
+
+  function buffered(record: RowRecord, out: MaxComputeRows, nowMs: number): void {
     if (buffer.isEmpty && pending === null) durableThrough = takenThrough;
     for (const values of out.rows) buffer.add(out.table, out.columns, out.partition, values, nowMs);
     takenThrough = record.id;
-    if (buffer.rows >= config.flush.maxRows || buffer.bytes >= maxBytes) await flush();
+  }
+
+  /** The common case without a promise per record: a row of a synced table, outside recovery. false: take() decides. */
+  function takeNow(record: ChangeRecord, nowMs: number): boolean {
+    if (recovery !== null || isDdlRecord(record) || !tables.isReady(record.schema)) return false;
+    const out = layout.rowsOf(record);
+    if (out.rejected) return false;
+    buffered(record, out, nowMs);
+    return true;
   }
 
   return {
@@ -217,7 +229,8 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
         const nowMs = now();
         for (const record of records) {
           if (record.id <= takenThrough) continue;
-          await take(record, nowMs);
+          if (!takeNow(record, nowMs)) await take(record, nowMs);
+          if (buffer.rows >= config.flush.maxRows || buffer.bytes >= maxBytes) await flush();
         }
         const oldest = buffer.oldestAtMs;
         if (options.flush || (oldest !== null && now() - oldest >= maxAgeMs)) await flush();

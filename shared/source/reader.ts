@@ -105,6 +105,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       batchMaxBytes: options.reader.batchMaxBytes,
       emit: appender.add,
       observeRows: fullSync?.observe,
+      observeDdl: fullSync?.observeDdl,
       beforeTransaction: fullSync?.merge,
     });
     const sync = fullSync;

@@ -5,10 +5,10 @@
  * sparse, empty) with a full-only task that ends COMPLETED with exactly the source's rows.
  */
 import { describe, expect, it } from 'vitest';
-import { sourceWithOwnServerId } from '../helpers/kafka-read.ts';
+import { messageCount, sourceWithOwnServerId, waitForTopics } from '../helpers/kafka-read.ts';
 import { InvalidEventError } from '../../shared/runtime/fc/handler.ts';
 import { sendFullSyncRequest } from '../../shared/runtime/full-sync-request.ts';
-import { consumeMessages, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
+import { consumeMessages, sourceConnection, startTask, taskFor, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
 import { consumeUntilEqual, replayCanal, sourceTableState, stateChecksum } from '../helpers/table-state.ts';
 
 const ROWS = 6000;
@@ -114,26 +114,51 @@ describe('full data sync', () => {
     const task = startTask(
       taskFor(
         { database: db, tables: ['altered'], topic, dir: await tempDir('altered') },
-        { source: sourceWithOwnServerId(), syncTypes: ['full', 'incremental'], fullSync: { chunkRows: 100, workers: 2, throttle: { rowsPerSecond: 1500 } } },
+        // The copy takes about 3 s: the lock below comes while it runs.
+        { source: sourceWithOwnServerId(), syncTypes: ['full', 'incremental'], fullSync: { chunkRows: 100, workers: 2, throttle: { rowsPerSecond: 1000 } } },
       ),
     );
     await task.ready;
-    await new Promise((r) => setTimeout(r, 700));
-    await conn.query(`ALTER TABLE ${db}.altered ADD COLUMN extra INT NOT NULL DEFAULT 7`);
-    await conn.query(`UPDATE ${db}.altered SET v = 'changed' WHERE id IN (1, 1500, 2999)`);
+    // The copy is under way once its first rows are in Kafka.
+    await waitForTopics([topic], 30_000);
+    await waitFor(async () => (await messageCount(topic)) >= 100, 30_000, 'the first copied rows in Kafka');
+    // The ALTER lands while a chunk is pending: LOCK TABLES holds the next chunk's SELECT, whose
+    // snapshot started before the ALTER; the ALTER and an UPDATE pass through the stream while it
+    // waits. An instant ADD COLUMN lets that SELECT read the old shape without an error.
+    const locker = await sourceConnection();
+    try {
+      await locker.query(`LOCK TABLES ${db}.altered WRITE`);
+      await waitFor(async () => {
+        const [held] = await conn.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE 'SELECT%${db}%altered%' AND STATE LIKE '%metadata lock%'`);
+        return Number((held as { n: number | string }[])[0]!.n) > 0;
+      }, 30_000, 'a chunk SELECT waiting for the table lock');
+      await locker.query(`ALTER TABLE ${db}.altered ADD COLUMN extra INT NOT NULL DEFAULT 7`);
+      await locker.query(`UPDATE ${db}.altered SET v = 'changed' WHERE id IN (1, 1500, 2999)`);
+      await consumeMessages(topic, (ms) => ms.filter((m) => m.json.type === 'UPDATE').length === 3, 60_000);
+    } finally {
+      await locker.query('UNLOCK TABLES').catch(() => {});
+      await locker.end();
+    }
     const shape = { table: 'altered', key: ['id'], columns: ['id', 'v'] };
     const expected = await sourceTableState(conn, db, shape);
     const { messages } = await consumeUntilEqual(topic, shape, expected, 60_000);
     await task.stop();
     const ddlAt = messages.findIndex((m) => m.json.isDdl === true);
-    expect(ddlAt, 'the ALTER reached Kafka').toBeGreaterThan(0);
-    expect(ddlAt, 'the ALTER came during the copy').toBeLessThan(messages.length - 10);
+    expect(ddlAt, 'the ALTER came after copied rows').toBeGreaterThanOrEqual(100);
+    // The held chunk (100 rows) and the UPDATEs at least come after it.
+    expect(ddlAt, 'the ALTER came during the copy').toBeLessThan(messages.length - 103);
     const rows = (from: number, to: number) => messages.slice(from, to).filter((m) => !m.json.isDdl).map((m) => (m.json.data as Record<string, string>[])[0]!);
     // Before the DDL every row has the old shape; after it, the new one (copied rows included).
     expect(rows(0, ddlAt).every((r) => !('extra' in r))).toBe(true);
     const after = rows(ddlAt + 1, messages.length);
-    expect(after.length).toBeGreaterThan(0);
-    expect(after.every((r) => r.extra === '7')).toBe(true);
+    expect(after.filter((r) => r.extra !== '7').map((r) => r.id)).toEqual([]);
+    // Every row copied once (a chunk pending across the ALTER is read again, not placed twice);
+    // a key the UPDATE changed while its chunk was pending arrives through the UPDATE alone.
+    const copied = messages.filter((m) => m.json.type === 'INSERT').map((m) => Number((m.json.data as Record<string, string>[])[0]!.id));
+    expect(new Set(copied).size).toBe(copied.length);
+    const updated = messages.filter((m) => m.json.type === 'UPDATE').map((m) => Number((m.json.data as Record<string, string>[])[0]!.id));
+    expect(updated.sort((a, b) => a - b)).toEqual([1, 1500, 2999]);
+    expect([...new Set([...copied, ...updated])].sort((a, b) => a - b)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
   });
 
   it('re-copies the named tables on request while streaming, without delivering the request itself', { timeout: 120_000 }, async () => {

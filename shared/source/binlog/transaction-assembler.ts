@@ -24,6 +24,8 @@ export interface AssemblerOptions {
   readonly observeRows?: (schema: TableSchema, images: readonly { before: Row | null; after: Row | null }[]) => void;
   /** Called between transactions, before the next one opens: where full-sync rows may be placed. */
   readonly beforeTransaction?: () => void;
+  /** Told of every DDL statement after `beforeTransaction` ran for it (a full sync re-reads chunks pending across it). */
+  readonly observeDdl?: (kind: DdlKind, database: string, table: string) => void;
 }
 
 interface OpenTransaction {
@@ -174,6 +176,7 @@ export class TransactionAssembler {
   /** A DDL statement: its own transaction (it commits implicitly). */
   ddl(kind: DdlKind, database: string, table: string, sql: string, timestampMs: number, nextPosition: number, gtidSet: string | null): void {
     const tx = this.#tx ?? this.#open(timestampMs);
+    this.#o.observeDdl?.(kind, database, table);
     const id = this.#nextId++;
     if (id > this.#o.skipThrough) {
       this.#records.push({ id, seq: tx.seq, op: 'DDL', kind, database, table, sql, source: tx.source });

@@ -4,9 +4,13 @@
  * H, so every change after H follows it. Keys changed while the chunk was pending (from before its
  * SELECT until it joins) are dropped from it: the stream already carries their newer images, so
  * dropping is always safe, and it covers MySQL, whose H is read just after the snapshot starts.
+ * A DDL on the table that passes through the stream while a chunk is pending makes the chunk stale:
+ * its rows have the shape of before the DDL but would join after it (and MariaDB's instant ALTERs
+ * let an older snapshot read the table without an error), so the chunk is not placed and its
+ * worker reads the same range again, after the DDL. DDLs are rare; the re-read is one chunk.
  * Progress (the cursor) changes only here, in stream order, and travels with the batches.
  */
-import { comparePositions, type ResumePosition, type Row, type SnapshotCursor, type TableSchema, type TableSnapshot } from '../../record/index.ts';
+import { comparePositions, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type TableSchema, type TableSnapshot } from '../../record/index.ts';
 import type { Chunk } from './chunk-reader.ts';
 import { keyString } from './key-sql.ts';
 
@@ -23,13 +27,18 @@ interface Pending {
   /** `db.table` whose changes are watched, or null for a progress-only step. */
   readonly table: string | null;
   readonly touched: Set<string>;
+  /** A DDL on the table passed while the chunk was pending: its rows may have the old shape. */
+  stale: boolean;
   ready: { chunk: Chunk; apply: (cursor: SnapshotCursor, rows: number) => SnapshotCursor } | null;
-  readonly merged: () => void;
+  readonly merged: (outcome: MergeOutcome) => void;
 }
 
+/** `placed`: the rows are in the stream and the cursor moved; `stale`: nothing placed, read the range again. */
+export type MergeOutcome = 'placed' | 'stale';
+
 export interface PendingHandle {
-  /** Resolves once the chunk is in the stream (and so in the next batch appended). */
-  readonly merged: Promise<void>;
+  /** Settles once the chunk is in the stream (and so in the next batch appended), or was found stale. */
+  readonly merged: Promise<MergeOutcome>;
 }
 
 const NO_WATERMARK = { file: '', position: 0 };
@@ -70,9 +79,9 @@ export class ChunkMerger {
 
   /** Call before a chunk's SELECT starts: from here on, changes to its table are watched. */
   register(table: string | null): { handle: PendingHandle; ready: (chunk: Chunk, apply: (cursor: SnapshotCursor, rows: number) => SnapshotCursor) => void } {
-    let merged!: () => void;
-    const promise = new Promise<void>((resolve) => (merged = resolve));
-    const pending: Pending = { table, touched: new Set(), ready: null, merged };
+    let merged!: (outcome: MergeOutcome) => void;
+    const promise = new Promise<MergeOutcome>((resolve) => (merged = resolve));
+    const pending: Pending = { table, touched: new Set(), stale: false, ready: null, merged };
     this.#pending.push(pending);
     return {
       handle: { merged: promise },
@@ -87,7 +96,23 @@ export class ChunkMerger {
   progress(apply: (cursor: SnapshotCursor) => SnapshotCursor): Promise<void> {
     const { handle, ready } = this.register(null);
     ready({ schema: null as unknown as TableSchema, rows: [], bytes: 0, high: NO_WATERMARK, lastKey: null, last: true }, (c) => apply(c));
-    return handle.merged;
+    return handle.merged.then(() => undefined);
+  }
+
+  /**
+   * A DDL as the stream reads it, after the chunks ready before it were placed (the assembler calls
+   * this once the statement's transaction opened): pending chunks of the table it touches become
+   * stale. A database-level statement touches every table of its database; a RENAME (whose other
+   * names are not classified) touches every table.
+   */
+  observeDdl(kind: DdlKind, database: string, table: string): void {
+    const name = `${database}.${table}`;
+    const touches = (watched: string): boolean => {
+      if (kind === 'RENAME_TABLE') return true;
+      if (kind.endsWith('_DATABASE')) return watched.startsWith(`${database}.`);
+      return watched === name;
+    };
+    for (const p of this.#pending) if (p.table !== null && touches(p.table)) p.stale = true;
   }
 
   /** Row images as the stream reads them: keys of watched tables are remembered. */
@@ -107,8 +132,16 @@ export class ChunkMerger {
     }
   }
 
-  /** Places every ready chunk whose watermark the stream has passed, in registration order per range. */
+  /** Lets stale chunks go, then places every ready chunk whose watermark the stream has passed, in registration order per range. */
   tryMerge(): void {
+    // Stale chunks place nothing, so they leave at once, even inside a transaction.
+    for (let i = this.#pending.length - 1; i >= 0; i--) {
+      const p = this.#pending[i]!;
+      if (p.ready && p.stale) {
+        this.#pending.splice(i, 1);
+        p.merged('stale');
+      }
+    }
     const target = this.#target();
     if (!target || target.inTransaction || !this.#cursor) return;
     for (let i = 0; i < this.#pending.length; ) {
@@ -123,7 +156,7 @@ export class ChunkMerger {
       this.#cursor = apply(this.#cursor, rows.length);
       target.init(chunk.schema, rows, this.#cursor, this.#now());
       this.#onMerged(this.#cursor);
-      p.merged();
+      p.merged('placed');
     }
   }
 

@@ -4,6 +4,10 @@
  * snapshot (`Binlog_snapshot_file/position`); MySQL's is taken with SHOW MASTER STATUS right after
  * the snapshot starts, and the merge drops every key changed while the chunk was pending, which
  * covers the commits between the two. No locks beyond the shared metadata lock of the SELECT.
+ * The table's shape is read before the snapshot starts, never inside it: an instant ALTER (MariaDB
+ * 10.3+) lets an older snapshot read the table without an error, so a shape read inside the
+ * snapshot could be newer than the rows' position. Read before, it is the shape at the position or
+ * an older one, and the merger re-reads a chunk when a DDL on its table passes while it is pending.
  */
 import type { Connection as CoreConnection } from 'mysql2';
 import { InvariantError } from '../../errors.ts';
@@ -85,14 +89,15 @@ export class ChunkReader {
   async #readOnce(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
     const conn = await this.#connection();
     const range = table.ranges[rangeIndex]!;
+    const shape = await catalogSchema(objectRows(conn), table.database, table.table);
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const high = await this.#snapshotPoint(conn);
-    const shape = await catalogSchema(objectRows(conn), table.database, table.table);
     const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: selectList(shape.columns) });
     const [raw, fields] = await conn.query({ sql, values: params });
     await conn.query('COMMIT');
-    // The catalog was read inside the snapshot, before the SELECT: an ALTER between them fails the
-    // SELECT (table definition changed, or an unknown column) and the chunk is read again.
+    // An ALTER between the catalog and the SELECT either fails the SELECT (table definition changed,
+    // or an unknown column) or leaves the columns asked for as they were; a shape that still differs
+    // is read again.
     if (fields.length !== shape.columns.length || fields.some((f, i) => f.name !== shape.columns[i]!.name)) throw new ShapeChangedError();
     const schema: TableSchema = { ...shape, pkNames: table.key, columns: shape.columns.map((c) => ({ ...c, key: table.key.includes(c.name) })) };
     const { rows, bytes } = normalizeRows(schema, raw as unknown as Value[][]);
@@ -110,9 +115,9 @@ export class ChunkReader {
   async scan(table: TableSnapshot, filter: string | null, pieceRows: number, onPiece: (chunk: Chunk) => Promise<void>): Promise<void> {
     const conn = await this.#connection();
     try {
+      const schema = await catalogSchema(objectRows(conn), table.database, table.table);
       await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       const high = await this.#snapshotPoint(conn);
-      const schema = await catalogSchema(objectRows(conn), table.database, table.table);
       const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;

@@ -57,6 +57,7 @@ export interface FullSyncDeps {
 
 export interface FullSync {
   observe: ChunkMerger['observe'];
+  observeDdl: ChunkMerger['observeDdl'];
   merge: () => void;
   /** A row of the signal table, as the stream read it. */
   onSignal: (schema: TableSchema, row: Row) => void;
@@ -134,6 +135,7 @@ export function startFullSync(options: FullSyncOptions, deps: FullSyncDeps): Ful
 
   return {
     observe: (schema, images) => merger.observe(schema, images),
+    observeDdl: (kind, database, table) => merger.observeDdl(kind, database, table),
     merge: () => merger.tryMerge(),
     onSignal(schema, row) {
       const request = parseSignal(schema, row, options.taskName);

@@ -9,7 +9,7 @@ import type { SnapshotCursor, TableSnapshot } from '../../record/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import type { SqlQuery } from '../schema/table-schemas.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import type { ChunkMerger } from './chunk-merger.ts';
+import type { ChunkMerger, MergeOutcome } from './chunk-merger.ts';
 import { planTable, type PlanOptions } from './table-plan.ts';
 
 /** Rate limits for the source (ops/throttle.ts implements it). */
@@ -81,7 +81,7 @@ export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRun
 }
 
 async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, name: string, rangeIndex: number): Promise<void> {
-  const { merger, signal } = deps;
+  const { merger, signal, log } = deps;
   const reader = new ChunkReader(options.endpoint, options.isMariaDb);
   const runId = merger.cursor?.runId;
   const filter = options.filters.get(name) ?? null;
@@ -97,7 +97,9 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
       const chunk = await reader.read(table, rangeIndex, filter, options.chunkRows);
       // A request may replace the run while this chunk is pending: its rows still go out, the new run copies them again.
       pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows) : cursor));
-      await untilMergedOrStopped(pending.handle.merged, signal);
+      // A stale chunk (the table was altered while it was pending) left the cursor as it was: the loop reads the range again.
+      const outcome = await untilMergedOrStopped(pending.handle.merged, signal);
+      if (outcome === 'stale') log.info('full sync chunk read again: the table was altered while it was pending', { table: name, range: rangeIndex });
       await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);
     }
   } finally {
@@ -133,14 +135,16 @@ function splitName(name: string): [string, string] {
   return [name.slice(0, dot), name.slice(dot + 1)];
 }
 
-function untilMergedOrStopped(merged: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+/** The merge outcome, or null when the run stopped first. */
+function untilMergedOrStopped(merged: Promise<MergeOutcome>, signal: AbortSignal): Promise<MergeOutcome | null> {
+  if (signal.aborted) return Promise.resolve(null);
   return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
+    const done = (outcome: MergeOutcome | null) => {
+      signal.removeEventListener('abort', stopped);
+      resolve(outcome);
     };
-    signal.addEventListener('abort', done, { once: true });
+    const stopped = () => done(null);
+    signal.addEventListener('abort', stopped, { once: true });
     void merged.then(done);
   });
 }

@@ -242,6 +242,30 @@ describe('TransactionAssembler: the boundary between transactions', () => {
     expect(batches[1]!.resume).toMatchObject({ position: 300, nextRecordId: 103, snapshot: cursor('run', 2) });
   });
 
+  it('observeDdl hears each DDL with its table, after beforeTransaction placed what was ready before it', () => {
+    const calls: string[] = [];
+    const box: { a?: TransactionAssembler } = {};
+    const { a, batches } = setup({
+      beforeTransaction: () => {
+        calls.push('before');
+        if (calls.length === 1) box.a!.init(T, rowsOf(50), cursor('run', 1), TS);
+      },
+      observeDdl: (kind, database, table) => calls.push(`${kind} ${database}.${table}`),
+    });
+    box.a = a;
+    a.ddl('ALTER_TABLE', 'shop', 'orders', 'ALTER TABLE orders ADD COLUMN x INT', TS, 300, null);
+    insert(a, [1], 400);
+    a.ddl('DROP_DATABASE', 'old', '', 'DROP DATABASE old', TS, 500, null);
+    a.flush();
+    expect(calls).toEqual(['before', 'ALTER_TABLE shop.orders', 'before', 'before', 'DROP_DATABASE old.']);
+    expect(batches.flatMap((b) => brief(b.records))).toEqual([
+      { id: 100, op: 'INIT', key: 50 },
+      { id: 101, op: 'DDL', key: 'ALTER TABLE orders ADD COLUMN x INT' },
+      { id: 102, op: 'INSERT', key: 1 },
+      { id: 103, op: 'DDL', key: 'DROP DATABASE old' },
+    ]);
+  });
+
   it('observeRows sees every row event with its images, rolled-back ones included', () => {
     const seen: { table: string; images: readonly { before: Row | null; after: Row | null }[] }[] = [];
     const { a } = setup({ observeRows: (schema, images) => seen.push({ table: schema.table, images }) });

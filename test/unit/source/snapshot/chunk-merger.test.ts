@@ -264,3 +264,78 @@ describe('ChunkMerger: progress and order', () => {
     expect(stream.placed.map((p) => p.rows[0]![0])).toEqual([2, 1]);
   });
 });
+
+describe('ChunkMerger: a DDL while a chunk is pending', () => {
+  it('a chunk whose table was altered while it was read is not placed: the cursor stays, its worker reads the range again', async () => {
+    const { stream, merged, merger } = setup();
+    const before = merger.cursor;
+    const p = merger.register(NAME);
+    merger.observeDdl('ALTER_TABLE', 'shop', 'orders');
+    p.ready(chunk(T, rows(1, 2, 3), 'binlog.000001', 100), countRows);
+    expect(stream.placed).toEqual([]);
+    expect(merged).toEqual([]);
+    expect(merger.cursor).toBe(before);
+    expect(merger.pendingChunks).toBe(0);
+    expect(await p.handle.merged).toBe('stale');
+    // The range read again after the DDL joins as usual.
+    const again = merger.register(NAME);
+    stream.moveTo('binlog.000001', 300);
+    again.ready(chunk(T, rows(1, 2, 3), 'binlog.000001', 300), countRows);
+    expect(stream.placed.map((x) => x.rows)).toEqual([rows(1, 2, 3)]);
+    expect(await again.handle.merged).toBe('placed');
+  });
+
+  it('also when the DDL comes after the rows were read, while the chunk waits for its watermark; it leaves even inside a transaction', async () => {
+    const { stream, merger } = setup();
+    const p = merger.register(NAME);
+    p.ready(chunk(T, rows(1, 2), 'binlog.000001', 500), countRows);
+    stream.moveTo('binlog.000001', 400);
+    merger.tryMerge();
+    merger.observeDdl('ALTER_TABLE', 'shop', 'orders');
+    stream.inTransaction = true;
+    stream.moveTo('binlog.000001', 600);
+    merger.tryMerge();
+    expect(await settled(p.handle.merged)).toBe(true);
+    expect(await p.handle.merged).toBe('stale');
+    stream.inTransaction = false;
+    merger.tryMerge();
+    expect(stream.placed).toEqual([]);
+  });
+
+  it('a chunk already past its watermark is placed before the DDL (the assembler merges before it reports the DDL)', async () => {
+    const { stream, merger } = setup();
+    const p = merger.register(NAME);
+    stream.inTransaction = true;
+    p.ready(chunk(T, rows(1, 2), 'binlog.000001', 100), countRows);
+    stream.inTransaction = false;
+    merger.tryMerge(); // beforeTransaction of the DDL's transaction
+    merger.observeDdl('ALTER_TABLE', 'shop', 'orders');
+    expect(stream.placed.map((x) => x.rows)).toEqual([rows(1, 2)]);
+    expect(await p.handle.merged).toBe('placed');
+  });
+
+  it('DDL on another table leaves the chunk alone; its database dropped or a RENAME makes it stale; progress steps are never stale', async () => {
+    const outcome = async (ddl: (m: ChunkMerger) => void) => {
+      const { merger } = setup();
+      const p = merger.register(NAME);
+      ddl(merger);
+      p.ready(chunk(T, rows(1), 'binlog.000001', 100), countRows);
+      return p.handle.merged;
+    };
+    expect(await outcome((m) => m.observeDdl('ALTER_TABLE', 'shop', 'other'))).toBe('placed');
+    expect(await outcome((m) => m.observeDdl('ALTER_TABLE', 'shop2', 'orders'))).toBe('placed');
+    expect(await outcome((m) => m.observeDdl('CREATE_INDEX', 'shop', 'orders'))).toBe('stale');
+    expect(await outcome((m) => m.observeDdl('DROP_DATABASE', 'shop', ''))).toBe('stale');
+    expect(await outcome((m) => m.observeDdl('ALTER_DATABASE', 'other_db', ''))).toBe('placed');
+    expect(await outcome((m) => m.observeDdl('RENAME_TABLE', 'shop', 'archive'))).toBe('stale');
+
+    const { stream, merger } = setup();
+    stream.inTransaction = true;
+    const done = merger.progress((c) => ({ ...c, completedAtMs: 1 }));
+    merger.observeDdl('DROP_DATABASE', 'shop', '');
+    stream.inTransaction = false;
+    merger.tryMerge();
+    await done;
+    expect(merger.cursor!.completedAtMs).toBe(1);
+  });
+});

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { TaskConfigError, type TaskIssue } from './errors.ts';
+import { destinationModules } from '../sink/registry.ts';
 import { taskSchema, type Task } from './schema.ts';
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -15,7 +16,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the task reference`;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
-    return `${issue.message}; "type" must be one of the supported values (destinations: kafka, fc; queue: file, redis)`;
+    return `${issue.message}; "type" must be one of the supported values (destinations: ${destinationModules.map((m) => m.type).join(', ')}; queue: file, redis)`;
   }
   return issue.message;
 }

@@ -18,5 +18,24 @@ it('examples/reference.yaml loads with every option it documents', async () => {
     mapping: [{ database: 'shop', table: 'orders', topic: 'shop-orders', partitions: 8, partitionKey: ['customer_id'] }],
     oversize: 'fail',
   });
+  expect(task.destinations[2]).toEqual({
+    type: 'maxcompute',
+    name: 'mc',
+    endpoint: 'http://service.cn-hangzhou.maxcompute.aliyun.com/api',
+    project: 'dts_demo',
+    accessKeyId: { env: 'MC_ACCESS_KEY_ID' },
+    accessKeySecret: { env: 'MC_ACCESS_KEY_SECRET' },
+    namingRule: 'new',
+    partitionKeys: ['year', 'month', 'day', 'hour'],
+    flush: { maxRows: 100_000, maxMegabytes: 64, maxSeconds: 30 },
+    timeoutMs: 120_000,
+  });
   expect(task.queue).toEqual({ type: 'file', dir: '.dts/orders-to-kafka' });
+});
+
+it('examples/maxcompute.yaml is the DTS MaxCompute task of the README', async () => {
+  const task = await loadTask(example('maxcompute.yaml'));
+  expect(task.syncTypes).toEqual(['full', 'incremental']);
+  expect(task.destinations).toHaveLength(1);
+  expect(task.destinations[0]).toMatchObject({ type: 'maxcompute', name: 'mc', endpoint: 'http://127.0.0.1:18090/api', project: 'dts_demo', accessKeyId: { env: 'MC_ACCESS_KEY_ID' }, accessKeySecret: { env: 'MC_ACCESS_KEY_SECRET' }, namingRule: 'new', partitionKeys: ['year', 'month', 'day', 'hour'] });
 });

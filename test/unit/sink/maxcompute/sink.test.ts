@@ -3,7 +3,7 @@
  * operation, the flush triggers, acknowledgements, ADD COLUMN and other shape changes, retries
  * and the recovery after a crash at each step of a flush (rows committed exactly once).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ErrorCodes } from '../../../../shared/errors.ts';
 import { silentLogger, type Logger } from '../../../../shared/log.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord, SourceInfo, TableSchema } from '../../../../shared/record/index.ts';
@@ -142,9 +142,12 @@ describe('MaxCompute sink', () => {
     const { server, clock, newSink } = await setup();
     const sink = await newSink({ flush: { maxRows: 3, maxMegabytes: 64, maxSeconds: 30 } });
     // UPDATE writes two rows: rows 1,2 (INSERT 1, INSERT 2) + 2 rows of the UPDATE reach 4 ≥ 3 at record 3.
+    // The flush uploads in the background while the call goes on: nothing is acknowledged before its commit.
     const ack = ok(await sink.deliver([rec('INSERT', null, [1, 'a']), rec('INSERT', null, [2, 'b']), rec('UPDATE', [1, 'a'], [1, 'c']), rec('INSERT', null, [4, 'd'])]));
-    expect(ack).toBe(3);
-    expect(logRows(server).map((r) => r.meta[0])).toEqual([1, 2, 3, 3]);
+    expect(ack).toBe(0);
+    await vi.waitFor(() => expect(logRows(server).map((r) => r.meta[0])).toEqual([1, 2, 3, 3]));
+    // The next call (the loop ticks an idle sink) settles the finished upload.
+    expect(ok(await sink.deliver([]))).toBe(3);
     clock.ms += 29_999;
     expect(ok(await sink.deliver([]))).toBe(3);
     clock.ms += 1;
@@ -161,9 +164,10 @@ describe('MaxCompute sink', () => {
     const schema: TableSchema = { ...ITEMS, columns: [ITEMS.columns[0]!, column('name', 'text')] };
     const large = [5, 6, 7, 8].map((i) => rec('INIT', null, [i, big], { schema }));
     expect(ok(await sink.deliver(records))).toBe(0);
-    // 4 × 300 kB crosses 1 MiB at the fourth large row: one flush through record 8.
-    expect(ok(await sink.deliver(large))).toBe(8);
-    expect(baseRows(server).map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // 4 × 300 kB crosses 1 MiB at the fourth large row: one flush through record 8, acknowledged once committed.
+    expect(ok(await sink.deliver(large))).toBe(0);
+    await vi.waitFor(() => expect(baseRows(server).map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(ok(await sink.deliver([]))).toBe(8);
   });
 
   it('acknowledges DDL and other records that write nothing at once when nothing is buffered, and logs other DDL kinds', async () => {

@@ -2,7 +2,9 @@
 # Shared defaults for scripts/start-stack.sh and scripts/stop-stack.sh (sourced, not executed).
 #
 # Overridable from the environment:
-#   DTS_MYSQL_PORT             private MariaDB TCP port             (default 33306)
+#   DTS_MYSQL_PORT             private MariaDB TCP port             (default 33306); TLS with
+#                              the CA $DTS_STACK_DIR/mariadb-tls/ca.pem, user dts_tls /
+#                              dts-tls-secret REQUIRE SSL
 #   DTS_KAFKA_PORT             Kafka PLAINTEXT listener             (default 19092)
 #   DTS_KAFKA_CONTROLLER_PORT  Kafka KRaft controller listener      (default 19093)
 #   DTS_KAFKA_SASL_PORT        Kafka SASL_PLAINTEXT listener: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
@@ -45,6 +47,16 @@ MARIADB_PID="$MARIADB_DIR/mysqld.pid"
 MARIADB_ERR="$MARIADB_DIR/error.log"
 MARIADB_OUT="$DTS_STACK_DIR/mariadb.out"      # mariadbd's own stdout/stderr (normally empty)
 MARIADB_SOCK="$MARIADB_DIR/mysqld.sock"
+# TLS, made once with openssl at the first start: a private CA and a server certificate for
+# 127.0.0.1 and localhost. Clients trust ca.pem. The user dts_tls / dts-tls-secret has the
+# replication grants and REQUIRE SSL (tests of source.ssl). Beside the datadir, not in it: a
+# directory in the datadir would show up as a database.
+MARIADB_TLS_DIR="$DTS_STACK_DIR/mariadb-tls"
+MARIADB_TLS_CA="$MARIADB_TLS_DIR/ca.pem"
+MARIADB_TLS_CERT="$MARIADB_TLS_DIR/server.crt"
+MARIADB_TLS_KEY="$MARIADB_TLS_DIR/server.key"
+MARIADB_TLS_USER="dts_tls"
+MARIADB_TLS_PASSWORD="dts-tls-secret"
 # A unix socket path is limited to 107 bytes; fall back to /tmp for very deep checkouts.
 if [ "${#MARIADB_SOCK}" -gt 100 ]; then
   MARIADB_SOCK="${TMPDIR:-/tmp}/mysql-dts-$DTS_MYSQL_PORT.sock"

@@ -56,6 +56,10 @@ if [ "$want_mariadb" = 1 ]; then
   [ -n "$MARIADBD" ] || missing+=("mariadbd (apt-get install -y mariadb-server)")
   [ -n "$INSTALL_DB" ] || missing+=("mariadb-install-db (apt-get install -y mariadb-server)")
   [ -n "$MARIADB_CLI" ] || missing+=("mariadb client (apt-get install -y mariadb-client)")
+  # openssl makes the server's CA and certificate, once.
+  if { [ ! -s "$MARIADB_TLS_CA" ] || [ ! -s "$MARIADB_TLS_KEY" ]; } && ! find_bin openssl >/dev/null; then
+    missing+=("openssl (apt-get install -y openssl)")
+  fi
 fi
 if [ "$want_kafka" = 1 ]; then
   JAVA="$(find_bin java || true)"
@@ -148,17 +152,79 @@ mariadb_wait() { # mariadb_wait PID START_TIME
   done
 }
 
+# TLS material, made once: a private CA (ca.pem, ca.key) and a server key and certificate for
+# 127.0.0.1 and localhost signed by it (server.key, server.crt). Remade, all of it, when a file
+# is missing or the certificate expires within a day (then restart MariaDB: it reads them at start).
+mariadb_tls() {
+  if [ -s "$MARIADB_TLS_CA" ] && [ -s "$MARIADB_TLS_KEY" ] && [ -s "$MARIADB_TLS_CERT" ] &&
+    openssl x509 -checkend 86400 -noout -in "$MARIADB_TLS_CERT" >/dev/null 2>&1; then
+    return 0
+  fi
+  local tmp="$MARIADB_TLS_DIR.tmp.$$" log="$DTS_STACK_DIR/mariadb-tls.log"
+  stack_log "making a CA and a server certificate for 127.0.0.1/localhost in $MARIADB_TLS_DIR"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  if ! (
+    set -e
+    cd "$tmp"
+    cat >server.ext <<'EXT'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost
+EXT
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
+      -subj "/CN=mysql-dts local MariaDB CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout ca.key -out ca.pem
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key
+    openssl req -new -key server.key -subj "/CN=localhost" -out server.csr
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
+      -extfile server.ext -out server.crt
+    openssl verify -CAfile ca.pem server.crt
+    rm -f server.csr server.ext ca.srl
+    chmod 600 ca.key server.key
+  ) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -rf "$tmp"
+    stack_err "openssl could not make MariaDB's TLS material (log: $log)"
+    exit 1
+  fi
+  rm -rf "$MARIADB_TLS_DIR"
+  mv "$tmp" "$MARIADB_TLS_DIR"
+}
+
+# The TLS account (idempotent): REQUIRE SSL, the grants a task's source user needs (binlog, full
+# sync, the signal table in database dts). A server started before TLS was added to this script
+# runs without it (ssl_* cannot be set while it runs): say how to restart it.
+mariadb_tls_user() {
+  if ! mariadb_client -e "
+    CREATE USER IF NOT EXISTS '$MARIADB_TLS_USER'@'%' IDENTIFIED BY '$MARIADB_TLS_PASSWORD' REQUIRE SSL;
+    ALTER USER '$MARIADB_TLS_USER'@'%' IDENTIFIED BY '$MARIADB_TLS_PASSWORD' REQUIRE SSL;
+    GRANT SELECT, RELOAD, LOCK TABLES, SHOW VIEW, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '$MARIADB_TLS_USER'@'%';
+    GRANT ALL PRIVILEGES ON dts.* TO '$MARIADB_TLS_USER'@'%';" >/dev/null; then
+    mariadb_fail "could not create the TLS user $MARIADB_TLS_USER"
+  fi
+  if [ "$(mariadb_client -N -e "SELECT @@have_ssl")" != YES ]; then
+    stack_log "WARNING: the running MariaDB has no TLS (have_ssl is not YES): it was started before the stack enabled it."
+    stack_log "WARNING: restart it when no test uses it: bash scripts/stop-stack.sh mariadb && bash scripts/start-stack.sh mariadb"
+  fi
+}
+
 start_mariadb() {
   local t0 pid
   t0="$(now)"
+  mariadb_tls
   if adopt_pid "$MARIADB_PID" "$MARIADB_MATCH"; then
     pid="$(pid_of "$MARIADB_PID")"
     if mariadb_healthy; then
       stack_log "MariaDB already running (pid $pid) on 127.0.0.1:$DTS_MYSQL_PORT"
+      mariadb_tls_user
       return 0
     fi
     stack_log "MariaDB process $pid is up but not answering yet; waiting"
     mariadb_wait "$pid" "$t0"
+    mariadb_tls_user
     stack_log "MariaDB ready"
     return 0
   fi
@@ -205,8 +271,10 @@ start_mariadb() {
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --max-allowed-packet=64M \
     --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
-    --skip-name-resolve)"
+    --skip-name-resolve \
+    --ssl-ca="$MARIADB_TLS_CA" --ssl-cert="$MARIADB_TLS_CERT" --ssl-key="$MARIADB_TLS_KEY")"
   mariadb_wait "$pid" "$t0"
+  mariadb_tls_user
   # mariadbd rewrites the same pid file (same pid: the launcher exec'd it).
   [ -s "$MARIADB_PID" ] || echo "$pid" >"$MARIADB_PID"
   stack_log "MariaDB ready in $(elapsed "$t0")s (pid $(pid_of "$MARIADB_PID"))"
@@ -676,6 +744,7 @@ echo "Local stack is up (data: $DTS_STACK_DIR)"
 if [ "$want_mariadb" = 1 ]; then
   echo "  MariaDB  mysql://root@127.0.0.1:$DTS_MYSQL_PORT  (no password; socket $MARIADB_SOCK)"
   echo "           mariadb --default-character-set=utf8mb4 -h127.0.0.1 -P$DTS_MYSQL_PORT -uroot"
+  echo "           TLS: CA $MARIADB_TLS_CA; user $MARIADB_TLS_USER / $MARIADB_TLS_PASSWORD (REQUIRE SSL)"
   echo "           log: $MARIADB_ERR"
 fi
 if [ "$want_kafka" = 1 ]; then

@@ -14,6 +14,7 @@ import { destinationModule, type ResolvedDestination } from '../sink/registry.ts
 import { defaults, type Task } from '../task/index.ts';
 import type { Secret, SecretRef } from '../task/secret.ts';
 import { resolveSecret } from './secrets.ts';
+import { resolveSourceTls } from './source-tls.ts';
 
 /** Consumer (cursor) names of the task's destinations. */
 export function consumersOf(task: Task): string[] {
@@ -60,7 +61,14 @@ function replaceAt(node: unknown, keys: readonly string[], at: string, resolveRe
 export function readerOptions(task: Task, origin: string): ReaderOptions {
   const s = task.source;
   return {
-    endpoint: { host: s.host, port: s.port, user: s.user, password: resolveSecret(s.password, 'source.password', origin), connectTimeoutMs: s.connectTimeoutMs },
+    endpoint: {
+      host: s.host,
+      port: s.port,
+      user: s.user,
+      password: resolveSecret(s.password, 'source.password', origin),
+      connectTimeoutMs: s.connectTimeoutMs,
+      tls: resolveSourceTls(s.ssl, origin),
+    },
     replicaServerId: s.serverId,
     objects: task.objects,
     start: s.start,

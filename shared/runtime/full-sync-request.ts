@@ -5,7 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import { connectionOptions } from '../source/binlog/connection-options.ts';
-import { SourceConnectionError } from '../source/errors.ts';
+import { sourceConnectFailure } from '../source/connect-failure.ts';
 import { createObjectFilter } from '../source/filter.ts';
 import { parseSignalTable, requestFullSync } from '../source/snapshot/signal.ts';
 import type { Task } from '../task/index.ts';
@@ -28,7 +28,7 @@ export async function sendFullSyncRequest(task: Task, origin: string, tables: re
   }
   const { endpoint } = readerOptions(task, origin);
   const conn = await mysql.createConnection(connectionOptions(endpoint)).catch((err: Error) => {
-    throw new SourceConnectionError(`cannot connect to the source ${endpoint.host}:${endpoint.port} to request a full sync: ${err.message}`, {}, err);
+    throw sourceConnectFailure(endpoint, 'the full-sync request', err);
   });
   try {
     const signalTable = parseSignalTable(task.fullSync.signalTable);

@@ -28,3 +28,13 @@ export class PositionLostError extends DtsError {
     super(message, { code: ErrorCodes.SOURCE_POSITION_LOST, retriable: false, context, cause });
   }
 }
+
+/**
+ * TLS to the source cannot work as configured (an untrusted or mismatched certificate, a server
+ * without TLS, an unusable PEM): final, since retrying cannot help until `source.ssl` changes.
+ */
+export class SourceTlsError extends DtsError {
+  constructor(message: string, context?: ErrorContext, cause?: unknown) {
+    super(message, { code: ErrorCodes.SOURCE_CONNECTION, retriable: false, context, cause });
+  }
+}

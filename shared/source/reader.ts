@@ -12,7 +12,7 @@ import type { Task } from '../task/index.ts';
 import { BinlogStream, type StreamStart } from './binlog/binlog-stream.ts';
 import { connectionOptions, type SourceEndpoint } from './binlog/connection-options.ts';
 import { TransactionAssembler } from './binlog/transaction-assembler.ts';
-import { SourceConnectionError } from './errors.ts';
+import { sourceConnectFailure } from './connect-failure.ts';
 import { createObjectFilter } from './filter.ts';
 import { precheckSource, type SourceFacts } from './precheck.ts';
 import { StreamFilters, tableFiltersOf, validateFilters } from './filter-condition/index.ts';
@@ -71,7 +71,7 @@ function resumeFrom(facts: SourceFacts, start: Task['source']['start']): ResumeP
 export async function runReader(options: ReaderOptions, deps: ReaderDeps, status?: ReaderStatus): Promise<void> {
   const { queue, log, signal } = deps;
   const control = await mysql.createConnection(connectionOptions(options.endpoint)).catch((err: Error) => {
-    throw new SourceConnectionError(`cannot connect to the source ${options.endpoint.host}:${options.endpoint.port} as ${options.endpoint.user}: ${err.message}`, {}, err);
+    throw sourceConnectFailure(options.endpoint, 'the reader', err);
   });
   control.on('error', () => {}); // a dropped control connection fails the next query instead
   const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[];

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { destinationSchemas } from '../sink/registry.ts';
 import { defaults } from './defaults.ts';
 import { secretSchema } from './secret.ts';
+import { sourceTlsSchema } from '../source/tls-config.ts';
 
 const identifier = z.string().min(1).max(64);
 
@@ -37,6 +38,8 @@ const sourceSchema = z
       ])
       .default('current'),
     connectTimeoutMs: z.number().int().min(1000).default(10000),
+    /** TLS for every connection to the source (see source/tls-config.ts); plain TCP when absent. */
+    ssl: sourceTlsSchema.optional(),
   })
   .strict();
 

@@ -9,7 +9,7 @@
 import mysql from 'mysql2/promise';
 import { fileNumber, formatPosition } from '../../record/index.ts';
 import { connectionOptions } from '../../source/binlog/connection-options.ts';
-import { SourceConnectionError } from '../../source/errors.ts';
+import { sourceConnectFailure } from '../../source/connect-failure.ts';
 import { precheckSource } from '../../source/precheck.ts';
 import type { SqlQuery } from '../../source/schema/table-schemas.ts';
 import { openQueue, readerOptions } from '../compose.ts';
@@ -42,7 +42,7 @@ export const heartbeatEntry: Entry = async (event) => {
     await queue.close();
   }
   const conn = await mysql.createConnection(connectionOptions(endpoint)).catch((err: Error) => {
-    throw new SourceConnectionError(`cannot connect to the source ${endpoint.host}:${endpoint.port} as ${endpoint.user}: ${err.message}`, {}, err);
+    throw sourceConnectFailure(endpoint, 'the heartbeat', err);
   });
   conn.on('error', () => {}); // a dropped connection fails the query instead
   let facts;

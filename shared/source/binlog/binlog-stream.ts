@@ -6,11 +6,12 @@
 import ZongJi, { type AnyBinlogEvent, type TableMapEvent, type TableMapEntry } from '@vlasky/zongji';
 import { InvariantError } from '../../errors.ts';
 import { formatPosition, type Row, type TableSchema } from '../../record/index.ts';
-import { PositionLostError, SourceConnectionError, UnsupportedEventError } from '../errors.ts';
+import { PositionLostError, SourceConnectionError, SourceTlsError, UnsupportedEventError } from '../errors.ts';
 import type { ObjectFilter } from '../filter.ts';
 import { classifyDdl, ddlTable } from '../schema/ddl-classify.ts';
 import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
 import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
+import { sourceConnectFailure } from '../connect-failure.ts';
 import { rowConverter } from './row-values.ts';
 import type { TransactionAssembler } from './transaction-assembler.ts';
 import type { StreamFilters } from '../filter-condition/index.ts';
@@ -170,6 +171,8 @@ export class BinlogStream {
     if (/Unsupported type/i.test(err.message)) {
       return new UnsupportedEventError(`${err.message} at ${position}; exclude the table from the task or change the column type`, { position }, err);
     }
+    const tls = sourceConnectFailure(this.#o.endpoint, 'the binlog connection', err);
+    if (tls instanceof SourceTlsError) return tls; // certificate problems are final; the rest is retried
     return new SourceConnectionError(`binlog connection to ${this.#o.endpoint.host}:${this.#o.endpoint.port} failed: ${err.message}`, { position }, err);
   }
 

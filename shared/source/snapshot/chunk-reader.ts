@@ -15,6 +15,7 @@ import mysql from 'mysql2/promise';
 import type { Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
 import { connectionOptions, type SourceEndpoint } from '../binlog/connection-options.ts';
 import { binlogStatus } from '../binlog-status.ts';
+import { sourceConnectFailure } from '../connect-failure.ts';
 import { SourceConnectionError } from '../errors.ts';
 import { FullSyncQueryError } from './errors.ts';
 import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
@@ -62,7 +63,7 @@ export class ChunkReader {
   async #connection(): Promise<mysql.Connection> {
     if (this.#conn) return this.#conn;
     const conn = await mysql.createConnection({ ...connectionOptions(this.#endpoint), typeCast: snapshotTypeCast, rowsAsArray: true }).catch((err: Error) => {
-      throw new SourceConnectionError(`full sync cannot connect to the source ${this.#endpoint.host}:${this.#endpoint.port}: ${err.message}`, {}, err);
+      throw sourceConnectFailure(this.#endpoint, 'the full sync', err);
     });
     conn.on('error', () => {}); // surfaces on the next query
     // TIMESTAMP values in UTC, as the binlog reader renders them; snapshots need REPEATABLE READ.

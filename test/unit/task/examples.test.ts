@@ -11,6 +11,7 @@ it('examples/reference.yaml loads with every option it documents', async () => {
   expect(task.fullSync).toEqual({ chunkRows: 4096, workers: 2, keylessTables: 'refuse', signalTable: 'dts.dts_signal' });
   expect(task.objects[1]).toEqual({ database: 'crm', operations: ['INSERT', 'UPDATE', 'DELETE', 'DDL'] });
   expect(task.source.password).toEqual({ env: 'MYSQL_PASSWORD' });
+  expect(task.source.ssl).toEqual({ ca: { file: '/etc/dts/rds-ca.pem' }, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
   expect(task.destinations[0]).toMatchObject({
     ddlTopic: 'dts-ddl',
     compression: 'lz4',

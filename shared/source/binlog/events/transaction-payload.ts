@@ -27,8 +27,8 @@ const FIELD_END = 0;
 const FIELD_PAYLOAD_SIZE = 1;
 const FIELD_COMPRESSION_TYPE = 2;
 const FIELD_UNCOMPRESSED_SIZE = 3;
-/** Compressed bytes handed to the decompressor at a time. */
-const FEED_CHUNK = 64 * 1024;
+/** Compressed bytes handed to the decompressor at a time: bounds the output held before it is yielded. */
+const FEED_CHUNK = 16 * 1024;
 
 export interface TransactionPayload {
   readonly compressionType: number;

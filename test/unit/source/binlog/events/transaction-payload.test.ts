@@ -3,7 +3,10 @@
  * header fields, the inner events (types, sizes, no checksum), and their contents compared with the
  * mysqlbinlog -vv reference (XID, thread id, table, and every row value).
  */
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Decompress } from 'fzstd';
+import { describe, expect, it, vi } from 'vitest';
 import { ByteCursor } from '../../../../../shared/source/binlog/events/byte-cursor.ts';
 import { EventType, type RawEvent } from '../../../../../shared/source/binlog/events/event-header.ts';
 import { MalformedEventError } from '../../../../../shared/source/binlog/events/event-errors.ts';
@@ -78,6 +81,25 @@ describe('TRANSACTION_PAYLOAD', () => {
     expect(decoded[15]).toBe("'Western|Action'");
   });
 
+  it('yields inner events while later blocks are still compressed', () => {
+    const zst = readFileSync(join(import.meta.dirname, 'fixtures', 'xid-run.zst'));
+    const body = Buffer.concat([Buffer.from([2, 1, 0, 3, 4]), packed(540000), Buffer.from([1, 3]), packed(zst.length), Buffer.from([0]), zst]);
+    const push = vi.spyOn(Decompress.prototype, 'push');
+    try {
+      const events = transactionPayloadEvents(body);
+      const first = events.next();
+      expect(first.done).toBe(false);
+      expect(first.value!.body.readBigUInt64LE(0)).toBe(1n);
+      expect(push).toHaveBeenCalledTimes(1);
+      const xids = [first.value!, ...events].map((e) => e.body.readBigUInt64LE(0));
+      expect(xids).toHaveLength(20000);
+      expect(xids.every((x, i) => x === BigInt(i + 1))).toBe(true);
+      expect(push.mock.calls.length).toBeGreaterThan(1);
+    } finally {
+      push.mockRestore();
+    }
+  });
+
   it('stops with a typed error when the compressed bytes are damaged', () => {
     const body = Buffer.from(payloadBody('mysql-bin.compressed'));
     body[body.length - 40] = body[body.length - 40]! ^ 0xff;
@@ -102,6 +124,13 @@ describe('TRANSACTION_PAYLOAD', () => {
     expect(() => [...transactionPayloadEvents(cut)]).toThrow(/ends inside an inner event \(22 bytes left over\)/);
   });
 });
+
+/** A length-encoded integer (0xfc/0xfd prefixes for 2 and 3 bytes). */
+function packed(n: number): Buffer {
+  if (n < 0xfb) return Buffer.from([n]);
+  if (n < 0x10000) return Buffer.from([0xfc, n & 0xff, n >> 8]);
+  return Buffer.from([0xfd, n & 0xff, (n >> 8) & 0xff, n >> 16]);
+}
 
 function header(e: RawEvent): Buffer {
   const h = Buffer.alloc(19);

@@ -90,7 +90,7 @@ if [ "$wipe" = 1 ]; then
     stack_log "wiped $KAFKA_DIR"
   fi
   if [ "$want_mariadb" = 1 ]; then
-    rm -rf "$MARIADB_DIR" "$MARIADB_DIR".init.* "$MARIADB_OUT" "$DTS_STACK_DIR/mariadb-install.log"
+    rm -rf "$MARIADB_DIR" "$MARIADB_TLS_DIR" "$MARIADB_DIR".init.* "$MARIADB_OUT" "$DTS_STACK_DIR/mariadb-install.log"
     case "$MARIADB_SOCK" in "$MARIADB_DIR"/*) ;; *) rm -f "$MARIADB_SOCK" ;; esac
     stack_log "wiped $MARIADB_DIR"
   fi

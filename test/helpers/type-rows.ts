@@ -1,9 +1,45 @@
 /**
  * A table with every supported column type and two rows of edge values: SQL literal and the
  * Canal JSON string a consumer reads back (the lossless rules of specs/formats.md §2.4).
+ * `charsetColumns` adds the value defects of issue 10 (ENUM's error value, single-byte charsets);
+ * their rows are inserted over `sourceConnection()` (sql_mode ''), so a bad ENUM value stores ''.
+ * GEOMETRY stays the last column: zongji 0.9.0 does not count it among the character columns of
+ * MariaDB's FULL row metadata, so every text column after it would take its neighbour's charset.
  */
 
-export const typesTable = (db: string): string => `CREATE TABLE ${db}.t (
+/** Every MySQL charset of one byte per character but `binary`: a column each, holding all 256 bytes. */
+export const singleByteCharsets = [
+  'armscii8', 'ascii', 'cp1250', 'cp1251', 'cp1256', 'cp1257', 'cp850', 'cp852', 'cp866', 'dec8', 'geostd8', 'greek', 'hebrew',
+  'hp8', 'keybcs2', 'koi8r', 'koi8u', 'latin1', 'latin2', 'latin5', 'latin7', 'macce', 'macroman', 'swe7', 'tis620',
+] as const;
+
+const ALL_BYTES = `x'${Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0')).join('')}'`;
+
+/** Column definitions for `typesTable(db, charsetColumns)`. */
+export const charsetColumns: readonly string[] = [
+  "e0 ENUM('a','b')",
+  "el ENUM('a','\u0081\u009d€') CHARACTER SET latin1",
+  "sl SET('x','\u008f') CHARACTER SET latin1",
+  'l1 VARCHAR(10) CHARACTER SET latin1',
+  'lt TEXT CHARACTER SET latin1',
+  ...singleByteCharsets.map((c) => `sb_${c} VARCHAR(256) CHARACTER SET ${c}`),
+];
+
+/** The charset columns' edge values; `sb_*` expect '' here and are filled from what the server returns (SELECT over utf8mb4). */
+export const charsetEdgeRow: Record<string, [string, string]> = {
+  // A value not in the list: stored as the error value, index 0, which reads back as ''.
+  e0: ["'nope'", ''],
+  // latin1 is cp1252 but for 0x81 0x8D 0x8F 0x90 0x9D, which stay the C1 controls of that number.
+  el: ["'\u0081\u009d€'", '\u0081\u009d€'],
+  sl: ["'x,\u008f'", 'x,\u008f'],
+  l1: ["x'818D8F909D80'", '\u0081\u008d\u008f\u0090\u009d€'],
+  lt: ["x'9D8120'", '\u009d\u0081 '],
+  ...Object.fromEntries(singleByteCharsets.map((c) => [`sb_${c}`, [ALL_BYTES, '']])),
+};
+
+export const charsetOtherRow: Record<string, [string, string]> = Object.fromEntries(Object.keys(charsetEdgeRow).map((c) => [c, ['NULL', null as unknown as string]]));
+
+export const typesTable = (db: string, extraColumns: readonly string[] = []): string => `CREATE TABLE ${db}.t (
   id INT PRIMARY KEY,
   ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
   i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
@@ -11,7 +47,7 @@ export const typesTable = (db: string): string => `CREATE TABLE ${db}.t (
   dt DATETIME, dt6 DATETIME(6), ts3 TIMESTAMP(3) NULL DEFAULT NULL, tm6 TIME(6), tm TIME, y YEAR, dd DATE,
   bt BIT(64), b1 BIT(1), e ENUM('a','b','ç'), s SET('x','y','z'), j JSON,
   vc VARCHAR(20), ch CHAR(10), lat VARCHAR(10) CHARACTER SET latin1, bn BINARY(4), vb VARBINARY(10), bl BLOB, tx TEXT,
-  g GEOMETRY
+  ${extraColumns.map((c) => `${c},\n  `).join('')}g GEOMETRY
 ) CHARACTER SET utf8mb4`;
 
 // Column → [SQL literal, expected Canal JSON string]: the lossless rules of specs/formats.md §2.4.

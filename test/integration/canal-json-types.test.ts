@@ -4,13 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
-import { edgeRow, otherRow, typesTable } from '../helpers/type-rows.ts';
+import { charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow as typesEdgeRow, otherRow as typesOtherRow, singleByteCharsets, typesTable } from '../helpers/type-rows.ts';
 import { consumeMessages, createTopic, sourceConnection, startTask, taskFor, tempDir, uniqueName, type RunningTask } from '../helpers/stack.ts';
 
 const db = uniqueName('types');
 const topic = uniqueName('types');
 
-const TABLE = typesTable(db);
+const TABLE = typesTable(db, charsetColumns);
+const edgeRow = { ...typesEdgeRow, ...charsetEdgeRow };
+const otherRow = { ...typesOtherRow, ...charsetOtherRow };
 
 const expectedTypes: Record<string, [string, number]> = {
   id: ['int(11)', 4], ti: ['tinyint(4)', -6], tiu: ['tinyint(3) unsigned', 5], si: ['smallint(6)', 5], siu: ['smallint(5) unsigned', 4],
@@ -19,6 +21,8 @@ const expectedTypes: Record<string, [string, number]> = {
   ts3: ['timestamp(3)', 93], tm6: ['time(6)', 92], tm: ['time', 92], y: ['year(4)', 12], dd: ['date', 91], bt: ['bit(64)', -7], b1: ['bit(1)', -7],
   e: ["enum('a','b','ç')", 4], s: ["set('x','y','z')", -7], vc: ['varchar(20)', 12], ch: ['char(10)', 1], lat: ['varchar(10)', 12],
   bn: ['binary(4)', 2004], vb: ['varbinary(10)', 2004], bl: ['blob', 2004], tx: ['text', 2005], g: ['geometry', 2004],
+  e0: ["enum('a','b')", 4], el: ["enum('a','\u0081\u009d€')", 4], sl: ["set('x','\u008f')", -7], l1: ['varchar(10)', 12], lt: ['text', 2005],
+  sb_latin1: ['varchar(256)', 12], sb_swe7: ['varchar(256)', 12],
 };
 
 function insertSql(row: Record<string, [string, string]>): string {
@@ -34,6 +38,8 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
   let conn: mysql.Connection;
   let task: RunningTask;
   let geometryLatin1 = '';
+  /** Each single-byte charset column as the server returns it to a query: the binlog must carry the same. */
+  let serverText: Record<string, string> = {};
 
   beforeAll(async () => {
     conn = await sourceConnection();
@@ -55,6 +61,8 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
     await conn.query(insertSql(edgeRow));
     const [[geo]] = (await conn.query(`SELECT HEX(g) AS hex FROM ${db}.t WHERE id = 1`)) as unknown as [[{ hex: string }]];
     geometryLatin1 = Buffer.from(geo.hex, 'hex').toString('latin1');
+    const [[texts]] = (await conn.query(`SELECT ${singleByteCharsets.map((c) => `sb_${c}`).join(', ')} FROM ${db}.t WHERE id = 1`)) as unknown as [[Record<string, string>]];
+    serverText = texts;
     await conn.query(insertSql(otherRow));
     // Rolled back: never reaches Kafka.
     await conn.query('BEGIN');
@@ -95,8 +103,14 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
 
     const [first, second] = messages;
     const firstData = (first!.data as Record<string, unknown>[])[0]!;
-    expect(firstData).toEqual({ ...expected(edgeRow), g: geometryLatin1 });
+    expect(firstData).toEqual({ ...expected(edgeRow), g: geometryLatin1, ...serverText });
     expect(geometryLatin1.length).toBe(25); // SRID (4) + WKB point (21)
+    // The server's text for all 256 bytes: 256 characters each, latin1's C1 controls kept.
+    expect(Object.keys(serverText).length).toBe(25);
+    for (const c of singleByteCharsets) expect([c, [...serverText[`sb_${c}`]!].length]).toEqual([c, 256]);
+    expect(serverText.sb_latin1!.slice(0x80, 0xa0)).toBe('€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ');
+    expect(firstData.e0).toBe('');
+    expect((second!.data as Record<string, unknown>[])[0]!.e0).toBeNull();
     expect((second!.data as Record<string, unknown>[])[0]).toEqual(expected(otherRow));
     expect(first!.old).toBeNull();
 

@@ -1,18 +1,22 @@
 /**
  * Text ↔ bytes in a column's MySQL charset, for `Character.value` (formats.md §1.3: "raw column
  * bytes in the column charset"). Values are strings decoded by the source stage; this gives the
- * bytes MySQL stores back, with the same name mapping the binlog decoder uses (zongji
- * `decodeTextColumn`), so decoding and encoding round-trip:
+ * bytes MySQL stores back, with the same tables the source decodes with, so decoding and encoding
+ * round-trip:
  * - `utf8mb4`, `utf8mb3`, `utf8` → UTF-8;
- * - `latin1` → MySQL's latin1, which is cp1252 with the five bytes cp1252 leaves undefined
- *   (0x81 0x8D 0x8F 0x90 0x9D) mapped to the C1 controls of the same number, as MySQL maps them;
+ * - every single-byte charset (`latin1`, `cp1250`, `dec8`, … but `binary`) → the server's own
+ *   table (source/charset/single-byte.ts). iconv-lite's tables differ from MySQL's in 14 of them:
+ *   MySQL's `latin1` is cp1252 with 0x81 0x8D 0x8F 0x90 0x9D kept as the C1 controls of the same
+ *   number, `hebrew` 0xAF is U+203E, and so on;
  * - `ucs2`, `utf16`, `utf32` → big-endian (MySQL's storage order), `utf16le`; `ujis`/`eucjpms` →
- *   EUC-JP; `macce` → Mac Central European; every other name as iconv-lite spells it.
+ *   EUC-JP; every other multi-byte name as iconv-lite spells it (the binlog decoder, zongji
+ *   `decodeTextColumn`, uses the same names).
  * Characters a charset cannot hold become `?`, as MySQL converts them. A charset iconv-lite has
- * no codec for (dec8, hp8, keybcs2, swe7, geostd8) gets UTF-8 bytes and the label `utf8mb4`, so
- * the label always names the encoding of the bytes.
+ * no codec for gets UTF-8 bytes and the label `utf8mb4`, so the label always names the encoding
+ * of the bytes.
  */
 import iconv from 'iconv-lite';
+import { decodeSingleByte, encodeSingleByte, isSingleByteCharset } from '../../source/charset/single-byte.ts';
 
 export interface CharsetEncoding {
   /** The charset name written next to the bytes. */
@@ -28,7 +32,6 @@ const iconvNames: Readonly<Record<string, string>> = {
   utf32: 'utf32-be',
   ujis: 'eucjp',
   eucjpms: 'eucjp',
-  macce: 'maccenteuro',
 };
 
 const utf8: CharsetEncoding = {
@@ -54,8 +57,9 @@ function buildEncoding(charset: string): CharsetEncoding {
     case 'utf8mb3':
     case 'utf8':
       return { ...utf8, charset };
-    case 'latin1':
-      return { charset, encode: encodeMysqlLatin1, decode: decodeMysqlLatin1 };
+  }
+  if (isSingleByteCharset(charset)) {
+    return { charset, encode: (text) => encodeSingleByte(charset, text), decode: (bytes) => decodeSingleByte(charset, bytes) };
   }
   const name = iconvNames[charset] ?? charset;
   if (!iconv.encodingExists(name)) return utf8;
@@ -69,32 +73,4 @@ function buildEncoding(charset: string): CharsetEncoding {
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** MySQL latin1 byte → code point: cp1252, undefined bytes kept as the C1 control of that number. */
-const latin1ToUnicode: readonly number[] = (() => {
-  const all = Buffer.alloc(256);
-  for (let i = 0; i < 256; i++) all[i] = i;
-  const text = iconv.decode(all, 'cp1252');
-  return Array.from({ length: 256 }, (_, i) => (text.charCodeAt(i) === 0xfffd ? i : text.charCodeAt(i)));
-})();
-
-const unicodeToLatin1: ReadonlyMap<number, number> = new Map(latin1ToUnicode.map((codePoint, byte) => [codePoint, byte]));
-
-const QUESTION_MARK = 0x3f;
-
-function encodeMysqlLatin1(text: string): Buffer {
-  const out = Buffer.allocUnsafe(text.length);
-  let n = 0;
-  for (const char of text) {
-    const codePoint = char.codePointAt(0)!;
-    out[n++] = codePoint < 0x80 ? codePoint : unicodeToLatin1.get(codePoint) ?? QUESTION_MARK;
-  }
-  return out.subarray(0, n);
-}
-
-function decodeMysqlLatin1(bytes: Uint8Array): string {
-  let text = '';
-  for (const byte of bytes) text += String.fromCharCode(latin1ToUnicode[byte]!);
-  return text;
 }

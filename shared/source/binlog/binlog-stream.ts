@@ -13,6 +13,7 @@ import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
 import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
 import { sourceConnectFailure } from '../connect-failure.ts';
 import { rowConverter } from './row-values.ts';
+import { readSingleByteTextAsBytes } from './single-byte-text.ts';
 import type { TransactionAssembler } from './transaction-assembler.ts';
 import type { StreamFilters } from '../filter-condition/index.ts';
 import { isSignalTable, type SignalTable } from '../snapshot/signal.ts';
@@ -250,6 +251,7 @@ export class BinlogStream {
         column.charset = null;
       }
     }
+    readSingleByteTextAsBytes(e);
     const columns = binlogColumns(entry);
     const cached = this.#o.schemas.peek(e.schemaName, e.tableName, columns);
     if (cached) {

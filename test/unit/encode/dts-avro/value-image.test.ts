@@ -118,8 +118,11 @@ const cases: Case[] = [
   ['char(10)', { charset: 'gbk' }, '中文', 254, img.character('gbk', hex('d6d0 cec4'))],
   ['char(10)', { charset: 'ucs2' }, 'a€', 254, img.character('ucs2', hex('0061 20ac'))],
   ['char(10)', { charset: 'utf16le' }, 'a', 254, img.character('utf16le', hex('6100'))],
-  // No iconv-lite codec for dec8: UTF-8 bytes, labelled so.
-  ['char(10)', { charset: 'dec8' }, 'é', 254, img.character('utf8mb4', hex('c3a9'))],
+  // Every single-byte charset by the server's own table, those iconv-lite lacks (dec8) included.
+  ['char(10)', { charset: 'dec8' }, 'é', 254, img.character('dec8', hex('e9'))],
+  ['char(10)', { charset: 'hebrew' }, '\u203e', 254, img.character('hebrew', hex('af'))],
+  // No codec at all: UTF-8 bytes, labelled so.
+  ['char(10)', { charset: 'no-such-charset' }, 'é', 254, img.character('utf8mb4', hex('c3a9'))],
   // Text the source could not decode arrives as bytes: written as they are, with the column charset.
   ['char(10)', { charset: 'dec8' }, bytes(0xe9), 254, img.character('dec8', hex('e9'))],
   // BINARY / VARBINARY: Character with charset `binary`.

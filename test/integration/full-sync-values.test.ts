@@ -8,16 +8,20 @@ import { createFileQueue } from '../../shared/queue/file/index.ts';
 import { isRowRecord, type RowRecord } from '../../shared/record/index.ts';
 import { sourceWithOwnServerId } from '../helpers/kafka-read.ts';
 import { startTask, taskFor, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
-import { charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow as typesEdgeRow, otherRow as typesOtherRow, singleByteCharsets, typesTable } from '../helpers/type-rows.ts';
+import { charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow as typesEdgeRow, otherRow as typesOtherRow, typesTable } from '../helpers/type-rows.ts';
 import { charsetEncodingOf } from '../../shared/encode/dts-avro/charset-bytes.ts';
 
-/** Single-byte charsets in which the server gives every byte a character of its own: their text gives all 256 bytes back. */
-const losslessCharsets = ['cp850', 'cp852', 'cp866', 'keybcs2', 'koi8r', 'koi8u', 'latin1', 'latin2', 'latin5', 'latin7', 'macce', 'macroman'];
+/** Of those, the charsets in which the server gives every byte a character of its own: their text gives all 256 bytes back. */
+const losslessCharsets = ['koi8r', 'latin1'];
 const ALL_BYTES_HEX = Buffer.from(Array.from({ length: 256 }, (_, b) => b)).toString('hex');
 
-const source = useDatabase('fsvalues', typesTable('${db}', charsetColumns));
-const edgeRow = { ...typesEdgeRow, ...charsetEdgeRow };
-const otherRow = { ...typesOtherRow, ...charsetOtherRow };
+// The charset columns but only five of the 25 all-bytes columns (the Canal JSON test has them all):
+// latin1, one that keeps every byte, one with unmapped bytes, and two iconv-lite has no codec for.
+const charsets = ['latin1', 'koi8r', 'cp1250', 'dec8', 'swe7'] as const;
+const keep = (name: string) => !name.startsWith('sb_') || (charsets as readonly string[]).includes(name.slice(3));
+const source = useDatabase('fsvalues', typesTable('${db}', charsetColumns.filter((c) => keep(c.split(' ')[0]!))));
+const edgeRow = { ...typesEdgeRow, ...Object.fromEntries(Object.entries(charsetEdgeRow).filter(([c]) => keep(c))) };
+const otherRow = { ...typesOtherRow, ...Object.fromEntries(Object.entries(charsetOtherRow).filter(([c]) => keep(c))) };
 
 function insertSql(db: string, row: Record<string, [string, string]>, id: number): string {
   const cols = Object.keys(row);
@@ -62,13 +66,13 @@ describe('full sync values', () => {
       }
       // The two value defects of issue 10, on both paths: exact values, not only equal ones.
       const value = (r: RowRecord, name: string) => r.after![r.schema.columns.findIndex((c) => c.name === name)];
-      const [[server]] = (await conn.query(`SELECT ${singleByteCharsets.map((c) => `sb_${c}`).join(', ')} FROM ${db}.t WHERE id = 101`)) as unknown as [[Record<string, string>]];
+      const [[server]] = (await conn.query(`SELECT ${charsets.map((c) => `sb_${c}`).join(', ')} FROM ${db}.t WHERE id = 101`)) as unknown as [[Record<string, string>]];
       for (const id of [1, 101]) {
         const r = byId.get(id)!;
         expect([id, value(r, 'e0')]).toEqual([id, '']);
         expect([id, value(r, 'l1')]).toEqual([id, '\u0081\u008d\u008f\u0090\u009d€']);
         expect([id, value(r, 'el'), value(r, 'sl')]).toEqual([id, '\u0081\u009d€', 'x,\u008f']);
-        for (const c of singleByteCharsets) expect([id, c, value(r, `sb_${c}`)]).toEqual([id, c, server[`sb_${c}`]]);
+        for (const c of charsets) expect([id, c, value(r, `sb_${c}`)]).toEqual([id, c, server[`sb_${c}`]]);
         // DTS Avro Character.value: the stored bytes.
         expect(charsetEncodingOf('latin1').encode(value(r, 'l1') as string).toString('hex')).toBe('818d8f909d80');
         for (const c of losslessCharsets) expect([c, charsetEncodingOf(c).encode(value(r, `sb_${c}`) as string).toString('hex')]).toEqual([c, ALL_BYTES_HEX]);

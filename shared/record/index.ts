@@ -5,3 +5,4 @@ export * from './mysql-types.ts';
 export * from './bit.ts';
 export * from './snapshot-cursor.ts';
 export * from './per-schema.ts';
+export * from './temporal-text.ts';

@@ -21,11 +21,11 @@
  * `ObjectType.valueOf(type.toUpperCase())`.
  */
 import { InvariantError } from '../../errors.ts';
-import { bitToDecimal, isBinaryCharset, MysqlTypeCode, typeArguments, type Column, type Value } from '../../record/index.ts';
+import { bitToDecimal, isBinaryCharset, MysqlTypeCode, parseDate, parseDateTime, parseTime, typeArguments, type Column, type Value } from '../../record/index.ts';
 import { bigDecimalPrecisionScale } from './big-decimal.ts';
 import { charsetEncodingOf } from './charset-bytes.ts';
 import type { ImageValue } from './model.ts';
-import { epochSecondsOf, parseDate, parseDateTime, parseTime } from './temporal.ts';
+import { epochSecondsOf } from './temporal.ts';
 
 /** Turns one column's value into its image member (`null` for SQL NULL). */
 export type ImageOf = (value: Value) => ImageValue | null;

@@ -6,10 +6,11 @@
  * the destination.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, resolve } from 'node:path';
 import type { Logger } from '../../../log.ts';
+import { readRequestBody } from '../../request-body.ts';
 import { NonceCache, verifyAcs3Request } from './acs3-signature.ts';
 import { verifyFc2Request } from './fc2-signature.ts';
 import { loadHandler, runHandler } from './handler-runner.ts';
@@ -108,7 +109,7 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
 
   const server = createServer((req, res) => {
     const requestId = randomUUID();
-    readBody(req).then(
+    readRequestBody(req, MAX_PAYLOAD_BYTES).then(
       async (body) => {
         const url = req.url ?? '/';
         const q = url.indexOf('?');
@@ -147,20 +148,6 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
         server.close(() => resolveClose());
       }),
   };
-}
-
-/** The body, or undefined when it passed the payload limit (the rest is drained, not kept). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../../log.ts';
+import { readRequestBody } from '../../request-body.ts';
 import { createControlPlane } from './control-plane.ts';
 import { Refusal, type Exchange, type Reply } from './exchange.ts';
 import { queryParams, verifySignature, type OdpsAccount } from './request-signature.ts';
@@ -110,7 +111,7 @@ export async function startLocalMaxCompute(o: LocalMaxComputeOptions): Promise<L
     const plane: Plane = path === '/api' || path.startsWith('/api/') ? 'control' : 'tunnel';
     const resource = plane === 'control' ? path.slice(4) : path;
     const started = Date.now();
-    readBody(req)
+    readRequestBody(req, MAX_BODY_BYTES)
       .then((body) => {
         if (body === undefined) throw new Refusal(413, 'InvalidArgument', `the request body is larger than the local endpoint's ${MAX_BODY_BYTES} bytes`);
         return answer(req, body, requestId, plane, resource, rawQuery);
@@ -165,16 +166,3 @@ function send(res: ServerResponse, reply: Reply, requestId: string, head: boolea
   res.end(head ? undefined : body);
 }
 
-/** The body, or undefined when it passed the size limit (the rest is drained, not kept). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

@@ -10,40 +10,16 @@
  *   VARCHAR/VAR_STRING/BIT/NEWDECIMAL 2 bytes; STRING 2 bytes read big-endian: real type, length),
  *   null bitmap (1 bit per column), optional metadata (not read here).
  */
+import { MysqlTypeCode } from '../../../record/index.ts';
 import { ByteCursor } from './byte-cursor.ts';
 
+/** The protocol codes plus the binlog's own storage codes, which never leave the source stage. */
 export const ColumnType = {
-  DECIMAL: 0,
-  TINY: 1,
-  SHORT: 2,
-  LONG: 3,
-  FLOAT: 4,
-  DOUBLE: 5,
-  NULL: 6,
-  TIMESTAMP: 7,
-  LONGLONG: 8,
-  INT24: 9,
-  DATE: 10,
-  TIME: 11,
-  DATETIME: 12,
-  YEAR: 13,
-  VARCHAR: 15,
-  BIT: 16,
+  ...MysqlTypeCode,
   TIMESTAMP2: 17,
   DATETIME2: 18,
   TIME2: 19,
   VECTOR: 242,
-  JSON: 245,
-  NEWDECIMAL: 246,
-  ENUM: 247,
-  SET: 248,
-  TINY_BLOB: 249,
-  MEDIUM_BLOB: 250,
-  LONG_BLOB: 251,
-  BLOB: 252,
-  VAR_STRING: 253,
-  STRING: 254,
-  GEOMETRY: 255,
 } as const;
 
 export interface TableMap {

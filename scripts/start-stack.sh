@@ -152,18 +152,15 @@ mariadb_wait() { # mariadb_wait PID START_TIME
   done
 }
 
-# TLS material, made once: a private CA (ca.pem, ca.key) and a server key and certificate for
-# 127.0.0.1 and localhost signed by it (server.key, server.crt). Remade, all of it, when a file
-# is missing or the certificate expires within a day (then restart MariaDB: it reads them at start).
-mariadb_tls() {
-  if [ -s "$MARIADB_TLS_CA" ] && [ -s "$MARIADB_TLS_KEY" ] && [ -s "$MARIADB_TLS_CERT" ] &&
-    openssl x509 -checkend 86400 -noout -in "$MARIADB_TLS_CERT" >/dev/null 2>&1; then
-    return 0
-  fi
-  local tmp="$MARIADB_TLS_DIR.tmp.$$" log="$DTS_STACK_DIR/mariadb-tls.log"
-  stack_log "making a CA and a server certificate for 127.0.0.1/localhost in $MARIADB_TLS_DIR"
+# make_tls_material DIR CA_NAME LOG WHAT: a private CA (ca.pem, ca.key) and a server key and
+# certificate for 127.0.0.1 and localhost signed by it (server.key, server.crt; server.pem holds
+# both, as Kafka's keystore), made in a temporary directory and moved to DIR whole.
+make_tls_material() {
+  local dir="$1" ca_name="$2" log="$3" what="$4"
+  local tmp="$dir.tmp.$$"
+  stack_log "making a CA and a server certificate for 127.0.0.1/localhost in $dir"
   rm -rf "$tmp"
-  mkdir -p "$tmp"
+  mkdir -p "$tmp" "$(dirname "$log")"
   if ! (
     set -e
     cd "$tmp"
@@ -174,7 +171,7 @@ extendedKeyUsage = serverAuth
 subjectAltName = IP:127.0.0.1, DNS:localhost
 EXT
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
-      -subj "/CN=mysql-dts local MariaDB CA" \
+      -subj "/CN=$ca_name" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
       -keyout ca.key -out ca.pem
     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key
@@ -182,16 +179,28 @@ EXT
     openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
       -extfile server.ext -out server.crt
     openssl verify -CAfile ca.pem server.crt
+    cat server.key server.crt >server.pem
     rm -f server.csr server.ext ca.srl
-    chmod 600 ca.key server.key
+    chmod 600 ca.key server.key server.pem
   ) >"$log" 2>&1; then
     cat "$log" >&2
     rm -rf "$tmp"
-    stack_err "openssl could not make MariaDB's TLS material (log: $log)"
+    stack_err "openssl could not make $what (log: $log)"
     exit 1
   fi
-  rm -rf "$MARIADB_TLS_DIR"
-  mv "$tmp" "$MARIADB_TLS_DIR"
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+}
+
+# TLS material, made once: a private CA (ca.pem, ca.key) and a server key and certificate for
+# 127.0.0.1 and localhost signed by it (server.key, server.crt). Remade, all of it, when a file
+# is missing or the certificate expires within a day (then restart MariaDB: it reads them at start).
+mariadb_tls() {
+  if [ -s "$MARIADB_TLS_CA" ] && [ -s "$MARIADB_TLS_KEY" ] && [ -s "$MARIADB_TLS_CERT" ] &&
+    openssl x509 -checkend 86400 -noout -in "$MARIADB_TLS_CERT" >/dev/null 2>&1; then
+    return 0
+  fi
+  make_tls_material "$MARIADB_TLS_DIR" "mysql-dts local MariaDB CA" "$DTS_STACK_DIR/mariadb-tls.log" "MariaDB's TLS material"
 }
 
 # The TLS account (idempotent): REQUIRE SSL, the grants a task's source user needs (binlog, full
@@ -382,39 +391,7 @@ kafka_tls() {
     openssl x509 -checkend 86400 -noout -in "$KAFKA_TLS_CERT" >/dev/null 2>&1; then
     return 0
   fi
-  local tmp="$KAFKA_TLS_DIR.tmp.$$" log="$KAFKA_DIR/tls.log"
-  stack_log "making a CA and a server certificate for 127.0.0.1/localhost in $KAFKA_TLS_DIR"
-  rm -rf "$tmp"
-  mkdir -p "$tmp" "$KAFKA_DIR"
-  if ! (
-    set -e
-    cd "$tmp"
-    cat >server.ext <<'EXT'
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1, DNS:localhost
-EXT
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
-      -subj "/CN=mysql-dts local stack CA" \
-      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-      -keyout ca.key -out ca.pem
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server.key
-    openssl req -new -key server.key -subj "/CN=localhost" -out server.csr
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
-      -extfile server.ext -out server.crt
-    openssl verify -CAfile ca.pem server.crt
-    cat server.key server.crt >server.pem
-    rm -f server.csr server.ext ca.srl
-    chmod 600 ca.key server.key server.pem
-  ) >"$log" 2>&1; then
-    cat "$log" >&2
-    rm -rf "$tmp"
-    stack_err "openssl could not make the TLS material (log: $log)"
-    exit 1
-  fi
-  rm -rf "$KAFKA_TLS_DIR"
-  mv "$tmp" "$KAFKA_TLS_DIR"
+  make_tls_material "$KAFKA_TLS_DIR" "mysql-dts local stack CA" "$KAFKA_DIR/tls.log" "the TLS material"
 }
 
 kafka_render_conf() {

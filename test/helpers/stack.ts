@@ -16,8 +16,14 @@ import type { BackoffOptions, RetryWindows } from '../../shared/ops/index.ts';
 import { runTaskLocally, type TaskOutcome } from '../../shared/runtime/local/run-task.ts';
 import { parseTask, type Task, type TaskFile } from '../../shared/task/index.ts';
 
+/** Which of the stack's sources this test run talks to (vitest.config.ts's project sets it). */
+export type SourceKind = 'mariadb' | 'mysql8';
+const sourceKind: SourceKind = process.env.DTS_SOURCE === 'mysql8' ? 'mysql8' : 'mariadb';
+
 export const stack = {
-  mysqlPort: Number(process.env.DTS_MYSQL_PORT ?? 33306),
+  source: sourceKind,
+  /** The source's port: the stack's MariaDB (DTS_MYSQL_PORT) or MySQL 8 (DTS_MYSQL8_PORT). */
+  mysqlPort: sourceKind === 'mysql8' ? Number(process.env.DTS_MYSQL8_PORT ?? 33406) : Number(process.env.DTS_MYSQL_PORT ?? 33306),
   kafkaBroker: `127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`,
   redisUrl: process.env.DTS_REDIS_URL ?? 'redis://127.0.0.1:6379',
   /** The stack's schema registry (Apicurio), at its Confluent-compatible API base. */
@@ -35,7 +41,7 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;
 }
 
-/** A connection to the private MariaDB in UTC, utf8mb4, and a permissive sql_mode (zero dates). */
+/** A connection to the stack's source (MariaDB or MySQL 8) in UTC, utf8mb4, and a permissive sql_mode (zero dates). */
 export async function sourceConnection(): Promise<mysql.Connection> {
   const conn = await mysql.createConnection({ host: '127.0.0.1', port: stack.mysqlPort, user: 'root', charset: 'utf8mb4_general_ci', multipleStatements: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
   await conn.query("SET time_zone = '+00:00', sql_mode = ''");

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { createFileQueue } from '../../shared/queue/file/index.ts';
-import { consumeMessages, createTopic, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
+import { consumeMessages, createTopic, stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 
 describe('resuming from the queue', () => {
   const { db, conn: source } = useDatabase('resume', 'CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))');
@@ -22,7 +22,7 @@ describe('resuming from the queue', () => {
     await conn.query(`INSERT INTO ${db}.t VALUES (1, 'before start')`); // before the start position: not delivered
     const [[status]] = (await conn.query('SHOW MASTER STATUS')) as unknown as [[{ File: string; Position: number }]];
     await conn.query(`INSERT INTO ${db}.t VALUES (2, 'after start')`); // after it, before the task runs: delivered
-    const task = taskFor({ database: db, tables: ['t'], topic, dir }, { source: { host: '127.0.0.1', port: Number(process.env.DTS_MYSQL_PORT ?? 33306), serverId: 5901, start: { file: status.File, position: Number(status.Position) } } });
+    const task = taskFor({ database: db, tables: ['t'], topic, dir }, { source: { host: '127.0.0.1', port: stack.mysqlPort, serverId: 5901, start: { file: status.File, position: Number(status.Position) } } });
 
     const first = startTask(task);
     await first.ready;

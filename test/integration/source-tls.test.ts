@@ -1,6 +1,7 @@
 /**
- * TLS to the source (`source.ssl`), against the stack's MariaDB, which serves TLS with its own
- * CA (scripts/start-stack.sh) and has the account dts_tls with REQUIRE SSL. That account can
+ * TLS to the source (`source.ssl`), against the stack's source (MariaDB, or MySQL 8 where dts_tls
+ * authenticates with caching_sha2_password), which serves TLS with the stack's own CA
+ * (scripts/start-stack.sh) and has the account dts_tls with REQUIRE SSL. That account can
  * connect only over TLS, so a task that streams as dts_tls proves that every connection the task
  * opens (control, full-sync chunks, binlog) used TLS. Without `ssl` the same account is refused;
  * with a CA that did not sign the server's certificate the task fails at once, finally, naming
@@ -29,7 +30,11 @@ const stackDir = (() => {
 })();
 const caFile = join(stackDir, 'mariadb-tls/ca.pem');
 const tlsUser = { user: 'dts_tls', password: 'dts-tls-secret' };
-const restart = 'bash scripts/stop-stack.sh mariadb && bash scripts/start-stack.sh mariadb';
+const restart = `bash scripts/stop-stack.sh ${stack.source} && bash scripts/start-stack.sh ${stack.source}`;
+/** How the server names the client in "Access denied": MariaDB by its address, MySQL 8 by the name it resolves the address to. */
+const deniedHost = stack.source === 'mysql8' ? 'localhost' : '127.0.0.1';
+/** The authentication plugin of dts_tls: MySQL 8's default needs TLS (or an RSA key) to send the password. */
+const tlsUserPlugin = stack.source === 'mysql8' ? 'caching_sha2_password' : 'mysql_native_password';
 
 const source = useDatabase('tls', 'CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))');
 
@@ -56,12 +61,13 @@ beforeAll(async () => {
   const conn = await sourceConnection();
   try {
     const [[ssl]] = (await conn.query('SELECT @@have_ssl AS have')) as unknown as [{ have: string }[]];
-    const [users] = (await conn.query("SELECT user FROM mysql.user WHERE user = 'dts_tls'")) as unknown as [unknown[]];
+    const [users] = (await conn.query("SELECT user, plugin, ssl_type FROM mysql.user WHERE user = 'dts_tls'")) as unknown as [{ plugin: string; ssl_type: string }[]];
     if (ssl?.have !== 'YES' || !existsSync(caFile) || users.length === 0) {
       throw new Error(
-        `the stack's MariaDB on 127.0.0.1:${stack.mysqlPort} does not serve TLS (have_ssl=${ssl?.have}, CA ${caFile} ${existsSync(caFile) ? 'present' : 'missing'}, user dts_tls ${users.length ? 'present' : 'missing'}): it was started before the stack enabled TLS. Restart it: ${restart}`,
+        `the stack's ${stack.source} on 127.0.0.1:${stack.mysqlPort} does not serve TLS (have_ssl=${ssl?.have}, CA ${caFile} ${existsSync(caFile) ? 'present' : 'missing'}, user dts_tls ${users.length ? 'present' : 'missing'}): it was started before the stack enabled TLS. Restart it: ${restart}`,
       );
     }
+    expect(users.map((u) => [u.plugin, u.ssl_type])).toEqual([[tlsUserPlugin, 'ANY']]);
   } finally {
     await conn.end();
   }
@@ -107,7 +113,9 @@ describe('TLS to the source (source.ssl)', () => {
     const outcome = await failedRun(task, { connectionMs: 1_000, otherMs: 1_000 });
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error).toBeInstanceOf(RetryWindowExceededError);
-    expect(outcome.error?.message).toContain(`the reader cannot connect to the source 127.0.0.1:${stack.mysqlPort} as dts_tls: Access denied for user 'dts_tls'@'127.0.0.1'`);
+    expect(outcome.error?.message).toContain(
+      `the reader cannot connect to the source 127.0.0.1:${stack.mysqlPort} as dts_tls: Access denied for user 'dts_tls'@'${deniedHost}' (using password: YES); `,
+    );
     expect(outcome.error?.message).toContain('if the account requires TLS (REQUIRE SSL or X509), set source.ssl');
   });
 

@@ -6,6 +6,7 @@
  * types, as MySQL's "base64:type<N>:<bytes>" string.
  */
 import type { JsonNode } from './json-binary.ts';
+import { mysqlJsonDouble } from '../mysql-json-double.ts';
 
 const FIELD_TIMESTAMP = 7;
 const FIELD_DATE = 10;
@@ -29,11 +30,6 @@ function quote(s: string): string {
     else out += ch;
   }
   return `${out}"`;
-}
-
-function double(d: number): string {
-  const s = String(d).replace('e+', 'e');
-  return /[.e]|Infinity|NaN/.test(s) ? s : `${s}.0`;
 }
 
 /** MySQL's binary DECIMAL(precision, scale): base-10^9 groups, sign in the first bit. */
@@ -103,7 +99,7 @@ export function jsonText(node: JsonNode): string {
     case 'int':
       return node.value.toString();
     case 'double':
-      return double(node.value);
+      return mysqlJsonDouble(node.value);
     case 'literal':
       return node.value === null ? 'null' : String(node.value);
     case 'opaque':

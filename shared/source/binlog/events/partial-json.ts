@@ -46,7 +46,11 @@ function bitmap(c: ByteCursor, bits: number, field: string): boolean[] {
   return Array.from({ length: bits }, (_, i) => (bytes[i >> 3]! & (1 << (i & 7))) !== 0);
 }
 
-function readImage(c: ByteCursor, table: TableMap, present: boolean[], partial: boolean[] | null): RowImage {
+/**
+ * One row image. `raw`, when given, receives each non-null column's encoded bytes (length prefix
+ * included), so an image can be copied into another event without re-encoding.
+ */
+export function readImage(c: ByteCursor, table: TableMap, present: readonly boolean[], partial: readonly boolean[] | null, raw?: Map<number, Buffer>): RowImage {
   const columns = present.flatMap((p, i) => (p ? [i] : []));
   const nulls = bitmap(c, columns.length, 'null bitmap');
   const image: RowImage = new Map();
@@ -59,17 +63,27 @@ function readImage(c: ByteCursor, table: TableMap, present: boolean[], partial: 
     }
     const type = table.columnTypes[col]!;
     const meta = table.columnMeta[col]!;
+    const start = c.pos;
     if (type === ColumnType.JSON && partial?.[jsonOrdinals[col]!]) {
       const length = c.uint(meta, `column ${col + 1} length`);
       image.set(col, { kind: 'json-diff', diffs: parseJsonDiffs(c.bytes(length, `column ${col + 1} JSON diff`)) });
     } else image.set(col, readColumnValue(c, type, meta, col));
+    raw?.set(col, c.buf.subarray(start, c.pos));
   });
   return image;
 }
 
-/** Decodes a PARTIAL_UPDATE_ROWS body with the TABLE_MAP it refers to. */
-export function parsePartialUpdateRows(body: Buffer, table: TableMap): PartialUpdateRowsEvent {
-  const c = new ByteCursor(body);
+/** The part of the body before the rows: identical in layout to UPDATE_ROWS_V2's. */
+export interface PartialUpdateRowsHead {
+  readonly tableId: number;
+  readonly flags: number;
+  readonly columnCount: number;
+  readonly beforePresent: readonly boolean[];
+  readonly afterPresent: readonly boolean[];
+  readonly jsonColumns: number;
+}
+
+export function readPartialUpdateRowsHead(c: ByteCursor, table: TableMap): PartialUpdateRowsHead {
   const tableId = c.uint(6, 'table_id');
   if (tableId !== table.tableId) {
     throw new MalformedEventError(`PARTIAL_UPDATE_ROWS refers to table id ${tableId} but the table map given is for ${table.tableId}; pass the TABLE_MAP that precedes it`, { table: table.table });
@@ -85,15 +99,26 @@ export function parsePartialUpdateRows(body: Buffer, table: TableMap): PartialUp
   const beforePresent = bitmap(c, columnCount, 'columns-before bitmap');
   const afterPresent = bitmap(c, columnCount, 'columns-after bitmap');
   const jsonColumns = table.columnTypes.filter((t) => t === ColumnType.JSON).length;
+  return { tableId, flags, columnCount, beforePresent, afterPresent, jsonColumns };
+}
+
+/** The after image's value_options and, when partial, which JSON columns hold diffs. */
+export function readAfterOptions(c: ByteCursor, head: PartialUpdateRowsHead): boolean[] | null {
+  const options = c.packed('value_options');
+  return (options & PARTIAL_JSON_UPDATES) !== 0 ? bitmap(c, head.jsonColumns, 'partial bitmap') : null;
+}
+
+/** Decodes a PARTIAL_UPDATE_ROWS body with the TABLE_MAP it refers to. */
+export function parsePartialUpdateRows(body: Buffer, table: TableMap): PartialUpdateRowsEvent {
+  const c = new ByteCursor(body);
+  const head = readPartialUpdateRowsHead(c, table);
   const rows: PartialUpdateRow[] = [];
   while (c.remaining > 0) {
-    const before = readImage(c, table, beforePresent, null);
-    const options = c.packed('value_options');
-    const partial = (options & PARTIAL_JSON_UPDATES) !== 0 ? bitmap(c, jsonColumns, 'partial bitmap') : null;
-    const after = readImage(c, table, afterPresent, partial);
+    const before = readImage(c, table, head.beforePresent, null);
+    const after = readImage(c, table, head.afterPresent, readAfterOptions(c, head));
     rows.push({ before, after });
   }
-  return { tableId, flags, columnCount, rows };
+  return { tableId: head.tableId, flags: head.flags, columnCount: head.columnCount, rows };
 }
 
 /**

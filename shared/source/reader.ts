@@ -14,6 +14,7 @@ import { connectionOptions, type SourceEndpoint } from './binlog/connection-opti
 import { TransactionAssembler } from './binlog/transaction-assembler.ts';
 import { sourceConnectFailure } from './connect-failure.ts';
 import { createObjectFilter } from './filter.ts';
+import { checkGtidStart, normalizeGtidSet } from './gtid-start.ts';
 import { precheckSource, type SourceFacts } from './precheck.ts';
 import { StreamFilters, tableFiltersOf, validateFilters } from './filter-condition/index.ts';
 import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
@@ -64,7 +65,7 @@ export function newReaderStatus(): ReaderStatus {
 
 function resumeFrom(facts: SourceFacts, start: Task['source']['start']): ResumePosition {
   if (start === 'current') return { file: facts.file, position: facts.position, gtidSet: facts.gtidSet, nextRecordId: 1 };
-  if ('gtid' in start) return { file: facts.file, position: 4, gtidSet: start.gtid, nextRecordId: 1 };
+  if ('gtid' in start) return { file: facts.file, position: 4, gtidSet: normalizeGtidSet(start.gtid), nextRecordId: 1 };
   return { file: start.file, position: start.position, gtidSet: null, nextRecordId: 1 };
 }
 
@@ -85,6 +86,8 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     const filters = tableFiltersOf(options.objects);
     await validateFilters(query, filters);
     const last = await queue.last();
+    // A configured GTID start is checked once, when it is used; a stored checkpoint came from this source.
+    if (!last && options.start !== 'current' && 'gtid' in options.start) await checkGtidStart(query, facts.isMariaDb, options.start.gtid);
     const resume = last ? last.batch.resume : resumeFrom(facts, options.start);
     const skipThrough = last ? last.batch.lastRecordId : 0;
     if (status) status.position = formatPosition(resume);

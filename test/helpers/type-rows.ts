@@ -103,3 +103,102 @@ export const otherRow: Record<string, [string, string]> = {
   vb: ["''", ''],
   vc: ["''", ''],
 };
+
+/**
+ * A value a source stores differently: MariaDB's JSON is LONGTEXT (the text as written), MySQL 8
+ * stores binary JSON and prints it its own way (keys by length then bytes, `, ` and `: `, doubles
+ * with a decimal point or exponent); extra fractional digits are rounded by MySQL, cut by MariaDB.
+ */
+export interface BySource {
+  readonly mariadb: string;
+  readonly mysql8: string;
+}
+
+export type ValueCase = Record<string, [string, string | BySource | null]>;
+
+/** The expected Canal JSON string of each column of a value case, on the given source. */
+export function expectedOn(source: keyof BySource, row: ValueCase): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(row).map(([c, [, v]]) => [c, v !== null && typeof v === 'object' ? v[source] : v]));
+}
+
+/** JSON as written, kept by MariaDB, and as MySQL 8 prints it back. */
+const json = (text: string, mysql8: string = text): [string, BySource] => [`'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`, { mariadb: text, mysql8 }];
+
+/**
+ * More edge values per type than `edgeRow` holds, one row per case in table `v`: JSON's printing
+ * cases, fractional seconds of every temporal type, DECIMAL at its limits, YEAR, BIT widths, ENUM
+ * with '' both as a member and as the error value, SET's empty value.
+ */
+export const valuesTable = (db: string): string => `CREATE TABLE ${db}.v (
+  id INT PRIMARY KEY, j JSON,
+  dt1 DATETIME(1), dt3 DATETIME(3), ts6 TIMESTAMP(6) NULL DEFAULT NULL, tm1 TIME(1), tm3 TIME(3),
+  d0 DECIMAL(65,0), d30 DECIMAL(30,30), d2 DECIMAL(5,2),
+  y YEAR, b3 BIT(3), b17 BIT(17), e ENUM('','a'), s SET('a','b','c')
+) CHARACTER SET utf8mb4`;
+
+const NINES_65 = '9'.repeat(65);
+const NINES_30 = '9'.repeat(30);
+
+export const valueRows: readonly ValueCase[] = [
+  {
+    id: ['1', '1'],
+    j: json('{"k": [1, 2.5, "x", null], "a": 1e2, "bb": -0.0, "c": 1.0E+30, "d": 12345678901234567890, "e": "\\u00e9\\n", "f": true}', '{"a": 100.0, "c": 9.999999999999999e29, "d": 12345678901234567890, "e": "é\\n", "f": true, "k": [1, 2.5, "x", null], "bb": -0.0}'),
+    // More digits than the column keeps: MySQL rounds them (unless sql_mode TIME_TRUNCATE_FRACTIONAL), MariaDB truncates.
+    dt1: ["'2026-01-01 00:00:00.96'", { mariadb: '2026-01-01 00:00:00.9', mysql8: '2026-01-01 00:00:01.0' }],
+    dt3: ["'1000-01-01 00:00:00'", '1000-01-01 00:00:00.000'],
+    ts6: ["'1970-01-01 00:00:01.000000'", '1970-01-01 00:00:01.000000'],
+    tm1: ["'-838:59:59'", '-838:59:59.0'],
+    tm3: ["'00:00:00.001'", '00:00:00.001'],
+    d0: [NINES_65, NINES_65],
+    d30: [`0.${NINES_30}`, `0.${NINES_30}`],
+    d2: ['-999.99', '-999.99'],
+    y: ['1901', '1901'],
+    b3: ["b'101'", '5'],
+    b17: ["b'11111111111111111'", '131071'],
+    e: ["''", ''], // the member '' (index 1)
+    s: ["''", ''], // no member
+  },
+  {
+    id: ['2', '2'],
+    j: json('{"b":1,"a":2,"aa":3,"B":4,"":5}', '{"": 5, "B": 4, "a": 2, "b": 1, "aa": 3}'),
+    dt1: ["'9999-12-31 23:59:59.9'", '9999-12-31 23:59:59.9'],
+    dt3: ["'2026-02-03 04:05:06.5'", '2026-02-03 04:05:06.500'],
+    ts6: ["'2038-01-19 03:14:07.999999'", '2038-01-19 03:14:07.999999'],
+    tm1: ["'838:59:59'", '838:59:59.0'],
+    tm3: ["'-00:00:00.999'", '-00:00:00.999'],
+    d0: [`-${NINES_65}`, `-${NINES_65}`],
+    d30: [`-0.${NINES_30}`, `-0.${NINES_30}`],
+    d2: ['0', '0.00'],
+    y: ['2155', '2155'],
+    b3: ["b'0'", '0'],
+    b17: ["b'10000000000000000'", '65536'],
+    e: ["'nope'", ''], // not a member: the error value, index 0, reads back as '' too
+    s: ["'c,a'", 'a,c'],
+  },
+  {
+    id: ['3', '3'],
+    j: json('[1.5e300, -1e-300, 3.0, 0.30000000000000004, 1e15, 1e16, 123456789012345678, -9223372036854775808, 18446744073709551615, 18446744073709551616, 1e-7]', '[1.5e300, -1e-300, 3.0, 0.30000000000000004, 1e15, 1e16, 123456789012345678, -9223372036854775808, 18446744073709551615, 1.8446744073709552e19, 0.0000001]'),
+    dt1: ['NULL', null],
+    dt3: ['NULL', null],
+    ts6: ['NULL', null],
+    tm1: ['NULL', null],
+    tm3: ['NULL', null],
+    d0: ['0', '0'],
+    d30: ['0', `0.${'0'.repeat(30)}`],
+    d2: ['1.005', '1.01'], // rounded half up to the scale
+    y: ['0', '0000'],
+    b3: ['NULL', null],
+    b17: ['NULL', null],
+    e: ["'a'", 'a'],
+    s: ["'a,b,c'", 'a,b,c'],
+  },
+  {
+    id: ['4', '4'],
+    j: json('{"a\\"b": "\\u0000\\t\\u001f/", "😀": "中文", "nested": {"z": [], "y": {}}}', '{"a\\"b": "\\u0000\\t\\u001f/", "😀": "中文", "nested": {"y": {}, "z": []}}'),
+  },
+  { id: ['5', '5'], j: json('"str"') },
+  { id: ['6', '6'], j: json('null') }, // JSON null, not SQL NULL
+  { id: ['7', '7'], j: json('true') },
+  { id: ['8', '8'], j: json('-0.5e-5', '-0.000005') },
+  { id: ['9', '9'], j: json('[]') },
+];

@@ -7,9 +7,12 @@
  * - ENUM's error value: index 0, stored for a bad value in non-strict mode, reads back as `''`,
  *   but zongji looks up member 0 - 1 and yields undefined (a column absent from the image is null);
  * - text in single-byte charsets, which zongji hands over as one character per byte
- *   (single-byte-text.ts) and which is decoded here by MySQL's own table.
+ *   (single-byte-text.ts) and which is decoded here by MySQL's own table;
+ * - MySQL 8's binary JSON, which zongji hands over as stored (json-column.ts) and which is printed
+ *   here as the server prints it.
  */
 import { MysqlTypeCode, perSchema, type Row, type TableSchema, type Value } from '../../record/index.ts';
+import { jsonColumnText } from './json-column.ts';
 import { singleByteTextDecoders } from './single-byte-text.ts';
 
 export type RowConverter = (row: Record<string, unknown>) => { row: Row; bytes: number };
@@ -18,6 +21,7 @@ export const rowConverter: (schema: TableSchema) => RowConverter = perSchema((sc
   const names = schema.columns.map((c) => c.name);
   const isYear = schema.columns.map((c) => c.typeCode === MysqlTypeCode.YEAR);
   const isEnum = schema.columns.map((c) => c.typeCode === MysqlTypeCode.ENUM);
+  const isJson = schema.columns.map((c) => c.typeCode === MysqlTypeCode.JSON);
   const decoders = singleByteTextDecoders(schema);
   const n = names.length;
   return (source) => {
@@ -30,8 +34,10 @@ export const rowConverter: (schema: TableSchema) => RowConverter = perSchema((sc
         const decode = decoders[i];
         if (decode) v = decode(v);
         bytes += v.length;
-      } else if (typeof v === 'object' && v !== null) bytes += v.byteLength;
-      else if (v === 1900 && isYear[i]) v = 0;
+      } else if (typeof v === 'object' && v !== null) {
+        bytes += v.byteLength;
+        if (isJson[i]) v = jsonColumnText(v);
+      } else if (v === 1900 && isYear[i]) v = 0;
       row[i] = v;
     }
     return { row, bytes };

@@ -66,16 +66,19 @@ export class Mysql8EventFeed {
     const proto = z.BinlogClass?.prototype;
     if (!proto || typeof proto.binlogData !== 'function') throw new Error('zongji has no binlog command class at ready; the installed @vlasky/zongji is not the version this reader was built for');
     const original = proto.binlogData;
-    const feed = this;
+    const take = (packet: BinlogPacket, deliver: (p: BinlogPacket) => unknown): boolean => {
+      try {
+        return this.#onPacket(packet, deliver);
+      } catch (err) {
+        this.#payload = null;
+        this.#hooks.fail(err as Error);
+        return true;
+      }
+    };
+    // `this` is zongji's binlog command: the one its packets go to.
     proto.binlogData = function (this: unknown, packet: BinlogPacket, connection: unknown) {
       const deliver = (p: BinlogPacket): unknown => original.call(this, p, connection);
-      try {
-        return feed.#onPacket(packet, deliver) ? proto.binlogData : deliver(packet);
-      } catch (err) {
-        feed.#payload = null;
-        feed.#hooks.fail(err as Error);
-        return proto.binlogData;
-      }
+      return take(packet, deliver) ? proto.binlogData : deliver(packet);
     };
   }
 

@@ -15,7 +15,6 @@ import { sourceConnectFailure } from '../connect-failure.ts';
 import { rowConverter } from './row-values.ts';
 import { readSingleByteTextAsBytes } from './single-byte-text.ts';
 import { readJsonAsBytes } from './json-column.ts';
-import { readJsonAsBytes } from './json-column.ts';
 import type { TransactionAssembler } from './transaction-assembler.ts';
 import { Mysql8EventFeed } from './mysql8-event-feed.ts';
 import type { StreamFilters } from '../filter-condition/index.ts';
@@ -284,7 +283,6 @@ export class BinlogStream {
       }
     }
     readSingleByteTextAsBytes(e);
-    readJsonAsBytes(e);
     readJsonAsBytes(e);
     const columns = binlogColumns(entry);
     const cached = this.#o.schemas.peek(e.schemaName, e.tableName, columns);

@@ -39,7 +39,7 @@ export async function precheckSource(query: SqlQuery): Promise<SourceFacts> {
 
   const isMariaDb = /mariadb/i.test(vars.version);
   const status = await binlogStatus(query);
-  if (!status) throw new SourcePrecheckError('SHOW MASTER STATUS returned nothing: binary logging is off or the user lacks the REPLICATION CLIENT privilege');
+  if (!status) throw new SourcePrecheckError('SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)');
   let gtidSet: string | null = null;
   if (isMariaDb) {
     const [g] = await query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos', []);

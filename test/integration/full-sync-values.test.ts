@@ -50,6 +50,8 @@ describe('full sync values', () => {
         'two copied and two streamed rows in the queue',
       );
       await task.stop();
+      // Each row exactly once: the copy leaves out a row the stream already delivered, whichever came first.
+      expect(records.map((r) => `${r.op} ${Number(r.after![0])}`).sort()).toEqual(['INIT 1', 'INIT 2', 'INSERT 101', 'INSERT 102']);
       const byId = new Map<number, RowRecord>(records.map((r) => [Number(r.after![0]), r]));
       for (const [copied, streamed] of [[1, 101], [2, 102]] as const) {
         const init = byId.get(copied)!;

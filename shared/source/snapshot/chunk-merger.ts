@@ -1,9 +1,13 @@
 /**
  * Places full-sync chunks into the binlog stream (the DBLog idea, with positions as watermarks):
  * a chunk read at binlog position H joins the stream at the first transaction boundary at or after
- * H, so every change after H follows it. Keys changed while the chunk was pending (from before its
- * SELECT until it joins) are dropped from it: the stream already carries their newer images, so
- * dropping is always safe, and it covers MySQL, whose H is read just after the snapshot starts.
+ * H, so every change after H follows it. Keys the stream changed since the run started (from the
+ * run's first position up to the moment the chunk joins) are dropped from it: the stream already
+ * delivered their image as of H, so each row arrives exactly once, either copied (unchanged since
+ * the run started) or through its changes, never twice and never older than the stream. This also
+ * makes MySQL's H exact in effect: read just after the snapshot starts, it may be later than the
+ * snapshot's true point, and every commit in between is a change the stream delivers and the chunk
+ * drops (see changed-keys.ts for the memory this takes).
  * A DDL on the table that passes through the stream while a chunk is pending makes the chunk stale:
  * its rows have the shape of before the DDL but would join after it (and MariaDB's instant ALTERs
  * let an older snapshot read the table without an error), so the chunk is not placed and its
@@ -11,6 +15,7 @@
  * Progress (the cursor) changes only here, in stream order, and travels with the batches.
  */
 import { comparePositions, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type TableSchema, type TableSnapshot } from '../../record/index.ts';
+import { ChangedKeys, sameNames } from './changed-keys.ts';
 import type { Chunk } from './chunk-reader.ts';
 import { keyString } from './key-sql.ts';
 
@@ -48,12 +53,15 @@ export class ChunkMerger {
   /** Undefined only while the reader is still being put together. */
   readonly #target: () => MergeTarget | undefined;
   readonly #pending: Pending[] = [];
-  readonly #keyIndexes = new WeakMap<TableSchema, number[] | null>();
+  readonly #keyIndexes = new WeakMap<TableSchema, { key: readonly string[]; indexes: number[] | null }>();
+  /** Keys the stream changed since the run started, per table of the run not copied yet. */
+  readonly #changed: ChangedKeys;
   readonly #onMerged: (cursor: SnapshotCursor) => void;
   readonly #now: () => number;
 
-  constructor(cursor: SnapshotCursor | null, target: () => MergeTarget | undefined, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now) {
+  constructor(cursor: SnapshotCursor | null, target: () => MergeTarget | undefined, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now, changed: ChangedKeys = new ChangedKeys()) {
     this.#cursor = cursor;
+    this.#changed = changed;
     this.#target = target;
     this.#onMerged = onMerged;
     this.#now = now;
@@ -73,6 +81,8 @@ export class ChunkMerger {
    * run that has not placed a chunk yet is not forgotten if the reader stops.
    */
   replace(cursor: SnapshotCursor): void {
+    // A new run starts here: what the stream changed before it is the destination's, not the run's concern.
+    if (cursor.runId !== this.#cursor?.runId) this.#changed.clear();
     this.#cursor = cursor;
     this.#target()?.record(cursor);
   }
@@ -117,19 +127,27 @@ export class ChunkMerger {
 
   /** Row images as the stream reads them: keys of watched tables are remembered. */
   observe(schema: TableSchema, images: readonly { before: Row | null; after: Row | null }[]): void {
-    if (this.#pending.length === 0) return;
     const name = `${schema.database}.${schema.table}`;
+    const tracked = this.#tracks(name);
     const watching = this.#pending.filter((p) => p.table === name);
-    if (watching.length === 0) return;
-    const indexes = this.#indexesOf(schema);
+    if (watching.length === 0 && !tracked) return;
+    const { key, indexes } = this.#indexesOf(schema);
     for (const image of images) {
       for (const row of [image.before, image.after]) {
         if (!row) continue;
         // Without the key's columns (the table was altered), drop the whole chunk's rows by marking all.
-        const key = indexes ? keyString(indexes.map((i) => row[i]!)) : '*';
-        for (const p of watching) p.touched.add(key);
+        const k = indexes ? keyString(indexes.map((i) => row[i]!)) : '*';
+        for (const p of watching) p.touched.add(k);
+        if (tracked && indexes) this.#changed.add(name, key, k);
       }
     }
+  }
+
+  /** Whether the stream's changes to this table still matter to the run: it is in the run and not copied yet. */
+  #tracks(name: string): boolean {
+    const c = this.#cursor;
+    if (!c || c.completedAtMs !== null || name in c.finished) return false;
+    return c.listPending === true || c.tables.includes(name);
   }
 
   /** Lets stale chunks go, then places every ready chunk whose watermark the stream has passed, in registration order per range. */
@@ -152,30 +170,37 @@ export class ChunkMerger {
       }
       this.#pending.splice(i, 1);
       const { chunk, apply } = p.ready;
-      const rows = p.touched.size === 0 ? chunk.rows : this.#withoutTouched(chunk, p.touched);
+      const rows = this.#withoutChanged(chunk, p);
       this.#cursor = apply(this.#cursor, rows.length);
+      for (const table of this.#changed.tables()) if (table in this.#cursor.finished) this.#changed.forget(table);
       target.init(chunk.schema, rows, this.#cursor, this.#now());
       this.#onMerged(this.#cursor);
       p.merged('placed');
     }
   }
 
-  #withoutTouched(chunk: Chunk, touched: Set<string>): Row[] {
-    if (touched.has('*')) return [];
-    const indexes = this.#indexesOf(chunk.schema);
+  /** The chunk's rows without the keys changed while it was pending or, before that, since the run started. */
+  #withoutChanged(chunk: Chunk, p: Pending): Row[] {
+    const changed = p.table === null ? undefined : this.#changed.of(p.table, this.#keyOf(p.table) ?? []);
+    if (p.touched.size === 0 && !changed) return chunk.rows;
+    if (p.touched.has('*')) return [];
+    const { indexes } = this.#indexesOf(chunk.schema);
     if (!indexes) return [];
-    return chunk.rows.filter((row) => !touched.has(keyString(indexes.map((i) => row[i]!))));
+    return chunk.rows.filter((row) => {
+      const k = keyString(indexes.map((i) => row[i]!));
+      return !p.touched.has(k) && !changed?.has(k);
+    });
   }
 
-  /** Positions of the chunk key's columns in rows of this shape (the plan's key, in key order). */
-  #indexesOf(schema: TableSchema): number[] | null {
-    let indexes = this.#keyIndexes.get(schema);
-    if (indexes !== undefined) return indexes;
+  /** Positions of the chunk key's columns in rows of this shape (the plan's key, in key order, else the table's). */
+  #indexesOf(schema: TableSchema): { key: readonly string[]; indexes: number[] | null } {
     const key = this.#keyOf(`${schema.database}.${schema.table}`) ?? schema.pkNames;
+    const cached = this.#keyIndexes.get(schema);
+    if (cached && sameNames(cached.key, key)) return cached;
     const found = key.map((k) => schema.columns.findIndex((c) => c.name === k));
-    indexes = key.length > 0 && found.every((i) => i >= 0) ? found : null;
-    this.#keyIndexes.set(schema, indexes);
-    return indexes;
+    const entry = { key, indexes: key.length > 0 && found.every((i) => i >= 0) ? found : null };
+    this.#keyIndexes.set(schema, entry);
+    return entry;
   }
 
   #keyOf(table: string): readonly string[] | null {

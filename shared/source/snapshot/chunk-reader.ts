@@ -1,9 +1,14 @@
 /**
  * Reads one chunk in a short transaction of its own, with the binlog position the rows are
- * consistent with (the high watermark): MariaDB reports the exact position of a consistent
- * snapshot (`Binlog_snapshot_file/position`); MySQL's is taken with SHOW MASTER STATUS right after
- * the snapshot starts, and the merge drops every key changed while the chunk was pending, which
- * covers the commits between the two. No locks beyond the shared metadata lock of the SELECT.
+ * consistent with (the high watermark). MariaDB reports the exact position of a consistent
+ * snapshot (`Binlog_snapshot_file/position`). MySQL has no such variable: its position is the
+ * binlog's end read right after the snapshot starts, an upper bound of the snapshot's true point
+ * (a commit is written to the binlog before InnoDB makes it visible, so everything the snapshot
+ * sees is before it). The commits between the two are changes the stream delivers before the
+ * chunk joins it, and the merger drops every key the stream changed since the run started, so the
+ * merged result is exactly the table at that position. No table or global lock is needed: a lock
+ * (FLUSH TABLES WITH READ LOCK, or LOCK TABLES per chunk) would make the point exact too, but needs
+ * RELOAD or LOCK TABLES on RDS, and stalls writers behind any long transaction on the table.
  * The table's shape is read before the snapshot starts, never inside it: an instant ALTER (MariaDB
  * 10.3+) lets an older snapshot read the table without an error, so a shape read inside the
  * snapshot could be newer than the rows' position. Read before, it is the shape at the position or
@@ -148,7 +153,7 @@ export class ChunkReader {
       return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
     }
     const status = await binlogStatus(objectRows(conn));
-    if (!status) throw new SourceConnectionError('SHOW MASTER STATUS returned nothing during the full sync: the user needs the REPLICATION CLIENT privilege');
+    if (!status) throw new SourceConnectionError('SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing during the full sync: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)');
     return status;
   }
 

@@ -9,6 +9,7 @@ import { snapshotProgress, type Row, type SnapshotCursor, type TableSchema } fro
 import type { Task } from '../../task/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import type { SqlQuery } from '../schema/table-schemas.ts';
+import { CHANGED_KEYS_LIMIT, ChangedKeys } from './changed-keys.ts';
 import { ChunkMerger, type MergeTarget } from './chunk-merger.ts';
 import { parseSignal, type SignalTable } from './signal.ts';
 import { newSnapshotCursor, runSnapshot, type SnapshotRunOptions } from './snapshot-runner.ts';
@@ -76,9 +77,17 @@ export function startFullSync(options: FullSyncOptions, deps: FullSyncDeps): Ful
   const { log } = deps;
   const controller = new AbortController();
   const signal = AbortSignal.any([deps.signal, controller.signal]);
-  const merger = new ChunkMerger(deps.cursor, deps.target, (cursor) => {
-    if (deps.status) deps.status.snapshot = statusOf(cursor);
-  });
+  const changed = new ChangedKeys();
+  changed.onFull = () => log.warn('full sync: too many keys changed during the copy to remember them all; rows changed from now on before they are copied may arrive twice (the copy comes last, with the current value)', { keys: CHANGED_KEYS_LIMIT });
+  const merger = new ChunkMerger(
+    deps.cursor,
+    deps.target,
+    (cursor) => {
+      if (deps.status) deps.status.snapshot = statusOf(cursor);
+    },
+    Date.now,
+    changed,
+  );
   if (deps.status && deps.cursor) deps.status.snapshot = statusOf(deps.cursor);
   let finish: () => void = () => {};
   let fail: (err: Error) => void = () => {};

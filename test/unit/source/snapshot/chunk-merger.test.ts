@@ -163,19 +163,37 @@ describe('ChunkMerger: keys changed while a chunk is pending', () => {
     expect(stream.placed[0]!.rows).toEqual(rows(1, 3));
   });
 
-  it('ignores changes before the chunk was registered, to other tables, and after it joined', () => {
+  it('drops keys the stream changed since the run started, also before the chunk registered, but not those of other tables', () => {
     const { stream, merger } = setup();
     merger.observe(T, [{ before: null, after: [1, 'early'] }]);
     const p = merger.register(NAME);
     merger.observe(OTHER, [{ before: [2, 'x'], after: null }]);
     p.ready(chunk(T, rows(1, 2), 'binlog.000001', 100), countRows);
-    expect(stream.placed[0]!.rows).toEqual(rows(1, 2));
-    // After it joined, a change concerns no chunk until the next one registers.
+    expect(stream.placed[0]!.rows).toEqual(rows(2));
+    // Between two chunks of the table, and while the next one is pending.
     merger.observe(T, [{ before: null, after: [3, 'between'] }]);
     const next = merger.register(NAME);
     merger.observe(T, [{ before: null, after: [4, 'during'] }]);
     next.ready(chunk(T, rows(3, 4, 5), 'binlog.000001', 100), countRows);
-    expect(stream.placed[1]!.rows).toEqual(rows(3, 5));
+    expect(stream.placed[1]!.rows).toEqual(rows(5));
+    expect(stream.placed[1]!.progress.current!.rows).toBe(2);
+  });
+
+  it('forgets changes from before the run, and the keys of a table once it is copied', () => {
+    const { stream, merger } = setup(null);
+    merger.observe(T, [{ before: null, after: [1, 'before the run'] }]);
+    merger.replace({ runId: 'run-2', tables: [NAME, 'shop.other'], finished: {}, current: snapshotOf(T), completedAtMs: null });
+    merger.observe(T, [{ before: null, after: [2, 'in the run'] }]);
+    const p = merger.register(NAME);
+    p.ready({ ...chunk(T, rows(1, 2, 3), 'binlog.000001', 100), last: true }, (c, n) => ({ ...c, current: null, finished: { ...c.finished, [NAME]: n } }));
+    expect(stream.placed[0]!.rows).toEqual(rows(1, 3));
+    // Copied: changes to it no longer matter to the run (the next table's keys still do).
+    merger.observe(T, [{ before: null, after: [4, 'after its copy'] }]);
+    merger.observe(OTHER, [{ before: null, after: [7, 'waiting'] }]);
+    merger.replace({ ...merger.cursor!, current: snapshotOf(OTHER) });
+    const q = merger.register('shop.other');
+    q.ready(chunk(OTHER, rows(6, 7), 'binlog.000001', 100), countRows);
+    expect(stream.placed[1]!.rows).toEqual(rows(6));
   });
 
   it('compares keys by value and type: the string "2" is not the number 2', () => {

@@ -3,8 +3,8 @@
  * Canal JSON string a consumer reads back (the lossless rules of specs/formats.md §2.4).
  * `charsetColumns` adds the value defects of issue 10 (ENUM's error value, single-byte charsets);
  * their rows are inserted over `sourceConnection()` (sql_mode ''), so a bad ENUM value stores ''.
- * GEOMETRY stays the last column: zongji 0.9.0 does not count it among the character columns of
- * MariaDB's FULL row metadata, so every text column after it would take its neighbour's charset.
+ * Text columns after a GEOMETRY (whose charsets zongji 0.9.0 misread on MariaDB, repaired by
+ * source/binlog/geometry-charsets.ts) are in `valuesTable`.
  */
 
 /** Every MySQL charset of one byte per character but `binary`: a column each, holding all 256 bytes. */
@@ -127,14 +127,18 @@ const json = (text: string, mysql8: string = text): [string, BySource] => [`'${t
 /**
  * More edge values per type than `edgeRow` holds, one row per case in table `v`: JSON's printing
  * cases, fractional seconds of every temporal type, DECIMAL at its limits, YEAR, BIT widths, ENUM
- * with '' both as a member and as the error value, SET's empty value.
+ * with '' both as a member and as the error value, SET's empty value, text columns after a GEOMETRY.
  */
 export const valuesTable = (db: string): string => `CREATE TABLE ${db}.v (
   id INT PRIMARY KEY, j JSON,
   dt1 DATETIME(1), dt3 DATETIME(3), ts6 TIMESTAMP(6) NULL DEFAULT NULL, tm1 TIME(1), tm3 TIME(3),
   d0 DECIMAL(65,0), d30 DECIMAL(30,30), d2 DECIMAL(5,2),
-  y YEAR, b3 BIT(3), b17 BIT(17), e ENUM('','a'), s SET('a','b','c')
+  y YEAR, b3 BIT(3), b17 BIT(17), e ENUM('','a'), s SET('a','b','c'),
+  g GEOMETRY, ga VARCHAR(10) CHARACTER SET latin1, gu VARCHAR(10), gk VARCHAR(10) CHARACTER SET koi8r, gb BINARY(3), gc CHAR(3) CHARACTER SET latin1
 ) CHARACTER SET utf8mb4`;
+
+/** POINT(1 2) with SRID 0 as MySQL stores it: SRID (4 bytes LE), then WKB (little-endian point). */
+const POINT_1_2 = Buffer.from('000000000101000000000000000000f03f0000000000000040', 'hex').toString('latin1');
 
 const NINES_65 = '9'.repeat(65);
 const NINES_30 = '9'.repeat(30);
@@ -157,6 +161,13 @@ export const valueRows: readonly ValueCase[] = [
     b17: ["b'11111111111111111'", '131071'],
     e: ["''", ''], // the member '' (index 1)
     s: ["''", ''], // no member
+    // Text after a GEOMETRY column: each in its own charset (FULL row metadata counts GEOMETRY among the character columns).
+    g: ["ST_GeomFromText('POINT(1 2)')", POINT_1_2],
+    ga: ["x'E981'", 'é\u0081'],
+    gu: ["'😀é'", '😀é'],
+    gk: ["x'F6D6'", 'Жж'],
+    gb: ["x'01'", '\u0001\u0000\u0000'], // BINARY keeps its zero padding
+    gc: ["'é '", 'é'], // CHAR loses its trailing spaces
   },
   {
     id: ['2', '2'],

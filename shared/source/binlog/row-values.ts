@@ -12,6 +12,8 @@
  *   here as the server prints it.
  */
 import { MysqlTypeCode, perSchema, type Row, type TableSchema, type Value } from '../../record/index.ts';
+// zongji's charsets of the text columns after a GEOMETRY on MariaDB, repaired before any row is read.
+import './geometry-charsets.ts';
 import { jsonColumnText } from './json-column.ts';
 import { singleByteTextDecoders } from './single-byte-text.ts';
 

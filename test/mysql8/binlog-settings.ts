@@ -41,6 +41,29 @@ export async function binlogEvents(conn: mysql.Connection, file: string, from: n
   return rows.map((r) => ({ type: r.Event_type, pos: Number(r.Pos), end: Number(r.End_log_pos), info: r.Info, inner: Number(r.Pos) === Number(r.End_log_pos) }));
 }
 
+export interface BinlogTransaction {
+  /** The GTID event that opens it. */
+  readonly gtid: BinlogEvent;
+  /** Its other events: outer ones (a payload, or QUERY/TABLE_MAP/rows/XID) and a payload's inner ones. */
+  readonly events: readonly BinlogEvent[];
+}
+
+/**
+ * The transactions (and DDL statements) in `events` that touch database `db`: other tests write to
+ * the same server at the same time, so the binlog between two positions holds theirs too.
+ */
+export function transactionsOn(events: readonly BinlogEvent[], db: string): BinlogTransaction[] {
+  const out: { gtid: BinlogEvent; events: BinlogEvent[] }[] = [];
+  for (const e of events) {
+    if (e.type === 'Gtid') out.push({ gtid: e, events: [] });
+    else out.at(-1)?.events.push(e);
+  }
+  return out.filter((t) => t.events.some((e) => e.info.includes(`${db}.`)));
+}
+
+/** The GTID a GTID event sets. */
+export const gtidOf = (e: BinlogEvent): string => /GTID_NEXT= '([^']+)'/.exec(e.info)![1]!;
+
 /**
  * A Canal JSON message with what differs between two runs of the same statements taken out: the
  * twin table's name (in `table` and a DDL's `sql`), the record id and the timestamps.

@@ -139,8 +139,10 @@ describe('MySQL 8 compressed binlog transactions', () => {
     expect(zstdBatches.at(-1)!.batch.resume.position).toBe(zstdTx.at(-1)!.events[0]!.end);
   });
 
-  it('reads a 200,000-row compressed transaction piece by piece, every row once and in order', { timeout: 90_000 }, async () => {
-    const ROWS = 200_001; // not a multiple of the batch size: the last piece is emitted at the commit
+  it('reads a 100,000-row compressed transaction piece by piece, every row once and in order', { timeout: 90_000 }, async () => {
+    // 11 MB of row events in one payload (the 200,000-row case, with memory, is measured by huge-transaction-rss.ts).
+    // Not a multiple of the batch size: the last piece is emitted at the commit.
+    const ROWS = 100_001;
     const topic = uniqueName('huge');
     await createTopic(topic);
     const dir = await tempDir('huge');
@@ -158,8 +160,8 @@ describe('MySQL 8 compressed binlog transactions', () => {
     const [tx] = transactionsOn(await binlogEvents(c, from.file, from.position), db);
     expect(tx!.events.filter((e) => !e.inner).map((e) => e.type)).toEqual(['Transaction_payload']);
     const { gtid, events: [payload] } = tx as { gtid: BinlogEvent; events: [BinlogEvent] };
-    expect(Number(/decompressed_size=(\d+)/.exec(payload.info)![1])).toBeGreaterThan(20_000_000);
-    expect(payload.end - payload.pos).toBeLessThan(5_000_000); // zstd'd to a fraction of that
+    expect(Number(/decompressed_size=(\d+)/.exec(payload.info)![1])).toBeGreaterThan(10_000_000);
+    expect(payload.end - payload.pos).toBeLessThan(2_500_000); // zstd'd to a fraction of that
     const entries = (await storedBatches(dir)).filter((e) => e.batch.records.length > 0);
     const records = rowRecords(entries);
     expect(records.map((r) => r.id)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));

@@ -264,9 +264,10 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
   });
 });
 
-describe('Canal JSON from the real binlog: more edge values per type', () => {
+describe('Canal JSON and DTS Avro from the real binlog: more edge values per type', () => {
   const vdb = uniqueName('values');
   const vtopic = uniqueName('values');
+  const vavro = uniqueName('values_avro');
   let conn: mysql.Connection;
   let task: RunningTask;
 
@@ -275,7 +276,12 @@ describe('Canal JSON from the real binlog: more edge values per type', () => {
     await conn.query(`CREATE DATABASE ${vdb} CHARACTER SET utf8mb4`);
     await conn.query(valuesTable(vdb));
     await createTopic(vtopic);
-    task = startTask(taskFor({ database: vdb, tables: ['v'], topic: vtopic, dir: await tempDir('values') }));
+    await createTopic(vavro);
+    const destinations = [
+      { type: 'kafka' as const, name: 'canal', brokers: [stack.kafkaBroker], topic: vtopic, format: 'canal-json' as const },
+      { type: 'kafka' as const, name: 'avro', brokers: [stack.kafkaBroker], topic: vavro, format: 'dts-avro' as const },
+    ];
+    task = startTask(taskFor({ database: vdb, tables: ['v'], topic: vtopic, dir: await tempDir('values') }, { destinations }));
     await task.ready;
   });
 
@@ -304,5 +310,50 @@ describe('Canal JSON from the real binlog: more edge values per type', () => {
       const asServer = Object.fromEntries(columns.map((c) => [c, server[i]![c] === null ? null : c === 'y' ? String(server[i]![c]).padStart(4, '0') : String(server[i]![c])]));
       expect(data[i]).toEqual(asServer);
     });
+
+    // DTS Avro of the same rows: bytes as stored, Canal's text, and the parts of Canal's temporal text.
+    const avro = (await consumeTopics({ [vavro]: valueRows.length }))[vavro]!.map((m) => avroImages(m.value));
+    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [vdb, 'v'])) as unknown as [{ c: string; cs: string | null }[]];
+    expect(catalog.map((r) => r.c)).toEqual(columns);
+    const [stored] = (await conn.query(`SELECT ${columns.map((c) => `HEX(${c}) AS ${c}`).join(', ')} FROM ${vdb}.v ORDER BY id`)) as unknown as [Record<string, string | null>[]];
+    const int = (n: number | undefined) => (n === undefined ? null : { int: n });
+    /** `[-]D:MM:SS[.f]` or `YYYY-MM-DD HH:MM:SS[.f]` → its numbers, the fraction in microseconds. */
+    const numbers = (text: string) => {
+      const [whole, fraction = ''] = text.replace(/^-/, '').split('.');
+      return [...whole!.split(/[- :]/).map(Number), Number(fraction.padEnd(6, '0'))];
+    };
+    const dateTime = (text: string) => {
+      const [year, month, day, hour, minute, second, micros] = numbers(text);
+      return { year: int(year), month: int(month), day: int(day), hour: int(hour), minute: int(minute), second: int(second), millis: int(micros) };
+    };
+    const time = (text: string) => {
+      const sign = text.startsWith('-') ? -1 : 1;
+      const [hour, minute, second, micros] = numbers(text).map((n) => (n === 0 ? 0 : sign * n));
+      return { year: null, month: null, day: null, hour: int(hour), minute: int(minute), second: int(second), millis: int(micros) };
+    };
+    const branches = new Set<string>();
+    avro.forEach(({ names, after }, row) => {
+      expect(names).toEqual(columns);
+      after.forEach((image, i) => {
+        const column = columns[i]!;
+        const text = data[row]![column]!;
+        if (text === null) return expect([row, column, image]).toEqual([row, column, null]);
+        const [branch, v] = image!;
+        branches.add(branch);
+        const expected: Record<string, unknown> = {
+          Character: { charset: catalog[i]!.cs ?? 'binary', value: stored[row]![column] },
+          BinaryGeometry: { type: 'GEOMETRY', value: stored[row]![column] },
+          // MariaDB's JSON is a LONGTEXT column: a TEXT object there.
+          TextObject: { type: column === 'j' ? (stack.source === 'mysql8' ? 'JSON' : 'TEXT') : column === 'e' ? 'ENUM' : 'SET', value: text },
+          Integer: { precision: column === 'id' ? 4 : column === 'b3' ? 1 : 3, value: text },
+          Decimal: { value: text, precision: text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '').length, scale: text.split('.')[1]?.length ?? 0 },
+          DateTime: column === 'y' ? { ...time('0:0:0'), hour: null, minute: null, second: null, millis: null, year: int(Number(text)) } : column.startsWith('tm') ? time(text) : dateTime(text),
+          Timestamp: { timestamp: Date.UTC(...(numbers(text).slice(0, 6).map((n, k) => (k === 1 ? n - 1 : n)) as [number, number, number, number, number, number])) / 1000, millis: numbers(text)[6] },
+        };
+        const got = branch === 'Character' || branch === 'BinaryGeometry' ? { ...v, value: (v.value as Buffer).toString('hex').toUpperCase() } : v;
+        expect([row, column, branch, got]).toEqual([row, column, branch, expected[branch]]);
+      });
+    });
+    expect([...branches].sort()).toEqual(['BinaryGeometry', 'Character', 'DateTime', 'Decimal', 'Integer', 'TextObject', 'Timestamp']);
   });
 });

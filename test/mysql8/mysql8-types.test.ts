@@ -10,6 +10,7 @@ import avsc from 'avsc';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlJsonDouble } from '../../shared/source/binlog/mysql-json-double.ts';
+import { singleByteTables } from '../../shared/source/charset/single-byte-tables.ts';
 import { consumeTopics } from '../helpers/kafka-read.ts';
 import { createTopic, sourceConnection, stack, startTask, taskFor, tempDir, uniqueName, type RunningTask } from '../helpers/stack.ts';
 
@@ -134,6 +135,19 @@ describe.skipIf(stack.source !== 'mysql8')('MySQL 8 only: invisible and hidden c
     expect(image[names.indexOf('j')]).toEqual({ [`${NS}.TextObject`]: { type: 'JSON', value: OPAQUE_TEXT } });
     expect(avro[1]!.afterImages.array[names.indexOf('e')]).toEqual({ [`${NS}.TextObject`]: { type: 'ENUM', value: '' } });
     expect(avro[1]!.afterImages.array[names.indexOf('jn')]).toEqual({ [`${NS}.TextObject`]: { type: 'JSON', value: 'null' } });
+  });
+
+  it('converts each byte of each single-byte charset as the tables say (built from MariaDB: the same on MySQL 8)', async () => {
+    const [charsets] = (await conn.query("SHOW CHARACTER SET WHERE Maxlen = 1 AND Charset <> 'binary'")) as unknown as [{ Charset: string }[]];
+    expect(charsets.map((c) => c.Charset).sort()).toEqual(Object.keys(singleByteTables).sort());
+    for (const { Charset: charset } of charsets) {
+      const columns = Array.from({ length: 256 }, (_, b) => `CONVERT(_${charset} x'${b.toString(16).padStart(2, '0')}' USING utf8mb4) AS c${b}`);
+      const [[row]] = (await conn.query(`SELECT ${columns.join(', ')}`)) as unknown as [[Record<string, string>]];
+      const server = Array.from({ length: 256 }, (_, b) => row[`c${b}`]!);
+      const table = Array.from(singleByteTables[charset]!);
+      const differing = server.flatMap((c, b) => (c === table[b] ? [] : [b]));
+      expect([charset, differing]).toEqual([charset, []]);
+    }
   });
 
   it('prints a JSON double as MySQL 8 does, over every exponent and a spread of bit patterns', async () => {

@@ -1,6 +1,7 @@
 /**
  * Byte → character tables of MySQL's single-byte charsets, as the server itself converts them
- * (`CONVERT(_<charset> x'..' USING utf8mb4)` on MariaDB 10.11, one byte at a time). They are
+ * (`CONVERT(_<charset> x'..' USING utf8mb4)` on MariaDB 10.11, one byte at a time; MySQL 8.0.31
+ * has the same 25 charsets and converts every byte the same, test/mysql8/mysql8-types.test.ts). They are
  * the server's own tables, not iconv-lite's: MySQL's `latin1` is cp1252 with 0x81 0x8D 0x8F 0x90
  * 0x9D kept as the C1 controls of the same number, `hebrew` 0xAF is U+203E, `cp1250` leaves 0x81
  * undefined, and so on for 14 of the 25. A byte the server has no character for reads as `?`, as

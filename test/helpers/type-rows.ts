@@ -207,7 +207,8 @@ export const valueRows: readonly ValueCase[] = [
     id: ['4', '4'],
     j: json('{"a\\"b": "\\u0000\\t\\u001f/", "😀": "中文", "nested": {"z": [], "y": {}}}', '{"a\\"b": "\\u0000\\t\\u001f/", "😀": "中文", "nested": {"y": {}, "z": []}}'),
   },
-  { id: ['5', '5'], j: json('"str"') },
+  // Escapes MySQL keeps (\" \\ \b \f \r) and those it prints as the character (\u007f, \u2028, \/).
+  { id: ['5', '5'], j: json('"a\\"b\\\\c\\b\\f\\r\\u007f\\u2028é\\/"', '"a\\"b\\\\c\\b\\f\\r\u007f\u2028é/"') },
   { id: ['6', '6'], j: json('null') }, // JSON null, not SQL NULL
   { id: ['7', '7'], j: json('true') },
   { id: ['8', '8'], j: json('-0.5e-5', '-0.000005') },

@@ -208,9 +208,9 @@ export const valueRows: readonly ValueCase[] = [
     j: json('{"a\\"b": "\\u0000\\t\\u001f/", "😀": "中文", "nested": {"z": [], "y": {}}}', '{"a\\"b": "\\u0000\\t\\u001f/", "😀": "中文", "nested": {"y": {}, "z": []}}'),
   },
   // Escapes MySQL keeps (\" \\ \b \f \r) and those it prints as the character (\u007f, \u2028, \/).
-  { id: ['5', '5'], j: json('"a\\"b\\\\c\\b\\f\\r\\u007f\\u2028é\\/"', '"a\\"b\\\\c\\b\\f\\r\u007f\u2028é/"') },
-  { id: ['6', '6'], j: json('null') }, // JSON null, not SQL NULL
-  { id: ['7', '7'], j: json('true') },
+  { id: ['5', '5'], j: json('"a\\"b\\\\c\\b\\f\\r\\u007f\\u2028é\\/"', '"a\\"b\\\\c\\b\\f\\r\u007f\u2028é/"'), y: ["'0'", '2000'] }, // the text '0' is 2000, the number 0 the zero year
+  { id: ['6', '6'], j: json('null'), y: ['70', '1970'] }, // JSON null, not SQL NULL; two-digit years 70-99 are 19xx
+  { id: ['7', '7'], j: json('true'), y: ["'69'", '2069'] }, // and 00-69 are 20xx
   { id: ['8', '8'], j: json('-0.5e-5', '-0.000005') },
   { id: ['9', '9'], j: json('[]') },
 ];

@@ -2,18 +2,24 @@
  * The keys the stream changed since a full-sync run started, per table not copied yet: a copied
  * row whose key is here is dropped, because the stream already delivered its image. A table's keys
  * are forgotten once the table is copied, so memory follows the writes to the tables still
- * waiting. Past `limit` keys no more are remembered (the reader's memory comes first): rows changed
- * after that may then arrive twice, copied after their change, never with an older value. The
- * keys live in memory only: after a restart the run remembers changes from the restart on.
+ * waiting. Past `limit` keys the oldest change is forgotten first (the reader's memory comes
+ * first): a row changed long before its copy may then be copied once more after its change, with
+ * its current value, never an older one. Recent changes are always remembered, and with them every
+ * commit between a MySQL snapshot and its watermark (chunk-reader.ts). The keys live in memory
+ * only: after a restart the run remembers changes from the restart on.
  */
 
 /** About 100 bytes a key: some 50 MB at the limit. */
 export const CHANGED_KEYS_LIMIT = 500_000;
 
+const SEPARATOR = '\u0001';
+
 export class ChangedKeys {
   readonly #limit: number;
-  readonly #tables = new Map<string, { key: readonly string[]; keys: Set<string> }>();
-  #size = 0;
+  /** `table SEPARATOR key`, oldest change first (a key changed again moves to the end). */
+  readonly #keys = new Set<string>();
+  /** The key columns each table's keys are made of. */
+  readonly #keyNames = new Map<string, readonly string[]>();
   #full = false;
   /** Called once per run when the limit is first reached. */
   onFull: (() => void) | null = null;
@@ -22,50 +28,45 @@ export class ChangedKeys {
     this.#limit = limit;
   }
 
-  /** `key` names the columns the key string is made of: a set is used only with the same key. */
+  /** `key` names the columns `keyString` is made of: it matches only a lookup with the same key. */
   add(table: string, key: readonly string[], keyString: string): void {
-    let entry = this.#tables.get(table);
-    if (entry && !sameNames(entry.key, key)) {
-      // The table's key changed (an ALTER): keys of the old one cannot be matched any more.
-      this.forget(table);
-      entry = undefined;
-    }
-    if (entry?.keys.has(keyString)) return;
-    if (this.#size >= this.#limit) {
-      if (!this.#full) this.onFull?.();
-      this.#full = true;
-      return;
-    }
-    if (!entry) this.#tables.set(table, (entry = { key, keys: new Set() }));
-    entry.keys.add(keyString);
-    this.#size++;
+    const names = this.#keyNames.get(table);
+    // The table's key changed (an ALTER): keys of the old one cannot match any more.
+    if (names && !sameNames(names, key)) this.forget(table);
+    this.#keyNames.set(table, key);
+    const id = `${table}${SEPARATOR}${keyString}`;
+    this.#keys.delete(id);
+    this.#keys.add(id);
+    if (this.#keys.size <= this.#limit) return;
+    this.#keys.delete(this.#keys.values().next().value!);
+    if (!this.#full) this.onFull?.();
+    this.#full = true;
   }
 
-  /** The changed keys of `table` made of `key`'s columns, if any. */
-  of(table: string, key: readonly string[]): ReadonlySet<string> | undefined {
-    const entry = this.#tables.get(table);
-    return entry && sameNames(entry.key, key) ? entry.keys : undefined;
+  has(table: string, key: readonly string[], keyString: string): boolean {
+    const names = this.#keyNames.get(table);
+    return names !== undefined && sameNames(names, key) && this.#keys.has(`${table}${SEPARATOR}${keyString}`);
   }
 
+  /** Tables with keys remembered (or that had some). */
   tables(): string[] {
-    return [...this.#tables.keys()];
+    return [...this.#keyNames.keys()];
   }
 
   forget(table: string): void {
-    const entry = this.#tables.get(table);
-    if (!entry) return;
-    this.#size -= entry.keys.size;
-    this.#tables.delete(table);
+    if (!this.#keyNames.delete(table)) return;
+    const prefix = `${table}${SEPARATOR}`;
+    for (const id of this.#keys) if (id.startsWith(prefix)) this.#keys.delete(id);
   }
 
   clear(): void {
-    this.#tables.clear();
-    this.#size = 0;
+    this.#keys.clear();
+    this.#keyNames.clear();
     this.#full = false;
   }
 
   get size(): number {
-    return this.#size;
+    return this.#keys.size;
   }
 }
 

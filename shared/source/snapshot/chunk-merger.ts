@@ -181,14 +181,14 @@ export class ChunkMerger {
 
   /** The chunk's rows without the keys changed while it was pending or, before that, since the run started. */
   #withoutChanged(chunk: Chunk, p: Pending): Row[] {
-    const changed = p.table === null ? undefined : this.#changed.of(p.table, this.#keyOf(p.table) ?? []);
-    if (p.touched.size === 0 && !changed) return chunk.rows;
+    if (p.table === null) return chunk.rows;
     if (p.touched.has('*')) return [];
-    const { indexes } = this.#indexesOf(chunk.schema);
-    if (!indexes) return [];
+    const { key, indexes } = this.#indexesOf(chunk.schema);
+    if (!indexes) return p.touched.size === 0 ? chunk.rows : [];
+    const table = p.table;
     return chunk.rows.filter((row) => {
       const k = keyString(indexes.map((i) => row[i]!));
-      return !p.touched.has(k) && !changed?.has(k);
+      return !p.touched.has(k) && !this.#changed.has(table, key, k);
     });
   }
 

@@ -133,7 +133,7 @@ export const valuesTable = (db: string): string => `CREATE TABLE ${db}.v (
   id INT PRIMARY KEY, j JSON,
   dt1 DATETIME(1), dt3 DATETIME(3), ts6 TIMESTAMP(6) NULL DEFAULT NULL, tm1 TIME(1), tm3 TIME(3),
   d0 DECIMAL(65,0), d30 DECIMAL(30,30), d2 DECIMAL(5,2),
-  y YEAR, b3 BIT(3), b17 BIT(17), e ENUM('','a'), s SET('a','b','c'),
+  y YEAR, b3 BIT(3), b17 BIT(17), e ENUM('','a'), s SET('a','b','c'), bo BOOL, w3 SMALLINT(3),
   g GEOMETRY, ga VARCHAR(10) CHARACTER SET latin1, gu VARCHAR(10), gk VARCHAR(10) CHARACTER SET koi8r, gb BINARY(3), gc CHAR(3) CHARACTER SET latin1
 ) CHARACTER SET utf8mb4`;
 
@@ -161,6 +161,8 @@ export const valueRows: readonly ValueCase[] = [
     b17: ["b'11111111111111111'", '131071'],
     e: ["''", ''], // the member '' (index 1)
     s: ["''", ''], // no member
+    bo: ['TRUE', '1'],
+    w3: ['12345', '12345'], // a display width limits nothing
     // Text after a GEOMETRY column: each in its own charset (FULL row metadata counts GEOMETRY among the character columns).
     g: ["ST_GeomFromText('POINT(1 2)')", POINT_1_2],
     ga: ["x'E981'", 'é\u0081'],

@@ -300,6 +300,11 @@ describe('Canal JSON and DTS Avro from the real binlog: more edge values per typ
     expect(messages.map((m) => m.type)).toEqual(valueRows.map(() => 'INSERT'));
     const data = messages.map((m) => (m.data as Record<string, string | null>[])[0]!);
     const columns = Object.keys(valueRows[0]!);
+    // mysqlType is the source's COLUMN_TYPE: MySQL 8 keeps a display width only on TINYINT(1) (BOOL).
+    const [types] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [vdb, 'v'])) as unknown as [{ c: string; t: string }[]];
+    for (const m of messages) expect(Object.entries(m.mysqlType as Record<string, string>)).toEqual(types.map((r) => [r.c, r.t]));
+    const mysqlType = messages[0]!.mysqlType as Record<string, string>;
+    expect([mysqlType.id, mysqlType.bo, mysqlType.w3]).toEqual(stack.source === 'mysql8' ? ['int', 'tinyint(1)', 'smallint'] : ['int(11)', 'tinyint(1)', 'smallint(3)']);
     const select = (c: string) => (c === 'j' ? 'CAST(j AS CHAR) AS j' : c.startsWith('b') ? `CAST(${c} AS UNSIGNED) AS ${c}` : c === 'g' ? 'HEX(g) AS g' : c);
     const [server] = (await conn.query(`SELECT ${columns.map(select).join(', ')} FROM ${vdb}.v ORDER BY id`)) as unknown as [Record<string, unknown>[]];
     for (const r of server) if (r.g !== null) r.g = Buffer.from(r.g as string, 'hex').toString('latin1');
@@ -345,7 +350,7 @@ describe('Canal JSON and DTS Avro from the real binlog: more edge values per typ
           BinaryGeometry: { type: 'GEOMETRY', value: stored[row]![column] },
           // MariaDB's JSON is a LONGTEXT column: a TEXT object there.
           TextObject: { type: column === 'j' ? (stack.source === 'mysql8' ? 'JSON' : 'TEXT') : column === 'e' ? 'ENUM' : 'SET', value: text },
-          Integer: { precision: column === 'id' ? 4 : column === 'b3' ? 1 : 3, value: text },
+          Integer: { precision: { id: 4, b3: 1, b17: 3, bo: 1, w3: 2 }[column], value: text },
           Decimal: { value: text, precision: text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '').length, scale: text.split('.')[1]?.length ?? 0 },
           DateTime: column === 'y' ? { ...time('0:0:0'), hour: null, minute: null, second: null, millis: null, year: int(Number(text)) } : column.startsWith('tm') ? time(text) : dateTime(text),
           Timestamp: { timestamp: Date.UTC(...(numbers(text).slice(0, 6).map((n, k) => (k === 1 ? n - 1 : n)) as [number, number, number, number, number, number])) / 1000, millis: numbers(text)[6] },

@@ -32,6 +32,8 @@ export interface Column {
   readonly unsigned: boolean;
   /** Character set of text columns (`utf8mb4`, `latin1` …); null for numbers, dates and binary. */
   readonly charset: string | null;
+  /** Collation of text columns (`utf8mb4_0900_ai_ci` …), when the catalog gave it; filter conditions compare text by it. */
+  readonly collation?: string | null;
   readonly nullable: boolean;
   /** Member of the primary key (or of the unique key chosen in its place). */
   readonly key: boolean;

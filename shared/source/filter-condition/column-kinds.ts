@@ -3,6 +3,7 @@
  * from the row's lossless `Value` (record/types.ts) to that kind's evaluation form.
  */
 import { isBinaryCharset, MysqlTypeCode, type Column, type Value } from '../../record/index.ts';
+import { collationNamed, SUPPORTED_COLLATIONS, type TextCollation } from './collations/text-collation.ts';
 import { exactFromInteger, parseExact, type Exact } from './exact-number.ts';
 import { canonicalDateTime, parseTime } from './temporal.ts';
 import { UnsupportedConditionError } from './unsupported.ts';
@@ -19,6 +20,8 @@ export interface ColumnKind {
   /** ENUM and SET: MySQL compares them with numbers by index, not by text. */
   readonly enumLike: boolean;
   readonly read: (value: Value) => unknown;
+  /** How a text column's values compare (its collation). */
+  readonly collation?: TextCollation;
 }
 
 const INTEGER_CODES = new Set<number>([MysqlTypeCode.TINY, MysqlTypeCode.SHORT, MysqlTypeCode.INT24, MysqlTypeCode.LONG, MysqlTypeCode.LONGLONG, MysqlTypeCode.YEAR]);
@@ -50,13 +53,30 @@ const nullable = (read: (v: Value) => unknown) => (v: Value) => (v === null ? nu
 export function columnKind(column: Column): ColumnKind {
   const code = column.typeCode;
   const of = (kind: Kind, read: (v: Value) => unknown, enumLike = false): ColumnKind => ({ kind, enumLike, read: nullable(read) });
+  const text = (enumLike: boolean): ColumnKind => ({ ...of('text', (v) => String(v), enumLike), collation: textCollation(column) });
   if (INTEGER_CODES.has(code) || code === MysqlTypeCode.NEWDECIMAL || code === MysqlTypeCode.DECIMAL || code === MysqlTypeCode.BIT) return of('exact', readExact);
   if (code === MysqlTypeCode.FLOAT || code === MysqlTypeCode.DOUBLE) return of('double', (v) => Number(v));
   if (code === MysqlTypeCode.DATE || code === MysqlTypeCode.DATETIME || code === MysqlTypeCode.TIMESTAMP) return of('datetime', (v) => canonicalDateTime(String(v)));
   if (code === MysqlTypeCode.TIME) return of('time', readTime);
-  if (code === MysqlTypeCode.ENUM || code === MysqlTypeCode.SET) return of('text', (v) => String(v), true);
+  if (code === MysqlTypeCode.ENUM || code === MysqlTypeCode.SET) return text(true);
   if (TEXT_CODES.has(code)) {
-    return isBinaryCharset(column.charset) ? of('binary', (v) => (v instanceof Uint8Array ? v : new TextEncoder().encode(String(v)))) : of('text', (v) => String(v));
+    return isBinaryCharset(column.charset) ? of('binary', (v) => (v instanceof Uint8Array ? v : new TextEncoder().encode(String(v)))) : text(false);
   }
   throw new UnsupportedConditionError(`column \`${column.name}\` is ${column.type}, which filter conditions do not support (JSON and spatial columns compare by rules of their own)`, column.name);
+}
+
+/** The column's collation, or a refusal naming it: an approximate comparison would pass or drop the wrong rows. */
+function textCollation(column: Column): TextCollation {
+  const name = column.collation;
+  if (!name) {
+    throw new UnsupportedConditionError(`the collation of column \`${column.name}\` is not known here (the table's shape came from the binlog, not the catalog), so its text cannot be compared as the source compares it; restart the task once the table's ALTER has passed`, column.name);
+  }
+  const collation = collationNamed(name);
+  if (!collation) {
+    throw new UnsupportedConditionError(
+      `column \`${column.name}\` has collation ${name}, which filter conditions cannot evaluate exactly as the source does; change the column to one of ${SUPPORTED_COLLATIONS.join(', ')} (ALTER TABLE … MODIFY \`${column.name}\` … COLLATE utf8mb4_0900_ai_ci), or remove the condition and filter at the destination`,
+      column.name,
+    );
+  }
+  return collation;
 }

@@ -1,7 +1,7 @@
 /**
  * MySQL's comparison rules (refman "Type Conversion in Expression Evaluation") for two compiled
- * nodes: NULL makes the result unknown (except `<=>`); text with text compares by collation
- * (text-collation.ts); a binary string with any string compares bytes; exact with exact compares
+ * nodes: NULL makes the result unknown (except `<=>`); text with text compares by the column's
+ * collation (collations/text-collation.ts; two literals by the connection's); a binary string with any string compares bytes; exact with exact compares
  * exactly; a temporal column with a quoted constant converts the constant to a date-time (or TIME);
  * an exact column with a string constant that is a plain number compares exactly (MySQL converts
  * the constant to the column's type); everything else compares as DOUBLE.
@@ -10,7 +10,8 @@ import type { Row } from '../../record/index.ts';
 import { compareExact, parseExact, type Exact } from './exact-number.ts';
 import type { CompareOp, Span } from './syntax.ts';
 import { parseDateTimeLiteral, parseTime } from './temporal.ts';
-import { compareBytes, compareText } from './text-collation.ts';
+import { collationNamed, CONNECTION_COLLATION } from './collations/text-collation.ts';
+import { compareBytes } from './text-collation.ts';
 import { asDouble, fromTruth, kindName, reject, type Typed } from './typed-node.ts';
 
 type Comparator = (a: never, b: never) => number;
@@ -69,7 +70,7 @@ type Side = (row: Row) => unknown;
 function comparable(source: string, l: Typed, r: Typed): [Side, Side, Comparator] {
   if (l.kind === 'null' || r.kind === 'null') return [l.eval, r.eval, () => 0];
   if (isTemporal(l) || isTemporal(r)) return temporal(source, l, r);
-  if (l.kind === 'text' && r.kind === 'text') return [l.eval, r.eval, compareText];
+  if (l.kind === 'text' && r.kind === 'text') return [l.eval, r.eval, textOrder(source, l, r)];
   if (isString(l) && isString(r)) return [asBytes(l), asBytes(r), compareBytes];
   if (l.kind === 'exact' && r.kind === 'exact') return [l.eval, r.eval, compareExact];
   if (l.kind === 'exact' && !l.enumLike && exactConstant(r)) return [l.eval, constant(exactConstant(r)!), compareExact];
@@ -119,4 +120,13 @@ function temporal(source: string, l: Typed, r: Typed): [Side, Side, Comparator] 
   };
   const order = kind === 'time' ? (a: number, b: number) => a - b : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [side(l, r), side(r, l), order];
+}
+
+/** MySQL's coercibility: a column's collation wins over a literal's; two columns must agree. */
+function textOrder(source: string, l: Typed, r: Typed): Comparator {
+  if (l.collation && r.collation && l.collation.name !== r.collation.name) {
+    reject(source, [l.span[0], r.span[1]], `compares columns of different collations (${l.collation.name}, ${r.collation.name}), which MySQL resolves by rules this evaluator does not follow; compare each column with a literal instead`);
+  }
+  const collation = l.collation ?? r.collation ?? collationNamed(CONNECTION_COLLATION)!;
+  return (a: string, b: string) => collation.compare(a, b);
 }

@@ -5,6 +5,7 @@
  */
 import type { Row, TableSchema } from '../../record/index.ts';
 import { columnKind } from './column-kinds.ts';
+import { collationNamed, CONNECTION_COLLATION } from './collations/text-collation.ts';
 import { compareNodes } from './compare-nodes.ts';
 import {
   addExact, divideExact, exactFromInteger, exactToString, integerDivideExact, multiplyExact, negateExact, parseExact, remainderExact, subtractExact, type Exact,
@@ -106,7 +107,7 @@ class Compiler {
     if (index < 0) reject(this.#source, e.span, `unknown column \`${e.name}\` (${database}.${table} has ${columns.map((c) => c.name).join(', ')})`);
     const kind = columnKind(columns[index]!);
     const read = kind.read;
-    return { kind: kind.kind, enumLike: kind.enumLike, span: e.span, eval: (row) => read(row[index] ?? null), raw: (row) => row[index] ?? null };
+    return { kind: kind.kind, enumLike: kind.enumLike, collation: kind.collation, span: e.span, eval: (row) => read(row[index] ?? null), raw: (row) => row[index] ?? null };
   }
 
   #logic(op: 'AND' | 'OR' | 'XOR', l: (row: Row) => Truth, r: (row: Row) => Truth, span: Span): Typed {
@@ -139,6 +140,8 @@ class Compiler {
     if (escapeChar === undefined || [...escapeChar].length > 1) reject(this.#source, escape!.span, 'ESCAPE takes one quoted character');
     let text: (row: Row) => string | null;
     let binary = false;
+    // A column's collation decides which characters match; anything else LIKE reads as text in the connection's.
+    const collation = value.collation ?? collationNamed(CONNECTION_COLLATION)!;
     switch (value.kind) {
       case 'text':
         text = value.eval as (row: Row) => string | null;
@@ -175,7 +178,7 @@ class Compiler {
         return reject(this.#source, value.span, 'LIKE on FLOAT/DOUBLE values is not supported (MySQL prints them in a format of its own); compare with < and > instead');
     }
     const patternText = binary ? latin1.decode(new TextEncoder().encode(pattern.literal!.text)) : pattern.literal!.text!;
-    const matches = likeMatcher(patternText, escapeChar!, binary);
+    const matches = likeMatcher(patternText, escapeChar!, binary ? null : collation);
     return {
       kind: 'exact',
       span,

@@ -5,6 +5,7 @@
  * guessed per row. Also the conversions MySQL applies between kinds.
  */
 import type { Row } from '../../record/index.ts';
+import type { TextCollation } from './collations/text-collation.ts';
 import type { Kind } from './column-kinds.ts';
 import { exactToDouble, ONE, ZERO, type Exact } from './exact-number.ts';
 import type { Span } from './syntax.ts';
@@ -20,6 +21,8 @@ export interface Typed {
   /** Set for literals: the value is the same for every row (and a text literal may convert to a column's type). */
   readonly literal?: { readonly text?: string };
   readonly enumLike?: boolean;
+  /** A text column's collation; text literals have none (MySQL compares them by the column's). */
+  readonly collation?: TextCollation;
   /** For a column: its value as the row holds it (LIKE reads DECIMAL and DATETIME as MySQL prints them). */
   readonly raw?: Evaluate;
 }

@@ -12,6 +12,7 @@ interface CatalogColumn {
   COLUMN_NAME: string;
   COLUMN_TYPE: string;
   CHARACTER_SET_NAME: string | null;
+  COLLATION_NAME: string | null;
   IS_NULLABLE: string;
 }
 
@@ -30,7 +31,7 @@ export interface BinlogColumn {
   readonly unsigned?: boolean;
 }
 
-const COLUMNS_SQL = `SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, IS_NULLABLE FROM information_schema.COLUMNS
+const COLUMNS_SQL = `SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, IS_NULLABLE FROM information_schema.COLUMNS
   WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`;
 const KEYS_SQL = `SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME, NULLABLE FROM information_schema.STATISTICS
   WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX`;
@@ -67,7 +68,7 @@ export async function catalogSchema(query: SqlQuery, database: string, table: st
     database,
     table,
     pkNames: key,
-    columns: columns.map((c) => toColumn(c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.IS_NULLABLE === 'YES', key.includes(c.COLUMN_NAME))),
+    columns: columns.map((c) => ({ ...toColumn(c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.IS_NULLABLE === 'YES', key.includes(c.COLUMN_NAME)), ...(c.COLLATION_NAME ? { collation: c.COLLATION_NAME } : {}) })),
   };
 }
 

@@ -13,14 +13,14 @@ import { column, table } from '../../../helpers/columns.ts';
 const schema = table(
   [
     column('id', 'int(11)', { key: true }),
-    column('region', 'varchar(16)'),
+    column('region', 'varchar(16)', { collation: 'utf8mb4_general_ci' }),
     column('amount', 'decimal(20,2)'),
     column('big', 'bigint(20) unsigned'),
     column('score', 'double'),
     column('created', 'datetime(3)'),
     column('day', 'date'),
     column('span', 'time'),
-    column('status', "enum('new','paid')"),
+    column('status', "enum('new','paid')", { collation: 'utf8mb4_general_ci' }),
     column('data', 'varbinary(8)'),
     column('flag', 'bit(1)'),
     column('My Col', 'int(11)'),

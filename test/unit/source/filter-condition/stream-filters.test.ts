@@ -12,7 +12,7 @@ import { StreamFilters } from '../../../../shared/source/filter-condition/stream
 import { compileTableFilter, tableFiltersOf, type TableFilter } from '../../../../shared/source/filter-condition/table-filter.ts';
 import { column, table } from '../../../helpers/columns.ts';
 
-const orders = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)'), column('amount', 'decimal(10,2)')], { database: 'shop', table: 'orders' });
+const orders = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }), column('amount', 'decimal(10,2)')], { database: 'shop', table: 'orders' });
 const filter: TableFilter = { database: 'shop', table: 'orders', condition: "region = 'cn' AND amount >= 100", path: 'objects[1].tables[0].filter' };
 const cn = (id: number, amount: string): Row => [id, 'cn', amount];
 const us = (id: number, amount: string): Row => [id, 'us', amount];
@@ -70,7 +70,7 @@ describe('StreamFilters', () => {
   });
 
   it('recompiles for a new shape of the table (ALTER moved the columns)', () => {
-    const altered = table([column('region', 'varchar(8)'), column('id', 'int(11)', { key: true }), column('note', 'text'), column('amount', 'decimal(10,2)')], { database: 'shop', table: 'orders' });
+    const altered = table([column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }), column('id', 'int(11)', { key: true }), column('note', 'text', { collation: 'utf8mb4_general_ci' }), column('amount', 'decimal(10,2)')], { database: 'shop', table: 'orders' });
     const before = [{ before: null, after: cn(1, '100.00'), bytes: 1 }];
     expect(summary(filters.apply('INSERT', orders, before, position))).toEqual([['INSERT', [1]]]);
     // In the new shape, position 0 is region: a predicate compiled for the old shape would read 'cn' as the id.
@@ -80,7 +80,7 @@ describe('StreamFilters', () => {
   });
 
   it('stops with the table, condition, path and binlog position when a column the condition names is gone', () => {
-    const dropped = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)')], { database: 'shop', table: 'orders' });
+    const dropped = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' })], { database: 'shop', table: 'orders' });
     let error: unknown;
     try {
       filters.apply('INSERT', dropped, [{ before: null, after: [1, 'cn'], bytes: 1 }], position);

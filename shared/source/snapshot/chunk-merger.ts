@@ -56,6 +56,8 @@ export class ChunkMerger {
   readonly #keyIndexes = new WeakMap<TableSchema, { key: readonly string[]; indexes: number[] | null }>();
   /** Keys the stream changed since the run started, per table of the run not copied yet. */
   readonly #changed: ChangedKeys;
+  /** The run's tables as a set (row events ask for every row). */
+  #runTables: { list: readonly string[]; names: Set<string> } | null = null;
   readonly #onMerged: (cursor: SnapshotCursor) => void;
   readonly #now: () => number;
 
@@ -147,7 +149,9 @@ export class ChunkMerger {
   #tracks(name: string): boolean {
     const c = this.#cursor;
     if (!c || c.completedAtMs !== null || name in c.finished) return false;
-    return c.listPending === true || c.tables.includes(name);
+    if (c.listPending === true) return true;
+    if (this.#runTables?.list !== c.tables) this.#runTables = { list: c.tables, names: new Set(c.tables) };
+    return this.#runTables.names.has(name);
   }
 
   /** Lets stale chunks go, then places every ready chunk whose watermark the stream has passed, in registration order per range. */

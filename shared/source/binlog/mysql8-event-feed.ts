@@ -13,6 +13,7 @@
  * huge compressed transaction is decoded with bounded memory.
  */
 import type ZongJi from '@vlasky/zongji';
+import { InvariantError } from '../../errors.ts';
 import { EVENT_HEADER_LENGTH, EventType, readEventHeader, type EventHeader, type RawEvent } from './events/event-header.ts';
 import { MalformedEventError } from './events/event-errors.ts';
 import { partialUpdateRowsAsUpdateRows } from './events/partial-to-update-rows.ts';
@@ -32,6 +33,8 @@ type BinlogData = (this: unknown, packet: BinlogPacket, connection: unknown) => 
 /** An event packet: the OK marker byte, then the event. */
 const PACKET_EVENT_START = 1;
 const CHECKSUM_LENGTH = 4;
+/** Decoded here, or looked at: table maps, and the transaction boundaries that end their use. */
+const TAKEN = new Set<number>([EventType.TABLE_MAP, EventType.GTID, EventType.ANONYMOUS_GTID, EventType.XID, EventType.PARTIAL_UPDATE_ROWS, EventType.TRANSACTION_PAYLOAD]);
 
 export interface EventFeedHooks {
   /** True while the reader must not take events (paused, reading metadata, stopped). */
@@ -46,7 +49,7 @@ export class Mysql8EventFeed {
   readonly #hooks: EventFeedHooks;
   #payload: { events: Generator<RawEvent>; end: number; deliver: (p: BinlogPacket) => unknown } | null = null;
   #draining = false;
-  /** Raw TABLE_MAP bodies of the open transaction, by table id: a partial update is decoded with its own. */
+  /** Raw TABLE_MAP bodies of the open transaction, by table id: a partial update is decoded with its own. Cleared at each transaction's GTID and XID. */
   readonly #tableMaps = new Map<number, Buffer>();
 
   constructor(zongji: ZongJi, hooks: EventFeedHooks) {
@@ -64,7 +67,9 @@ export class Mysql8EventFeed {
     const z = this.#zongji as unknown as { isMariaDb: boolean; BinlogClass?: { prototype: { binlogData: BinlogData } } };
     if (z.isMariaDb) return; // MariaDB writes neither event
     const proto = z.BinlogClass?.prototype;
-    if (!proto || typeof proto.binlogData !== 'function') throw new Error('zongji has no binlog command class at ready; the installed @vlasky/zongji is not the version this reader was built for');
+    if (!proto || typeof proto.binlogData !== 'function') {
+      throw new InvariantError('zongji has no binlog command class at ready, so compressed and partial-JSON events cannot be decoded; the installed @vlasky/zongji is not the 0.9 this reader was built for');
+    }
     const original = proto.binlogData;
     const take = (packet: BinlogPacket, deliver: (p: BinlogPacket) => unknown): boolean => {
       try {
@@ -87,7 +92,7 @@ export class Mysql8EventFeed {
     const { buffer, offset, end } = packet;
     if (end - offset < PACKET_EVENT_START + EVENT_HEADER_LENGTH || buffer[offset] !== 0x00) return false;
     const type = buffer[offset + PACKET_EVENT_START + 4]!;
-    if (type !== EventType.TABLE_MAP && type !== EventType.XID && type !== EventType.PARTIAL_UPDATE_ROWS && type !== EventType.TRANSACTION_PAYLOAD) return false;
+    if (!TAKEN.has(type)) return false;
     const header = readEventHeader(buffer, offset + PACKET_EVENT_START);
     const checksum = this.#zongji.useChecksum ? CHECKSUM_LENGTH : 0;
     const body = buffer.subarray(offset + PACKET_EVENT_START + EVENT_HEADER_LENGTH, end - checksum);
@@ -107,7 +112,7 @@ export class Mysql8EventFeed {
     let type = header.type;
     if (type === EventType.TRANSACTION_PAYLOAD) throw new MalformedEventError('a TRANSACTION_PAYLOAD holds another TRANSACTION_PAYLOAD; the binlog is damaged');
     if (type === EventType.TABLE_MAP) this.#tableMaps.set(body.readUIntLE(0, 6), Buffer.from(body));
-    if (type === EventType.XID) this.#tableMaps.clear();
+    if (type === EventType.GTID || type === EventType.ANONYMOUS_GTID || type === EventType.XID) this.#tableMaps.clear();
     if (type === EventType.PARTIAL_UPDATE_ROWS) {
       body = this.#asUpdateRows(body);
       type = EventType.UPDATE_ROWS_V2;

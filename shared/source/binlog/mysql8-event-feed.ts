@@ -1,5 +1,5 @@
 /**
- * Feeds zongji the two MySQL 8 event types it reads but skips (events/README in docs/mysql8-binlog.md),
+ * Feeds zongji the two MySQL 8 event types it reads but skips (see docs/mysql8-binlog.md),
  * as events it decodes itself, so every value is converted by the same code as with the settings off:
  * - TRANSACTION_PAYLOAD (binlog_transaction_compression=ON): its inner events (QUERY BEGIN,
  *   TABLE_MAP, rows, XID) are decompressed one at a time and each handed to zongji as if streamed,

@@ -40,6 +40,8 @@ class WeighedCollation implements TextCollation {
   readonly name: string;
   readonly #table: () => WeightTable;
   readonly #rules: Rules;
+  /** Recent sort keys: a condition's literal is compared with every row, and key values repeat. */
+  readonly #keys = new Map<string, number[]>();
 
   constructor(name: string, table: () => WeightTable, rules: Rules) {
     this.name = name;
@@ -53,24 +55,48 @@ class WeighedCollation implements TextCollation {
 
   /** The sort key: level-1 units, then (multi-level collations) 0 and level 2, 0 and level 3. */
   key(text: string): number[] {
-    const cps = Array.from(text, (c) => c.codePointAt(0)!);
     const { contractions } = this.#table();
-    const levels: number[][] = [];
-    for (let i = 0; i < cps.length; i++) {
-      let w: Levels | undefined;
-      const next = cps[i + 1];
-      if (next !== undefined) w = contractions.get(cps[i]!)?.get(next);
-      if (w) i++;
-      else w = this.#weights(cps[i]!);
-      w.forEach((units, l) => (levels[l] ??= []).push(...units));
+    const levels: number[][] = [[]];
+    let held: number | undefined; // a character waiting to see whether the next one contracts with it
+    const add = (w: Levels) => {
+      for (let l = 0; l < w.length; l++) {
+        const units = w[l]!;
+        const out = (levels[l] ??= []);
+        for (let u = 0; u < units.length; u++) out.push(units[u]!);
+      }
+    };
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (held !== undefined) {
+        const pair = contractions.get(held)?.get(cp);
+        if (pair) {
+          add(pair);
+          held = undefined;
+          continue;
+        }
+        add(this.#weights(held));
+      }
+      held = cp;
     }
-    if (levels.length <= 1) return levels[0] ?? [];
-    return levels.flatMap((units, l) => (l === 0 ? units : [0, ...units]));
+    if (held !== undefined) add(this.#weights(held));
+    if (levels.length === 1) return levels[0]!;
+    const key = levels[0]!;
+    for (let l = 1; l < levels.length; l++) key.push(0, ...levels[l]!);
+    return key;
+  }
+
+  #cachedKey(text: string): number[] {
+    let k = this.#keys.get(text);
+    if (!k) {
+      if (this.#keys.size >= 1024) this.#keys.clear();
+      this.#keys.set(text, (k = this.key(text)));
+    }
+    return k;
   }
 
   compare(a: string, b: string): number {
-    const x = this.key(a);
-    const y = this.key(b);
+    const x = this.#cachedKey(a);
+    const y = this.#cachedKey(b);
     const n = Math.min(x.length, y.length);
     for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
     const pad = this.#rules.padUnit;

@@ -131,7 +131,7 @@ export function decodeTable(text: string): WeightTable {
       const offset = cp - starts[lo]!;
       if (offset < 0 || offset > counts[lo]!) return undefined;
       const w = offset === 0 ? runLevels[lo]! : successorN(runLevels[lo]!, offset);
-      if (cache.size < 4096) cache.set(cp, w);
+      if (cache.size < 65536) cache.set(cp, w);
       return w;
     },
   };

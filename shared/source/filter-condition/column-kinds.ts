@@ -69,7 +69,10 @@ export function columnKind(column: Column): ColumnKind {
 function textCollation(column: Column): TextCollation {
   const name = column.collation;
   if (!name) {
-    throw new UnsupportedConditionError(`the collation of column \`${column.name}\` is not known here (the table's shape came from the binlog, not the catalog), so its text cannot be compared as the source compares it; restart the task once the table's ALTER has passed`, column.name);
+    throw new UnsupportedConditionError(
+      `the collation of column \`${column.name}\` is not known at this point (the table changed since: its shape here comes from the binlog, not the catalog), so its text cannot be compared as the source compares it; remove the condition, or start the task again from after this point with a full sync of the table`,
+      column.name,
+    );
   }
   const collation = collationNamed(name);
   if (!collation) {

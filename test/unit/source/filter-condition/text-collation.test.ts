@@ -8,7 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { collationNamed, SUPPORTED_COLLATIONS } from '../../../../shared/source/filter-condition/collations/text-collation.ts';
 import { decodeTable, encodeEntries, splitLevels } from '../../../../shared/source/filter-condition/collations/weight-data.ts';
+import { compileCondition } from '../../../../shared/source/filter-condition/compile-condition.ts';
 import { likeMatcher } from '../../../../shared/source/filter-condition/like-pattern.ts';
+import { UnsupportedConditionError } from '../../../../shared/source/filter-condition/unsupported.ts';
+import { column, table } from '../../../helpers/columns.ts';
 
 const cmp = (collation: string, a: string, b: string) => collationNamed(collation)!.compare(a, b);
 
@@ -49,6 +52,23 @@ describe('collations', () => {
     expect(collationNamed('utf8mb4_unicode_520_ci')).toBeUndefined();
     expect(collationNamed('utf8mb4_uca1400_ai_ci')).toBeUndefined();
     expect(SUPPORTED_COLLATIONS).toContain('utf8mb4_0900_ai_ci');
+  });
+});
+
+describe('a text column in a condition', () => {
+  const shape = (collation?: string) => table([column('id', 'int(11)', { key: true }), column('name', 'varchar(8)', collation ? { collation } : {})], { database: 'd', table: 't' });
+
+  it('compares by its collation', () => {
+    expect(compileCondition("name = 'cn'", shape('utf8mb4_0900_ai_ci'))([1, 'cn '])).toBe(false);
+    expect(compileCondition("name = 'cn'", shape('utf8mb4_general_ci'))([1, 'cn '])).toBe(true);
+  });
+
+  it('is refused when its collation is not evaluated exactly, or not known', () => {
+    expect(() => compileCondition("name = 'x'", shape('utf8mb4_unicode_520_ci'))).toThrow(UnsupportedConditionError);
+    expect(() => compileCondition("name = 'x'", shape('utf8mb4_unicode_520_ci'))).toThrow(/^column `name` has collation utf8mb4_unicode_520_ci, which filter conditions cannot evaluate exactly/);
+    expect(() => compileCondition("name LIKE 'x%'", shape())).toThrow(/^the collation of column `name` is not known at this point/);
+    // Only the columns a condition names matter.
+    expect(compileCondition('id = 1', shape('utf8mb4_unicode_520_ci'))([1, 'x'])).toBe(true);
   });
 });
 

@@ -41,9 +41,16 @@ describe('full sync values', () => {
     await conn.query(insertSql(db, otherRow, 102));
     const queue = await createFileQueue(dir, { consumers: [], writer: false });
     try {
+      // Read on from the last batch seen: a read-only queue looks for new appends only once the
+      // reader has caught up with what it knows (read(0) again and again never sees more).
+      const rows: RowRecord[] = [];
+      let after = 0;
       const records = await waitFor(
         async () => {
-          const rows = (await queue.read(0, { maxBatches: 1000 })).flatMap((e) => e.batch.records).filter(isRowRecord);
+          for (const e of await queue.read(after, { maxBatches: 1000 })) {
+            rows.push(...e.batch.records.filter(isRowRecord));
+            after = e.seq;
+          }
           return rows.length >= 4 ? rows : undefined;
         },
         30_000,

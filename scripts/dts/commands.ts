@@ -1,4 +1,5 @@
 /** The subcommands of `npm run dts`: one line per command file. */
 import type { Command } from 'commander';
+import { precheckCommand } from './precheck.ts';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [precheckCommand];

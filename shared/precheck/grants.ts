@@ -1,0 +1,90 @@
+/**
+ * The source user's privileges, from SHOW GRANTS (pure: the lines in, findings out). A DTS task
+ * needs REPLICATION SLAVE and REPLICATION CLIENT on *.* (MariaDB 10.5+ shows the latter as
+ * BINLOG MONITOR) and SELECT on every selected database or table. Privileges held through roles
+ * (MySQL 8) are not listed by SHOW GRANTS, so a missing one is a warning when roles are granted.
+ */
+import { fail, pass, warn, type Finding } from './finding.ts';
+
+interface Grant {
+  readonly privileges: ReadonlySet<string>;
+  /** Unquoted database pattern ('*' for *.*), with LIKE wildcards as GRANT allows them. */
+  readonly database: string;
+  /** Unquoted table name, '*' for every table. */
+  readonly table: string;
+}
+
+export interface GrantSet {
+  readonly grants: readonly Grant[];
+  readonly hasRoles: boolean;
+}
+
+const unquote = (s: string): string => (s.startsWith('`') ? s.slice(1, -1).replace(/``/g, '`') : s);
+
+export function parseGrants(lines: readonly string[]): GrantSet {
+  const grants: Grant[] = [];
+  let hasRoles = false;
+  for (const line of lines) {
+    const m = /^GRANT (.+?) ON (?:TABLE )?(\*|`(?:[^`]|``)+`|\w+)\.(\*|`(?:[^`]|``)+`|\w+) TO /i.exec(line);
+    if (!m) {
+      if (/^GRANT (?!.* ON ).+ TO /i.test(line)) hasRoles = true;
+      continue;
+    }
+    // Column lists ("SELECT (a, b)") grant part of a table: not SELECT on it.
+    const privileges = new Set(m[1]!.replace(/\([^)]*\)/g, '()').split(',').map((p) => p.trim().toUpperCase()).filter((p) => !p.endsWith('()')));
+    grants.push({ privileges, database: unquote(m[2]!), table: unquote(m[3]!) });
+  }
+  return { grants, hasRoles };
+}
+
+/** MySQL's GRANT database pattern: % and _ are wildcards unless escaped with a backslash. */
+function databaseMatches(pattern: string, database: string): boolean {
+  if (pattern === '*') return true;
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`).test(database);
+}
+
+function holds(set: GrantSet, privilege: string, database: string, table: string): boolean {
+  return set.grants.some((g) => {
+    if (!g.privileges.has(privilege) && !g.privileges.has('ALL PRIVILEGES') && !g.privileges.has('ALL')) return false;
+    if (g.database === '*') return true;
+    if (!databaseMatches(g.database, database)) return false;
+    return g.table === '*' || (table !== '*' && g.table === table);
+  });
+}
+
+/** `{ database, table }` per selected object; table '*' for a whole database. */
+export interface SelectedObject {
+  readonly database: string;
+  readonly table: string;
+}
+
+export function grantItems(set: GrantSet, objects: readonly SelectedObject[], isMariaDb: boolean, account: string): Finding[] {
+  const roleNote = ' (privileges granted through roles are not listed by SHOW GRANTS: check them by hand)';
+  const missing = (id: string, message: string, fix: string): Finding => (set.hasRoles ? warn(id, message + roleNote, fix) : fail(id, message, fix));
+  const items: Finding[] = [];
+  const replication = ['REPLICATION SLAVE', 'REPLICATION CLIENT'].filter((p) => {
+    if (p === 'REPLICATION CLIENT' && isMariaDb && holds(set, 'BINLOG MONITOR', '*', '*')) return false;
+    return !set.grants.some((g) => g.database === '*' && (g.privileges.has(p) || g.privileges.has('ALL PRIVILEGES')));
+  });
+  items.push(replication.length === 0
+    ? pass('source.privileges.replication', 'the user holds REPLICATION SLAVE and REPLICATION CLIENT')
+    : missing('source.privileges.replication', `the user lacks ${replication.join(' and ')} on *.*, needed to read the binlog`, `GRANT ${replication.join(', ')} ON *.* TO ${account}`));
+  const noSelect = objects.filter((o) => !holds(set, 'SELECT', o.database, o.table));
+  items.push(noSelect.length === 0
+    ? pass('source.privileges.select', 'the user holds SELECT on every selected object')
+    : missing('source.privileges.select', `the user lacks SELECT on ${noSelect.map(objectName).join(', ')}`, noSelect.map((o) => `GRANT SELECT ON ${objectName(o)} TO ${account}`).join('; ')));
+  return items;
+}
+
+const quote = (id: string): string => `\`${id.replace(/`/g, '``')}\``;
+function objectName(o: SelectedObject): string {
+  return `${quote(o.database)}.${o.table === '*' ? '*' : quote(o.table)}`;
+}

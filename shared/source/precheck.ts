@@ -1,10 +1,15 @@
 /**
- * Source prechecks, as DTS runs them before a task starts: binlog on, ROW format, FULL row image.
- * Each failed check names the variable, what it is, what it must be, and how to set it.
+ * Source prechecks, as DTS runs them before a task starts: the items of precheck/ (binlog on, ROW
+ * format, FULL row image, retention, privileges, server ids...); a failed item stops the task with
+ * what is wrong and the statement that fixes it. Then the facts the reader starts from.
  */
 import type { SqlQuery } from './schema/table-schemas.ts';
 import { SourcePrecheckError } from './errors.ts';
 import { binlogStatus } from './binlog-status.ts';
+import { binlogItems } from '../precheck/binlog-items.ts';
+import { failures } from '../precheck/finding.ts';
+import { sourceItems, type SourceCheck } from '../precheck/source.ts';
+import { readSourceVariables } from '../precheck/source-variables.ts';
 
 export interface SourceFacts {
   readonly version: string;
@@ -17,26 +22,17 @@ export interface SourceFacts {
   readonly gtidSet: string | null;
 }
 
-interface Variables {
-  version: string;
-  log_bin: string | number;
-  binlog_format: string;
-  binlog_row_image: string;
-  server_id: string | number;
-}
-
-export async function precheckSource(query: SqlQuery): Promise<SourceFacts> {
-  const [vars] = await query<Variables>(
-    'SELECT VERSION() AS version, @@log_bin AS log_bin, @@binlog_format AS binlog_format, @@binlog_row_image AS binlog_row_image, @@server_id AS server_id',
-    [],
-  );
-  if (!vars) throw new SourcePrecheckError('the source returned no server variables');
-  const failures: string[] = [];
-  if (String(vars.log_bin) !== '1' && String(vars.log_bin).toUpperCase() !== 'ON') failures.push('log_bin is OFF: start the server with --log-bin');
-  if (vars.binlog_format.toUpperCase() !== 'ROW') failures.push(`binlog_format is ${vars.binlog_format}, must be ROW: SET GLOBAL binlog_format='ROW' (and in my.cnf)`);
-  if (vars.binlog_row_image.toUpperCase() !== 'FULL') failures.push(`binlog_row_image is ${vars.binlog_row_image}, must be FULL: SET GLOBAL binlog_row_image='FULL' (and in my.cnf)`);
-  if (failures.length > 0) throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failures.join('\n  - ')}`);
-
+/**
+ * `check` adds the items that depend on the task (privileges on its objects, its serverId): the
+ * reader passes it; the heartbeat, which only reads positions, does not.
+ */
+export async function precheckSource(query: SqlQuery, check?: SourceCheck): Promise<SourceFacts> {
+  const source = await readSourceVariables(query);
+  if (!source.version) throw new SourcePrecheckError('the source returned no server variables');
+  // Warnings are ignorable (the standalone precheck shows them); failures stop the task.
+  const failed = failures(check ? await sourceItems(query, check, source) : binlogItems(source));
+  if (failed.length > 0) throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, { items: failed.map((f) => f.id).join(',') });
+  const vars = { version: source.version, server_id: source.vars.server_id ?? '0' };
   const isMariaDb = /mariadb/i.test(vars.version);
   const status = await binlogStatus(query);
   if (!status) throw new SourcePrecheckError('SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)');

@@ -82,7 +82,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
   try {
     // Key values it reads (full-sync range cuts) must render TIMESTAMPs as the chunk readers do: in UTC.
     await query("SET SESSION time_zone = '+00:00'", []);
-    const facts = await precheckSource(query);
+    const facts = await precheckSource(query, { serverId: options.replicaServerId, objects: options.objects });
     const filters = tableFiltersOf(options.objects);
     await validateFilters(query, filters);
     const last = await queue.last();

@@ -254,6 +254,18 @@ export async function buildFunction(name: string, outdir: string, taskFile: stri
   return { name, dir, bytes: await directorySize(dir), packages: [...copied].sort(), bundled: bundledPackages(result.metafile) };
 }
 
+/** The task file of a deployment has a file queue, which FC function instances cannot share. */
+export class FileQueueDeployError extends Error {
+  constructor(readonly taskFile: string) {
+    super(
+      `${taskFile}: queue.type is file, but FC function instances share no disk, so the reader and the deliverers would each have a queue of their own. ` +
+        'Use a Redis queue in the task file: queue: { type: redis, url: ${DTS_REDIS_URL}, prefix: dts:<task> } (examples/cloud.yaml), ' +
+        "or point s.yaml's vars.task (or --task) at a task file that has one.",
+    );
+    this.name = 'FileQueueDeployError';
+  }
+}
+
 export interface BuildResult {
   readonly functions: readonly BuiltFunction[];
   /** Things that build but will not work in the cloud as they are. */
@@ -265,10 +277,9 @@ export async function buildFunctions(options: BuildOptions): Promise<BuildResult
   const taskFile = options.taskFile ? resolve(options.taskFile) : await deployedTaskFile();
   // Validated here too, so that a bad task file fails the build rather than every cold start.
   const task = await loadTask(taskFile);
+  // A file queue lives in one instance's /tmp: the reader would fill a queue no deliverer sees.
+  if (task.queue.type === 'file') throw new FileQueueDeployError(relative(process.cwd(), taskFile) || taskFile);
   const warnings: string[] = [];
-  if (task.queue.type === 'file') {
-    warnings.push(`${relative(process.cwd(), taskFile)}: queue.type is file; FC function instances share no disk, so a deployed task needs queue: { type: redis, url: \${DTS_REDIS_URL} }`);
-  }
   await checkDestinationModules();
   await mkdir(options.outdir, { recursive: true });
   const built: BuiltFunction[] = [];

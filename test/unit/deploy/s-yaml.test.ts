@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions, type BuildResult } from '../../../scripts/build.ts';
 import { invokeBuilt } from './run-built.ts';
+import { resolvedProps } from './s-vars.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 /** Resource names, read now so that each function gets tests of its own. */
@@ -41,20 +42,6 @@ interface SYaml {
   edition: string;
   vars: Record<string, unknown>;
   resources: Record<string, { component: string; props: Record<string, unknown> }>;
-}
-
-/** Serverless Devs replaces a whole value `${vars.a.b}` with that part of `vars`. */
-function resolveVars(value: unknown, vars: Record<string, unknown>): unknown {
-  if (typeof value === 'string') {
-    const m = /^\$\{vars\.([\w.]+)\}$/.exec(value);
-    if (!m) return value;
-    const found = m[1]!.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], vars);
-    if (found === undefined) throw new Error(`s.yaml: ${value} names nothing in vars`);
-    return found;
-  }
-  if (Array.isArray(value)) return value.map((v) => resolveVars(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveVars(v, vars)]));
-  return value;
 }
 
 /** FC timer schedules: `@every <n>m|h`, or six cron fields (seconds first), optionally after CRON_TZ=<zone>. */
@@ -94,7 +81,8 @@ describe('s.yaml against the build', () => {
 
   beforeAll(async () => {
     doc = parse(await readFile(join(repo, 's.yaml'), 'utf8')) as SYaml;
-    resources = Object.entries(doc.resources).map(([name, r]) => [name, resolveVars(r.props, doc.vars) as Props]);
+    // Placeholders resolved as the s CLI would, with test values for ${env(...)} (s-vars.ts).
+    resources = Object.entries(resolvedProps(doc)).map(([name, props]) => [name, props as unknown as Props]);
     folders = (await readdir(join(repo, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
     build = await buildFunctions({ outdir });
   }, 180_000);

@@ -13,6 +13,7 @@ const sourceTests = [
   'test/integration/full-sync.test.ts',
   'test/integration/full-sync-values.test.ts',
   'test/integration/kafka-operation-filters.test.ts',
+  'test/integration/precheck.test.ts',
   'test/integration/resume.test.ts',
   'test/integration/source-tls.test.ts',
   'test/e2e/crash-recovery.test.ts',

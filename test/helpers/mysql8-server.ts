@@ -42,20 +42,23 @@ export class PrivateMysql8 {
   readonly #dir: string;
   readonly #home: string;
   #process: ChildProcess | null = null;
+  /** Server options after the defaults (a later option wins): a source set up to fail a precheck item. */
+  readonly #extraArgs: readonly string[];
 
-  private constructor(dir: string, home: string, port: number) {
+  private constructor(dir: string, home: string, port: number, extraArgs: readonly string[] = []) {
     this.#dir = dir;
     this.#home = home;
     this.port = port;
+    this.#extraArgs = extraArgs;
   }
 
-  /** Initialises a datadir (about 5 s) and starts the server on a free port. */
-  static async create(): Promise<PrivateMysql8> {
+  /** Initialises a datadir (about 5 s) and starts the server on a free port, with `extraArgs` after the defaults. */
+  static async create(extraArgs: readonly string[] = []): Promise<PrivateMysql8> {
     const home = mysql8Home();
     const bin = join(home, 'bin/mysqld');
     if (!existsSync(bin)) throw new Error(`no MySQL 8 at ${bin}: run scripts/start-stack.sh mysql8 once to unpack it`);
     const dir = await mkdtemp(join(tmpdir(), 'dts-mysql8-'));
-    const server = new PrivateMysql8(dir, home, await freePort());
+    const server = new PrivateMysql8(dir, home, await freePort(), extraArgs);
     try {
       const root = process.getuid?.() === 0 ? ['--user=root'] : [];
       await promisify(execFile)(bin, ['--no-defaults', '--initialize-insecure', `--basedir=${home}`, `--datadir=${join(dir, 'data')}`, ...root, `--log-error=${join(dir, 'initialize.log')}`]);
@@ -79,6 +82,7 @@ export class PrivateMysql8 {
         '--server-id=1', '--log-bin=binlog', '--binlog-format=ROW', '--binlog-row-image=FULL',
         '--binlog-row-metadata=FULL', '--gtid-mode=ON', '--enforce-gtid-consistency=ON',
         '--max-allowed-packet=64M', '--innodb-flush-log-at-trx-commit=2', '--sync-binlog=0', '--performance-schema=OFF',
+        ...this.#extraArgs,
       ],
       { stdio: 'ignore' },
     );

@@ -1,0 +1,176 @@
+/**
+ * The standalone precheck against real servers: every item passes on the stack's source; each
+ * fails or warns on a source set up for it (a user with limited grants, missing and keyless
+ * tables, a bad filter, the source's own server_id, an unreachable broker, a private MySQL 8 with
+ * STATEMENT binlogs kept one hour); the reader's start stops on the same items; and the CLI's exit
+ * codes and --json shape.
+ */
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { Finding } from '../../shared/precheck/finding.ts';
+import { runPrecheck } from '../../shared/precheck/run.ts';
+import { SourcePrecheckError } from '../../shared/source/errors.ts';
+import type { Task, TaskFile } from '../../shared/task/index.ts';
+import { PrivateMysql8 } from '../helpers/mysql8-server.ts';
+import { createTopic, stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
+
+const { db, conn } = useDatabase('precheck', 'CREATE TABLE ${db}.keyed (id INT PRIMARY KEY, v INT)', 'CREATE TABLE ${db}.keyless (v INT)');
+const topic = uniqueName('precheck');
+let dir: string;
+
+beforeAll(async () => {
+  await createTopic(topic);
+  dir = await tempDir('precheck');
+});
+
+function byId(findings: readonly Finding[]): Record<string, Finding> {
+  return Object.fromEntries(findings.map((f) => [f.id, f]));
+}
+function task(overrides: Partial<TaskFile> = {}, tables: string[] = ['keyed']): Task {
+  return taskFor({ database: db, tables, topic, dir }, overrides);
+}
+
+const SOURCE_IDS = [
+  'source.log_bin', 'source.binlog_format', 'source.binlog_row_image', 'source.binlog_row_metadata', 'source.binlog_retention', 'source.log_slave_updates', 'source.gtid_mode',
+  'source.privileges.replication', 'source.privileges.select', 'source.server_id', 'source.replicas',
+];
+
+describe('precheck on the stack source', () => {
+  it('passes every item', async () => {
+    const findings = await runPrecheck(task(), 'test');
+    expect(findings.map((f) => f.id)).toEqual([...SOURCE_IDS, 'objects.exist', 'objects.keys', 'objects.filters', 'destination.kafka.reachable', 'destination.kafka.topics']);
+    expect(findings.filter((f) => f.status !== 'pass')).toEqual([]);
+  });
+
+  it('fails a missing table, a bad filter and the source server_id; warns a keyless table for incremental sync', async () => {
+    const t = task({ source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 1 }, objects: [{ database: db, tables: [{ name: 'keyed', filter: 'nosuch > 1' }, 'keyless', 'missing'] }] });
+    const items = byId(await runPrecheck(t, 'test'));
+    expect(items['objects.exist']).toEqual({ id: 'objects.exist', status: 'fail', message: `not on the source (or not visible to the user): ${db}.missing`, fix: 'create them on the source, grant the user SELECT on them, or remove them from objects in the task file' });
+    expect(items['objects.keys']).toMatchObject({ status: 'warn', message: `${db}.keyless have no primary key and no unique key on NOT NULL columns: their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`, fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)' });
+    expect(items['objects.filters']).toMatchObject({ status: 'fail', fix: "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns" });
+    expect(items['objects.filters']!.message).toContain(`${db}.keyed`);
+    expect(items['source.server_id']).toEqual({ id: 'source.server_id', status: 'fail', message: "source.serverId 1 equals the source's own server_id", fix: 'set source.serverId in the task file to a number no server or replica of this source uses' });
+  });
+
+  it('fails a keyless table when the full sync refuses them', async () => {
+    const items = byId(await runPrecheck(task({ syncTypes: ['full', 'incremental'] }, ['keyed', 'keyless']), 'test'));
+    expect(items['objects.keys']).toMatchObject({ status: 'fail', fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>), or set fullSync.keylessTables: scan to copy them in one pass' });
+  });
+
+  it('fails an unreachable broker, and a missing topic when createTopics is false', async () => {
+    const unreachable = byId(await runPrecheck(taskFor({ database: db, tables: ['keyed'], topic, dir, brokers: ['127.0.0.1:1'] }), 'test'));
+    expect(unreachable['destination.kafka.reachable']).toMatchObject({ status: 'fail', fix: 'check brokers, the network path (security group, whitelist) and the ssl/sasl settings of the destination' });
+    expect(unreachable['destination.kafka.reachable']!.message).toMatch(/^Kafka brokers 127\.0\.0\.1:1 do not answer: /);
+    const missing = uniqueName('absent');
+    const noCreate = byId(await runPrecheck(task({ destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic: missing, createTopics: false }] }), 'test'));
+    expect(noCreate['destination.kafka.topics']).toEqual({ id: 'destination.kafka.topics', status: 'fail', message: `topics do not exist and createTopics is false: ${missing}`, fix: `create them (kafka-topics.sh --create --topic <name> --partitions 1) or set createTopics: true` });
+  });
+});
+
+describe('a user with limited grants', () => {
+  const user = `pc_${process.pid}`;
+  beforeAll(async () => {
+    await conn().query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'pc-secret'`);
+    await conn().query(`GRANT SELECT ON ${db}.keyed TO '${user}'@'%'`);
+  });
+  afterAll(async () => {
+    await conn().query(`DROP USER IF EXISTS '${user}'@'%'`);
+  });
+  const limited = (): Task => task({ source: { host: '127.0.0.1', port: stack.mysqlPort, user, password: 'pc-secret', serverId: 6000 + (process.pid % 1000) } }, ['keyed', 'keyless']);
+
+  it('fails the privilege items with the GRANT statements that fix them', async () => {
+    const items = byId(await runPrecheck(limited(), 'test'));
+    expect(items['source.privileges.replication']).toEqual({ id: 'source.privileges.replication', status: 'fail', message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog', fix: `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'` });
+    expect(items['source.privileges.select']).toEqual({ id: 'source.privileges.select', status: 'fail', message: `the user lacks SELECT on \`${db}\`.\`keyless\``, fix: `GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'` });
+    expect(items['source.replicas']?.status).toBe('warn');
+    expect(JSON.stringify(items)).not.toContain('pc-secret');
+  });
+
+  it('stops the reader at start with the same items', async () => {
+    const run = startTask(limited(), { readerThread: false });
+    await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
+    const outcome = await run.outcome;
+    expect(outcome.error).toBeInstanceOf(SourcePrecheckError);
+    expect((outcome.error as SourcePrecheckError).message).toContain(`the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`);
+    expect((outcome.error as SourcePrecheckError).context.items).toBe('source.privileges.replication,source.privileges.select');
+  });
+});
+
+// A private server: one is enough, so it runs in the mysql8 project only.
+describe.runIf(stack.source === 'mysql8')('a MySQL 8 with STATEMENT binlogs kept one hour', () => {
+  let server: PrivateMysql8;
+  beforeAll(async () => {
+    server = await PrivateMysql8.create(['--binlog-format=STATEMENT', '--binlog-row-image=MINIMAL', '--binlog-row-metadata=MINIMAL', '--binlog-expire-logs-seconds=3600', '--gtid-mode=OFF', '--enforce-gtid-consistency=OFF']);
+    const c = await server.connect();
+    await c.query('CREATE DATABASE pc');
+    await c.query('CREATE TABLE pc.t (id INT PRIMARY KEY)');
+    await c.end();
+  });
+  afterAll(async () => {
+    await server?.remove();
+  });
+  const onServer = (): Task => taskFor({ database: 'pc', tables: ['t'], topic, dir }, { source: { host: '127.0.0.1', port: server.port, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) } });
+
+  it('fails format, image and retention, warns row metadata and GTID mode', async () => {
+    const items = byId(await runPrecheck(onServer(), 'test'));
+    expect(items['source.binlog_format']).toEqual({ id: 'source.binlog_format', status: 'fail', message: 'binlog_format is STATEMENT, must be ROW', fix: "SET GLOBAL binlog_format='ROW' (and binlog_format=ROW in my.cnf)" });
+    expect(items['source.binlog_row_image']).toMatchObject({ status: 'fail', message: 'binlog_row_image is MINIMAL, must be FULL' });
+    expect(items['source.binlog_retention']).toEqual({ id: 'source.binlog_retention', status: 'fail', message: 'binlogs are kept 3600 s (binlog_expire_logs_seconds), less than the 24 h minimum: a task stopped longer than that cannot resume', fix: 'SET GLOBAL binlog_expire_logs_seconds = 604800 (and in my.cnf)' });
+    expect(items['source.binlog_row_metadata']?.status).toBe('warn');
+    expect(items['source.gtid_mode']?.status).toBe('warn');
+    expect(items['source.log_bin']?.status).toBe('pass');
+  });
+
+  it('stops the reader at start naming each failed item and its fix', async () => {
+    const run = startTask(onServer(), { readerThread: false });
+    await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
+    const outcome = await run.outcome;
+    expect(outcome.error).toBeInstanceOf(SourcePrecheckError);
+    expect((outcome.error as SourcePrecheckError).message).toBe(
+      "the source is not ready for incremental sync:\n  - binlog_format is STATEMENT, must be ROW: SET GLOBAL binlog_format='ROW' (and binlog_format=ROW in my.cnf)\n  - binlog_row_image is MINIMAL, must be FULL: SET GLOBAL binlog_row_image='FULL' (and binlog_row_image=FULL in my.cnf)\n  - binlogs are kept 3600 s (binlog_expire_logs_seconds), less than the 24 h minimum: a task stopped longer than that cannot resume: SET GLOBAL binlog_expire_logs_seconds = 604800 (and in my.cnf)",
+    );
+  });
+});
+
+describe('npm run dts -- precheck', () => {
+  function cli(file: string, json: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../scripts/dts.ts'), 'precheck', '--task', file, ...(json ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+  const file = (name: string, doc: unknown): Promise<string> => writeFile(join(dir, name), typeof doc === 'string' ? doc : stringify(doc)).then(() => join(dir, name));
+  const doc = (tables: string[]) => ({
+    name: 'pc', source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', serverId: 6000 + (process.pid % 1000) },
+    objects: [{ database: db, tables }], destinations: [{ type: 'kafka', brokers: [stack.kafkaBroker], topic }], queue: { type: 'file', dir },
+  });
+
+  it('exit 0 with the --json shape when nothing fails (a warning is ignorable)', async () => {
+    const { code, stdout } = await cli(await file('ok.yaml', doc(['keyed', 'keyless'])), true);
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as { task: string; result: string; counts: Record<string, number>; items: Finding[] };
+    expect(Object.keys(r)).toEqual(['task', 'result', 'counts', 'items']);
+    expect(r).toMatchObject({ task: 'pc', result: 'warn', counts: { pass: 15, warn: 1, fail: 0 } });
+    expect(r.items.find((i) => i.id === 'objects.keys')).toMatchObject({ status: 'warn' });
+  });
+
+  it('exit 1 with readable text when an item fails', async () => {
+    const { code, stdout } = await cli(await file('fail.yaml', doc(['keyed', 'missing'])), false);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`FAIL  objects.exist: not on the source (or not visible to the user): ${db}.missing\n      fix: create them on the source`);
+    expect(stdout).toMatch(/15 passed, 0 warning\(s\) \(ignorable\), 1 failed\n$/);
+  });
+
+  it('exit 2 for a task file that cannot be loaded', async () => {
+    const { code, stderr } = await cli(await file('bad.yaml', 'name: [unclosed'), false);
+    expect(code).toBe(2);
+    expect(stderr).toContain('bad.yaml');
+  });
+});

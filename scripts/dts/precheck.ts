@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { formatText, report } from '../../shared/precheck/report.ts';
 import { runPrecheck } from '../../shared/precheck/run.ts';
+import { readerOptions, resolveDestinations } from '../../shared/runtime/compose.ts';
 import { loadTask, TaskConfigError, type Task } from '../../shared/task/index.ts';
 
 export const precheckCommand = new Command('precheck')
@@ -16,7 +17,8 @@ export const precheckCommand = new Command('precheck')
     let task: Task;
     try {
       task = await loadTask(options.task);
-      const r = report(task.name, await runPrecheck(task, options.task));
+      const input = { task, endpoint: readerOptions(task, options.task).endpoint, destinations: resolveDestinations(task, options.task) };
+      const r = report(task.name, await runPrecheck(input));
       process.stdout.write(`${options.json ? JSON.stringify(r, null, 2) : formatText(r)}\n`);
       process.exitCode = r.result === 'fail' ? 1 : 0;
     } catch (err) {

@@ -1,22 +1,28 @@
 /**
  * The standalone precheck: every item, source first, without starting the task. It never throws
- * for what it checks (an unreachable source or broker is a failed item); only a bad task file
- * (unset secrets) throws, as TaskConfigError.
+ * for what it checks (an unreachable source or broker is a failed item). The caller resolves the
+ * secrets (runtime/compose.ts: an unset one is a TaskConfigError there).
  */
 import mysql from 'mysql2/promise';
-import { readerOptions, resolveDestinations } from '../runtime/compose.ts';
-import { connectionOptions } from '../source/binlog/connection-options.ts';
+import { connectionOptions, type SourceEndpoint } from '../source/binlog/connection-options.ts';
 import type { SqlQuery } from '../source/schema/table-schemas.ts';
 import type { ResolvedKafkaConfig } from '../sink/kafka/index.ts';
+import type { ResolvedDestination } from '../sink/registry.ts';
 import type { Task } from '../task/index.ts';
 import { kafkaItems } from './destinations/kafka.ts';
 import { fail, warn, type Finding } from './finding.ts';
 import { objectItems } from './objects.ts';
 import { sourceItems } from './source.ts';
 
-export async function runPrecheck(task: Task, origin: string): Promise<Finding[]> {
-  const endpoint = readerOptions(task, origin).endpoint;
-  const destinations = resolveDestinations(task, origin);
+export interface PrecheckInput {
+  readonly task: Task;
+  /** The source with its password resolved. */
+  readonly endpoint: SourceEndpoint;
+  /** The task's destinations with their secrets resolved. */
+  readonly destinations: readonly ResolvedDestination[];
+}
+
+export async function runPrecheck({ task, endpoint, destinations }: PrecheckInput): Promise<Finding[]> {
   const findings: Finding[] = [];
   let conn: mysql.Connection | null = null;
   try {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Finding } from '../../shared/precheck/finding.ts';
-import { runPrecheck } from '../../shared/precheck/run.ts';
+import { runPrecheck as runItems } from '../../shared/precheck/run.ts';
+import { readerOptions, resolveDestinations } from '../../shared/runtime/compose.ts';
 import { SourcePrecheckError } from '../../shared/source/errors.ts';
 import type { Task, TaskFile } from '../../shared/task/index.ts';
 import { PrivateMysql8 } from '../helpers/mysql8-server.ts';
@@ -26,6 +27,9 @@ beforeAll(async () => {
   dir = await tempDir('precheck');
 });
 
+function runPrecheck(t: Task, origin: string): Promise<Finding[]> {
+  return runItems({ task: t, endpoint: readerOptions(t, origin).endpoint, destinations: resolveDestinations(t, origin) });
+}
 function byId(findings: readonly Finding[]): Record<string, Finding> {
   return Object.fromEntries(findings.map((f) => [f.id, f]));
 }

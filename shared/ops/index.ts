@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './supervise.ts';
 export * from './delivery.ts';
 export * from './throttle.ts';
+export * from './state-watch.ts';

@@ -61,6 +61,15 @@ export class RetryWindow {
     return this.#attempts;
   }
 
+  /**
+   * Continues a streak that started earlier, in another invocation or process (the stored window
+   * start): on FC each timer tick is a new process, and the window must span all of them.
+   */
+  continueFrom(firstFailureAt: number, attempts: number): void {
+    this.#firstFailureAt = Math.min(this.#firstFailureAt ?? firstFailureAt, firstFailureAt);
+    this.#attempts = Math.max(this.#attempts, attempts - 1);
+  }
+
   succeeded(): void {
     this.#firstFailureAt = null;
     this.#attempts = 0;

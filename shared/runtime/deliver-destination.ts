@@ -7,7 +7,7 @@
  * destinations through here.
  */
 import type { Logger } from '../log.ts';
-import { newDeliveryProgress, runDelivery, supervise, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../ops/index.ts';
+import { newDeliveryProgress, runDelivery, supervise, type BackoffOptions, type DeliveryStatus, type RetryWindows, type StoredWindow } from '../ops/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { ChangeRecord } from '../record/index.ts';
 import { loadSinkFactory, type ResolvedDestination } from '../sink/registry.ts';
@@ -24,6 +24,8 @@ export interface DestinationRun {
   readonly filter: ((record: ChangeRecord) => boolean) | null;
   /** Return once the queue has been idle this long (functions); absent: run until stopped. */
   readonly idleExitMs?: number;
+  /** Keep the retry window's start in the task state (FC: it must span invocations). */
+  readonly stored?: StoredWindow;
 }
 
 /** The destination's note, kept in the queue under its consumer name. */
@@ -41,5 +43,6 @@ export async function superviseDestination(destination: ResolvedDestination, run
     backoff: run.backoff,
     signal,
     log,
+    stored: run.stored,
   });
 }

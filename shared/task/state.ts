@@ -1,33 +1,63 @@
 /**
- * The task's status as DTS shows it: Running, Stopped, or Failed with the reason. Kept beside the
- * queue so that `status` reads it and a restarted task knows why the last run ended.
+ * The task's one stored state, as DTS shows it: Running, Paused, Stopped, Failed with the reason,
+ * Completed; the start of each open retry window per stage; the full sync's progress; each
+ * destination's delivered position. Kept beside the queue (state.json in the file queue's
+ * directory, `<prefix>:state` in Redis) so that every process, every FC invocation and every
+ * command reads the same one. Stores: shared/task/state/ (the Redis one is loaded on demand).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFileStateJson, writeFileStateJson } from './state/file-store.ts';
 
-/** COMPLETED: a full-sync-only task finished (DTS shows "Completed"). */
-export type TaskStatus = 'RUNNING' | 'STOPPED' | 'FAILED' | 'COMPLETED';
+export type { TaskStateStore, StateChange } from './state/store.ts';
+export { FileTaskStateStore } from './state/file-store.ts';
+export * from './state/transitions.ts';
+
+/**
+ * RUNNING: reading and delivering. PAUSED: `dts pause`; nothing reads or delivers until `resume`,
+ * across restarts. STOPPED: ended on request. FAILED: a retry window ran out or a fatal error.
+ * COMPLETED: a full-sync-only task finished (DTS shows "Completed").
+ */
+export type TaskStatus = 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' | 'COMPLETED';
+
+export interface FailureReason {
+  readonly message: string;
+  readonly code?: string;
+  readonly context?: unknown;
+}
+
+/** An open retry window: a stage has been failing since `since` (epoch ms), without a success in between. */
+export interface OpenRetryWindow {
+  readonly since: number;
+  readonly attempts: number;
+  /** The last failure's message and code (no secrets, no row values: typed errors only carry those). */
+  readonly lastError?: FailureReason;
+}
+
+export interface DeliveredPosition {
+  /** The queue seq the destination has acknowledged up to. */
+  readonly seq: number;
+  readonly at: string;
+}
 
 export interface TaskState {
   readonly status: TaskStatus;
+  /** When the status was last written (ISO time). */
   readonly at: string;
   /** Why the task failed: the error's message, code and context (no secrets, no row values). */
-  readonly reason?: { readonly message: string; readonly code?: string; readonly context?: unknown };
-  /** The full data sync's progress when the run ended (rows, tables, completed). */
+  readonly reason?: FailureReason;
+  /** The full data sync's progress (rows, tables, completed). */
   readonly fullSync?: unknown;
+  /** Open retry windows by stage (`reader`, `deliver:<destination>`). */
+  readonly retryWindows?: Readonly<Record<string, OpenRetryWindow>>;
+  /** Delivered position by destination name. */
+  readonly delivered?: Readonly<Record<string, DeliveredPosition>>;
 }
 
+/** Replaces the state file atomically (tmp + fsync + rename). Prefer a TaskStateStore's `update`. */
 export async function writeTaskState(file: string, state: TaskState): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileStateJson(file, state);
 }
 
+/** The state file's content, or null when there is none (or it cannot be parsed). */
 export async function readTaskState(file: string): Promise<TaskState | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as TaskState;
-  } catch {
-    return null;
-  }
+  return readFileStateJson(file);
 }

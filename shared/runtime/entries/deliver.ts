@@ -1,10 +1,15 @@
 /**
  * A deliver function: sends what the queue holds for each destination of its type, in order, and
  * returns once the queue has been idle for `idleMs` (default 2 s) or the time budget is spent.
+ *
+ * Like the reader, it does nothing unless the stored task state is RUNNING, keeps each
+ * destination's retry window start in that state, and records each destination's delivered position.
  */
-import { newDeliveryStatus, windowsFromMinutes } from '../../ops/index.ts';
+import { newDeliveryStatus, watchTaskState, windowsFromMinutes } from '../../ops/index.ts';
+import { openTaskStateStore } from '../task-state/state-store.ts';
 import { superviseDestination } from '../deliver-destination.ts';
 import { createOperationFilter } from '../../source/filter.ts';
+import { isActive, withDelivered } from '../../task/index.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import { configuredTask, runBudgetMs } from './task-config.ts';
@@ -13,23 +18,36 @@ export function deliverEntry(type: string): Entry {
   return async (event, context, log) => {
     const { task, origin, baseDir } = await configuredTask(event);
     const destinations = resolveDestinations(task, origin).filter((d) => d.type === type);
-    const signal = AbortSignal.timeout(runBudgetMs(event, context.function.timeout));
-    const idleExitMs = typeof event.idleMs === 'number' ? event.idleMs : 2_000;
-    const queue = await openQueue(task, baseDir, origin, { writer: false });
-    const filter = createOperationFilter(task.objects);
-    const delivered: Record<string, number> = {};
+    const store = await openTaskStateStore(task, baseDir, origin);
     try {
-      await Promise.all(
-        destinations.map(async (destination) => {
-          const sinkLog = log.child({ destination: destination.name });
-          const status = newDeliveryStatus();
-          await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, idleExitMs });
-          delivered[destination.name] = status.records;
-        }),
-      );
+      const state = await store.read();
+      if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
+      const stop = new AbortController();
+      const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event, context.function.timeout)), stop.signal]);
+      const unwatch = watchTaskState(store, log, () => stop.abort());
+      const idleExitMs = typeof event.idleMs === 'number' ? event.idleMs : 2_000;
+      const queue = await openQueue(task, baseDir, origin, { writer: false });
+      const filter = createOperationFilter(task.objects);
+      const delivered: Record<string, number> = {};
+      try {
+        await Promise.all(
+          destinations.map(async (destination) => {
+            const sinkLog = log.child({ destination: destination.name });
+            const status = newDeliveryStatus();
+            const stored = { store, stage: `deliver:${destination.name}` };
+            await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, idleExitMs, stored });
+            delivered[destination.name] = status.records;
+          }),
+        );
+        const { cursors } = await queue.stats();
+        await store.update(withDelivered(Object.fromEntries(destinations.map((d) => [d.name, cursors[d.name] ?? 0]))));
+      } finally {
+        unwatch();
+        await queue.close();
+      }
+      return { task: task.name, delivered };
     } finally {
-      await queue.close();
+      await store.close();
     }
-    return { task: task.name, delivered };
   };
 }

@@ -1,9 +1,15 @@
 /**
  * The reader function: streams the binlog into the queue until its time budget is spent, then
  * returns. The next invocation (timer) resumes from the last appended batch.
+ *
+ * It reads the task state first and does nothing unless the task is RUNNING (PAUSED, STOPPED,
+ * FAILED, COMPLETED: every function sees the same stored state). Its retry window's start is kept
+ * in that state, so a window spans invocations; a pause written meanwhile ends the invocation early.
  */
-import { supervise, windowsFromMinutes } from '../../ops/index.ts';
+import { supervise, watchTaskState, windowsFromMinutes } from '../../ops/index.ts';
+import { openTaskStateStore } from '../task-state/state-store.ts';
 import { newReaderStatus, runReader } from '../../source/reader.ts';
+import { isActive } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import { configuredTask, runBudgetMs } from './task-config.ts';
@@ -11,13 +17,27 @@ import { configuredTask, runBudgetMs } from './task-config.ts';
 export const readerEntry: Entry = async (event, context, log) => {
   const { task, origin, baseDir } = await configuredTask(event);
   const options = readerOptions(task, origin);
-  const signal = AbortSignal.timeout(runBudgetMs(event, context.function.timeout));
-  const queue = await openQueue(task, baseDir, origin);
-  const status = newReaderStatus();
+  const store = await openTaskStateStore(task, baseDir, origin);
   try {
-    await supervise((progress) => runReader(options, { queue, log, signal, onProgress: progress }, status), { windows: windowsFromMinutes(task.advanced), signal, log });
+    const state = await store.read();
+    if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
+    const stop = new AbortController();
+    const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event, context.function.timeout)), stop.signal]);
+    const unwatch = watchTaskState(store, log, () => stop.abort());
+    const queue = await openQueue(task, baseDir, origin);
+    const status = newReaderStatus();
+    try {
+      await supervise(
+        // Streaming from the source is a success too: an idle source must not keep a window open.
+        (progress) => runReader(options, { queue, log, signal, onProgress: progress, onReady: () => progress() }, status),
+        { windows: windowsFromMinutes(task.advanced), signal, log, stored: { store, stage: 'reader' } },
+      );
+    } finally {
+      unwatch();
+      await queue.close();
+    }
+    return { task: task.name, records: status.records, batches: status.batches, position: status.position, ...(status.snapshot ? { fullSync: status.snapshot } : {}) };
   } finally {
-    await queue.close();
+    await store.close();
   }
-  return { task: task.name, records: status.records, batches: status.batches, position: status.position, ...(status.snapshot ? { fullSync: status.snapshot } : {}) };
 };

@@ -2,19 +2,34 @@
  * The local runtime: the reader and every deliverer of one task in one process, on the task's
  * queue, each supervised by the task's retry windows. Logs progress (rows/s, lag) and ends
  * STOPPED on request or FAILED with the reason when a stage gives up.
+ *
+ * The task state beside the queue decides whether it works: a PAUSED task (`dts pause`, from any
+ * process, before or during this run) stops reading and delivering and waits for `dts resume`; a
+ * `dts stop` ends the run STOPPED. Both are noticed by polling the state (statePollMs).
  */
-import { join } from 'node:path';
 import type { Logger } from '../../log.ts';
-import { newDeliveryStatus, supervise, windowsFromMinutes, type BackoffOptions, type DeliveryStatus, type RetryWindows } from '../../ops/index.ts';
+import {
+  defaultStatePollMs,
+  failureReason,
+  newDeliveryStatus,
+  sleep,
+  supervise,
+  watchTaskState,
+  windowsFromMinutes,
+  type BackoffOptions,
+  type DeliveryStatus,
+  type RetryWindows,
+} from '../../ops/index.ts';
+import { openTaskStateStore } from '../task-state/state-store.ts';
 import { superviseDestination } from '../deliver-destination.ts';
 import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
-import { writeTaskState, type Task } from '../../task/index.ts';
-import { openQueue, readerOptions, resolveDestinations, taskDir } from '../compose.ts';
-import { DtsError } from '../../errors.ts';
+import { starting, withDelivered, withFullSync, type Task, type TaskState, type TaskStateStore } from '../../task/index.ts';
+import { openQueue, readerOptions, resolveDestinations } from '../compose.ts';
+import { DtsError, ErrorCodes } from '../../errors.ts';
 import { startReaderThread } from './reader-thread.ts';
 import { sendFullSyncRequest } from '../full-sync-request.ts';
-import { scheduleEvery } from './schedule.ts';
+import { scheduleEvery, scheduleHeartbeat } from './schedule.ts';
 import { createOperationFilter } from '../../source/filter.ts';
 
 export interface RunTaskOptions {
@@ -34,6 +49,8 @@ export interface RunTaskOptions {
   readonly readerThread?: boolean;
   /** Logger settings for the reader thread (it builds its own logger). */
   readonly logOptions?: { level: 'debug' | 'info' | 'warn' | 'error'; format: 'text' | 'json' };
+  /** How often the task state is read for a pause or stop written by another process (default 500 ms). */
+  readonly statePollMs?: number;
 }
 
 export interface TaskOutcome {
@@ -43,9 +60,57 @@ export interface TaskOutcome {
 }
 
 export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
-  const { task, log } = o;
-  const stateFile = join(taskDir(task, o.baseDir), 'state.json');
   // Resolve every secret before anything starts: a missing one is a configuration error, not a failure.
+  readerOptions(o.task, o.origin);
+  resolveDestinations(o.task, o.origin);
+  const store = await openTaskStateStore(o.task, o.baseDir, o.origin);
+  try {
+    let state = await store.update(starting);
+    for (;;) {
+      if (o.signal.aborted) return { status: 'STOPPED' };
+      if (state?.status === 'PAUSED') {
+        o.log.info('task paused; waiting for `npm run dts -- resume`', { state: store.where });
+        state = await waitWhilePaused(store, o);
+        if (state?.status === 'RUNNING') o.log.info('task resumed');
+        continue;
+      }
+      // `dts stop` (or another process recording a failure) while this one waited.
+      if (state && state.status !== 'RUNNING') return outcomeOf(state);
+      const run = await runStages(o, store);
+      if (run.interruptedBy?.status === 'PAUSED' && !o.signal.aborted) {
+        state = run.interruptedBy;
+        continue;
+      }
+      return run.outcome;
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function outcomeOf(state: TaskState): TaskOutcome {
+  if (state.status === 'FAILED') return { status: 'FAILED', error: new DtsError(state.reason?.message ?? 'the task is FAILED', { code: ErrorCodes.RETRY_WINDOW_EXCEEDED }) };
+  return { status: state.status === 'COMPLETED' ? 'COMPLETED' : 'STOPPED' };
+}
+
+/** Polls the store until the task is no longer PAUSED (or this process is asked to stop). */
+async function waitWhilePaused(store: TaskStateStore, o: RunTaskOptions): Promise<TaskState | null> {
+  for (;;) {
+    if (!(await sleep(o.statePollMs ?? defaultStatePollMs, o.signal))) return store.read();
+    const state = await store.read().catch(() => undefined);
+    if (state !== undefined && state?.status !== 'PAUSED') return state;
+  }
+}
+
+interface StagesRun {
+  readonly outcome: TaskOutcome;
+  /** The state another process wrote that stopped this run (PAUSED, STOPPED). */
+  readonly interruptedBy?: TaskState;
+}
+
+/** Runs the reader and every deliverer until the task stops, fails, completes, or another process pauses or stops it. */
+async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<StagesRun> {
+  const { task, log } = o;
   const options = readerOptions(task, o.origin);
   const destinations = resolveDestinations(task, o.origin);
   const inThread = o.readerThread ?? true;
@@ -56,13 +121,23 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   const windows = o.windows ?? windowsFromMinutes(task.advanced);
   const supervision = { windows, signal: stop.signal, backoff: o.backoff };
   let failure: Error | undefined;
+  let interruptedBy: TaskState | undefined;
   const failStage = (stage: string) => (err: Error) => {
     failure ??= err;
     log.error('task failed', { stage, error: err.message, ...(err instanceof DtsError ? { code: err.code, ...err.context } : {}) });
     stop.abort();
   };
+  const unwatch = watchTaskState(
+    store,
+    log,
+    (state) => {
+      interruptedBy = state;
+      log.info(`task ${state.status} by another process; stopping reading and delivering`, { state: store.where });
+      stop.abort();
+    },
+    o.statePollMs,
+  );
 
-  await writeTaskState(stateFile, { status: 'RUNNING', at: new Date().toISOString() });
   let readerStatus!: ReaderStatus;
   let completed = false;
   // The reader returns by itself only when a full-sync-only task copied everything: once every
@@ -104,36 +179,57 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });
     const status = newDeliveryStatus();
     deliveries.set(destination.name, status);
+    const stored = { store, stage: `deliver:${destination.name}` };
     stages.push(
-      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter }).catch(failStage(`deliver-${destination.type}:${destination.name}`)),
+      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter, stored }).catch(
+        failStage(`deliver-${destination.type}:${destination.name}`),
+      ),
     );
   }
 
   if (task.fullSync.schedule) scheduleEvery(task.fullSync.schedule, stop.signal, log, () => sendFullSyncRequest(task, o.origin, null));
+  scheduleHeartbeat(task, o.origin, stop.signal, log.child({ stage: 'heartbeat' }));
   const progress = startProgressLog(log, readerStatus, deliveries, o.statusIntervalMs ?? 10_000);
-  // The task status carries the full sync's progress while one runs (rows, tables, the current table's estimate).
+  // The stored state carries the full sync's progress while one runs and each destination's delivered position.
   let lastSnapshot = '';
   const statusWriter = setInterval(() => {
+    if (stop.signal.aborted) return;
     const snapshot = readerStatus.snapshot;
     const text = JSON.stringify(snapshot);
-    if (!snapshot || text === lastSnapshot || stop.signal.aborted) return;
-    lastSnapshot = text;
-    void writeTaskState(stateFile, { status: 'RUNNING', at: new Date().toISOString(), fullSync: snapshot }).catch(() => {});
+    if (snapshot && text !== lastSnapshot) {
+      lastSnapshot = text;
+      void store.update(withFullSync(snapshot)).catch(() => {});
+    }
+    void queue
+      .stats()
+      .then(({ cursors }) => store.update(withDelivered(Object.fromEntries(destinations.map((d) => [d.name, cursors[d.name] ?? 0])))))
+      .catch(() => {});
   }, 1000);
   statusWriter.unref();
   try {
     await Promise.all(stages);
   } finally {
+    unwatch();
     clearInterval(progress);
     clearInterval(statusWriter);
     o.signal.removeEventListener('abort', onAbort);
+    const { cursors } = await queue.stats().catch(() => ({ cursors: {} as Record<string, number> }));
     await queue.close();
+    await store.update(withDelivered(Object.fromEntries(destinations.map((d) => [d.name, cursors[d.name] ?? 0])))).catch(() => {});
   }
-  const reason = failure && { message: failure.message, ...(failure instanceof DtsError ? { code: failure.code, context: failure.context } : {}) };
+  const reason = failure && failureReason(failure);
   const status = failure ? 'FAILED' : completed ? 'COMPLETED' : 'STOPPED';
-  await writeTaskState(stateFile, { status, at: new Date().toISOString(), reason, ...(readerStatus.snapshot ? { fullSync: readerStatus.snapshot } : {}) });
+  const fullSync = readerStatus.snapshot ? { fullSync: readerStatus.snapshot } : {};
+  // A pause or stop written by another process stays as written; this run only records its own end.
+  if (failure || completed || !interruptedBy) {
+    await store.update((current) => {
+      const { reason: _, ...rest } = current ?? {};
+      return { ...rest, status, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...fullSync };
+    });
+  }
   log.info(status === 'STOPPED' ? 'task stopped' : `task ${status}`, { records: readerStatus.records, position: readerStatus.position });
-  return failure ? { status: 'FAILED', error: failure } : { status };
+  const outcome: TaskOutcome = failure ? { status: 'FAILED', error: failure } : { status: interruptedBy && !completed ? outcomeOf(interruptedBy).status : status };
+  return { outcome, interruptedBy };
 }
 
 function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<string, DeliveryStatus>, everyMs: number): NodeJS.Timeout {

@@ -12,6 +12,7 @@ const sourceTests = [
   'test/integration/filter-conditions.test.ts',
   'test/integration/full-sync.test.ts',
   'test/integration/full-sync-values.test.ts',
+  'test/integration/heartbeat.test.ts',
   'test/integration/kafka-operation-filters.test.ts',
   'test/integration/precheck.test.ts',
   'test/integration/resume.test.ts',

@@ -1,4 +1,4 @@
-/** FC function `heartbeat`: the reader's stored position against the source's binlog end, and the task status (timer). */
+/** FC function `heartbeat` (timer): writes the DTS heartbeat row into the source, then reports the reader's position against the binlog end and the task status. */
 import { fcHandler } from '../../shared/runtime/fc/handler.ts';
 import { heartbeatEntry } from '../../shared/runtime/entries/heartbeat.ts';
 

@@ -1,4 +1,4 @@
-/** FC function `latency`: how far each destination is behind the queue's head (timer). */
+/** FC function `latency` (timer): each destination's DTS latency (now − source commit time of the newest change it acknowledged) and how far it is behind the queue's head. */
 import { fcHandler } from '../../shared/runtime/fc/handler.ts';
 import { latencyEntry } from '../../shared/runtime/entries/latency.ts';
 

@@ -136,6 +136,13 @@ export interface Batch {
   readonly endsTransaction: boolean;
   /** Id of the last record handed out so far (kept even when `records` is empty). */
   readonly lastRecordId: number;
+  /**
+   * Source commit time (ms, second precision) of the newest transaction the stream passed up to
+   * `resume`, whether the task selects it or not: heartbeat rows are never delivered, but their
+   * commit time lands here, so a destination that acknowledged this batch is known to be current
+   * up to it (DTS latency). Absent before the reader passed any transaction, and in older queues.
+   */
+  readonly sourceTimeMs?: number;
 }
 
 export function isRowRecord(record: ChangeRecord): record is RowRecord {

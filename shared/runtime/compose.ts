@@ -2,6 +2,7 @@
  * The composition root: task → concrete queue, sinks, reader options. The only place that picks
  * adapters and resolves secrets; everything below receives what it needs.
  */
+import { heartbeatOf } from '../source/heartbeat/index.ts';
 import { resolve } from 'node:path';
 import { createFileQueue } from '../queue/file/index.ts';
 import type { Queue } from '../queue/types.ts';
@@ -75,6 +76,7 @@ export function readerOptions(task: Task, origin: string): ReaderOptions {
     reader: task.reader,
     consumers: consumersOf(task),
     fullSync: fullSyncOptions(task),
+    heartbeat: heartbeatOf(task),
     throttle: task.reader.throttle ? createThrottle(task.reader.throttle) : undefined,
   };
 }

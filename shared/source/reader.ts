@@ -19,6 +19,7 @@ import { precheckSource, type SourceFacts } from './precheck.ts';
 import { StreamFilters, tableFiltersOf, validateFilters } from './filter-condition/index.ts';
 import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
 import { startFullSync, type FullSyncOptions } from './snapshot/full-sync.ts';
+import { isHeartbeatTable, type HeartbeatOptions } from './heartbeat/index.ts';
 import type { FullSync, SnapshotStatus } from './snapshot/full-sync.ts';
 
 export interface ReaderOptions {
@@ -35,6 +36,12 @@ export interface ReaderOptions {
   readonly fullSync?: FullSyncOptions;
   /** DTS "throttling for incremental sync": rows/s and MB/s of binlog rows appended (ops/throttle.ts). */
   readonly throttle?: { afterRows(rows: number, bytes: number, signal?: AbortSignal): Promise<void> };
+  /**
+   * The DTS heartbeat: its table's changes are never records (even when the task selects its
+   * database), and checkpoints come at least every half interval, so each beat's commit time
+   * reaches the queue (and the latency measured from it) within about one interval.
+   */
+  readonly heartbeat?: HeartbeatOptions | null;
 }
 
 export interface ReaderDeps {
@@ -110,6 +117,8 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       observeRows: fullSync?.observe,
       observeDdl: fullSync?.observeDdl,
       beforeTransaction: fullSync?.merge,
+      silentTable: options.heartbeat ? (database, table) => isHeartbeatTable(options.heartbeat?.table, database, table) : undefined,
+      startSourceTimeMs: last?.batch.sourceTimeMs,
     });
     const sync = fullSync;
     stream = new BinlogStream({
@@ -134,7 +143,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
         assembler.flush();
       }, Math.max(options.reader.batchMaxDelayMs, 10)),
     );
-    timers.push(setInterval(() => assembler.flush(true), options.checkpointIntervalMs ?? 5000));
+    timers.push(setInterval(() => assembler.flush(true), checkpointEveryMs(options)));
 
     const failed = stream.done.then(() => undefined);
     await Promise.race([stopped, failed, appender.failed, ...(sync ? [sync.finished] : [])]);
@@ -150,6 +159,12 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     await fullSync?.stop();
     await control.end().catch(() => {});
   }
+}
+
+/** Checkpoints every 5 s by default; with a heartbeat, at least every half heartbeat interval (not under 250 ms). */
+export function checkpointEveryMs(options: Pick<ReaderOptions, 'checkpointIntervalMs' | 'heartbeat'>): number {
+  const base = options.checkpointIntervalMs ?? 5000;
+  return options.heartbeat ? Math.min(base, Math.max(250, options.heartbeat.intervalMs / 2)) : base;
 }
 
 /**

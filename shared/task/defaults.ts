@@ -18,6 +18,9 @@ export const defaults = {
   fullSyncWorkers: 2,
   /** Where re-baseline requests go (a table in the source, read back from the binlog). */
   signalTable: 'dts.dts_signal',
+  /** DTS heartbeat: the source table it upserts one row per task into, and how often. */
+  heartbeatTable: 'dts.dts_heartbeat',
+  heartbeatIntervalSeconds: 10,
   queueDir: (taskName: string) => `.dts/${taskName}`,
   logLevel: 'info',
 } as const;

@@ -87,6 +87,18 @@ const advancedSchema = z
   .object({
     retryConnectionMinutes: z.number().int().min(10).max(1440).default(defaults.retryConnectionMinutes),
     retryOtherMinutes: z.number().int().min(1).max(1440).default(defaults.retryOtherMinutes),
+    /** DTS heartbeat: a row upserted into the source every interval so an idle binlog still moves and latency stays measurable; `false` turns it off. */
+    heartbeat: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            table: z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'database.table').default(defaults.heartbeatTable),
+            intervalSeconds: z.number().int().min(1).max(3600).default(defaults.heartbeatIntervalSeconds),
+          })
+          .strict(),
+      ])
+      .default({ table: defaults.heartbeatTable, intervalSeconds: defaults.heartbeatIntervalSeconds }),
   })
   .strict()
   .refine((a) => a.retryOtherMinutes < a.retryConnectionMinutes, {
@@ -146,7 +158,7 @@ export const taskSchema = z
     syncTypes: z.array(z.enum(['full', 'incremental'])).min(1).default(['incremental']),
     fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse', signalTable: defaults.signalTable }),
     queue: queueSchema.default({ type: 'file' }),
-    advanced: advancedSchema.default({ retryConnectionMinutes: defaults.retryConnectionMinutes, retryOtherMinutes: defaults.retryOtherMinutes }),
+    advanced: advancedSchema.default({ retryConnectionMinutes: defaults.retryConnectionMinutes, retryOtherMinutes: defaults.retryOtherMinutes, heartbeat: { table: defaults.heartbeatTable, intervalSeconds: defaults.heartbeatIntervalSeconds } }),
     reader: readerSchema.default({
       batchMaxRecords: defaults.batchMaxRecords,
       batchMaxBytes: defaults.batchMaxBytes,

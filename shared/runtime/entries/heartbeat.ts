@@ -1,16 +1,16 @@
 /**
- * The heartbeat function (timer): where the reader is (the resume position of the last stored
- * batch) against where the source's binlog ends now, and the task's recorded status.
- *
- * Thin until the heartbeat issue: it reads, it does not write. DTS writes a heartbeat row into the
- * source every few seconds so that a quiet source still moves the binlog and latency stays
- * measurable; that table and its writes come with that issue.
+ * The heartbeat function (timer): writes the DTS heartbeat row into the source (`advanced.heartbeat`;
+ * source/heartbeat/), so a quiet source still moves the binlog and latency stays measurable, then
+ * reports where the reader is (the resume position of the last stored batch) against where the
+ * source's binlog ends now, and the task's recorded status. A missing privilege fails the
+ * invocation with HeartbeatPrivilegeError naming it; the report still needs no write.
  */
 import mysql from 'mysql2/promise';
 import { fileNumber, formatPosition } from '../../record/index.ts';
 import { connectionOptions } from '../../source/binlog/connection-options.ts';
 import { sourceConnectFailure } from '../../source/connect-failure.ts';
 import { precheckSource } from '../../source/precheck.ts';
+import { heartbeatOf, writeHeartbeat } from '../../source/heartbeat/index.ts';
 import type { SqlQuery } from '../../source/schema/table-schemas.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
@@ -34,6 +34,7 @@ export function binlogDistance(reader: BinlogPoint, source: BinlogPoint): { file
 export const heartbeatEntry: Entry = async (event) => {
   const { task, origin, baseDir } = await configuredTask(event);
   const { endpoint } = readerOptions(task, origin);
+  const heartbeat = heartbeatOf(task);
   const queue = await openQueue(task, baseDir, origin, { writer: false });
   let last;
   try {
@@ -48,6 +49,7 @@ export const heartbeatEntry: Entry = async (event) => {
   let facts;
   try {
     const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
+    if (heartbeat) await writeHeartbeat(query, heartbeat.table, task.name);
     facts = await precheckSource(query);
   } finally {
     await conn.end().catch(() => {});
@@ -61,5 +63,6 @@ export const heartbeatEntry: Entry = async (event) => {
       ? { position: formatPosition(resume), file: resume.file, offset: resume.position, storedSeq: last!.seq, behind: binlogDistance(resume, facts) }
       : null,
     status: state?.status ?? null,
+    heartbeat: heartbeat ? { table: `${heartbeat.table.database}.${heartbeat.table.table}`, intervalSeconds: heartbeat.intervalMs / 1000, at: new Date().toISOString() } : 'off',
   };
 };

@@ -1,12 +1,10 @@
 /**
- * The latency function (timer): how far each destination's cursor is behind the queue's head, in
- * batches, records and source time. Read-only: it never appends, commits or holds back retention.
- *
- * Thin until the alerts issue: it reports, it does not alert or write metrics. Source-time lag is
- * measured against the newest change the reader stored, not against the source's clock: on a quiet
- * source the head stops moving, and only heartbeat rows flowing through the binlog (a later issue)
- * make "now − head" a latency.
+ * The latency function (timer): per destination, the DTS latency (now − the source commit time of
+ * the newest change it acknowledged, heartbeats included: queue/latency.ts), and how far its
+ * cursor is behind the queue's head in batches, records and source time. Read-only: it never
+ * appends, commits or holds back retention. With the heartbeat on, an idle task shows seconds.
  */
+import { destinationLatency, type DestinationLatency } from '../../queue/latency.ts';
 import type { Queue } from '../../queue/types.ts';
 import type { Batch } from '../../record/index.ts';
 import { openQueue } from '../compose.ts';
@@ -27,6 +25,12 @@ export interface HeadReport {
 export interface DestinationLag {
   /** Seq of the last batch the destination acknowledged. */
   readonly cursor: number;
+  /** DTS latency in ms (null before the destination acknowledged anything that carries a source time). */
+  readonly latencyMs?: number | null;
+  /** The source commit time (ISO) the destination is current up to. */
+  readonly currentTo?: string | null;
+  /** False when that time comes from the first pending batch (the acknowledged one was dropped): a lower bound. */
+  readonly latencyExact?: boolean;
   readonly behindBatches: number;
   /** Records in those batches; a lower bound when `recordsExact` is false (the scan stopped). */
   readonly behindRecords: number;
@@ -83,8 +87,11 @@ export const latencyEntry: Entry = async (event) => {
     const last = await queue.last();
     const head = { seq: last?.seq ?? 0, timeMs: last ? lastEventTime(last.batch) : null };
     const destinations: Record<string, DestinationLag> = {};
+    const now = Date.now();
     for (const destination of task.destinations) {
-      destinations[destination.name] = await destinationLag(queue, await queue.cursor(destination.name), head, scanRecords);
+      const latency: DestinationLatency = await destinationLatency(queue, destination.name, now);
+      const lag = await destinationLag(queue, latency.cursor, head, scanRecords);
+      destinations[destination.name] = { ...lag, latencyMs: latency.latencyMs, currentTo: iso(latency.sourceTimeMs), latencyExact: latency.exact };
     }
     return { task: task.name, head: { seq: head.seq, eventTime: iso(head.timeMs) } satisfies HeadReport, destinations };
   } finally {

@@ -26,6 +26,13 @@ export interface AssemblerOptions {
   readonly beforeTransaction?: () => void;
   /** Told of every DDL statement after `beforeTransaction` ran for it (a full sync re-reads chunks pending across it). */
   readonly observeDdl?: (kind: DdlKind, database: string, table: string) => void;
+  /**
+   * Tables whose changes are never records (the heartbeat table, even when the task selects its
+   * database): their transactions still move the boundary and the source time, nothing else.
+   */
+  readonly silentTable?: (database: string, table: string) => boolean;
+  /** The source time the stored queue ends at (its last batch's `sourceTimeMs`), carried on until a newer commit. */
+  readonly startSourceTimeMs?: number;
 }
 
 interface OpenTransaction {
@@ -49,6 +56,8 @@ export class TransactionAssembler {
   #pendingGtid: string | null = null;
   #lastEmittedBoundary: ResumePosition;
   #snapshot: SnapshotCursor | undefined;
+  /** Commit time of the newest transaction passed (selected or not); what batches carry as `sourceTimeMs`. */
+  #sourceTimeMs: number | undefined;
 
   constructor(options: AssemblerOptions) {
     this.#o = options;
@@ -57,6 +66,7 @@ export class TransactionAssembler {
     this.#lastEmittedBoundary = options.start;
     this.#nextId = options.start.nextRecordId;
     this.#snapshot = options.start.snapshot;
+    this.#sourceTimeMs = options.startSourceTimeMs;
   }
 
   /** Where the stream stands between transactions, with the full sync's progress at that point. */
@@ -133,6 +143,8 @@ export class TransactionAssembler {
 
   rows(op: 'INSERT' | 'UPDATE' | 'DELETE', schema: TableSchema, images: readonly { before: Row | null; after: Row | null; bytes: number }[], timestampMs: number): void {
     const tx = (this.#tx ??= this.#open(timestampMs));
+    // Before ids are handed out: a silent table's rows take none, so ids stay a function of what is delivered.
+    if (this.#o.silentTable?.(schema.database, schema.table)) return;
     this.#o.observeRows?.(schema, images);
     for (const image of images) {
       const id = this.#nextId++;
@@ -150,7 +162,10 @@ export class TransactionAssembler {
 
   /** XID or COMMIT: the transaction is durable on the source. */
   commit(nextPosition: number, gtidSet: string | null, xid: string | null): void {
-    if (this.#tx) this.#tx.source.txId = xid;
+    if (this.#tx) {
+      this.#tx.source.txId = xid;
+      this.#sourceTimeMs = Math.max(this.#sourceTimeMs ?? 0, this.#tx.source.timestampMs);
+    }
     this.#tx = null;
     this.#pendingGtid = null;
     this.#boundary = this.#at(nextPosition, gtidSet);
@@ -175,6 +190,11 @@ export class TransactionAssembler {
 
   /** A DDL statement: its own transaction (it commits implicitly). */
   ddl(kind: DdlKind, database: string, table: string, sql: string, timestampMs: number, nextPosition: number, gtidSet: string | null): void {
+    if (this.#o.silentTable?.(database, table)) {
+      this.#tx = null;
+      this.#sourceTimeMs = Math.max(this.#sourceTimeMs ?? 0, timestampMs);
+      return this.advance(nextPosition, gtidSet);
+    }
     const tx = this.#tx ?? this.#open(timestampMs);
     this.#o.observeDdl?.(kind, database, table);
     const id = this.#nextId++;
@@ -217,7 +237,8 @@ export class TransactionAssembler {
     this.#bytes = 0;
     this.#lastEmittedBoundary = resume;
     const lastRecordId = Math.max(this.#nextId - 1, this.#o.skipThrough);
-    this.#o.emit({ records, resume, endsTransaction, lastRecordId }, bytes);
+    const sourceTimeMs = this.#sourceTimeMs;
+    this.#o.emit(sourceTimeMs === undefined ? { records, resume, endsTransaction, lastRecordId } : { records, resume, endsTransaction, lastRecordId, sourceTimeMs }, bytes);
   }
 
   #open(timestampMs: number): OpenTransaction {

@@ -108,6 +108,14 @@ describe('s.yaml for fc3', () => {
       expect(problems.join('\n')).not.toContain('hunter2');
     });
 
+    it('environment variables over the 4 KB FC allows', () => {
+      const doc = copy();
+      doc.vars!.env = { ...(doc.vars!.env as Record<string, string>), DTS_PAD: 'x'.repeat(4000) };
+      const size = Object.entries(resolvedProps(doc).reader!.environmentVariables as Record<string, string>).reduce((n, [k, v]) => n + k.length + v.length, 0);
+      expect(size).toBeGreaterThan(4096);
+      expect(checkSYaml(doc, task)).toEqual(timerFunctions.map((n) => `${n}: environment variables take ${size} bytes; FC allows 4 KB`));
+    });
+
     it('a literal VPC', () => {
       const doc = copy();
       doc.vars!.vpc = { vpcId: 'vpc-123', vSwitchIds: ["${env('DTS_VSWITCH_ID')}"], securityGroupId: "${env('DTS_SECURITY_GROUP_ID')}" };

@@ -85,7 +85,7 @@ describe('loadTask: valid files', () => {
       },
     ]);
     expect(task.queue).toEqual({ type: 'file', dir: '.dts/demo' });
-    expect(task.advanced).toEqual({ retryConnectionMinutes: 720, retryOtherMinutes: 10 });
+    expect(task.advanced).toEqual({ retryConnectionMinutes: 720, retryOtherMinutes: 10, heartbeat: { table: 'dts.dts_heartbeat', intervalSeconds: 10 } });
     expect(task.reader).toEqual({ batchMaxRecords: 5000, batchMaxBytes: 8 * 1024 * 1024, batchMaxDelayMs: 200, maxLagBatches: 200 });
     expect(task.log).toEqual({ level: 'info' });
   });
@@ -97,7 +97,7 @@ describe('loadTask: valid files', () => {
     expect(kafkaOf(task.destinations[0]).sasl).toBeUndefined();
     expect(task.syncTypes).toEqual(['incremental']);
     expect(task.queue).toEqual({ type: 'file' });
-    expect(task.advanced).toEqual({ retryConnectionMinutes: 720, retryOtherMinutes: 10 });
+    expect(task.advanced).toEqual({ retryConnectionMinutes: 720, retryOtherMinutes: 10, heartbeat: { table: 'dts.dts_heartbeat', intervalSeconds: 10 } });
     expect(task.reader.batchMaxRecords).toBe(defaults.batchMaxRecords);
     expect(task.reader.maxLagBatches).toBe(defaults.maxLagBatches);
     expect(task.objects[0]!.tables).toBeUndefined();
@@ -107,7 +107,7 @@ describe('loadTask: valid files', () => {
     const task = await loadTask(
       await write(`${MINIMAL}advanced: { retryConnectionMinutes: 30, retryOtherMinutes: 29 }\nqueue: { type: redis, url: "redis://r:6379" }\nreader: { batchMaxRecords: 7 }\n`),
     );
-    expect(task.advanced).toEqual({ retryConnectionMinutes: 30, retryOtherMinutes: 29 });
+    expect(task.advanced).toEqual({ retryConnectionMinutes: 30, retryOtherMinutes: 29, heartbeat: { table: 'dts.dts_heartbeat', intervalSeconds: 10 } });
     expect(task.queue).toEqual({ type: 'redis', url: { value: 'redis://r:6379' } });
     expect(task.reader).toEqual({ ...{ batchMaxBytes: 8 * 1024 * 1024, batchMaxDelayMs: 200, maxLagBatches: 200 }, batchMaxRecords: 7 });
   });

@@ -491,7 +491,7 @@ describe('TransactionAssembler: boundaries and checkpoints', () => {
     const b = assembler({ skipThrough: 150 }, replay);
     feed(b, place(txn('a', 2)));
     b.flush(true);
-    expect(replay).toEqual([{ records: [], resume: expect.objectContaining({ nextRecordId: 102 }), endsTransaction: true, lastRecordId: 150 }]);
+    expect(replay).toEqual([{ records: [], resume: expect.objectContaining({ nextRecordId: 102 }), endsTransaction: true, lastRecordId: 150, sourceTimeMs: TS }]);
   });
 });
 

@@ -52,11 +52,26 @@ export function kafka(): Kafka {
   return new Kafka({ brokers: [stack.kafkaBroker], logLevel: logLevel.NOTHING, clientId: 'dts-tests' });
 }
 
-export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
+/**
+ * Creates the topic and waits until every partition has a leader. kafkajs's own leader wait
+ * (`waitForLeaders`) gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker answers for a
+ * moment after the creation: metadata is polled here instead, retrying that answer.
+ */
+export async function createTopic(topic: string, numPartitions = 1, timeoutMs = 30_000): Promise<void> {
   const admin = kafka().admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: false });
+    await waitFor(async () => {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        const partitions = topics[0]?.partitions ?? [];
+        return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0);
+      } catch (err) {
+        if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION' || (err as { type?: string }).type === 'LEADER_NOT_AVAILABLE') return false;
+        throw err;
+      }
+    }, timeoutMs, `leaders of the ${numPartitions} partitions of topic ${topic}`);
   } finally {
     await admin.disconnect();
   }

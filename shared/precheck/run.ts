@@ -10,6 +10,8 @@ import type { ResolvedKafkaConfig } from '../sink/kafka/index.ts';
 import type { ResolvedDestination } from '../sink/registry.ts';
 import type { Task } from '../task/index.ts';
 import { kafkaItems } from './destinations/kafka.ts';
+import { maxComputeItems } from './destinations/maxcompute.ts';
+import type { ResolvedMaxComputeConfig } from '../sink/maxcompute/maxcompute-sink.ts';
 import { fail, warn, type Finding } from './finding.ts';
 import { objectItems } from './objects.ts';
 import { sourceItems } from './source.ts';
@@ -43,6 +45,7 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
   }
   for (const d of destinations) {
     if (d.type === 'kafka') findings.push(...(await kafkaItems(d as ResolvedKafkaConfig)));
+    else if (d.type === 'maxcompute') findings.push(...(await maxComputeItems(d as ResolvedMaxComputeConfig)));
     else findings.push(warn(`destination.${d.name}.reachable`, `the precheck does not check ${d.type} destinations yet: the task checks them when it starts`, 'run the task and watch its first deliveries'));
   }
   return findings;

@@ -15,6 +15,7 @@ import { runPrecheck as runItems } from '../../shared/precheck/run.ts';
 import { readerOptions, resolveDestinations } from '../../shared/runtime/compose.ts';
 import { SourcePrecheckError } from '../../shared/source/errors.ts';
 import type { Task, TaskFile } from '../../shared/task/index.ts';
+import { maxComputeDestination, MC_PROJECT, useLocalMaxCompute } from '../helpers/maxcompute-task.ts';
 import { PrivateMysql8 } from '../helpers/mysql8-server.ts';
 import { createTopic, stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 
@@ -71,6 +72,19 @@ describe('precheck on the stack source', () => {
     const missing = uniqueName('absent');
     const noCreate = byId(await runPrecheck(task({ destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic: missing, createTopics: false }] }), 'test'));
     expect(noCreate['destination.kafka.topics']).toEqual({ id: 'destination.kafka.topics', status: 'fail', message: `topics do not exist and createTopics is false: ${missing}`, fix: `create them (kafka-topics.sh --create --topic <name> --partitions 1) or set createTopics: true` });
+  });
+});
+
+describe('a MaxCompute destination', () => {
+  const mc = useLocalMaxCompute('precheck');
+  it('passes with the project and credentials, fails a wrong secret and an unknown project', async () => {
+    const check = async (overrides: Record<string, unknown>) => byId(await runPrecheck(task({ destinations: [maxComputeDestination(mc.endpoint(), overrides) as never] }), 'test'))['destination.mc.project'];
+    expect(await check({})).toEqual({ id: 'destination.mc.project', status: 'pass', message: `MaxCompute project ${MC_PROJECT} answers at ${mc.endpoint()} with the task's credentials` });
+    const fix = 'check endpoint and project, and that the AccessKey belongs to a RAM user with read and write permissions on the project';
+    const wrongSecret = await check({ accessKeySecret: 'not-the-secret' });
+    expect(wrongSecret).toMatchObject({ status: 'fail', fix });
+    expect(wrongSecret!.message).not.toContain('not-the-secret');
+    expect(await check({ project: 'no_such_project' })).toMatchObject({ status: 'fail', fix });
   });
 });
 

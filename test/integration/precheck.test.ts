@@ -153,6 +153,21 @@ describe.runIf(stack.source === 'mysql8')('a MySQL 8 with STATEMENT binlogs kept
   });
 });
 
+describe.runIf(stack.source === 'mysql8')('a MySQL 8 without binary logging', () => {
+  let server: PrivateMysql8;
+  beforeAll(async () => {
+    server = await PrivateMysql8.create(['--skip-log-bin']);
+  });
+  afterAll(async () => {
+    await server?.remove();
+  });
+
+  it('fails source.log_bin with its fix', async () => {
+    const t = taskFor({ database: 'mysql', tables: ['user'], topic, dir }, { source: { host: '127.0.0.1', port: server.port, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) } });
+    expect(byId(await runPrecheck(t, 'test'))['source.log_bin']).toEqual({ id: 'source.log_bin', status: 'fail', message: 'log_bin is OFF', fix: 'start the server with --log-bin (log_bin in my.cnf) and restart it' });
+  });
+});
+
 describe('npm run dts -- precheck', () => {
   function cli(file: string, json: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {

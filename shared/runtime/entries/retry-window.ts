@@ -1,35 +1,39 @@
 /**
- * The retry-window function (timer): the task's status as last recorded (RUNNING, STOPPED, or
- * FAILED with the reason) and the retry windows that apply to it.
+ * The retry-window function (timer): the task's status as stored (RUNNING, PAUSED, STOPPED,
+ * FAILED with the reason, COMPLETED), the retry windows that apply to it and the ones open now.
  *
- * Thin until the retry-windows issue: it reports, it does not re-drive stalled destinations or fail
- * the task when a window runs out (today each function retries within the windows on its own, in
- * ops/supervise.ts). The status is the state file the local runtime writes beside the queue
- * (`<queue dir>/state.json`); FC functions do not write it yet, so a cloud deployment reports
- * `recorded: false` rather than a guess.
+ * The windows themselves are enforced by each stage (ops/supervise.ts) from the start stored in
+ * the task state, so they span FC invocations: when one runs out, the stage records the task
+ * FAILED and every function sees it. This function reports that state; it reads it from where the
+ * task keeps it (state.json beside a file queue, `<prefix>:state` beside a Redis queue).
  */
-import { join } from 'node:path';
-import { readTaskState, type Task, type TaskState } from '../../task/index.ts';
-import { taskDir } from '../compose.ts';
+import type { Task, TaskState } from '../../task/index.ts';
 import type { Entry } from '../fc/handler.ts';
+import { openTaskStateStore } from '../task-state/state-store.ts';
 import { configuredTask } from './task-config.ts';
 
 export interface RecordedState {
+  /** Where the state is kept: a file path, or the Redis key. */
   readonly file: string;
   readonly recorded: boolean;
   readonly state: TaskState | null;
 }
 
-/** The state file of the task and what it holds (null when nothing was recorded there). */
-export async function recordedTaskState(task: Task, baseDir: string): Promise<RecordedState> {
-  const file = join(taskDir(task, baseDir), 'state.json');
-  const state = await readTaskState(file);
-  return { file, recorded: state !== null, state };
+/** The task's stored state (null when nothing was recorded yet). */
+export async function recordedTaskState(task: Task, baseDir: string, origin = 'task'): Promise<RecordedState> {
+  const store = await openTaskStateStore(task, baseDir, origin);
+  try {
+    const state = await store.read();
+    return { file: store.where, recorded: state !== null, state };
+  } finally {
+    await store.close();
+  }
 }
 
 export const retryWindowEntry: Entry = async (event) => {
-  const { task, baseDir } = await configuredTask(event);
-  const { file, recorded, state } = await recordedTaskState(task, baseDir);
+  const { task, origin, baseDir } = await configuredTask(event);
+  const { file, recorded, state } = await recordedTaskState(task, baseDir, origin);
+  const open = Object.entries(state?.retryWindows ?? {});
   return {
     task: task.name,
     recorded,
@@ -38,5 +42,7 @@ export const retryWindowEntry: Entry = async (event) => {
     since: state?.at ?? null,
     reason: state?.reason ?? null,
     windows: { connectionMinutes: task.advanced.retryConnectionMinutes, otherMinutes: task.advanced.retryOtherMinutes },
+    // Only when a stage is retrying: stage → since (ISO), attempts, last error.
+    ...(open.length > 0 ? { retrying: Object.fromEntries(open.map(([stage, w]) => [stage, { since: new Date(w.since).toISOString(), attempts: w.attempts, lastError: w.lastError?.message ?? null }])) } : {}),
   };
 };

@@ -122,18 +122,21 @@ mariadb_healthy() {
   mariadb_client -N -e 'select 1' >/dev/null 2>&1
 }
 
-mariadb_fail() {
+# fail_with_tails MESSAGE FILE...: the error, then the last 40 lines of each non-empty FILE; exits.
+fail_with_tails() {
   stack_err "$1"
-  if [ -f "$MARIADB_ERR" ]; then
-    echo "----- tail of $MARIADB_ERR -----" >&2
-    tail -n 40 "$MARIADB_ERR" >&2
-  fi
-  if [ -s "$MARIADB_OUT" ]; then
-    echo "----- tail of $MARIADB_OUT -----" >&2
-    tail -n 20 "$MARIADB_OUT" >&2
-  fi
+  shift
+  local f
+  for f in "$@"; do
+    if [ -s "$f" ]; then
+      echo "----- tail of $f -----" >&2
+      tail -n 40 "$f" >&2
+    fi
+  done
   exit 1
 }
+
+mariadb_fail() { fail_with_tails "$1" "$MARIADB_ERR" "$MARIADB_OUT"; }
 
 # root with an empty password over TCP from 127.0.0.1 (the install script normally creates
 # 'root'@'127.0.0.1'; with --skip-name-resolve only IP/% host entries match a TCP client).
@@ -363,17 +366,7 @@ kafka_healthy() {
   fi
 }
 
-kafka_fail() {
-  stack_err "$1"
-  local f
-  for f in "$KAFKA_OUT" "$KAFKA_LOGS/server.log"; do
-    if [ -s "$f" ]; then
-      echo "----- tail of $f -----" >&2
-      tail -n 40 "$f" >&2
-    fi
-  done
-  exit 1
-}
+kafka_fail() { fail_with_tails "$1" "$KAFKA_OUT" "$KAFKA_LOGS/server.log"; }
 
 # service_wait PID START_TIME TIMEOUT PIDFILE HEALTH_FN FAIL_FN WHO WHAT: until HEALTH_FN answers,
 # failing (FAIL_FN) when the process exits or TIMEOUT seconds pass. Kafka and the registry use it.
@@ -594,14 +587,7 @@ registry_healthy() {
   case "$body" in "["*"]") return 0 ;; *) return 1 ;; esac
 }
 
-registry_fail() {
-  stack_err "$1"
-  if [ -s "$REGISTRY_OUT" ]; then
-    echo "----- tail of $REGISTRY_OUT -----" >&2
-    tail -n 40 "$REGISTRY_OUT" >&2
-  fi
-  exit 1
-}
+registry_fail() { fail_with_tails "$1" "$REGISTRY_OUT"; }
 
 registry_wait() { # registry_wait PID START_TIME
   service_wait "$1" "$2" "$REGISTRY_TIMEOUT" "$REGISTRY_PID" registry_healthy registry_fail "the schema registry" "GET $DTS_REGISTRY_URL/subjects"
@@ -686,14 +672,7 @@ maxcompute_healthy() {
   case "$body" in *"<Code>ODPS-0410042</Code>"*) return 0 ;; *) return 1 ;; esac
 }
 
-maxcompute_fail() {
-  stack_err "$1"
-  if [ -s "$MAXCOMPUTE_OUT" ]; then
-    echo "----- tail of $MAXCOMPUTE_OUT -----" >&2
-    tail -n 40 "$MAXCOMPUTE_OUT" >&2
-  fi
-  exit 1
-}
+maxcompute_fail() { fail_with_tails "$1" "$MAXCOMPUTE_OUT"; }
 
 start_maxcompute() {
   local t0 pid
@@ -765,17 +744,7 @@ mysql8_healthy() {
   mysql8_client -N -e 'select 1' >/dev/null 2>&1
 }
 
-mysql8_fail() {
-  stack_err "$1"
-  local f
-  for f in "$MYSQL8_ERR" "$MYSQL8_OUT"; do
-    if [ -s "$f" ]; then
-      echo "----- tail of $f -----" >&2
-      tail -n 40 "$f" >&2
-    fi
-  done
-  exit 1
-}
+mysql8_fail() { fail_with_tails "$1" "$MYSQL8_ERR" "$MYSQL8_OUT"; }
 
 # The same TLS account as MariaDB's (idempotent), with the server's certificate from the same CA.
 mysql8_tls_user() {

@@ -5,23 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { startTaskProcess, writeTaskFile } from '../helpers/cli.ts';
-import { consumeMessages, createTopic, kafka, sourceConnection, stack, tempDir, uniqueName, waitFor, type ConsumedMessage } from '../helpers/stack.ts';
+import { consumeMessages, createTopic, sourceConnection, stack, tempDir, topicHighWatermark, uniqueName, waitFor, type ConsumedMessage } from '../helpers/stack.ts';
 
 const db = uniqueName('crash');
 const topic = uniqueName('crash');
 const ROWS = 60_000;
 const PER_TRANSACTION = 300;
 
-async function highWatermark(): Promise<number> {
-  const admin = kafka().admin();
-  await admin.connect();
-  try {
-    const [p] = await admin.fetchTopicOffsets(topic);
-    return Number(p?.high ?? 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function insertRange(conn: mysql.Connection, from: number, to: number): Promise<void> {
   for (let start = from; start <= to; start += PER_TRANSACTION) {
@@ -61,13 +51,13 @@ describe('crash recovery', () => {
     const first = startTaskProcess(taskFile);
     await first.waitForLog('reader streaming');
     const writing = insertRange(conn, 1, ROWS / 2);
-    await waitFor(async () => (await highWatermark()) >= 5_000, 60_000, '5,000 rows in Kafka').catch((err: Error) => {
+    await waitFor(async () => (await topicHighWatermark(topic)) >= 5_000, 60_000, '5,000 rows in Kafka').catch((err: Error) => {
       throw new Error(`${err.message}; the task's log:\n${first.stderr()}`);
     });
     first.child.kill('SIGKILL');
     expect((await first.exit).signal).toBe('SIGKILL');
     await writing;
-    const beforeRestart = await highWatermark();
+    const beforeRestart = await topicHighWatermark(topic);
     expect(beforeRestart).toBeLessThan(ROWS);
     await insertRange(conn, ROWS / 2 + 1, ROWS); // written while the task is down
 

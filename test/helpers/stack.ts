@@ -77,6 +77,18 @@ export async function createTopic(topic: string, numPartitions = 1, timeoutMs = 
   }
 }
 
+/** The high watermark of a one-partition topic: how many messages it holds. */
+export async function topicHighWatermark(topic: string): Promise<number> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    const [p] = await admin.fetchTopicOffsets(topic);
+    return Number(p?.high ?? 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface ConsumedMessage {
   readonly partition: number;
   readonly offset: number;

@@ -10,7 +10,7 @@ import type mysql from 'mysql2/promise';
 import { createFileQueue } from '../../shared/queue/file/index.ts';
 import type { QueueEntry } from '../../shared/queue/types.ts';
 import type { ChangeRecord } from '../../shared/record/index.ts';
-import { consumeMessages, createTopic, kafka, stack, startTask, taskFor, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
+import { consumeMessages, createTopic, stack, startTask, taskFor, tempDir, topicHighWatermark, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
 import { binlogEnd, binlogEvents, comparable, DEFAULTS, gtidOf, transactionsOn, useSettings, type BinlogEvent } from './binlog-settings.ts';
 
 const COLUMNS = `id INT PRIMARY KEY, u BIGINT UNSIGNED, d DECIMAL(20,6), dt DATETIME(6), ts TIMESTAMP(3) NULL, tm TIME(3), y YEAR,
@@ -33,16 +33,6 @@ async function storedBatches(dir: string): Promise<QueueEntry[]> {
 
 const rowRecords = (entries: readonly QueueEntry[]): ChangeRecord[] => entries.flatMap((e) => e.batch.records);
 
-async function highWatermark(topic: string): Promise<number> {
-  const admin = kafka().admin();
-  await admin.connect();
-  try {
-    const [p] = await admin.fetchTopicOffsets(topic);
-    return Number(p?.high ?? 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** One INSERT of `rows` generated rows: one transaction, so one payload with compression on. */
 async function insertGenerated(c: mysql.Connection, table: string, from: number, rows: number, filler: number): Promise<void> {
@@ -153,9 +143,9 @@ describe('MySQL 8 compressed binlog transactions', () => {
     const from = await binlogEnd(c);
     await insertGenerated(c, `${db}.huge`, 1, ROWS, 100);
     await useSettings(c, DEFAULTS);
-    await waitFor(async () => (await highWatermark(topic)) >= ROWS, 60_000, `${ROWS} messages in ${topic}`);
+    await waitFor(async () => (await topicHighWatermark(topic)) >= ROWS, 60_000, `${ROWS} messages in ${topic}`);
     expect((await task.stop()).status).toBe('STOPPED');
-    expect(await highWatermark(topic)).toBe(ROWS);
+    expect(await topicHighWatermark(topic)).toBe(ROWS);
 
     const [tx] = transactionsOn(await binlogEvents(c, from.file, from.position), db);
     expect(tx!.events.filter((e) => !e.inner).map((e) => e.type)).toEqual(['Transaction_payload']);
@@ -220,7 +210,7 @@ describe('MySQL 8 compressed binlog transactions', () => {
       const ids = [...Array.from({ length: 1000 }, (_, i) => String(i + 1)), ...Array.from({ length: 10 }, (_, i) => String(2001 + i))];
       expect(messages.map((m) => (m.json.data as { id: string }[])[0]!.id)).toEqual(ids);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await highWatermark(topic)).toBe(1010);
+      expect(await topicHighWatermark(topic)).toBe(1010);
     });
   }
 });

@@ -61,9 +61,15 @@ export function failed(stage: string, reason: FailureReason) {
   };
 }
 
+/**
+ * Copies each destination's delivered position (its queue cursor, which stays the authority) into
+ * the state. A task with no state yet gets none from this alone: "nothing recorded" stays true
+ * until the task is started, fails or is operated.
+ */
 export function withDelivered(positions: Readonly<Record<string, number>>) {
   return (current: TaskState | null): TaskState | null => {
-    const base = current ?? { status: 'RUNNING' as const, at: now() };
+    if (current === null) return null;
+    const base = current;
     const changed = Object.entries(positions).filter(([name, seq]) => base.delivered?.[name]?.seq !== seq);
     if (changed.length === 0) return null;
     const at = now();

@@ -5,13 +5,20 @@
  * within about two intervals on an idle source, while it grows without heartbeats. Binlog times
  * have second precision, so "two intervals" of 1 s is checked as under 3 s.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../shared/log.ts';
+import type { FcContext } from '../../shared/runtime/fc/context.ts';
+import { heartbeatEntry } from '../../shared/runtime/entries/heartbeat.ts';
+import { latencyEntry } from '../../shared/runtime/entries/latency.ts';
+import { loadTask } from '../../shared/task/index.ts';
 import { createFileQueue } from '../../shared/queue/file/index.ts';
 import { destinationLatency } from '../../shared/queue/latency.ts';
 import { readerOptions } from '../../shared/runtime/compose.ts';
 import { beat, HeartbeatPrivilegeError, parseHeartbeatTable } from '../../shared/source/heartbeat/index.ts';
 import type { Task } from '../../shared/task/index.ts';
-import { consumeMessages, createTopic, sourceConnection, stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
+import { consumeMessages, createTopic, sourceConnection, stack, startTask, taskFor, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -97,6 +104,55 @@ describe('heartbeat and latency', () => {
       // Other writers of the shared server may move the stream, but only at the 5 s checkpoints.
       const idle = await sampleLatency(dir, 7_000);
       expect(Math.max(...idle.latencies)).toBeGreaterThanOrEqual(4_000);
+    } finally {
+      await run.stop();
+    }
+  });
+});
+
+describe('the heartbeat and latency functions', () => {
+  const { db, conn } = useDatabase('hbfn', 'CREATE TABLE ${db}.t (id INT PRIMARY KEY)');
+
+  it('the heartbeat function writes the beat that brings the latency function back to seconds', { timeout: 60_000 }, async () => {
+    const topic = uniqueName('hbfn');
+    await createTopic(topic);
+    const dir = await tempDir('hbfn');
+    const taskFile = join(dir, 'task.yaml');
+    // An interval of an hour: the runner beats once at start, then only the function's beat moves the stream.
+    await writeFile(
+      taskFile,
+      JSON.stringify({
+        name: uniqueName('hbfn'),
+        source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) },
+        objects: [{ database: db, tables: ['t'] }],
+        destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'canal-json' }],
+        queue: { type: 'file', dir: join(dir, 'queue') },
+        advanced: { heartbeat: { table: `${db}.beat`, intervalSeconds: 3600 } },
+      }),
+    );
+    const task = await loadTask(taskFile);
+    const run = startTask(task);
+    const invoke = async (entry: typeof heartbeatEntry) => entry({ taskFile }, {} as FcContext, silentLogger);
+    try {
+      await run.ready;
+      await conn().query(`INSERT INTO ${db}.t VALUES (1)`);
+      await consumeMessages(topic, 1);
+      // Other writers of the shared server move the stream too, but only at the reader's 5 s checkpoints.
+      const stale = await waitFor(async () => {
+        const r = (await invoke(latencyEntry)) as { destinations: { kafka: { latencyMs: number; behindBatches: number } } };
+        return r.destinations.kafka.latencyMs >= 3_000 && r;
+      }, 15_000, 'latency of 3 s or more on the idle source');
+      expect(stale.destinations.kafka.behindBatches).toBe(0);
+
+      const report = await invoke(heartbeatEntry);
+      expect(report.heartbeat).toMatchObject({ table: `${db}.beat`, intervalSeconds: 3600 });
+      const [beats] = (await conn().query(`SELECT task FROM ${db}.beat`)) as unknown as [{ task: string }[]];
+      expect(beats).toEqual([{ task: task.name }]);
+      const fresh = await waitFor(async () => {
+        const r = (await invoke(latencyEntry)) as { destinations: { kafka: { latencyMs: number } } };
+        return r.destinations.kafka.latencyMs < 2_500 && r;
+      }, 10_000, 'latency back under 2.5 s after the heartbeat function ran');
+      expect(fresh.destinations.kafka.latencyMs).toBeGreaterThanOrEqual(0);
     } finally {
       await run.stop();
     }

@@ -22,6 +22,9 @@ export interface SourceFacts {
   readonly gtidSet: string | null;
 }
 
+/** Without a task (the heartbeat's position reads): only what change capture cannot work without. */
+const CAPTURE_ITEMS = new Set(['source.log_bin', 'source.binlog_format', 'source.binlog_row_image']);
+
 /**
  * `check` adds the items that depend on the task (privileges on its objects, its serverId): the
  * reader passes it; the heartbeat, which only reads positions, does not.
@@ -30,7 +33,7 @@ export async function precheckSource(query: SqlQuery, check?: SourceCheck): Prom
   const source = await readSourceVariables(query);
   if (!source.version) throw new SourcePrecheckError('the source returned no server variables');
   // Warnings are ignorable (the standalone precheck shows them); failures stop the task.
-  const failed = failures(check ? await sourceItems(query, check, source) : binlogItems(source));
+  const failed = failures(check ? await sourceItems(query, check, source) : binlogItems(source).filter((f) => CAPTURE_ITEMS.has(f.id)));
   if (failed.length > 0) throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, { items: failed.map((f) => f.id).join(',') });
   const vars = { version: source.version, server_id: source.vars.server_id ?? '0' };
   const isMariaDb = /mariadb/i.test(vars.version);

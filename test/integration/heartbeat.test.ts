@@ -145,7 +145,7 @@ describe('the heartbeat and latency functions', () => {
       expect(stale.destinations.kafka.behindBatches).toBe(0);
 
       const report = await invoke(heartbeatEntry);
-      expect(report.heartbeat).toMatchObject({ table: `${db}.beat`, intervalSeconds: 3600 });
+      expect(report.heartbeat).toMatchObject({ table: `${db}.beat`, intervalSeconds: 3600, written: true });
       const [beats] = (await conn().query(`SELECT task FROM ${db}.beat`)) as unknown as [{ task: string }[]];
       expect(beats).toEqual([{ task: task.name }]);
       const fresh = await waitFor(async () => {

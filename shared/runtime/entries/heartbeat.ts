@@ -35,6 +35,9 @@ export const heartbeatEntry: Entry = async (event) => {
   const { task, origin, baseDir } = await configuredTask(event);
   const { endpoint } = readerOptions(task, origin);
   const heartbeat = heartbeatOf(task);
+  const { state } = await recordedTaskState(task, baseDir, origin);
+  // Only a running task beats (or one with no recorded state yet): a paused, stopped or failed task leaves the source alone.
+  const beating = heartbeat !== null && (state === null || state.status === 'RUNNING');
   const queue = await openQueue(task, baseDir, origin, { writer: false });
   let last;
   try {
@@ -49,13 +52,12 @@ export const heartbeatEntry: Entry = async (event) => {
   let facts;
   try {
     const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
-    if (heartbeat) await writeHeartbeat(query, heartbeat.table, task.name);
+    if (beating) await writeHeartbeat(query, heartbeat.table, task.name);
     facts = await precheckSource(query);
   } finally {
     await conn.end().catch(() => {});
   }
   const resume = last?.batch.resume ?? null;
-  const { state } = await recordedTaskState(task, baseDir);
   return {
     task: task.name,
     source: { version: facts.version, position: formatPosition(facts), file: facts.file, offset: facts.position, gtidSet: facts.gtidSet },
@@ -63,6 +65,6 @@ export const heartbeatEntry: Entry = async (event) => {
       ? { position: formatPosition(resume), file: resume.file, offset: resume.position, storedSeq: last!.seq, behind: binlogDistance(resume, facts) }
       : null,
     status: state?.status ?? null,
-    heartbeat: heartbeat ? { table: `${heartbeat.table.database}.${heartbeat.table.table}`, intervalSeconds: heartbeat.intervalMs / 1000, at: new Date().toISOString() } : 'off',
+    heartbeat: heartbeat ? { table: `${heartbeat.table.database}.${heartbeat.table.table}`, intervalSeconds: heartbeat.intervalMs / 1000, written: beating, at: new Date().toISOString() } : 'off',
   };
 };

@@ -23,7 +23,7 @@ import { startLocalFcEndpoint, type LocalFcEndpoint } from '../../shared/runtime
 import { startLocalMaxCompute, type LocalMaxCompute } from '../../shared/runtime/maxcompute/local-endpoint/index.ts';
 import { javaOdps } from '../helpers/java-odps.ts';
 import { MC_ACCESS_KEY_ID, MC_ACCESS_KEY_SECRET, MC_PROJECT } from '../helpers/maxcompute-task.ts';
-import { writeTaskState } from '../../shared/task/index.ts';
+import { createRedisTaskStateStore } from '../../shared/task/state/redis-store.ts';
 import { masterStatus } from '../helpers/kafka-read.ts';
 import { consumeMessages, createTopic, stack, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 
@@ -220,10 +220,13 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
   });
 
   it('retry-window: reports no recorded status, then the recorded failure with its reason', async () => {
-    const stateFile = join(work, '.dts', TASK, 'state.json');
+    // A Redis-queue task keeps its state in Redis beside the queue, where every function reads it.
+    const stateFile = `${prefix}:state`;
     expect(await invoke('retry-window')).toEqual({ task: TASK, recorded: false, stateFile, status: null, since: null, reason: null, windows: { connectionMinutes: 720, otherMinutes: 10 } });
     const reason = { message: 'the retry window for connection failures (720 min) ran out', code: 'DTS_RETRY_WINDOW_EXCEEDED' };
-    await writeTaskState(stateFile, { status: 'FAILED', at: '2026-02-03T04:05:06.000Z', reason });
+    const store = await createRedisTaskStateStore(stack.redisUrl, prefix);
+    await store.update(() => ({ status: 'FAILED', at: '2026-02-03T04:05:06.000Z', reason }));
+    await store.close();
     expect(await invoke('retry-window')).toMatchObject({ recorded: true, status: 'FAILED', since: '2026-02-03T04:05:06.000Z', reason });
   });
 });

@@ -172,17 +172,21 @@ describe('the built functions', () => {
     expect(run.error).toBeUndefined();
     const second = (i: number) => new Date(1_767_322_000_000 + i * 1000).toISOString(); // makeBatch(i)'s source time
     // The head is the checkpoint (no source time of its own); lag runs to the newest change, batch 5.
+    const measured = (run.result!.destinations as Record<string, { latencyMs: number }>).kafka!.latencyMs;
+    expect(measured).toBeGreaterThanOrEqual(Date.now() - 1_767_322_002_000 - 60_000); // at most a minute before this line
+    expect(measured).toBeLessThanOrEqual(Date.now() - 1_767_322_002_000);
     expect(run.result).toEqual({
       task: 'built',
       head: { seq: 6, eventTime: null },
       destinations: {
-        kafka: { cursor: 2, behindBatches: 4, behindRecords: 9, recordsExact: true, oldestPendingEventTime: second(3), lagMs: 2000 },
-        fc: { cursor: 0, behindBatches: 6, behindRecords: 15, recordsExact: true, oldestPendingEventTime: second(1), lagMs: 4000 },
+        // DTS latency: now − the source time of the batch at the cursor (batch 2's change); nothing acknowledged: null.
+        kafka: { cursor: 2, behindBatches: 4, behindRecords: 9, recordsExact: true, oldestPendingEventTime: second(3), lagMs: 2000, latencyMs: expect.any(Number), currentTo: second(2), latencyExact: true },
+        fc: { cursor: 0, behindBatches: 6, behindRecords: 15, recordsExact: true, oldestPendingEventTime: second(1), lagMs: 4000, latencyMs: null, currentTo: null, latencyExact: true },
       },
     });
     // A scan limit makes the count a lower bound, and says so.
     const capped = await invokeBuilt(outdir, 'latency', { taskFile, scanRecords: 4 }, { cwd: work });
-    expect((capped.result!.destinations as Record<string, unknown>).fc).toEqual({ cursor: 0, behindBatches: 6, behindRecords: 6, recordsExact: false, oldestPendingEventTime: second(1), lagMs: 1000 });
+    expect((capped.result!.destinations as Record<string, unknown>).fc).toEqual({ cursor: 0, behindBatches: 6, behindRecords: 6, recordsExact: false, oldestPendingEventTime: second(1), lagMs: 1000, latencyMs: null, currentTo: null, latencyExact: true });
   });
 
   it('retry-window reports the recorded status with its reason, and says when none is recorded', { timeout: 60_000 }, async () => {

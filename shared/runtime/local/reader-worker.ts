@@ -3,6 +3,9 @@
  * most of a core at full speed; on one thread they take turns, on two they overlap (catch-up
  * throughput roughly doubles, see the README's numbers). The queue is the only link between them:
  * this thread appends, the main thread reads, exactly as separate FC functions would.
+ *
+ * The reader's retry window is kept in the task state (its own store, opened here), as the FC
+ * reader keeps it: a window spans restarts of `npm start` and `dts status` lists it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DtsError } from '../../errors.ts';
@@ -10,6 +13,7 @@ import { supervise, type BackoffOptions, type RetryWindows } from '../../ops/ind
 import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { Task } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
+import { openTaskStateStore } from '../task-state/state-store.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
 
 export interface ReaderWorkerData {
@@ -39,6 +43,7 @@ port.on('message', (m: { type: string }) => {
 const log = createLogger({ level: data.log.level, format: data.log.format }).child({ task: data.task.name, stage: 'reader' });
 const status = newReaderStatus();
 let lastPost = 0;
+const store = await openTaskStateStore(data.task, data.baseDir, data.origin);
 const queue = await openQueue(data.task, data.baseDir, data.origin);
 // Appends post their status at most every 50 ms; this catches the last ones before a quiet spell.
 const statusTimer = setInterval(() => post({ type: 'status', status }), 1000);
@@ -49,7 +54,11 @@ try {
         queue,
         log,
         signal: stop.signal,
-        onReady: (start) => post({ type: 'ready', start: { file: start.file, position: start.position, gtidSet: start.gtidSet } }),
+        // Streaming from the source is a success too: an idle source must not keep a window open.
+        onReady: (start) => {
+          progress();
+          post({ type: 'ready', start: { file: start.file, position: start.position, gtidSet: start.gtidSet } });
+        },
         onProgress: () => {
           progress();
           const now = Date.now();
@@ -59,7 +68,7 @@ try {
           }
         },
       }, status),
-    { windows: data.windows, backoff: data.backoff, signal: stop.signal, log },
+    { windows: data.windows, backoff: data.backoff, signal: stop.signal, log, stored: { store, stage: 'reader' } },
   );
   post({ type: 'status', status });
   post({ type: 'done' });
@@ -69,4 +78,5 @@ try {
 } finally {
   clearInterval(statusTimer);
   await queue.close();
+  await store.close();
 }

@@ -167,10 +167,16 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
     const readerLog = log.child({ stage: 'reader' });
     const status = readerStatus;
     stages.push(
-      supervise((progress) => runReader(options, { queue, log: readerLog, signal: stop.signal, onReady: o.onReaderReady, onProgress: progress }, status), {
-        ...supervision,
-        log: readerLog,
-      }).then(() => whenComplete(), failStage('reader')),
+      supervise(
+        (progress) => {
+          const onReady = (start: StreamStart) => {
+            progress(); // streaming closes a stored window, as in the reader thread
+            o.onReaderReady?.(start);
+          };
+          return runReader(options, { queue, log: readerLog, signal: stop.signal, onReady, onProgress: progress }, status);
+        },
+        { ...supervision, log: readerLog, stored: { store, stage: 'reader' } },
+      ).then(() => whenComplete(), failStage('reader')),
     );
   }
   const filter = createOperationFilter(task.objects);

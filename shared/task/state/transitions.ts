@@ -14,13 +14,15 @@ export function isActive(state: TaskState | null): boolean {
 }
 
 /**
- * The local runner starting: RUNNING unless paused (a pause survives restarts). A start begins
- * with no open retry window: the streak of a run that ended is not this run's.
+ * The local runner starting: RUNNING unless paused (a pause survives restarts). Open retry windows
+ * carry over, so a source that keeps failing fails the task after its window however often
+ * `npm start` is restarted; a FAILED task starts again with none (its streak ended the task).
  */
 export function starting(current: TaskState | null): TaskState {
   if (current?.status === 'PAUSED') return current;
-  const { retryWindows: _, ...rest } = withoutFailure(current);
-  return { ...rest, status: 'RUNNING', at: now() };
+  const { retryWindows, ...rest } = withoutFailure(current);
+  const carried = current?.status !== 'FAILED' && retryWindows && Object.keys(retryWindows).length > 0 ? { retryWindows } : {};
+  return { ...rest, ...carried, status: 'RUNNING', at: now() };
 }
 
 export function withStatus(status: TaskStatus, reason?: FailureReason) {

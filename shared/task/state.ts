@@ -32,6 +32,25 @@ export interface OpenRetryWindow {
   readonly lastError?: FailureReason;
 }
 
+/** `[epochMs, latencyMs]`: when the latency was measured, and the latency then. */
+export type LatencySample = readonly [epochMs: number, latencyMs: number];
+
+/** One alert rule as last evaluated; times are epoch ms. */
+export interface AlertRuleState {
+  readonly firing: boolean;
+  /** Since when the condition has held, while it holds (what `for <duration>` is measured from). */
+  readonly holdsSince?: number;
+  /** When `firing` last changed, and the values then (latency, retry window, reason) for the notification. */
+  readonly changedAt: number;
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** The state the webhook last acknowledged: a notification is due while it differs from `firing`. */
+  readonly notified?: 'FIRING' | 'RESOLVED';
+  /** An evaluator that claimed the due notification and is sending it, until `until` (then another may). */
+  readonly sending?: { readonly by: string; readonly until: number };
+  /** Why the last send failed (no URL, no secret); it is sent again at the next evaluation. */
+  readonly lastSendError?: string;
+}
+
 export interface DeliveredPosition {
   /** The queue seq the destination has acknowledged up to. */
   readonly seq: number;
@@ -50,6 +69,10 @@ export interface TaskState {
   readonly retryWindows?: Readonly<Record<string, OpenRetryWindow>>;
   /** Delivered position by destination name. */
   readonly delivered?: Readonly<Record<string, DeliveredPosition>>;
+  /** Each alert rule's state by rule name (ops/alerts), so `for 5m` and "notify once" span FC invocations. */
+  readonly alerts?: Readonly<Record<string, AlertRuleState>>;
+  /** Recent DTS latency samples by destination, oldest first, bounded (transitions.ts `withLatencySample`). */
+  readonly latencySeries?: Readonly<Record<string, readonly LatencySample[]>>;
 }
 
 /** Replaces the state file atomically (tmp + fsync + rename). Prefer a TaskStateStore's `update`. */

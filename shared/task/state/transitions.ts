@@ -4,7 +4,7 @@
  * or STOPPED tasks start again RUNNING (DTS resumes them from their checkpoint), resume clears the
  * reason and the open retry windows.
  */
-import type { FailureReason, OpenRetryWindow, TaskState, TaskStatus } from '../state.ts';
+import type { AlertRuleState, FailureReason, LatencySample, OpenRetryWindow, TaskState, TaskStatus } from '../state.ts';
 
 const now = () => new Date().toISOString();
 
@@ -76,6 +76,58 @@ export function withDelivered(positions: Readonly<Record<string, number>>) {
     if (changed.length === 0) return null;
     const at = now();
     return { ...base, delivered: { ...base.delivered, ...Object.fromEntries(changed.map(([name, seq]) => [name, { seq, at }])) } };
+  };
+}
+
+/** Latency samples kept per destination: an hour of the FC latency function's minutes, ten minutes of the local runner's 10 s. */
+export const LATENCY_SERIES_LIMIT = 60;
+
+export interface LatencySampleOptions {
+  /** Skip a destination whose last sample is younger than this: several writers keep one cadence (default 0). */
+  readonly minIntervalMs?: number;
+  /** Newest samples kept per destination (default LATENCY_SERIES_LIMIT). */
+  readonly limit?: number;
+}
+
+/**
+ * Appends each destination's latency measured at `at` (epoch ms) to its stored series: oldest
+ * first, at most `limit`, and never a sample at or before the last one's time (or within
+ * `minIntervalMs` of it), so two writers or a clock step cannot disorder a series. A latency that
+ * is unknown (null: nothing acknowledged yet) adds nothing; destinations not named are dropped
+ * (no longer in the task). Like withDelivered: no state from this alone, no write when nothing changes.
+ */
+export function withLatencySample(latencies: Readonly<Record<string, number | null>>, at: number, options: LatencySampleOptions = {}) {
+  const limit = Math.max(1, options.limit ?? LATENCY_SERIES_LIMIT);
+  const minIntervalMs = Math.max(1, options.minIntervalMs ?? 0);
+  return (current: TaskState | null): TaskState | null => {
+    if (current === null) return null;
+    let changed = false;
+    const series: Record<string, readonly LatencySample[]> = {};
+    for (const [name, latencyMs] of Object.entries(latencies)) {
+      const samples = current.latencySeries?.[name] ?? [];
+      const last = samples.at(-1);
+      if (latencyMs === null || (last !== undefined && at - last[0] < minIntervalMs)) {
+        if (samples.length > 0) series[name] = samples;
+        continue;
+      }
+      series[name] = [...samples, [at, Math.max(0, Math.round(latencyMs))] as const].slice(-limit);
+      changed = true;
+    }
+    const dropped = Object.keys(current.latencySeries ?? {}).some((name) => !(name in series));
+    if (!changed && !dropped) return null;
+    return { ...current, latencySeries: series };
+  };
+}
+
+/**
+ * Replaces the alert rules' state with what ops/alerts decided from the current one (inside the
+ * same atomic update, so two evaluators never both record, and both send, one change). A task with
+ * no state yet gets one only when some rule has something to keep.
+ */
+export function withAlerts(alerts: Readonly<Record<string, AlertRuleState>>) {
+  return (current: TaskState | null): TaskState | null => {
+    if (current === null && Object.keys(alerts).length === 0) return null;
+    return { ...(current ?? { status: 'RUNNING' as const, at: now() }), alerts };
   };
 }
 

@@ -148,9 +148,10 @@ describe('s.yaml against the build', () => {
       const payload: unknown = JSON.parse(t.triggerConfig.payload ?? '{}');
       expect(payload !== null && typeof payload === 'object' && !Array.isArray(payload), `${where}.payload is a JSON object`).toBe(true);
     }
-    // Every function of the project runs on a timer: the reader kept alive, deliverers draining,
-    // full-sync's re-baseline, and the operations functions.
-    expect(new Set(timers.map(([name]) => name))).toEqual(new Set(folders));
+    // Every function of the project runs on a timer (the reader kept alive, deliverers draining,
+    // full-sync's re-baseline, and the operations functions) but control, invoked on demand.
+    expect(new Set(timers.map(([name]) => name))).toEqual(new Set(folders.filter((name) => name !== 'control')));
+    expect(resources.find(([name]) => name === 'control')?.[1].triggers).toBeUndefined();
     expect(timers.find(([name]) => name === 'reader')?.[1].triggerConfig).toMatchObject({ cronExpression: '@every 1m', enable: true });
   });
 });

@@ -27,6 +27,10 @@ export const ErrorCodes = {
   RECORD_TOO_LARGE: 'DTS_RECORD_TOO_LARGE',
   /** A retry window ran out: the task is FAILED and resumes from its checkpoint when restarted. */
   RETRY_WINDOW_EXCEEDED: 'DTS_RETRY_WINDOW_EXCEEDED',
+  /** A function was invoked with an event it cannot use; the message names the function, the field and what it expects. */
+  INVALID_EVENT: 'DTS_INVALID_EVENT',
+  /** s.yaml declares something the local runner cannot run; the message names the path in s.yaml. */
+  DEPLOY_CONFIG: 'DTS_DEPLOY_CONFIG',
   /** A stop was requested; not a failure. */
   ABORTED: 'DTS_ABORTED',
   /** A bug: an internal invariant does not hold. Please report it with the log. */

@@ -132,7 +132,8 @@ describe('the heartbeat and latency functions', () => {
     );
     const task = await loadTask(taskFile);
     const run = startTask(task);
-    const invoke = async (entry: typeof heartbeatEntry) => entry({ taskFile }, {} as FcContext, silentLogger);
+    // Entries take their validated event (defaults applied), as fcHandler hands it over.
+    const invoke = async (entry: typeof latencyEntry) => entry({ taskFile, scanRecords: 100_000 }, {} as FcContext, silentLogger);
     try {
       await run.ready;
       await conn().query(`INSERT INTO ${db}.t VALUES (1)`);

@@ -75,7 +75,7 @@ describe('retry window on the Redis task state', () => {
 
       // FAILED is seen by every entry: nothing reads or delivers, whatever the source does.
       expect(await invokeAt(t0 + 23 * minute, working)).toEqual({ task: 'window', skipped: true, status: 'FAILED' });
-      expect(await deliverEntry('kafka')({ taskFile: working, maxRunMs: 400 }, context, silentLogger)).toEqual({ task: 'window', skipped: true, status: 'FAILED' });
+      expect(await deliverEntry('kafka')({ taskFile: working, maxRunMs: 400, idleMs: 2_000 }, context, silentLogger)).toEqual({ task: 'window', skipped: true, status: 'FAILED' });
       expect((await store.read())!.at).toBe(failed!.at);
     } finally {
       await store.close();

@@ -12,9 +12,10 @@ import { createOperationFilter } from '../../source/filter.ts';
 import { isActive, withDelivered } from '../../task/index.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
+import type { DeliverEvent } from '../fc/event-schemas.ts';
 import { configuredTask, runBudgetMs } from './task-config.ts';
 
-export function deliverEntry(type: string): Entry {
+export function deliverEntry(type: string): Entry<DeliverEvent> {
   return async (event, context, log) => {
     const { task, origin, baseDir } = await configuredTask(event);
     const destinations = resolveDestinations(task, origin).filter((d) => d.type === type);
@@ -23,9 +24,9 @@ export function deliverEntry(type: string): Entry {
       const state = await store.read();
       if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
       const stop = new AbortController();
-      const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event, context.function.timeout)), stop.signal]);
+      const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event.maxRunMs, context.function.timeout)), stop.signal]);
       const unwatch = watchTaskState(store, log, () => stop.abort());
-      const idleExitMs = typeof event.idleMs === 'number' ? event.idleMs : 2_000;
+      const idleExitMs = event.idleMs;
       const queue = await openQueue(task, baseDir, origin, { writer: false });
       const filter = createOperationFilter(task.objects);
       const delivered: Record<string, number> = {};

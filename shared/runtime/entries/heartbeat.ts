@@ -14,6 +14,7 @@ import { heartbeatOf, writeHeartbeat } from '../../source/heartbeat/index.ts';
 import type { SqlQuery } from '../../source/schema/table-schemas.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
+import type { HeartbeatEvent } from '../fc/event-schemas.ts';
 import { recordedTaskState } from './retry-window.ts';
 import { configuredTask } from './task-config.ts';
 
@@ -31,7 +32,7 @@ export function binlogDistance(reader: BinlogPoint, source: BinlogPoint): { file
   return { files, bytes: files === 0 ? source.position - reader.position : null };
 }
 
-export const heartbeatEntry: Entry = async (event) => {
+export const heartbeatEntry: Entry<HeartbeatEvent> = async (event) => {
   const { task, origin, baseDir } = await configuredTask(event);
   const { endpoint } = readerOptions(task, origin);
   const heartbeat = heartbeatOf(task);

@@ -9,10 +9,9 @@ import type { Queue } from '../../queue/types.ts';
 import type { Batch } from '../../record/index.ts';
 import { openQueue } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
+import type { LatencyEvent } from '../fc/event-schemas.ts';
 import { configuredTask } from './task-config.ts';
 
-/** Counting pending records reads the backlog; past this many it reports a lower bound. */
-const DEFAULT_SCAN_RECORDS = 100_000;
 /** Records held in memory at once while scanning. */
 const PAGE_RECORDS = 10_000;
 
@@ -79,9 +78,9 @@ export async function destinationLag(queue: Queue, cursor: number, head: { seq: 
   };
 }
 
-export const latencyEntry: Entry = async (event) => {
+export const latencyEntry: Entry<LatencyEvent> = async (event) => {
   const { task, origin, baseDir } = await configuredTask(event);
-  const scanRecords = typeof event.scanRecords === 'number' && event.scanRecords > 0 ? event.scanRecords : DEFAULT_SCAN_RECORDS;
+  const scanRecords = event.scanRecords; // default in event-schemas.ts
   const queue = await openQueue(task, baseDir, origin, { writer: false });
   try {
     const last = await queue.last();

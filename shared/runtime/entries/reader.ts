@@ -12,9 +12,10 @@ import { newReaderStatus, runReader } from '../../source/reader.ts';
 import { isActive } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
+import type { ReaderEvent } from '../fc/event-schemas.ts';
 import { configuredTask, runBudgetMs } from './task-config.ts';
 
-export const readerEntry: Entry = async (event, context, log) => {
+export const readerEntry: Entry<ReaderEvent> = async (event, context, log) => {
   const { task, origin, baseDir } = await configuredTask(event);
   const options = readerOptions(task, origin);
   const store = await openTaskStateStore(task, baseDir, origin);
@@ -22,7 +23,7 @@ export const readerEntry: Entry = async (event, context, log) => {
     const state = await store.read();
     if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
     const stop = new AbortController();
-    const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event, context.function.timeout)), stop.signal]);
+    const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event.maxRunMs, context.function.timeout)), stop.signal]);
     const unwatch = watchTaskState(store, log, () => stop.abort());
     const queue = await openQueue(task, baseDir, origin);
     const status = newReaderStatus();

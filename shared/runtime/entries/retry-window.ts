@@ -6,9 +6,18 @@
  * the task state, so they span FC invocations: when one runs out, the stage records the task
  * FAILED and every function sees it. This function reports that state; it reads it from where the
  * task keeps it (state.json beside a file queue, `<prefix>:state` beside a Redis queue).
+ *
+ * It also evaluates the task's alert rules (ops/alerts) at every tick, whatever the task's status
+ * (a FAILED task's other functions skip; this one still runs, so `failed` notifies), and returns
+ * what it sent. Alert state lives in the task state, so `for 5m` spans ticks.
  */
-import type { Task, TaskState } from '../../task/index.ts';
+import type { Logger } from '../../log.ts';
+import { evaluateAlerts, type AlertWebhook, type AlertsOutcome } from '../../ops/alerts/index.ts';
+import { TaskConfigError, type Task, type TaskState } from '../../task/index.ts';
+import { openQueue } from '../compose.ts';
+import { resolveSecret } from '../secrets.ts';
 import type { Entry } from '../fc/handler.ts';
+import type { RetryWindowEvent } from '../fc/event-schemas.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
 import { configuredTask } from './task-config.ts';
 
@@ -30,8 +39,42 @@ export async function recordedTaskState(task: Task, baseDir: string, origin = 't
   }
 }
 
-export const retryWindowEntry: Entry = async (event) => {
+/** The task's alert webhook with its secrets resolved (null without alerts); a missing variable or a URL that is not http(s) is a TaskConfigError. */
+export function alertWebhookOf(task: Task, origin: string): AlertWebhook | null {
+  const config = task.alerts?.webhook;
+  if (!config) return null;
+  const url = resolveSecret(config.url, 'alerts.webhook.url', origin);
+  let protocol = '';
+  try {
+    protocol = new URL(url.reveal()).protocol;
+  } catch {
+    // reported below without the value: it may hold a token
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new TaskConfigError(origin, [{ path: 'alerts.webhook.url', message: 'is not an http(s) URL (its value is not shown: it may hold a token); set it to the robot\'s or receiver\'s full URL' }]);
+  }
+  return { url, type: config.type, ...(config.secret ? { secret: resolveSecret(config.secret, 'alerts.webhook.secret', origin) } : {}) };
+}
+
+/** One evaluation of the task's alert rules against its stored state and its queue's latency. */
+async function tickAlerts(task: Task, baseDir: string, origin: string, log: Logger): Promise<AlertsOutcome> {
+  const webhook = alertWebhookOf(task, origin);
+  const store = await openTaskStateStore(task, baseDir, origin);
+  try {
+    const queue = await openQueue(task, baseDir, origin, { writer: false });
+    try {
+      return await evaluateAlerts({ task, webhook, store, queue, log: log.child({ stage: 'alerts' }) });
+    } finally {
+      await queue.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+export const retryWindowEntry: Entry<RetryWindowEvent> = async (event, _context, log) => {
   const { task, origin, baseDir } = await configuredTask(event);
+  const alerts = task.alerts ? await tickAlerts(task, baseDir, origin, log) : null;
   const { file, recorded, state } = await recordedTaskState(task, baseDir, origin);
   const open = Object.entries(state?.retryWindows ?? {});
   return {
@@ -43,6 +86,7 @@ export const retryWindowEntry: Entry = async (event) => {
     reason: state?.reason ?? null,
     windows: { connectionMinutes: task.advanced.retryConnectionMinutes, otherMinutes: task.advanced.retryOtherMinutes },
     // Only when a stage is retrying: stage → since (ISO), attempts, last error.
+    ...(alerts ? { alerts: { firing: alerts.firing, sent: alerts.sent, failed: alerts.failed } } : {}),
     ...(open.length > 0 ? { retrying: Object.fromEntries(open.map(([stage, w]) => [stage, { since: new Date(w.since).toISOString(), attempts: w.attempts, lastError: w.lastError?.message ?? null }])) } : {}),
   };
 };

@@ -4,12 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { loadTask, type Task } from '../../task/index.ts';
-import type { EntryEvent } from '../fc/handler.ts';
 
 const cache = new Map<string, Promise<Task>>();
 
-export async function configuredTask(event: EntryEvent): Promise<{ task: Task; origin: string; baseDir: string }> {
-  const file = resolve(typeof event.taskFile === 'string' ? event.taskFile : (process.env.DTS_TASK_FILE ?? 'examples/local.yaml'));
+export async function configuredTask(event: { readonly taskFile?: string }): Promise<{ task: Task; origin: string; baseDir: string }> {
+  const file = resolve(event.taskFile ?? process.env.DTS_TASK_FILE ?? 'examples/local.yaml');
   let loading = cache.get(file);
   if (!loading) {
     loading = loadTask(file);
@@ -19,8 +18,13 @@ export async function configuredTask(event: EntryEvent): Promise<{ task: Task; o
   return { task: await loading, origin: file, baseDir: process.env.DTS_BASE_DIR ?? process.cwd() };
 }
 
-/** How long this invocation may work: the event's `maxRunMs`, else the function timeout less a margin. */
-export function runBudgetMs(event: EntryEvent, timeoutSeconds: number): number {
-  if (typeof event.maxRunMs === 'number' && event.maxRunMs > 0) return event.maxRunMs;
-  return Math.max(5_000, timeoutSeconds * 1000 - 30_000);
+/**
+ * How long this invocation may work: the event's `maxRunMs`, never past the function's timeout less
+ * a margin to close the queue and record state before FC ends the invocation (a tenth of the
+ * timeout, at most 30 s).
+ */
+export function runBudgetMs(maxRunMs: number | undefined, timeoutSeconds: number): number {
+  const timeoutMs = timeoutSeconds * 1000;
+  const ceiling = Math.max(1_000, timeoutMs - Math.min(30_000, timeoutMs / 10));
+  return Math.min(maxRunMs ?? ceiling, ceiling);
 }

@@ -40,16 +40,30 @@ export function latencyFrom(sourceTimeMs: number | null, now: number): number | 
   return sourceTimeMs === null ? null : Math.max(0, now - sourceTimeMs);
 }
 
+/** A destination's latency plus how many records it has passed, from the same reads of the queue. */
+export interface DestinationProgress extends DestinationLatency {
+  /**
+   * Records the destination's cursor has passed (acknowledged, or dropped by its operation filter):
+   * record ids are dense from 1 in stream order, so this is the last id it passed. Null when the
+   * queue no longer tells (the acknowledged and the next batch are both gone).
+   */
+  readonly recordsThrough: number | null;
+}
+
 export async function destinationLatency(queue: Queue, destination: string, now: number = Date.now()): Promise<DestinationLatency> {
+  const { recordsThrough: _, ...latency } = await destinationProgress(queue, destination, now);
+  return latency;
+}
+
+export async function destinationProgress(queue: Queue, destination: string, now: number = Date.now()): Promise<DestinationProgress> {
   const cursor = await queue.cursor(destination);
-  const unknown = { cursor, sourceTimeMs: null, latencyMs: null, exact: true };
-  if (cursor === 0) return unknown;
+  if (cursor === 0) return { cursor, sourceTimeMs: null, latencyMs: null, exact: true, recordsThrough: 0 };
   // The last batch is always kept (the reader resumes from it), and a caught-up destination sits on it.
   const last = await queue.last();
-  if (last && last.seq === cursor) return at(cursor, batchSourceTime(last.batch), now, true);
+  if (last && last.seq === cursor) return at(cursor, batchSourceTime(last.batch), now, true, last.batch.lastRecordId);
   try {
     const [entry] = await queue.read(cursor - 1, { maxBatches: 1 });
-    if (entry?.seq === cursor) return at(cursor, batchSourceTime(entry.batch), now, true);
+    if (entry?.seq === cursor) return at(cursor, batchSourceTime(entry.batch), now, true, entry.batch.lastRecordId);
   } catch (err) {
     if (!(err instanceof QueueRangeError)) throw err;
   }
@@ -57,9 +71,12 @@ export async function destinationLatency(queue: Queue, destination: string, now:
     if (err instanceof QueueRangeError) return [];
     throw err;
   });
-  return next ? at(cursor, earliestSourceTime(next.batch), now, false) : unknown;
+  if (!next) return { cursor, sourceTimeMs: null, latencyMs: null, exact: true, recordsThrough: null };
+  // Everything before the first pending batch was passed: its first record's id − 1 (or, empty, its last id).
+  const firstId = next.batch.records[0]?.id;
+  return at(cursor, earliestSourceTime(next.batch), now, false, firstId === undefined ? next.batch.lastRecordId : firstId - 1);
 }
 
-function at(cursor: number, sourceTimeMs: number | null, now: number, exact: boolean): DestinationLatency {
-  return { cursor, sourceTimeMs, latencyMs: latencyFrom(sourceTimeMs, now), exact };
+function at(cursor: number, sourceTimeMs: number | null, now: number, exact: boolean, recordsThrough: number): DestinationProgress {
+  return { cursor, sourceTimeMs, latencyMs: latencyFrom(sourceTimeMs, now), exact, recordsThrough };
 }

@@ -8,6 +8,7 @@ import { destinationSchemas } from '../sink/registry.ts';
 import { defaults } from './defaults.ts';
 import { secretSchema } from './secret.ts';
 import { sourceTlsSchema } from '../source/tls-config.ts';
+import { alertsSchema, unknownRuleTargets } from '../ops/alerts/config.ts';
 
 const identifier = z.string().min(1).max(64);
 
@@ -166,6 +167,8 @@ export const taskSchema = z
       maxLagBatches: defaults.maxLagBatches,
     }),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default(defaults.logLevel) }).strict().default({ level: defaults.logLevel }),
+    /** Alert rules and the webhook they notify (ops/alerts/config.ts). */
+    alerts: alertsSchema.optional(),
   })
   .strict()
   .superRefine((task, ctx) => {
@@ -179,6 +182,9 @@ export const taskSchema = z
       if (dbs.has(o.database)) ctx.addIssue({ code: 'custom', path: ['objects', i, 'database'], message: `database "${o.database}" is listed twice; merge its tables into one entry` });
       dbs.add(o.database);
     });
+    if (task.alerts) {
+      for (const [i, message] of unknownRuleTargets(task.alerts, task.destinations.map((d) => d.name))) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'when'], message });
+    }
   });
 
 export type TaskFile = z.input<typeof taskSchema>;

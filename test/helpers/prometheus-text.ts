@@ -54,7 +54,12 @@ function parseValue(text: string, line: string): number {
 export function parseExposition(text: string): Map<string, ParsedFamily> {
   if (text !== '' && !text.endsWith('\n')) throw new Error('the exposition must end with a newline');
   const families = new Map<string, ParsedFamily>();
-  let current: { name: string; help?: string; type?: string } | null = null;
+  interface Declared {
+    name: string;
+    help?: string;
+    type?: string;
+  }
+  let current = undefined as Declared | undefined;
   for (const line of text.split('\n').slice(0, -1)) {
     const help = HELP.exec(line);
     if (help) {
@@ -64,14 +69,14 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
     }
     const type = TYPE.exec(line);
     if (type) {
-      if (current?.name !== type[1] || current.type !== undefined) throw new Error(`TYPE without its HELP just before: ${line}`);
+      if (current === undefined || current.name !== type[1] || current.type !== undefined) throw new Error(`TYPE without its HELP just before: ${line}`);
       current.type = type[2]!;
       families.set(current.name, { help: current.help!, type: current.type, samples: [] });
       continue;
     }
     const sample = SAMPLE.exec(line);
     if (!sample) throw new Error(`not a HELP, TYPE or sample line: ${JSON.stringify(line)}`);
-    if (!current?.type || sample[1] !== current.name) throw new Error(`sample outside its family (after HELP and TYPE of ${sample[1]}): ${line}`);
+    if (current?.type === undefined || sample[1] !== current.name) throw new Error(`sample outside its family (after HELP and TYPE of ${sample[1]}): ${line}`);
     const family = families.get(current.name)!;
     const labels = sample[2] ? parseLabels(sample[2], line) : {};
     const key = JSON.stringify(Object.entries(labels).sort());

@@ -24,12 +24,17 @@ import { openTaskStateStore } from '../task-state/state-store.ts';
 import { superviseDestination } from '../deliver-destination.ts';
 import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
-import { starting, withDelivered, withFullSync, type Task, type TaskState, type TaskStateStore } from '../../task/index.ts';
+import { starting, withDelivered, withFullSync, withLatencySample, type Task, type TaskState, type TaskStateStore } from '../../task/index.ts';
+import { serveTaskMetrics, type MetricsServer } from '../../ops/metrics/index.ts';
+import { destinationLatency } from '../../queue/latency.ts';
+import type { Queue } from '../../queue/types.ts';
 import { openQueue, readerOptions, resolveDestinations } from '../compose.ts';
 import { DtsError, ErrorCodes } from '../../errors.ts';
 import { startReaderThread } from './reader-thread.ts';
 import { sendFullSyncRequest } from '../full-sync-request.ts';
 import { scheduleEvery, scheduleHeartbeat } from './schedule.ts';
+import { startAlertMonitor } from '../../ops/alerts/index.ts';
+import { alertWebhookOf } from '../entries/retry-window.ts';
 import { createOperationFilter } from '../../source/filter.ts';
 
 export interface RunTaskOptions {
@@ -51,6 +56,14 @@ export interface RunTaskOptions {
   readonly logOptions?: { level: 'debug' | 'info' | 'warn' | 'error'; format: 'text' | 'json' };
   /** How often the task state is read for a pause or stop written by another process (default 500 ms). */
   readonly statePollMs?: number;
+  /** Serve Prometheus text on `GET /metrics` at this port while the task runs (0: any free port). */
+  readonly metricsPort?: number;
+  /** The address the metrics endpoint binds (default 127.0.0.1). */
+  readonly metricsHost?: string;
+  /** Called once the metrics endpoint listens, with the port it bound (how a caller of port 0 learns it). */
+  readonly onMetricsListening?: (address: { readonly host: string; readonly port: number }) => void;
+  /** How often a latency sample joins the stored series (default 10 s). */
+  readonly latencySampleMs?: number;
 }
 
 export interface TaskOutcome {
@@ -63,8 +76,12 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
   // Resolve every secret before anything starts: a missing one is a configuration error, not a failure.
   readerOptions(o.task, o.origin);
   resolveDestinations(o.task, o.origin);
+  alertWebhookOf(o.task, o.origin);
   const store = await openTaskStateStore(o.task, o.baseDir, o.origin);
+  let metrics: MetricsServer | null = null;
   try {
+    // Before the state says RUNNING: a port in use is a configuration error that starts nothing.
+    if (o.metricsPort !== undefined) metrics = await startMetrics(o, store);
     let state = await store.update(starting);
     for (;;) {
       if (o.signal.aborted) return { status: 'STOPPED' };
@@ -84,7 +101,22 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
       return run.outcome;
     }
   } finally {
+    await metrics?.close();
     await store.close();
+  }
+}
+
+/** The /metrics endpoint for the whole run, pauses included, on a read-only view of the queue of its own. */
+async function startMetrics(o: RunTaskOptions, store: TaskStateStore): Promise<MetricsServer> {
+  const queue = await openQueue(o.task, o.baseDir, o.origin, { writer: false });
+  try {
+    const destinations = o.task.destinations.map((d) => d.name);
+    const server = await serveTaskMetrics({ task: o.task.name, destinations, queue, store, port: o.metricsPort!, host: o.metricsHost, log: o.log });
+    o.onMetricsListening?.(server.address);
+    return { address: server.address, close: () => server.close().finally(() => queue.close()) };
+  } catch (err) {
+    await queue.close();
+    throw err;
   }
 }
 
@@ -195,11 +227,18 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
 
   if (task.fullSync.schedule) scheduleEvery(task.fullSync.schedule, stop.signal, log, () => sendFullSyncRequest(task, o.origin, null));
   scheduleHeartbeat(task, o.origin, stop.signal, log.child({ stage: 'heartbeat' }));
-  const progress = startProgressLog(log, readerStatus, deliveries, o.statusIntervalMs ?? 10_000);
+  const alerts = startAlertMonitor({ task, webhook: alertWebhookOf(task, o.origin), store, queue, log: log.child({ stage: 'alerts' }), signal: stop.signal });
+  const progress = startProgressLog(log, readerStatus, deliveries, o.statusIntervalMs ?? 10_000, queue);
   // The stored state carries the full sync's progress while one runs and each destination's delivered position.
   let lastSnapshot = '';
+  const sampleEveryMs = o.latencySampleMs ?? 10_000;
+  let lastSampleAt = 0;
   const statusWriter = setInterval(() => {
     if (stop.signal.aborted) return;
+    if (Date.now() - lastSampleAt >= sampleEveryMs) {
+      lastSampleAt = Date.now();
+      void sampleLatency(queue, store, destinations.map((d) => d.name), lastSampleAt, sampleEveryMs).catch(() => {});
+    }
     const snapshot = readerStatus.snapshot;
     const text = JSON.stringify(snapshot);
     if (snapshot && text !== lastSnapshot) {
@@ -233,12 +272,20 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
       return { ...rest, status, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...fullSync };
     });
   }
+  // How this run ended (FAILED, PAUSED, STOPPED) reaches the alert webhook before the process exits.
+  await alerts.finish();
   log.info(status === 'STOPPED' ? 'task stopped' : `task ${status}`, { records: readerStatus.records, position: readerStatus.position });
   const outcome: TaskOutcome = failure ? { status: 'FAILED', error: failure } : { status: interruptedBy && !completed ? outcomeOf(interruptedBy).status : status };
   return { outcome, interruptedBy };
 }
 
-function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<string, DeliveryStatus>, everyMs: number): NodeJS.Timeout {
+/** One DTS latency sample per destination into the stored series (transitions.ts withLatencySample). */
+async function sampleLatency(queue: Queue, store: TaskStateStore, names: readonly string[], at: number, everyMs: number): Promise<void> {
+  const latencies = await Promise.all(names.map(async (name) => [name, (await destinationLatency(queue, name, at)).latencyMs] as const));
+  await store.update(withLatencySample(Object.fromEntries(latencies), at, { minIntervalMs: everyMs }));
+}
+
+function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<string, DeliveryStatus>, everyMs: number, queue: Queue): NodeJS.Timeout {
   let lastRead = 0;
   const lastDelivered = new Map<string, number>();
   let lastAt = Date.now();
@@ -258,9 +305,17 @@ function startProgressLog(log: Logger, reader: ReaderStatus, deliveries: Map<str
       fields[`${name}.delivered`] = s.records;
       // How far behind the reader, in source time: 0 when caught up, whatever the wall clock says.
       fields[`${name}.lagMs`] = Math.max(0, reader.lastSourceTimeMs - s.lastSourceTimeMs);
+      fields[`${name}.latencyMs`] = null; // filled in below; null while nothing is acknowledged
       lastDelivered.set(name, s.records);
     }
-    log.info('progress', fields);
+    // DTS latency: now − the source time of the newest change it acknowledged, heartbeats included.
+    void Promise.all(
+      [...deliveries.keys()].map(async (name) => {
+        fields[`${name}.latencyMs`] = (await destinationLatency(queue, name, now)).latencyMs;
+      }),
+    )
+      .catch(() => {})
+      .finally(() => log.info('progress', fields));
   }, everyMs);
   timer.unref();
   return timer;

@@ -1,7 +1,8 @@
 /**
  * The local runtime: the reader and every deliverer of one task in one process, on the task's
- * queue, each supervised by the task's retry windows. Logs progress (rows/s, lag) and ends
- * STOPPED on request or FAILED with the reason when a stage gives up.
+ * queue, each supervised by the task's retry windows. Logs progress (rows/s, lag, DTS latency),
+ * stores a latency sample every 10 s, serves /metrics when given a metricsPort, and ends STOPPED
+ * on request or FAILED with the reason when a stage gives up.
  *
  * The task state beside the queue decides whether it works: a PAUSED task (`dts pause`, from any
  * process, before or during this run) stops reading and delivering and waits for `dts resume`; a

@@ -1,10 +1,12 @@
 /**
  * `npm start -- --task <file>`: runs a task locally (reader and deliverers in one process) until
- * SIGINT/SIGTERM. Exit code 0 when stopped on request, 1 when the task FAILED, 2 for a bad task file.
+ * SIGINT/SIGTERM, with Prometheus metrics on `--metrics-port`. Exit code 0 when stopped on request,
+ * 1 when the task FAILED, 2 for a bad task file or a metrics port that cannot be bound.
  */
 import { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DtsError, ErrorCodes } from '../shared/errors.ts';
 import { createLogger } from '../shared/runtime/logger.ts';
 import { runTaskLocally } from '../shared/runtime/local/run-task.ts';
 import { loadTask, TaskConfigError } from '../shared/task/index.ts';
@@ -17,11 +19,25 @@ const program = new Command()
   .option('-t, --task <file>', 'task file (YAML)', resolve(repo, 'examples/local.yaml'))
   .option('--log-format <format>', 'text or json', process.env.DTS_LOG_FORMAT ?? 'text')
   .option('--status-interval <seconds>', 'seconds between progress lines', '10')
+  .option('--metrics-port <port>', 'serve Prometheus metrics on GET /metrics at this port (0: any free port)')
+  .option('--metrics-host <address>', 'the address the metrics endpoint binds', '127.0.0.1')
   .parse();
 
-const opts = program.opts<{ task: string; logFormat: 'text' | 'json'; statusInterval: string }>();
+const opts = program.opts<{ task: string; logFormat: 'text' | 'json'; statusInterval: string; metricsPort?: string; metricsHost: string }>();
+
+/** The --metrics-port value as a port number, or a message that says what to pass. */
+function metricsPortOf(value: string | undefined): number | undefined | string {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : `--metrics-port must be a port number from 0 to 65535 (0: any free port), not "${value}"`;
+}
 
 async function main(): Promise<number> {
+  const metricsPort = metricsPortOf(opts.metricsPort);
+  if (typeof metricsPort === 'string') {
+    process.stderr.write(`${metricsPort}\n`);
+    return 2;
+  }
   const file = resolve(opts.task);
   let task;
   try {
@@ -49,11 +65,14 @@ async function main(): Promise<number> {
       log,
       signal: stop.signal,
       statusIntervalMs: Number(opts.statusInterval) * 1000,
+      metricsPort,
+      metricsHost: opts.metricsHost,
       onReaderReady: (start) => log.info('reader streaming', { file: start.file, position: start.position, gtid: start.gtidSet ?? undefined }),
     });
     return outcome.status === 'FAILED' ? 1 : 0;
   } catch (err) {
-    if (err instanceof TaskConfigError) {
+    // A bad task file, or a metrics port that cannot be bound: a message and exit code 2, not a stack.
+    if (err instanceof TaskConfigError || (err instanceof DtsError && err.code === ErrorCodes.TASK_CONFIG)) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }

@@ -84,6 +84,27 @@ export function grantItems(set: GrantSet, objects: readonly SelectedObject[], is
   return items;
 }
 
+/**
+ * The heartbeat's writes (source/heartbeat/table.ts): before the table exists, CREATE, SELECT,
+ * INSERT and UPDATE on its database (it creates the database and table, then upserts); once it
+ * exists, SELECT, INSERT and UPDATE on the table (a database or global grant covers it too). A
+ * warning, not a failure: without the heartbeat the task runs, only its latency grows on an idle source.
+ */
+export function heartbeatGrantItem(set: GrantSet, heartbeat: { database: string; table: string }, tableExists: boolean, account: string): Finding {
+  const id = 'source.privileges.heartbeat';
+  const needed = tableExists ? ['SELECT', 'INSERT', 'UPDATE'] : ['CREATE', 'SELECT', 'INSERT', 'UPDATE'];
+  const on = { database: heartbeat.database, table: tableExists ? heartbeat.table : '*' };
+  const lacking = needed.filter((p) => !holds(set, p, on.database, on.table));
+  const name = `${heartbeat.database}.${heartbeat.table}`;
+  if (lacking.length === 0) return pass(id, `the user may ${tableExists ? 'write' : 'create and write'} the heartbeat table ${name}`);
+  const roleNote = set.hasRoles ? ' (privileges granted through roles are not listed by SHOW GRANTS: check them by hand)' : '';
+  return warn(
+    id,
+    `the user lacks ${lacking.join(', ')} on ${objectName(on)}, needed to ${tableExists ? 'write' : 'create and write'} the heartbeat table ${name}: without heartbeats the latency grows while the source is idle${roleNote}`,
+    `GRANT ${lacking.join(', ')} ON ${objectName(on)} TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)`,
+  );
+}
+
 const quote = (id: string): string => `\`${id.replace(/`/g, '``')}\``;
 function objectName(o: SelectedObject): string {
   return `${quote(o.database)}.${o.table === '*' ? '*' : quote(o.table)}`;

@@ -10,7 +10,10 @@ import type { ResolvedKafkaConfig } from '../sink/kafka/index.ts';
 import type { ResolvedDestination } from '../sink/registry.ts';
 import type { Task } from '../task/index.ts';
 import { kafkaItems } from './destinations/kafka.ts';
+import { fcItems } from './destinations/fc.ts';
 import { maxComputeItems } from './destinations/maxcompute.ts';
+import type { ResolvedFcConfig } from '../sink/fc/invoker.ts';
+import { heartbeatOf } from '../source/heartbeat/index.ts';
 import type { ResolvedMaxComputeConfig } from '../sink/maxcompute/maxcompute-sink.ts';
 import { fail, warn, type Finding } from './finding.ts';
 import { objectItems } from './objects.ts';
@@ -37,7 +40,7 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
     try {
       const c = conn;
       const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await c.query(sql, params))[0] as T[];
-      findings.push(...(await sourceItems(query, { serverId: task.source.serverId, objects: task.objects })));
+      findings.push(...(await sourceItems(query, { serverId: task.source.serverId, objects: task.objects, heartbeat: heartbeatOf(task)?.table ?? null })));
       findings.push(...(await objectItems({ query, objects: task.objects, syncTypes: task.syncTypes, keylessTables: task.fullSync.keylessTables })));
     } finally {
       await conn.end().catch(() => {});
@@ -46,7 +49,12 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
   for (const d of destinations) {
     if (d.type === 'kafka') findings.push(...(await kafkaItems(d as ResolvedKafkaConfig)));
     else if (d.type === 'maxcompute') findings.push(...(await maxComputeItems(d as ResolvedMaxComputeConfig)));
-    else findings.push(warn(`destination.${d.name}.reachable`, `the precheck does not check ${d.type} destinations yet: the task checks them when it starts`, 'run the task and watch its first deliveries'));
+    else if (d.type === 'fc') findings.push(...(await fcItems(d as ResolvedFcConfig)));
+    else {
+      // A destination type added without a precheck item of its own.
+      const other = d as ResolvedDestination;
+      findings.push(warn(`destination.${other.name}.reachable`, `the precheck does not check ${other.type} destinations yet: the task checks them when it starts`, 'run the task and watch its first deliveries'));
+    }
   }
   return findings;
 }

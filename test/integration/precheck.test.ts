@@ -1,20 +1,24 @@
 /**
  * The standalone precheck against real servers: every item passes on the stack's source; each
  * fails or warns on a source set up for it (a user with limited grants, missing and keyless
- * tables, a bad filter, the source's own server_id, an unreachable broker, a private MySQL 8 with
- * STATEMENT binlogs kept one hour); the reader's start stops on the same items; and the CLI's exit
- * codes and --json shape.
+ * tables, a bad filter, the source's own server_id, an unreachable broker, a heartbeat table the
+ * user may not write, an FC function or service that does not exist on a local FC endpoint, a
+ * private MySQL 8 with STATEMENT binlogs kept one hour); the reader's start stops on the same
+ * items; and the CLI's exit codes and --json shape.
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { silentLogger } from '../../shared/log.ts';
 import type { Finding } from '../../shared/precheck/finding.ts';
+import { startLocalFcEndpoint, type LocalFcEndpoint } from '../../shared/runtime/fc/local-endpoint/index.ts';
 import { runPrecheck as runItems } from '../../shared/precheck/run.ts';
 import { readerOptions, resolveDestinations } from '../../shared/runtime/compose.ts';
 import { SourcePrecheckError } from '../../shared/source/errors.ts';
 import type { Task, TaskFile } from '../../shared/task/index.ts';
+import { createFcTarget } from '../helpers/fc-target.ts';
 import { maxComputeDestination, MC_PROJECT, useLocalMaxCompute } from '../helpers/maxcompute-task.ts';
 import { PrivateMysql8 } from '../helpers/mysql8-server.ts';
 import { createTopic, stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
@@ -40,7 +44,7 @@ function task(overrides: Partial<TaskFile> = {}, tables: string[] = ['keyed']): 
 
 const SOURCE_IDS = [
   'source.log_bin', 'source.binlog_format', 'source.binlog_row_image', 'source.binlog_row_metadata', 'source.binlog_retention', 'source.log_slave_updates', 'source.gtid_mode',
-  'source.privileges.replication', 'source.privileges.select', 'source.server_id', 'source.replicas',
+  'source.privileges.replication', 'source.privileges.select', 'source.privileges.heartbeat', 'source.server_id', 'source.replicas',
 ];
 
 describe('precheck on the stack source', () => {
@@ -85,6 +89,113 @@ describe('a MaxCompute destination', () => {
     expect(wrongSecret).toMatchObject({ status: 'fail', fix });
     expect(wrongSecret!.message).not.toContain('not-the-secret');
     expect(await check({ project: 'no_such_project' })).toMatchObject({ status: 'fail', fix });
+  });
+});
+
+describe('the heartbeat table privileges', () => {
+  const user = `hb_${process.pid}`;
+  const account = `'${user}'@'%'`;
+  const role = `hbw_${process.pid}`;
+  const heartbeatIn = (table: string, heartbeat: unknown = { table: `${db}.${table}`, intervalSeconds: 10 }): Task =>
+    task({ source: { host: '127.0.0.1', port: stack.mysqlPort, user, password: 'hb-secret', serverId: 6000 + (process.pid % 1000) }, advanced: { heartbeat } as never });
+  const item = async (t: Task) => byId(await runPrecheck(t, 'test'))['source.privileges.heartbeat'];
+  beforeAll(async () => {
+    await conn().query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'hb-secret'`);
+    await conn().query(`GRANT SELECT ON ${db}.keyed TO ${account}`);
+    await conn().query(`CREATE TABLE ${db}.hb_there (task VARCHAR(64) NOT NULL PRIMARY KEY, beat_at DATETIME(3) NOT NULL)`);
+  });
+  afterAll(async () => {
+    await conn().query(`DROP USER IF EXISTS ${account}`);
+    await conn().query(`DROP ROLE IF EXISTS ${role}`);
+  });
+
+  it('warns with the GRANT that fixes it, passes on database, table or global grants', async () => {
+    const fix = (grant: string) => `${grant} TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)`;
+    // Not created yet: the user creates it, so it needs CREATE as well, on the database.
+    expect(await item(heartbeatIn('hb_new'))).toEqual({
+      id: 'source.privileges.heartbeat', status: 'warn',
+      message: `the user lacks CREATE, SELECT, INSERT, UPDATE on \`${db}\`.*, needed to create and write the heartbeat table ${db}.hb_new: without heartbeats the latency grows while the source is idle`,
+      fix: fix(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.*`),
+    });
+    await conn().query(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${account}`);
+    expect(await item(heartbeatIn('hb_new'))).toEqual({ id: 'source.privileges.heartbeat', status: 'pass', message: `the user may create and write the heartbeat table ${db}.hb_new` });
+    expect(await item(heartbeatIn('hb_there'))).toMatchObject({ status: 'pass', message: `the user may write the heartbeat table ${db}.hb_there` });
+    await conn().query(`REVOKE CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* FROM ${account}`);
+
+    // Existing: table grants count, and only the missing privilege is asked for.
+    await conn().query(`GRANT SELECT, INSERT ON ${db}.hb_there TO ${account}`);
+    expect(await item(heartbeatIn('hb_there'))).toEqual({
+      id: 'source.privileges.heartbeat', status: 'warn',
+      message: `the user lacks UPDATE on \`${db}\`.\`hb_there\`, needed to write the heartbeat table ${db}.hb_there: without heartbeats the latency grows while the source is idle`,
+      fix: fix(`GRANT UPDATE ON \`${db}\`.\`hb_there\``),
+    });
+    await conn().query(`GRANT UPDATE ON ${db}.hb_there TO ${account}`);
+    expect(await item(heartbeatIn('hb_there'))).toMatchObject({ status: 'pass' });
+    // ...but a table grant does not let the user create another table.
+    expect(await item(heartbeatIn('hb_new'))).toMatchObject({ status: 'warn', fix: fix(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.*`) });
+
+    await conn().query(`GRANT CREATE, SELECT, INSERT, UPDATE ON *.* TO ${account}`);
+    expect(await item(heartbeatIn('hb_new'))).toMatchObject({ status: 'pass' });
+    await conn().query(`REVOKE CREATE, SELECT, INSERT, UPDATE ON *.* FROM ${account}`);
+
+    // Off: no item at all.
+    expect(await item(heartbeatIn('hb_new', false))).toBeUndefined();
+  });
+
+  it('notes that a role may hold the privileges (SHOW GRANTS does not list them)', async () => {
+    await conn().query(`CREATE ROLE ${role}`);
+    await conn().query(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${role}`);
+    await conn().query(`GRANT ${role} TO ${account}`);
+    const found = await item(heartbeatIn('hb_new'));
+    expect(found).toMatchObject({ status: 'warn', fix: `GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)` });
+    expect(found!.message).toMatch(/\(privileges granted through roles are not listed by SHOW GRANTS: check them by hand\)$/);
+  });
+});
+
+describe('a Function Compute destination', () => {
+  const KEY = { accessKeyId: 'LTAI-precheck-test', accessKeySecret: 'precheck-fc-secret' };
+  let endpoint: LocalFcEndpoint;
+  beforeAll(async () => {
+    const target = await createFcTarget();
+    endpoint = await startLocalFcEndpoint({ dir: target.dir, port: 0, credentials: KEY, service: 'dts', functionName: 'sink', region: 'cn-hangzhou', accountId: '1234567890', log: silentLogger, writeLogLine: () => {} });
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+  });
+  const check = async (overrides: Record<string, unknown>) => {
+    const destination = { type: 'fc', name: 'fn', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret, service: 'dts', function: 'sink', ...overrides };
+    return byId(await runPrecheck(task({ destinations: [destination as never] }), 'test'))['destination.fn.function'];
+  };
+  const where = () => `in region cn-hangzhou (account 1234567890, endpoint ${endpoint.url})`;
+
+  it('FC 2.0: passes when the service and function exist; fails a missing function, a missing service, a wrong secret', async () => {
+    expect(await check({})).toEqual({ id: 'destination.fn.function', status: 'pass', message: `FC 2.0 function dts.LATEST/sink exists ${where()}` });
+    expect(await check({ function: 'nosuch' })).toEqual({
+      id: 'destination.fn.function', status: 'fail',
+      message: `FC function dts.LATEST/nosuch does not exist ${where()} (FunctionNotFound)`,
+      fix: 'create the function (and the qualifier LATEST), or correct function, qualifier, region and accountId of destination "fn"',
+    });
+    expect(await check({ service: 'other' })).toEqual({
+      id: 'destination.fn.function', status: 'fail',
+      message: `FC service other does not exist ${where()}`,
+      fix: 'create the FC 2.0 service other with function sink, or correct service, region and accountId of destination "fn"',
+    });
+    const wrongSecret = await check({ accessKeySecret: 'not-the-secret' });
+    expect(wrongSecret).toEqual({ id: 'destination.fn.function', status: 'fail', message: `FC refused the task's credentials for dts.LATEST/sink ${where()} (SignatureNotMatch)`, fix: 'check accessKeyId, accessKeySecret and securityToken of destination "fn"' });
+    expect(JSON.stringify(wrongSecret)).not.toContain('not-the-secret');
+  });
+
+  it('FC 3.0: passes when the function exists; fails a missing one and a wrong secret', async () => {
+    const v3 = { fcVersion: '3.0', service: undefined };
+    expect(await check(v3)).toEqual({ id: 'destination.fn.function', status: 'pass', message: `FC 3.0 function sink:LATEST exists ${where()}` });
+    expect(await check({ ...v3, function: 'nosuch', qualifier: 'prod' })).toMatchObject({ status: 'fail', message: `FC function nosuch:prod does not exist ${where()} (FunctionNotFound)` });
+    expect(await check({ ...v3, accessKeySecret: 'not-the-secret' })).toMatchObject({ status: 'fail', message: `FC refused the task's credentials for sink:LATEST ${where()} (SignatureDoesNotMatch)` });
+  });
+
+  it('fails an endpoint that does not answer', async () => {
+    const closed = await check({ endpoint: 'http://127.0.0.1:1' });
+    expect(closed).toMatchObject({ status: 'fail', fix: 'check endpoint, region and accountId of destination "fn" and the network path to FC' });
+    expect(closed!.message).toMatch(/^FC did not answer for function dts\.LATEST\/sink in region cn-hangzhou \(account 1234567890, endpoint http:\/\/127\.0\.0\.1:1\): /);
   });
 });
 
@@ -196,7 +307,7 @@ describe('npm run dts -- precheck', () => {
     expect(code).toBe(0);
     const r = JSON.parse(stdout) as { task: string; result: string; counts: Record<string, number>; items: Finding[] };
     expect(Object.keys(r)).toEqual(['task', 'result', 'counts', 'items']);
-    expect(r).toMatchObject({ task: 'pc', result: 'warn', counts: { pass: 15, warn: 1, fail: 0 } });
+    expect(r).toMatchObject({ task: 'pc', result: 'warn', counts: { pass: 16, warn: 1, fail: 0 } });
     expect(r.items.find((i) => i.id === 'objects.keys')).toMatchObject({ status: 'warn' });
   });
 
@@ -204,7 +315,7 @@ describe('npm run dts -- precheck', () => {
     const { code, stdout } = await cli(await file('fail.yaml', doc(['keyed', 'missing'])), false);
     expect(code).toBe(1);
     expect(stdout).toContain(`FAIL  objects.exist: not on the source (or not visible to the user): ${db}.missing\n      fix: create them on the source`);
-    expect(stdout).toMatch(/15 passed, 0 warning\(s\) \(ignorable\), 1 failed\n$/);
+    expect(stdout).toMatch(/16 passed, 0 warning\(s\) \(ignorable\), 1 failed\n$/);
   });
 
   it('exit 2 for a task file that cannot be loaded', async () => {

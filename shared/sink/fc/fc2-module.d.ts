@@ -19,5 +19,7 @@ declare module '@alicloud/fc2' {
   export default class FCClient {
     constructor(accountId: string, config: FcClientConfig);
     invokeFunction(service: string, functionName: string, event: Buffer | string, headers?: Record<string, string>, qualifier?: string, opts?: { rawBuf?: boolean }): Promise<FcInvokeResponse>;
+    /** GetFunction (the precheck: does the function exist); rejects with `code` = FC's ErrorCode. */
+    getFunction(service: string, functionName: string, headers?: Record<string, string>, qualifier?: string): Promise<{ headers: FcInvokeResponse['headers']; data: Record<string, unknown> }>;
   }
 }

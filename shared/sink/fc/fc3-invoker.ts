@@ -12,7 +12,7 @@ import { RuntimeOptions } from '@darabonba/typescript';
 import { headerValue, type FcInvoker, type ResolvedFcConfig } from './invoker.ts';
 
 /** The invoke host FC 3.0 uses (the generated SDK would otherwise pick fc.aliyuncs.com). */
-function endpointOf(config: ResolvedFcConfig): { host: string; protocol: 'HTTP' | 'HTTPS' } {
+export function endpointOf(config: ResolvedFcConfig): { host: string; protocol: 'HTTP' | 'HTTPS' } {
   if (!config.endpoint) return { host: `${config.accountId}.${config.region}.fc.aliyuncs.com`, protocol: 'HTTPS' };
   const url = new URL(config.endpoint);
   return { host: url.host, protocol: url.protocol === 'http:' ? 'HTTP' : 'HTTPS' };

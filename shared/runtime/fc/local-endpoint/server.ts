@@ -1,6 +1,6 @@
 /**
  * A local Function Compute endpoint: an HTTP server that answers the FC 2.0 and 3.0
- * InvokeFunction paths, verifies each request's signature as FC does (refusing a wrong key, a
+ * InvokeFunction and GetFunction paths, verifies each request's signature as FC does (refusing a wrong key, a
  * changed body, a stale date), and runs one handler directory in this process. Users point a
  * task's fc destination (`endpoint:`) at it to test their target function; our tests use it as
  * the destination.
@@ -15,7 +15,8 @@ import { NonceCache, verifyAcs3Request } from './acs3-signature.ts';
 import { verifyFc2Request } from './fc2-signature.ts';
 import { loadHandler, runHandler } from './handler-runner.ts';
 import { createInvocationContext } from './invocation-context.ts';
-import { routeOf, type InvocationRoute } from './routes.ts';
+import { functionConfig } from './function-config.ts';
+import { ACTION_METHODS, routeOf, type InvocationRoute } from './routes.ts';
 import type { EndpointCredentials, ReceivedRequest, Verdict } from './verdict.ts';
 
 /** FC's synchronous invocation payload limit. */
@@ -60,6 +61,7 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
   const now = o.now ?? Date.now;
   const nonces = new NonceCache();
   const writeLine = o.writeLogLine ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const since = new Date(now()).toISOString();
 
   function verify(route: InvocationRoute, request: ReceivedRequest): Verdict {
     return route.api === '2016-08-15' ? verifyFc2Request(request, o.credentials, now()) : verifyAcs3Request(request, o.credentials, now(), nonces);
@@ -115,8 +117,12 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
         const q = url.indexOf('?');
         const request: ReceivedRequest = { method: req.method ?? 'GET', rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body: body ?? Buffer.alloc(0) };
         const route = routeOf(request.rawPath, request.rawQuery);
-        if (!route) return sendError(res, '2023-03-30', requestId, 404, 'NotFound', `no InvokeFunction path ${request.method} ${request.rawPath}; this endpoint serves POST /2016-08-15/services/<service>[.<qualifier>]/functions/<function>/invocations and POST /2023-03-30/functions/<function>/invocations`);
-        if (request.method !== 'POST') return sendError(res, route.api, requestId, 405, 'MethodNotAllowed', `InvokeFunction is POST, not ${request.method}`);
+        if (!route) {
+          const served = 'POST (InvokeFunction) /2016-08-15/services/<service>[.<qualifier>]/functions/<function>/invocations and /2023-03-30/functions/<function>/invocations, GET (GetFunction) the same paths without /invocations';
+          return sendError(res, '2023-03-30', requestId, 404, 'NotFound', `no FC path ${request.method} ${request.rawPath}; this endpoint serves ${served}`);
+        }
+        const method = ACTION_METHODS[route.action];
+        if (request.method !== method) return sendError(res, route.api, requestId, 405, 'MethodNotAllowed', `${route.action} is ${method}, not ${request.method}`);
         if (body === undefined) return sendError(res, route.api, requestId, 413, 'RequestEntityTooLarge', `the event is larger than FC's ${MAX_PAYLOAD_BYTES}-byte synchronous payload limit`);
         const verdict = verify(route, request);
         if (!verdict.ok) {
@@ -125,6 +131,10 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
         }
         const target = findTarget(route);
         if (!target.ok) return sendError(res, route.api, requestId, target.status, target.code, target.message);
+        if (route.action === 'GetFunction') {
+          const served = { handler: handlerSpec, timeoutSeconds: o.timeoutSeconds ?? 60, memoryMb: o.memoryMb ?? 512, region: o.region ?? 'local', accountId: o.accountId ?? '', since };
+          return send(res, 200, { 'x-fc-request-id': requestId, 'content-type': 'application/json' }, Buffer.from(JSON.stringify(functionConfig(route, served))));
+        }
         await invoke(route, request, requestId, res);
       },
     ).catch((err: Error) => {

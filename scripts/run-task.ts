@@ -1,6 +1,7 @@
 /**
  * `npm start -- --task <file>`: runs a task locally (reader and deliverers in one process) until
- * SIGINT/SIGTERM, with Prometheus metrics on `--metrics-port`. Exit code 0 when stopped on request,
+ * SIGINT/SIGTERM, with Prometheus metrics on `--metrics-port`. `--as-deployed` instead invokes the
+ * FC functions on s.yaml's timers (shared/runtime/local/scheduled/run-scheduled.ts). Exit code 0 when stopped on request,
  * 1 when the task FAILED, 2 for a bad task file or a metrics port that cannot be bound.
  */
 import { Command } from 'commander';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DtsError, ErrorCodes } from '../shared/errors.ts';
 import { createLogger } from '../shared/runtime/logger.ts';
 import { runTaskLocally } from '../shared/runtime/local/run-task.ts';
+import { runScheduled } from '../shared/runtime/local/scheduled/run-scheduled.ts';
 import { loadTask, TaskConfigError } from '../shared/task/index.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,9 +23,11 @@ const program = new Command()
   .option('--status-interval <seconds>', 'seconds between progress lines', '10')
   .option('--metrics-port <port>', 'serve Prometheus metrics on GET /metrics at this port (0: any free port)')
   .option('--metrics-host <address>', 'the address the metrics endpoint binds', '127.0.0.1')
+  .option('--as-deployed', "invoke the FC functions on s.yaml's timer schedules instead of running reader and deliverers continuously (docs/operations.md)")
+  .option('--s-yaml <file>', 's.yaml to read the functions and timers from (with --as-deployed)', resolve(repo, 's.yaml'))
   .parse();
 
-const opts = program.opts<{ task: string; logFormat: 'text' | 'json'; statusInterval: string; metricsPort?: string; metricsHost: string }>();
+const opts = program.opts<{ task: string; logFormat: 'text' | 'json'; statusInterval: string; metricsPort?: string; metricsHost: string; asDeployed?: true; sYaml: string }>();
 
 /** The --metrics-port value as a port number, or a message that says what to pass. */
 function metricsPortOf(value: string | undefined): number | undefined | string {
@@ -56,6 +60,23 @@ async function main(): Promise<number> {
       log.info('stopping', { signal });
       stop.abort();
     });
+  }
+  if (opts.asDeployed) {
+    if (metricsPort !== undefined) {
+      process.stderr.write('--metrics-port serves the continuous runner; drop it with --as-deployed (the latency function reports lag there)\n');
+      return 2;
+    }
+    process.env.DTS_LOG_FORMAT ??= opts.logFormat; // the functions' own loggers, as on FC
+    try {
+      await runScheduled({ sYaml: resolve(opts.sYaml), taskFile: file, baseDir: process.cwd(), log, signal: stop.signal });
+      return 0;
+    } catch (err) {
+      if (err instanceof DtsError && (err.code === ErrorCodes.DEPLOY_CONFIG || err.code === ErrorCodes.TASK_CONFIG)) {
+        process.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
   }
   try {
     const outcome = await runTaskLocally({

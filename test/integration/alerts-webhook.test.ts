@@ -53,7 +53,7 @@ afterEach(() => {
   receiver.received.length = 0;
 });
 
-const dingtalk = { url: `\${${URL_ENV}}`, secret: `\${${SECRET_ENV}}`, type: 'dingtalk' };
+const dingtalk = { url: `\${${URL_ENV}}`, secret: `\${${SECRET_ENV}}`, type: 'dingtalk' as const };
 const baseTask = (name: string) => ({
   name,
   source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 6900 },

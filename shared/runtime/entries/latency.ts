@@ -1,13 +1,18 @@
 /**
  * The latency function (timer): per destination, the DTS latency (now − the source commit time of
  * the newest change it acknowledged, heartbeats included: queue/latency.ts), and how far its
- * cursor is behind the queue's head in batches, records and source time. Read-only: it never
+ * cursor is behind the queue's head in batches, records and source time; the task's metrics, also
+ * logged as one `metrics` line; one sample per destination into the stored latency series. Never
  * appends, commits or holds back retention. With the heartbeat on, an idle task shows seconds.
  */
 import { destinationLatency, type DestinationLatency } from '../../queue/latency.ts';
 import type { Queue } from '../../queue/types.ts';
 import type { Batch } from '../../record/index.ts';
+import type { Logger } from '../../log.ts';
+import { collectTaskMetrics, type TaskMetrics } from '../../ops/metrics/index.ts';
+import { withLatencySample, type Task } from '../../task/index.ts';
 import { openQueue } from '../compose.ts';
+import { openTaskStateStore } from '../task-state/state-store.ts';
 import type { Entry } from '../fc/handler.ts';
 import type { LatencyEvent } from '../fc/event-schemas.ts';
 import { configuredTask } from './task-config.ts';
@@ -78,7 +83,14 @@ export async function destinationLag(queue: Queue, cursor: number, head: { seq: 
   };
 }
 
-export const latencyEntry: Entry<LatencyEvent> = async (event) => {
+/**
+ * Once a minute (the timer in s.yaml) at most, whatever calls it on demand in between: one sample
+ * per destination joins the stored latency series. A little under 60 s, so a timer that fires a
+ * moment early still samples.
+ */
+export const LATENCY_SAMPLE_MIN_INTERVAL_MS = 50_000;
+
+export const latencyEntry: Entry<LatencyEvent> = async (event, _context, log) => {
   const { task, origin, baseDir } = await configuredTask(event);
   const scanRecords = event.scanRecords; // default in event-schemas.ts
   const queue = await openQueue(task, baseDir, origin, { writer: false });
@@ -92,8 +104,27 @@ export const latencyEntry: Entry<LatencyEvent> = async (event) => {
       const lag = await destinationLag(queue, latency.cursor, head, scanRecords);
       destinations[destination.name] = { ...lag, latencyMs: latency.latencyMs, currentTo: iso(latency.sourceTimeMs), latencyExact: latency.exact };
     }
-    return { task: task.name, head: { seq: head.seq, eventTime: iso(head.timeMs) } satisfies HeadReport, destinations };
+    const metrics = await sampleAndLogMetrics(task, baseDir, origin, queue, destinations, now, log);
+    return { task: task.name, head: { seq: head.seq, eventTime: iso(head.timeMs) } satisfies HeadReport, destinations, metrics };
   } finally {
     await queue.close();
   }
 };
+
+/**
+ * Adds this minute's latencies to the stored series, and logs the task's metrics as one structured
+ * `metrics` line: on FC the log (SLS) is where metrics go, the local runner serves the same values
+ * on /metrics.
+ */
+async function sampleAndLogMetrics(task: Task, baseDir: string, origin: string, queue: Queue, lags: Record<string, DestinationLag>, now: number, log: Logger): Promise<TaskMetrics> {
+  const store = await openTaskStateStore(task, baseDir, origin);
+  try {
+    const latencies = Object.fromEntries(Object.entries(lags).map(([name, lag]) => [name, lag.latencyMs ?? null]));
+    const state = await store.update(withLatencySample(latencies, now, { minIntervalMs: LATENCY_SAMPLE_MIN_INTERVAL_MS }));
+    const metrics = await collectTaskMetrics({ task: task.name, destinations: Object.keys(lags), queue, state, now });
+    log.info('metrics', { ...metrics });
+    return metrics;
+  } finally {
+    await store.close();
+  }
+}

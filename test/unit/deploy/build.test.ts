@@ -183,6 +183,14 @@ describe('the built functions', () => {
         kafka: { cursor: 2, behindBatches: 4, behindRecords: 9, recordsExact: true, oldestPendingEventTime: second(3), lagMs: 2000, latencyMs: expect.any(Number), currentTo: second(2), latencyExact: true },
         fc: { cursor: 0, behindBatches: 6, behindRecords: 15, recordsExact: true, oldestPendingEventTime: second(1), lagMs: 4000, latencyMs: null, currentTo: null, latencyExact: true },
       },
+      // The metrics it also logs (shared/ops/metrics): record counts from the ids 1–15.
+      metrics: expect.objectContaining({
+        task: 'built',
+        status: 'RUNNING',
+        readRecordsTotal: 15,
+        queueHeadSeq: 6,
+        destinations: { kafka: expect.objectContaining({ deliveredRecordsTotal: 6, pendingRecords: 9 }), fc: expect.objectContaining({ deliveredRecordsTotal: 0, pendingRecords: 15 }) },
+      }),
     });
     // A scan limit makes the count a lower bound, and says so.
     const capped = await invokeBuilt(outdir, 'latency', { taskFile, scanRecords: 4 }, { cwd: work });

@@ -60,17 +60,24 @@ export function nextRuleState(rule: AlertRule, s: AlertSnapshot, prev: AlertRule
   if (found.holds) {
     if (prev?.firing) return prev.holdsSince === undefined ? { ...prev, holdsSince: s.now } : prev;
     const holdsSince = prev?.holdsSince ?? s.now;
-    if (s.now - holdsSince >= rule.forMs) return { ...prev, firing: true, holdsSince, changedAt: s.now, values: found.values };
+    if (s.now - holdsSince >= rule.forMs) return { ...withoutSendError(prev), firing: true, holdsSince, changedAt: s.now, values: found.values };
     return { ...(prev ?? { firing: false, changedAt: s.now }), holdsSince };
   }
   if (prev?.firing) {
-    const { holdsSince: _, ...rest } = prev;
+    const { holdsSince: _, ...rest } = withoutSendError(prev)!;
     return { ...rest, firing: false, changedAt: s.now, values: found.values };
   }
   if (!prev) return undefined;
   const { holdsSince: _, ...rest } = prev;
   // A rule that never notified and is quiet has nothing worth keeping.
   return rest.notified === undefined && rest.sending === undefined ? undefined : rest;
+}
+
+/** A new change starts with no error: the last one was about the previous notification. */
+function withoutSendError(state: AlertRuleState | undefined): AlertRuleState | undefined {
+  if (!state) return undefined;
+  const { lastSendError: _, ...rest } = state;
+  return rest;
 }
 
 /** Every rule's next state (rules no longer in the task file are dropped) and the state changes. */

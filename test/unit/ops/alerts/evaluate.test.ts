@@ -145,6 +145,11 @@ describe('notification claims', () => {
     expect(dueNotifications(evaluateAlertRules(rules, s(120, { status: 'FAILED' }), delivered).states, t0 + 120_000)).toEqual([]);
   });
 
+  it('a change clears the error of the previous notification', () => {
+    const withError = { failed: { firing: true, changedAt: t0, values: { status: 'FAILED' }, notified: 'FIRING' as const, lastSendError: 'answered HTTP 500' } };
+    expect(evaluateAlertRules(rules, s(60), withError).states.failed).toEqual({ firing: false, changedAt: t0 + 60_000, values: { status: 'RUNNING' }, notified: 'FIRING' });
+  });
+
   it('an evaluator records only its own claims', () => {
     const { states } = evaluateAlertRules(rules, failed, {});
     const claimedByB = claimNotifications(states, ['failed'], 'b', failed.now + 60_000);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log.ts';
 import { readTaskState } from '../../shared/task/index.ts';
 import { runScheduled, type InvocationReport } from '../../shared/runtime/local/scheduled/run-scheduled.ts';
+import { startTaskProcess } from '../helpers/cli.ts';
 import { masterStatus } from '../helpers/kafka-read.ts';
 import { consumeMessages, createTopic, stack, tempDir, topicHighWatermark, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
 
@@ -127,5 +128,41 @@ describe('the deployed shape, locally', () => {
     for (const c of Object.values(counts)) expect(c.invoked).toBe(c.succeeded);
     // Ctrl-C: the task is recorded STOPPED, which ended the running invocations early.
     expect(await readTaskState(join(dir, 'queue', 'state.json'))).toMatchObject({ status: 'STOPPED' });
+  });
+
+  it('npm start -- --as-deployed: the functions on their timers until SIGINT (exit 0, STOPPED); an s.yaml it cannot run exits 2 naming the path', { timeout: 60_000 }, async () => {
+    const dir = await tempDir('scheduled-cli');
+    const taskFile = join(dir, 'task.yaml');
+    await writeFile(
+      taskFile,
+      stringify({
+        name: 'scheduled-cli',
+        source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5822 },
+        objects: [{ database: db, tables: ['t'] }],
+        destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'canal-json' }],
+        queue: { type: 'file', dir: join(dir, 'queue') },
+        advanced: { heartbeat: false },
+      }),
+    );
+    const sYaml = join(dir, 's.yaml');
+    await writeFile(sYaml, stringify({ edition: '3.0.0', resources: { reader: fc3('reader', 10, timer('keep-alive', '@every 1m', { maxRunMs: 600_000 })), 'retry-window': fc3('retry-window', 10, timer('check', '@every 1s', {})) } }));
+    process.env.DTS_LOG_LEVEL = 'info'; // the child's functions log their invocations, read below
+    const task = startTaskProcess(taskFile, ['--as-deployed', '--s-yaml', sYaml]);
+    await task.waitForLog('"function":"retry-window","trigger":"check","cron":"@every 1s"');
+    await waitFor(() => task.stderr().split('invocation finished {"function":"retry-window"').length > 2, 20_000, 'two retry-window invocations');
+    await task.waitForLog('reader starting');
+    task.child.kill('SIGINT');
+    // The reader's 10-minute invocation ends with the STOPPED state, not at its budget.
+    const started = Date.now();
+    expect(await task.exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(task.stderr()).toMatch(/invocation finished \{"function":"reader"/);
+    expect(await readTaskState(join(dir, 'queue', 'state.json'))).toMatchObject({ status: 'STOPPED' });
+
+    await writeFile(sYaml, stringify({ edition: '3.0.0', resources: { latency: fc3('latency', 10, timer('measure', '@every 1m', { scanRecords: 'all' })) } }));
+    const bad = startTaskProcess(taskFile, ['--as-deployed', '--s-yaml', sYaml]);
+    expect(await bad.exit).toEqual({ code: 2, signal: null });
+    expect(bad.stderr()).toContain(`${sYaml}: resources.latency.props.triggers[0].triggerConfig.payload: latency: invalid event: "scanRecords": expected a whole number of records > 0`);
+    expect(bad.stderr()).toContain('got "all" (a string)');
   });
 });

@@ -117,4 +117,16 @@ describe('valid events, as the entry reads them', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(8);
   });
+
+  it('every example event in examples/events passes its function\'s schema', async () => {
+    const files = (await readdir(join(repo, 'examples', 'events'))).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const file of files) {
+      // deliver.json serves the three deliverers.
+      const name = file === 'deliver.json' ? 'deliver-kafka' : file.slice(0, -'.json'.length);
+      const { eventSchema } = await handlerOf(name);
+      const event = parseEvent(await readFile(join(repo, 'examples', 'events', file)));
+      expect(() => validateEvent(name, eventSchema, event), file).not.toThrow();
+    }
+  });
 });

@@ -52,9 +52,6 @@ export const latencyEvent = z.strictObject({
 
 export const retryWindowEvent = z.strictObject({ ...timerFields, taskFile });
 
-/** An event with only a task file (and FC's timer fields): for functions that read nothing else. */
-export const taskOnlyEvent = heartbeatEvent;
-
 export type ReaderEvent = z.output<typeof readerEvent>;
 export type DeliverEvent = z.output<typeof deliverEvent>;
 export type FullSyncEvent = z.output<typeof fullSyncEvent>;

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { DtsError } from '../../shared/errors.ts';
 import { changeTaskLifecycle, type LifecycleOperation } from '../../shared/runtime/task-state/lifecycle.ts';
-import { taskStatus, type TaskStatusReport } from '../../shared/runtime/task-state/task-status.ts';
+import { taskStatus, type DestinationStatus, type TaskStatusReport } from '../../shared/runtime/task-state/task-status.ts';
 import { loadTask, TaskConfigError, type Task } from '../../shared/task/index.ts';
 
 const baseDir = () => process.env.DTS_BASE_DIR ?? process.cwd();
@@ -28,11 +28,29 @@ async function withTask(file: string, act: (task: Task) => Promise<number>): Pro
   }
 }
 
+/** `1.2 s`, `4 min 5 s`, `2 h 3 min`: latencies read at a glance. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** The DTS latency now, and the highest of the stored samples (the series itself is in --json). */
+function formatLatency(d: DestinationStatus): string {
+  if (d.latencyMs === null) return 'latency unknown (nothing acknowledged yet)';
+  const now = `latency ${d.latencyExact ? '' : 'at least '}${formatDuration(d.latencyMs)} (current to ${d.currentTo})`;
+  if (d.latencySeries.length === 0) return now;
+  const since = new Date(d.latencySeries[0]![0]).toISOString();
+  return `${now}, highest ${formatDuration(Math.max(...d.latencySeries.map(([, ms]) => ms)))} in ${d.latencySeries.length} samples since ${since}`;
+}
+
 export function formatStatus(r: TaskStatusReport): string {
   const lines = [`task ${r.task}: ${r.status}${r.since ? ` since ${r.since}` : ''}${r.recorded ? '' : ' (no state recorded yet)'}`];
   if (r.reason) lines.push(`  reason: ${r.reason.message}${r.reason.code ? ` [${r.reason.code}]` : ''}`);
   lines.push(`  reader: last queued batch ${r.readerSeq}`);
-  for (const d of r.destinations) lines.push(`  ${d.name} (${d.type}): delivered up to batch ${d.deliveredSeq}, lag ${d.lagRecords} records in ${d.lagBatches} batches`);
+  for (const d of r.destinations) lines.push(`  ${d.name} (${d.type}): delivered up to batch ${d.deliveredSeq}, lag ${d.lagRecords} records in ${d.lagBatches} batches, ${formatLatency(d)}`);
   if (r.retryWindows.length === 0) lines.push('  retry windows: none open');
   for (const w of r.retryWindows) lines.push(`  retrying ${w.stage} since ${w.since} (${w.openSeconds} s, ${w.attempts} attempts): ${w.lastError ?? 'unknown error'}`);
   const fs = r.fullSync as { tablesDone?: number; tables?: number; rows?: number; completed?: boolean } | null;
@@ -42,7 +60,7 @@ export function formatStatus(r: TaskStatusReport): string {
 }
 
 export const statusCommand = new Command('status')
-  .description("the task's state, each destination's position and lag, open retry windows, full-sync progress")
+  .description("the task's state, each destination's position, lag and latency, open retry windows, full-sync progress")
   .requiredOption('--task <file>', 'the task file')
   .option('--json', 'print the status as JSON')
   .option('--watch [seconds]', 'refresh every few seconds (default 2) until interrupted')

@@ -1,10 +1,11 @@
 /**
  * What `dts status` shows: the stored state, each destination's delivered position and lag (batches
  * and records between its cursor and the reader's last appended batch, read from the queue itself),
- * the open retry windows and the full sync's progress.
+ * its DTS latency now and the stored latency series, the open retry windows and the full sync's progress.
  */
 import { openQueue } from '../compose.ts';
-import type { FailureReason, Task, TaskState, TaskStatus } from '../../task/index.ts';
+import { destinationLatency } from '../../queue/latency.ts';
+import type { FailureReason, LatencySample, Task, TaskState, TaskStatus } from '../../task/index.ts';
 import { openTaskStateStore } from './state-store.ts';
 
 export interface DestinationStatus {
@@ -15,6 +16,14 @@ export interface DestinationStatus {
   readonly lagBatches: number;
   /** Records the reader has queued that this destination has not acknowledged. */
   readonly lagRecords: number;
+  /** DTS latency now: now − the source commit time of the newest change it acknowledged; null before it acknowledged any. */
+  readonly latencyMs: number | null;
+  /** That source commit time (ISO). */
+  readonly currentTo: string | null;
+  /** False when measured from the first pending batch (the acknowledged one was dropped): a lower bound. */
+  readonly latencyExact: boolean;
+  /** The stored latency samples, oldest first (one a minute on FC, every 10 s under `npm start`). */
+  readonly latencySeries: readonly LatencySample[];
 }
 
 export interface RetryWindowStatus {
@@ -54,10 +63,22 @@ export async function taskStatus(task: Task, baseDir: string, origin: string, no
     const stats = await queue.stats();
     readerSeq = stats.lastSeq;
     const records = await recordsAfter(queue, Math.min(readerSeq, ...task.destinations.map((d) => stats.cursors[d.name] ?? 0)), readerSeq);
-    destinations = task.destinations.map((d) => {
+    destinations = [];
+    for (const d of task.destinations) {
       const seq = stats.cursors[d.name] ?? 0;
-      return { name: d.name, type: d.type, deliveredSeq: seq, lagBatches: readerSeq - seq, lagRecords: records.filter((r) => r.seq > seq).reduce((n, r) => n + r.count, 0) };
-    });
+      const latency = await destinationLatency(queue, d.name, now);
+      destinations.push({
+        name: d.name,
+        type: d.type,
+        deliveredSeq: seq,
+        lagBatches: readerSeq - seq,
+        lagRecords: records.filter((r) => r.seq > seq).reduce((n, r) => n + r.count, 0),
+        latencyMs: latency.latencyMs,
+        currentTo: latency.sourceTimeMs === null ? null : new Date(latency.sourceTimeMs).toISOString(),
+        latencyExact: latency.exact,
+        latencySeries: state?.latencySeries?.[d.name] ?? [],
+      });
+    }
   } finally {
     await queue.close();
   }

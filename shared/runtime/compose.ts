@@ -14,7 +14,7 @@ import { parseSignalTable } from '../source/snapshot/signal.ts';
 import { destinationModule, type ResolvedDestination } from '../sink/registry.ts';
 import { defaults, type Task } from '../task/index.ts';
 import type { Secret, SecretRef } from '../task/secret.ts';
-import { resolveSecret } from './secrets.ts';
+import { resolveEnvText, resolveSecret } from './secrets.ts';
 import { resolveSourceTls } from './source-tls.ts';
 
 /** Consumer (cursor) names of the task's destinations. */
@@ -38,15 +38,27 @@ export async function openQueue(task: Task, baseDir: string, origin: string, rol
   return createRedisQueue(url, task.queue.prefix ?? `dts:${task.name}`, options);
 }
 
-/** The task's destinations with every secret its module declares resolved (errors name `destinations[i].<path>`). */
+/**
+ * The task's destinations with every secret its module declares resolved, and every `${NAME}` its
+ * non-secret fields hold (brokers, accountId: their schema allows one) read from the environment.
+ * Errors name `destinations[i].<path>`.
+ */
 export function resolveDestinations(task: Task, origin: string): ResolvedDestination[] {
   return task.destinations.map((d, i) => {
     let resolved: unknown = d;
     for (const path of destinationModule(d.type).secrets) {
       resolved = replaceAt(resolved, path.split('.'), `destinations[${i}]`, (ref, at) => resolveSecret(ref, at, origin));
     }
-    return resolved as ResolvedDestination;
+    return resolveEnvTexts(resolved, `destinations[${i}]`, origin) as ResolvedDestination;
   });
+}
+
+/** A copy with each string through resolveEnvText; resolved secrets and other class instances are left whole. */
+function resolveEnvTexts(node: unknown, at: string, origin: string): unknown {
+  if (typeof node === 'string') return resolveEnvText(node, at, origin);
+  if (Array.isArray(node)) return node.map((v, i) => resolveEnvTexts(v, `${at}[${i}]`, origin));
+  if (node === null || typeof node !== 'object' || Object.getPrototypeOf(node) !== Object.prototype) return node;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveEnvTexts(v, `${at}.${k}`, origin)]));
 }
 
 /** A copy of `node` with the value at `keys` replaced; an absent (optional) field stays absent. */
@@ -63,7 +75,7 @@ export function readerOptions(task: Task, origin: string): ReaderOptions {
   const s = task.source;
   return {
     endpoint: {
-      host: s.host,
+      host: resolveEnvText(s.host, 'source.host', origin),
       port: s.port,
       user: s.user,
       password: resolveSecret(s.password, 'source.password', origin),

@@ -6,7 +6,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { destinationSchemas } from '../sink/registry.ts';
 import { defaults } from './defaults.ts';
-import { secretSchema } from './secret.ts';
+import { envText, secretSchema } from './secret.ts';
 import { sourceTlsSchema } from '../source/tls-config.ts';
 import { alertsSchema, unknownRuleTargets } from '../ops/alerts/config.ts';
 
@@ -24,7 +24,8 @@ function cronProblem(cron: string): string | null {
 const sourceSchema = z
   .object({
     type: z.literal('mysql').default('mysql'),
-    host: z.string().min(1),
+    /** Or `${NAME}`: read from the environment when the task starts (runtime/secrets.ts). */
+    host: envText(z.string().min(1)),
     port: z.number().int().min(1).max(65535).default(defaults.sourcePort),
     user: z.string().min(1).default(defaults.sourceUser),
     password: secretSchema.default({ value: '' }),

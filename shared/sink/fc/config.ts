@@ -1,6 +1,6 @@
 /** The Function Compute destination's part of the task file (reference/dts-docs/004). */
 import { z } from 'zod';
-import { secretSchema } from '../../task/secret.ts';
+import { envText, secretSchema } from '../../task/secret.ts';
 
 const MiB = 1024 * 1024;
 /** FC's synchronous invocation payload limit (specs/function-compute.md §4). */
@@ -20,7 +20,8 @@ export const fcDestinationSchema = z
     /** DTS supports FC 2.0 targets (service + function); 3.0 (function only) is an extension. */
     fcVersion: z.enum(['2.0', '3.0']).default('2.0'),
     region: z.string().regex(/^[a-z]+(-[a-z0-9]+)+$/, 'an Alibaba Cloud region id such as cn-hangzhou'),
-    accountId: z.string().regex(/^[0-9]+$/, 'the numeric Alibaba Cloud account id that owns the function'),
+    /** Or `${NAME}`, read from the environment when the task starts. */
+    accountId: envText(z.string().regex(/^[0-9]+$/, 'the numeric Alibaba Cloud account id that owns the function')),
     /** Overrides `https://<accountId>.<region>.fc.aliyuncs.com`, e.g. the local endpoint `http://127.0.0.1:9000`. */
     endpoint: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
     accessKeyId: z.string().min(1),

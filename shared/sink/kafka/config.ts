@@ -1,6 +1,6 @@
 /** The Kafka destination's part of the task file. */
 import { z } from 'zod';
-import { secretSchema } from '../../task/secret.ts';
+import { envText, secretSchema } from '../../task/secret.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, for example 127.0.0.1:9092');
 const topicName = z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name (letters, digits, . _ -)');
@@ -40,7 +40,8 @@ export const kafkaDestinationSchema = z
     type: z.literal('kafka'),
     /** Names the destination's cursor in the queue; renaming it starts the destination over. */
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('kafka'),
-    brokers: z.array(hostPort).min(1, 'at least one broker'),
+    /** Each one host:port, or `${NAME}` read from the environment when the task starts. */
+    brokers: z.array(envText(hostPort)).min(1, 'at least one broker'),
     topic: topicName,
     /** DDL goes here; defaults to `topic` (DTS "Topic That Stores DDL Information"). */
     ddlTopic: topicName.optional(),

@@ -7,7 +7,8 @@
  * - the reader and every timer-driven function run one at a time (reserved concurrency 1) and
  *   are not retried by FC's async invocation (the next tick is the retry);
  * - the VPC and every secret come from `${env(...)}`, never a literal; none uses FC's reserved
- *   FC_ prefix; every secret the task file references is passed to every function;
+ *   FC_ prefix; every variable the task file references (its secrets, and `${NAME}` in the
+ *   host, brokers or account id) is passed to every function;
  * - vars.task is the cloud example, and its queue is Redis.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -26,6 +27,8 @@ export interface TaskFacts {
   readonly queueType: string;
   /** Environment variables its secrets reference (`${NAME}` / `{ env: NAME }`). */
   readonly secretEnv: readonly string[];
+  /** Environment variables its non-secret fields name (`host: ${NAME}`), still unresolved in the loaded task. */
+  readonly textEnv: readonly string[];
 }
 
 export const CLOUD_TASK = 'examples/cloud.yaml';
@@ -59,6 +62,20 @@ export function secretEnvOf(task: unknown): string[] {
       if (keys.length === 1 && keys[0] === 'env' && typeof (v as { env: unknown }).env === 'string') found.add((v as { env: string }).env);
       else Object.values(v).forEach(walk);
     }
+  };
+  walk(task);
+  return [...found].sort();
+}
+
+/** The variables non-secret fields name: every string of the loaded task that is exactly `${NAME}`. */
+export function textEnvOf(task: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(v);
+      if (m) found.add(m[1]!);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
   };
   walk(task);
   return [...found].sort();
@@ -106,6 +123,9 @@ export function checkSYaml(doc: SDoc, task: TaskFacts): string[] {
     }
     for (const secret of task.secretEnv) {
       if (!isEnvRef(env[secret], secret)) problems.push(`${name}: the task's secret ${secret} is not passed as \${env('${secret}')}`);
+    }
+    for (const variable of task.textEnv) {
+      if (!isEnvRef(env[variable], variable)) problems.push(`${name}: the task's variable ${variable} is not passed as \${env('${variable}')}`);
     }
     const size = Object.entries((props.environmentVariables ?? {}) as Record<string, string>).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
     if (size > 4096) problems.push(`${name}: environment variables take ${size} bytes; FC allows 4 KB`);

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions, FileQueueDeployError } from '../../../scripts/build.ts';
 import { loadTask } from '../../../shared/task/index.ts';
-import { checkSYaml, CLOUD_TASK, secretEnvOf, type SDoc, type TaskFacts } from './s-yaml-rules.ts';
+import { checkSYaml, CLOUD_TASK, secretEnvOf, textEnvOf, type SDoc, type TaskFacts } from './s-yaml-rules.ts';
 import { resolvedProps, TEST_ENV } from './s-vars.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
@@ -27,12 +27,12 @@ describe('s.yaml for fc3', () => {
 
   beforeAll(async () => {
     const loaded = await loadTask(join(repo, String(original.vars?.task)));
-    task = { queueType: loaded.queue.type, secretEnv: secretEnvOf(loaded) };
+    task = { queueType: loaded.queue.type, secretEnv: secretEnvOf(loaded), textEnv: textEnvOf(loaded) };
   });
 
-  it('deploys the cloud example, whose queue is Redis and whose secrets are three', () => {
+  it('deploys the cloud example, whose queue is Redis, whose secrets are three and whose host, broker and account id come from the environment', () => {
     expect(original.vars?.task).toBe(CLOUD_TASK);
-    expect(task).toEqual({ queueType: 'redis', secretEnv: ['DTS_FC_ACCESS_KEY_SECRET', 'DTS_REDIS_URL', 'MYSQL_PASSWORD'] });
+    expect(task).toEqual({ queueType: 'redis', secretEnv: ['DTS_FC_ACCESS_KEY_SECRET', 'DTS_REDIS_URL', 'MYSQL_PASSWORD'], textEnv: ['DTS_FC_ACCOUNT_ID', 'DTS_KAFKA_BROKER', 'DTS_SOURCE_HOST'] });
   });
 
   it('resolves placeholders as the s CLI does', () => {
@@ -113,6 +113,17 @@ describe('s.yaml for fc3', () => {
       expect(problems.join('\n')).not.toContain('hunter2');
     });
 
+    it("a variable the task's host, broker or account id names, not passed", () => {
+      const doc = copy();
+      const env = { ...(doc.vars!.env as Record<string, string>) };
+      delete env.DTS_SOURCE_HOST;
+      env.DTS_KAFKA_BROKER = 'alikafka-1-vpc.alikafka.aliyuncs.com:9092';
+      doc.vars!.env = env;
+      expect(checkSYaml(doc, task)).toEqual(
+        allFunctions.flatMap((n) => [`${n}: the task's variable DTS_KAFKA_BROKER is not passed as \${env('DTS_KAFKA_BROKER')}`, `${n}: the task's variable DTS_SOURCE_HOST is not passed as \${env('DTS_SOURCE_HOST')}`]),
+      );
+    });
+
     it('environment variables over the 4 KB FC allows', () => {
       const doc = copy();
       doc.vars!.env = { ...(doc.vars!.env as Record<string, string>), DTS_PAD: 'x'.repeat(4000) };
@@ -130,7 +141,7 @@ describe('s.yaml for fc3', () => {
     it('another task file, or one with a file queue', () => {
       const doc = copy();
       doc.vars!.task = 'examples/local.yaml';
-      expect(checkSYaml(doc, { queueType: 'file', secretEnv: [] })).toEqual(['vars.task is examples/local.yaml, not examples/cloud.yaml', "the task's queue is file, not redis"]);
+      expect(checkSYaml(doc, { queueType: 'file', secretEnv: [], textEnv: [] })).toEqual(['vars.task is examples/local.yaml, not examples/cloud.yaml', "the task's queue is file, not redis"]);
     });
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions, destinationTypesOf, NATIVE_PACKAGES, RUNTIME_REQUIRED, TARGET_PLATFORM, type BuildResult } from '../../../scripts/build.ts';
 import { destinationModules } from '../../../shared/sink/registry.ts';
 import { createFileQueue } from '../../../shared/queue/file/index.ts';
-import { writeTaskState } from '../../../shared/task/index.ts';
+import { readTaskState, writeTaskState } from '../../../shared/task/index.ts';
 import { makeBatch } from '../../helpers/queue-batches.ts';
 import { consumeMessages, createTopic, stack, tempDir, uniqueName } from '../../helpers/stack.ts';
 import { invokeBuilt } from './run-built.ts';
@@ -90,7 +90,7 @@ describe('the built functions', () => {
   let work: string;
 
   beforeAll(async () => {
-    build = await buildFunctions({ outdir, functions: ['latency', 'retry-window', 'deliver-kafka', 'deliver-fc', 'reader'] });
+    build = await buildFunctions({ outdir, functions: ['latency', 'retry-window', 'deliver-kafka', 'deliver-fc', 'reader', 'control'] });
     work = await tempDir('built');
   }, 180_000);
 
@@ -219,6 +219,28 @@ describe('the built functions', () => {
     await writeTaskState(join(queueDir, 'state.json'), { status: 'FAILED', at: '2026-01-02T03:04:05.000Z', reason });
     const failed = await invokeBuilt(outdir, 'retry-window', { taskFile }, { cwd: work });
     expect(failed.result).toMatchObject({ recorded: true, status: 'FAILED', since: '2026-01-02T03:04:05.000Z', reason });
+  });
+
+  it('control pauses and resumes through the stored state, refuses what the status does not allow, and names the allowed actions', { timeout: 60_000 }, async () => {
+    const queueDir = join(work, 'control-queue');
+    const taskFile = join(work, 'control.yaml');
+    await writeFile(
+      taskFile,
+      stringify({
+        name: 'built-control',
+        source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5902 },
+        objects: [{ database: 'shop' }],
+        destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic: 't' }],
+        queue: { type: 'file', dir: queueDir },
+      }),
+    );
+    const control = (action: string) => invokeBuilt(outdir, 'control', { taskFile, action }, { cwd: work });
+    expect((await control('pause')).result).toEqual({ task: 'built-control', before: null, after: 'PAUSED' });
+    expect((await readTaskState(join(queueDir, 'state.json')))!.status).toBe('PAUSED');
+    expect((await control('status')).result).toMatchObject({ task: 'built-control', status: 'PAUSED', recorded: true, readerSeq: 0, stateAt: join(queueDir, 'state.json') });
+    expect((await control('pause')).error).toBe('cannot pause task built-control: it is PAUSED; only a RUNNING task can be paused; `resume` starts a stopped or failed one');
+    expect((await control('resume')).result).toEqual({ task: 'built-control', before: 'PAUSED', after: 'RUNNING' });
+    expect((await control('halt')).error).toMatch(/^control: invalid event: "action": expected one of "status", "pause", "resume", "stop" \(a string\), got "halt"/);
   });
 
   it('deliver-kafka sends the queue to Kafka, LZ4-compressed, in order, and moves its cursor', { timeout: 90_000 }, async () => {

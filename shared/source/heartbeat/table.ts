@@ -29,14 +29,18 @@ const TABLE_ACCESS_DENIED = 1142;
 
 /**
  * Creates the table when it is missing, then upserts this task's row. Creation is skipped when
- * the table exists, so a task that selects the heartbeat's database sees no DDL every beat.
+ * the table exists, so a task that selects the heartbeat's database sees no DDL every beat (and the
+ * reader never delivers the heartbeat table's CREATE TABLE).
  */
 export async function writeHeartbeat(query: SqlQuery, heartbeat: HeartbeatTable, taskName: string): Promise<void> {
   const ref = tableRef(heartbeat.database, heartbeat.table);
   const exists = await query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [heartbeat.database, heartbeat.table]);
   if (Number(exists[0]?.n ?? 0) === 0) {
     await guarded(heartbeat, 'CREATE', async () => {
-      await query(`CREATE DATABASE IF NOT EXISTS ${quoteId(heartbeat.database)}`, []);
+      // Only when the database is missing: the server logs CREATE DATABASE IF NOT EXISTS even when it
+      // exists, and a task that selects the heartbeat's database would deliver that DDL.
+      const schemas = await query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [heartbeat.database]);
+      if (Number(schemas[0]?.n ?? 0) === 0) await query(`CREATE DATABASE IF NOT EXISTS ${quoteId(heartbeat.database)}`, []);
       await query(
         `CREATE TABLE IF NOT EXISTS ${ref} (
           task VARCHAR(64) NOT NULL PRIMARY KEY,

@@ -69,3 +69,23 @@ describe('renderExposition', () => {
     expect(() => f.gauge('dts_neg_total', 'h')).toThrow(/declared twice/);
   });
 });
+
+describe('the strict parser the metrics tests read with', () => {
+  const ok = '# HELP dts_a a\n# TYPE dts_a gauge\ndts_a{task="t"} 1\n';
+  it('reads a well-formed exposition', () => {
+    expect(parseExposition(ok).get('dts_a')).toEqual({ help: 'a', type: 'gauge', samples: [{ labels: { task: 't' }, value: 1 }] });
+  });
+  it.each([
+    ['a sample before its HELP and TYPE', 'dts_a 1\n', /sample outside its family/],
+    ['a TYPE without HELP', '# TYPE dts_a gauge\ndts_a 1\n', /TYPE without its HELP/],
+    ['a sample of another family', '# HELP dts_a a\n# TYPE dts_a gauge\ndts_b 1\n', /sample outside its family/],
+    ['an unescaped quote in a label value', '# HELP dts_a a\n# TYPE dts_a gauge\ndts_a{task="a"b"} 1\n', /bad labels|text after the labels/],
+    ['a lone backslash in HELP', '# HELP dts_a a \\x\n# TYPE dts_a gauge\ndts_a 1\n', /bad escape in HELP/],
+    ['a value that is not a number', '# HELP dts_a a\n# TYPE dts_a gauge\ndts_a one\n', /bad value/],
+    ['a label set twice', ok + 'dts_a{task="t"} 2\n', /label set twice/],
+    ['a family declared twice', ok + ok, /declared twice/],
+    ['no final newline', ok.trimEnd(), /end with a newline/],
+  ])('refuses %s', (_, text, error) => {
+    expect(() => parseExposition(text)).toThrow(error);
+  });
+});

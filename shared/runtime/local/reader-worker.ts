@@ -44,7 +44,10 @@ const log = createLogger({ level: data.log.level, format: data.log.format }).chi
 const status = newReaderStatus();
 let lastPost = 0;
 const store = await openTaskStateStore(data.task, data.baseDir, data.origin);
-const queue = await openQueue(data.task, data.baseDir, data.origin);
+const queue = await openQueue(data.task, data.baseDir, data.origin).catch(async (err: unknown) => {
+  await store.close();
+  throw err;
+});
 // Appends post their status at most every 50 ms; this catches the last ones before a quiet spell.
 const statusTimer = setInterval(() => post({ type: 'status', status }), 1000);
 try {
@@ -77,6 +80,5 @@ try {
   post({ type: 'failed', error: { message: e.message, name: e.name, ...(e instanceof DtsError ? { code: e.code, context: e.context } : {}) } });
 } finally {
   clearInterval(statusTimer);
-  await queue.close();
-  await store.close();
+  await queue.close().finally(() => store.close());
 }

@@ -12,7 +12,8 @@ import { tableFiltersOf } from '../source/filter-condition/index.ts';
 import type { FullSyncOptions } from '../source/snapshot/full-sync.ts';
 import { parseSignalTable } from '../source/snapshot/signal.ts';
 import { destinationModule, type ResolvedDestination } from '../sink/registry.ts';
-import { defaults, type Task } from '../task/index.ts';
+import { defaults, TaskConfigError, type Task } from '../task/index.ts';
+import type { AlertWebhook } from '../ops/alerts/index.ts';
 import type { Secret, SecretRef } from '../task/secret.ts';
 import { resolveEnvText, resolveSecret } from './secrets.ts';
 import { resolveSourceTls } from './source-tls.ts';
@@ -106,4 +107,21 @@ function fullSyncOptions(task: Task): FullSyncOptions {
     signalTable: parseSignalTable(f.signalTable),
     taskName: task.name,
   };
+}
+
+/** The task's alert webhook with its secrets resolved (null without alerts); a missing variable or a URL that is not http(s) is a TaskConfigError. */
+export function alertWebhookOf(task: Task, origin: string): AlertWebhook | null {
+  const config = task.alerts?.webhook;
+  if (!config) return null;
+  const url = resolveSecret(config.url, 'alerts.webhook.url', origin);
+  let protocol = '';
+  try {
+    protocol = new URL(url.reveal()).protocol;
+  } catch {
+    // reported below without the value: it may hold a token
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new TaskConfigError(origin, [{ path: 'alerts.webhook.url', message: 'is not an http(s) URL (its value is not shown: it may hold a token); set it to the robot\'s or receiver\'s full URL' }]);
+  }
+  return { url, type: config.type, ...(config.secret ? { secret: resolveSecret(config.secret, 'alerts.webhook.secret', origin) } : {}) };
 }

@@ -128,7 +128,7 @@ afterAll(async () => {
 
 describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () => {
   // The order a deployment's timers would run them in; each step checks its function's result.
-  const steps = ['reader', 'full-sync', 'latency', 'deliver-kafka', 'deliver-fc', 'deliver-maxcompute', 'heartbeat', 'retry-window'];
+  const steps = ['reader', 'full-sync', 'latency', 'deliver-kafka', 'deliver-fc', 'deliver-maxcompute', 'heartbeat', 'retry-window', 'control'];
 
   it('has a step and an example event for each declared function', async () => {
     const declared = Object.keys((parse(await readFile(join(repo, 's.yaml'), 'utf8')) as { resources: object }).resources);
@@ -223,17 +223,28 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     if (result.source.file === before.file) expect(result.source.offset).toBeGreaterThanOrEqual(before.position);
     expect(result.reader.behind.files).toBeGreaterThanOrEqual(0);
     if (result.reader.behind.files === 0) expect(result.reader.behind.bytes).toBe(result.source.offset - resume.position);
-    expect(result.status).toBeNull();
+    expect(result.status).toBe('RUNNING'); // the reader's first invocation recorded the task
   });
 
-  it('retry-window: reports no recorded status, then the recorded failure with its reason', async () => {
+  it('retry-window: reports the status the reader recorded, then the recorded failure with its reason', async () => {
     // A Redis-queue task keeps its state in Redis beside the queue, where every function reads it.
     const stateFile = `${prefix}:state`;
-    expect(await invoke('retry-window')).toEqual({ task: TASK, recorded: false, stateFile, status: null, since: null, reason: null, windows: { connectionMinutes: 720, otherMinutes: 10 } });
+    expect(await invoke('retry-window')).toMatchObject({ task: TASK, recorded: true, stateFile, status: 'RUNNING', reason: null, windows: { connectionMinutes: 720, otherMinutes: 10 } });
     const reason = { message: 'the retry window for connection failures (720 min) ran out', code: 'DTS_RETRY_WINDOW_EXCEEDED' };
     const store = await createRedisTaskStateStore(stack.redisUrl, prefix);
     await store.update(() => ({ status: 'FAILED', at: '2026-02-03T04:05:06.000Z', reason }));
     await store.close();
     expect(await invoke('retry-window')).toMatchObject({ recorded: true, status: 'FAILED', since: '2026-02-03T04:05:06.000Z', reason });
+  });
+
+  it('control: reports the status, and its resume lets the reader run again', async () => {
+    expect(await invoke('control')).toMatchObject({ task: TASK, status: 'FAILED', recorded: true, reason: { code: 'DTS_RETRY_WINDOW_EXCEEDED' } });
+    expect(await invoke('reader')).toMatchObject({ task: TASK, skipped: true, status: 'FAILED' });
+    const resume = join(work, 'resume.json');
+    await writeFile(resume, JSON.stringify({ action: 'resume' }));
+    expect(await invoke('control', resume)).toEqual({ task: TASK, before: 'FAILED', after: 'RUNNING' });
+    const reader = await invoke('reader');
+    expect(reader.skipped).toBeUndefined();
+    expect(reader).toMatchObject({ task: TASK, records: 0 });
   });
 });

@@ -105,7 +105,8 @@ describe('the control function', () => {
       queue: { type: 'redis', url: stack.redisUrl, prefix: `${prefix}:event` },
     });
     const allowed = 'one of "status", "pause", "resume", "stop"';
-    await expect(control(taskFile, { action: 'halt' })).rejects.toThrow(`control: invalid event: "action": expected ${allowed} (a string), got "halt" (a string)`);
+    await expect(control(taskFile, { action: 'halt' })).rejects.toThrow(`control: invalid event: "action": expected ${allowed} (a string), got "halt" (a string). Fix the invocation's event`);
+    await expect(control(taskFile, { action: 'halt' })).rejects.not.toThrow('s.yaml'); // no timer, no payload to fix
     await expect(control(taskFile, {})).rejects.toThrow(`"action": expected ${allowed} (a string), got nothing`);
     await expect(control(taskFile, { action: 'pause', force: true })).rejects.toThrow('unknown field "force" (control reads action, taskFile');
     // Nothing was written for the refused events.

@@ -9,7 +9,7 @@
 import { supervise, watchTaskState, windowsFromMinutes } from '../../ops/index.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
 import { newReaderStatus, runReader } from '../../source/reader.ts';
-import { isActive } from '../../task/index.ts';
+import { isActive, starting } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import type { ReaderEvent } from '../fc/event-schemas.ts';
@@ -20,7 +20,9 @@ export const readerEntry: Entry<ReaderEvent> = async (event, context, log) => {
   const options = readerOptions(task, origin);
   const store = await openTaskStateStore(task, baseDir, origin);
   try {
-    const state = await store.read();
+    // A deployed task's first reader tick records it RUNNING, as `npm start` does: every function,
+    // `status` and the latency series then see a task, not "nothing recorded".
+    const state = (await store.read()) ?? (await store.update((current) => current ?? starting(null)));
     if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
     const stop = new AbortController();
     const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event.maxRunMs, context.function.timeout)), stop.signal]);

@@ -12,10 +12,9 @@
  * what it sent. Alert state lives in the task state, so `for 5m` spans ticks.
  */
 import type { Logger } from '../../log.ts';
-import { evaluateAlerts, type AlertWebhook, type AlertsOutcome } from '../../ops/alerts/index.ts';
-import { TaskConfigError, type Task, type TaskState } from '../../task/index.ts';
-import { openQueue } from '../compose.ts';
-import { resolveSecret } from '../secrets.ts';
+import { evaluateAlerts, type AlertsOutcome } from '../../ops/alerts/index.ts';
+import type { Task, TaskState } from '../../task/index.ts';
+import { alertWebhookOf, openQueue } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import type { RetryWindowEvent } from '../fc/event-schemas.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
@@ -37,23 +36,6 @@ export async function recordedTaskState(task: Task, baseDir: string, origin = 't
   } finally {
     await store.close();
   }
-}
-
-/** The task's alert webhook with its secrets resolved (null without alerts); a missing variable or a URL that is not http(s) is a TaskConfigError. */
-export function alertWebhookOf(task: Task, origin: string): AlertWebhook | null {
-  const config = task.alerts?.webhook;
-  if (!config) return null;
-  const url = resolveSecret(config.url, 'alerts.webhook.url', origin);
-  let protocol = '';
-  try {
-    protocol = new URL(url.reveal()).protocol;
-  } catch {
-    // reported below without the value: it may hold a token
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new TaskConfigError(origin, [{ path: 'alerts.webhook.url', message: 'is not an http(s) URL (its value is not shown: it may hold a token); set it to the robot\'s or receiver\'s full URL' }]);
-  }
-  return { url, type: config.type, ...(config.secret ? { secret: resolveSecret(config.secret, 'alerts.webhook.secret', origin) } : {}) };
 }
 
 /** One evaluation of the task's alert rules against its stored state and its queue's latency. */

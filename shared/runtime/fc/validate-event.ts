@@ -61,8 +61,10 @@ export function validateEvent<S extends z.ZodObject>(functionName: string, schem
     return `"${fieldPath(issue.path)}": expected ${expected}, got ${describeGiven(at(event, issue.path))}`;
   });
   const paths = result.error.issues.map((i) => (i.code === 'unrecognized_keys' ? i.keys.join(',') : fieldPath(i.path))).join(' ');
+  // Only functions that run on a timer take FC's timer fields; an on-demand one (control) has no payload to fix.
+  const fix = 'payload' in shape ? `Fix the invocation's event, or the timer trigger's payload in s.yaml (resources.${functionName}.props.triggers[].triggerConfig.payload)` : "Fix the invocation's event";
   throw new InvalidEventError(
-    `${functionName}: invalid event: ${problems.join('; ')}. Fix the invocation's event, or the timer trigger's payload in s.yaml (resources.${functionName}.props.triggers[].triggerConfig.payload)`,
+    `${functionName}: invalid event: ${problems.join('; ')}. ${fix}`,
     { function: functionName, path: paths },
   );
 }

@@ -29,13 +29,12 @@ import { starting, withDelivered, withFullSync, withLatencySample, type Task, ty
 import { serveTaskMetrics, type MetricsServer } from '../../ops/metrics/index.ts';
 import { destinationLatency } from '../../queue/latency.ts';
 import type { Queue } from '../../queue/types.ts';
-import { openQueue, readerOptions, resolveDestinations } from '../compose.ts';
+import { alertWebhookOf, openQueue, readerOptions, resolveDestinations } from '../compose.ts';
 import { DtsError, ErrorCodes } from '../../errors.ts';
 import { startReaderThread } from './reader-thread.ts';
 import { sendFullSyncRequest } from '../full-sync-request.ts';
 import { scheduleEvery, scheduleHeartbeat } from './schedule.ts';
 import { startAlertMonitor } from '../../ops/alerts/index.ts';
-import { alertWebhookOf } from '../entries/retry-window.ts';
 import { createOperationFilter } from '../../source/filter.ts';
 
 export interface RunTaskOptions {

@@ -1,7 +1,7 @@
 /** The runtime resolves the alert webhook's secrets; a missing variable or a URL that is not http(s) is a task file error that does not show the value. */
 import { expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { alertWebhookOf } from '../../../shared/runtime/entries/retry-window.ts';
+import { alertWebhookOf } from '../../../shared/runtime/compose.ts';
 import { parseTask, TaskConfigError } from '../../../shared/task/index.ts';
 
 const taskWith = (webhook: string) =>

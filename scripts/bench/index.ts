@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   catchup: () => import('./catchup.ts'),
   snapshot: () => import('./snapshot.ts'),
   'maxcompute-sink': () => import('./maxcompute-sink.ts'),
+  encode: () => import('./encode.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

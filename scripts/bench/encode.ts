@@ -1,0 +1,97 @@
+/**
+ * Encoder throughput alone: N records of the catchup table's 16 columns (values as the reader
+ * produces them), built in memory, encoded by the live encoder and by the frozen pre-issue-12
+ * copy (test/unit/encode/canal-json/reference/) in alternating rounds in one process, so both
+ * see the same machine state. Prints one JSON line per case: the median round's records/s, the
+ * output bytes and the heap after the last round.
+ *
+ *   npm run bench -- encode [--rows 200000] [--rounds 7] [--op insert|update] [--format canal-json|dts-avro|all]
+ */
+import { parseArgs } from 'node:util';
+import { encodeCanalJson } from '../../shared/encode/canal-json/index.ts';
+import { encodeDtsAvro } from '../../shared/encode/dts-avro/index.ts';
+import { typeCodeOf, type ChangeRecord, type Column, type Row, type RowRecord, type TableSchema } from '../../shared/record/index.ts';
+import { referenceEncodeCanalJson } from '../../test/unit/encode/canal-json/reference/index.ts';
+import { peakRssMiB } from './bench-env.ts';
+
+const TYPES: ReadonlyArray<readonly [string, string]> = [
+  ['id', 'bigint(20) unsigned'], ['a', 'int(11)'], ['b', 'bigint(20)'], ['c', 'smallint(5) unsigned'], ['d', 'decimal(12,2)'], ['e', 'double'], ['f', 'float'],
+  ['g', 'varchar(64)'], ['h', 'char(8)'], ['i', 'text'], ['j', 'datetime(6)'], ['k', 'timestamp(3)'], ['l', 'date'], ['m', 'tinyint(4)'], ['n', 'varbinary(16)'], ['o', "enum('x','y','z')"],
+];
+
+function schema(): TableSchema {
+  const columns: Column[] = TYPES.map(([name, type]) => ({
+    name, type, typeCode: typeCodeOf(type)!, unsigned: type.includes('unsigned'),
+    charset: /char|text|enum/.test(type) ? 'utf8mb4' : null, nullable: name !== 'id', key: name === 'id',
+  }));
+  return { database: 'bench', table: 'catchup', columns, pkNames: ['id'] };
+}
+
+/** The same values as catchup.ts's row(id), in the record model. */
+function values(id: number): Row {
+  const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
+  return [id, id % 100000, id * 7, id % 65535, ((id % 10000) / 100).toFixed(2), id / 3, Math.fround(id % 1000), `name-${id}`, `c${id % 1000}`, `text value ${id}`, `${ts}.123456`, `${ts}.123`, '2026-02-03', id % 127, Buffer.from((id % 65536).toString(16).padStart(4, '0'), 'hex'), 'xyz'[id % 3]!];
+}
+
+function record(table: TableSchema, id: number, op: 'insert' | 'update'): RowRecord {
+  const source = { serverId: 1, file: 'binlog.000001', position: 4, gtid: null, timestampMs: 1_767_225_600_000 + id, txId: String(id) };
+  if (op === 'insert') return { id, seq: 0, op: 'INSERT', schema: table, before: null, after: values(id), source };
+  // An UPDATE that changes three of the sixteen columns.
+  const before = values(id);
+  const after = [...before];
+  after[1] = (id + 1) % 100000;
+  after[7] = `name-${id}-changed`;
+  after[11] = null;
+  return { id, seq: 0, op: 'UPDATE', schema: table, before, after, source };
+}
+
+type Encode = (record: ChangeRecord) => Buffer;
+
+const NOW_MS = 1_767_225_600_000;
+
+const cases: Record<string, { format: string; implementation: string; encode: Encode }> = {
+  'canal-json/before': { format: 'canal-json', implementation: 'before (reference copy)', encode: (r) => referenceEncodeCanalJson(r, { nowMs: NOW_MS }) },
+  'canal-json/after': { format: 'canal-json', implementation: 'after (live encoder)', encode: (r) => encodeCanalJson(r, { nowMs: NOW_MS }) },
+  'dts-avro/after': { format: 'dts-avro', implementation: 'after (live encoder)', encode: (r) => encodeDtsAvro(r, { sourceVersion: '10.11.6-MariaDB' }) },
+};
+
+function round(records: readonly ChangeRecord[], encode: Encode): { seconds: number; bytes: number } {
+  let bytes = 0;
+  const started = process.hrtime.bigint();
+  for (const r of records) bytes += encode(r).length;
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values: options } = parseArgs({
+    args: argv,
+    options: {
+      rows: { type: 'string', default: '200000' },
+      rounds: { type: 'string', default: '7' },
+      op: { type: 'string', default: 'insert' },
+      format: { type: 'string', default: 'all' },
+    },
+  });
+  const rows = Number(options.rows);
+  const rounds = Number(options.rounds);
+  const op = options.op === 'update' ? 'update' : 'insert';
+  const table = schema();
+  const records = Array.from({ length: rows }, (_, i) => record(table, i + 1, op));
+  const chosen = Object.entries(cases).filter(([, c]) => options.format === 'all' || c.format === options.format);
+  const seconds = new Map<string, number[]>(chosen.map(([name]) => [name, []]));
+  const bytes = new Map<string, number>();
+  // Warm-up round per case, then rounds alternate between the cases.
+  for (const [name, c] of chosen) bytes.set(name, round(records, c.encode).bytes);
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, c] of chosen) seconds.get(name)!.push(round(records, c.encode).seconds);
+  }
+  for (const [name, c] of chosen) {
+    const sorted = seconds.get(name)!.sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1]!;
+    process.stdout.write(`${JSON.stringify({
+      bench: 'encode', format: c.format, implementation: c.implementation, op, records: rows, rounds,
+      medianSeconds: Number(median.toFixed(3)), recordsPerSecond: Math.round(rows / median), bytesPerRecord: Math.round(bytes.get(name)! / rows),
+    })}\n`);
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'encode', heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 1048576), peakRssMiB: peakRssMiB() })}\n`);
+}

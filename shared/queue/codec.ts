@@ -1,67 +1,60 @@
 /**
- * Batch ⇄ bytes, the payload both adapters store.
- *
- * Layout: [u8 envelope version = 1][v8.serialize(batch)]. The V8 format keeps what JSON loses:
- * byte values and object identity, so the TableSchema that the records of one table share is
- * written once per batch and comes back shared. V8 stamps its own format version and reads older
- * ones, so a Node upgrade still reads old queues; the first byte is ours, for the day the envelope
- * changes (a new number, and this file keeps reading the old one).
+ * Batch ⇄ bytes, the payload both adapters store. The first byte is the envelope version:
+ * - 2 (written): our own binary layout, codec/batch-v2.ts: one pass, values tagged by kind, each
+ *   source and table schema written once per batch and shared again after reading;
+ * - 1 (read only): `v8.serialize(batch)`, codec/batch-v1.ts, so a queue written before the upgrade
+ *   drains. A build that only knows version 1 cannot read version 2: drain before downgrading.
  */
-import { deserialize, serialize } from 'node:v8';
 import type { ErrorContext } from '../errors.ts';
-import type { Batch, Value } from '../record/index.ts';
+import { InvariantError } from '../errors.ts';
+import type { Batch } from '../record/index.ts';
+import { PayloadCorruption } from './codec/byte-reader.ts';
+import { decodeV1, V1 } from './codec/batch-v1.ts';
+import { decodeV2, encodeV2, V2 } from './codec/batch-v2.ts';
+import { UnstorableValueError } from './codec/tagged-value.ts';
 import { QueueCorruptError } from './errors.ts';
 
-export const CODEC_VERSION = 1;
+export const CODEC_VERSION = V2;
 
+/** The payload for one batch. A value the layout cannot hold (never produced by the source) is an InvariantError. */
 export function encodeBatch(batch: Batch): Buffer {
-  const body = serialize(batch);
-  const out = Buffer.allocUnsafe(1 + body.length);
-  out[0] = CODEC_VERSION;
-  body.copy(out, 1);
-  return out;
+  try {
+    return encodeV2(batch);
+  } catch (err) {
+    if (err instanceof UnstorableValueError) throw new InvariantError(`the queue cannot store a batch: ${err.message}`);
+    throw err;
+  }
 }
 
 /** `where` names the stored bytes (file and offset, or Redis key and seq) for the error message. */
 export function decodeBatch(bytes: Uint8Array, where: ErrorContext = {}): Batch {
   const at = describe(where);
   if (bytes.length < 2) throw new QueueCorruptError(`queue payload ${at} is ${bytes.length} bytes, too short to be a batch`, where);
-  if (bytes[0] !== CODEC_VERSION) {
+  const version = bytes[0];
+  if (version === V2) {
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    try {
+      return decodeV2(buf);
+    } catch (err) {
+      if (!(err instanceof PayloadCorruption)) throw err;
+      throw new QueueCorruptError(`queue payload ${at} is corrupt at byte ${err.offset} of ${bytes.length}: ${err.message}`, where, err);
+    }
+  }
+  if (version !== V1) {
     throw new QueueCorruptError(
-      `queue payload ${at} has format version ${bytes[0]}, this build reads version ${CODEC_VERSION}: ` +
+      `queue payload ${at} has format version ${version}, this build reads versions ${V1} and ${V2}: ` +
         'was the queue written by a newer build? Run that build, or drain the queue with it first',
       where,
     );
   }
   let batch: Batch;
   try {
-    batch = deserialize(bytes.subarray(1)) as Batch;
+    batch = decodeV1(bytes);
   } catch (err) {
     throw new QueueCorruptError(`queue payload ${at} does not decode as a batch`, where, err);
   }
   if (!batch || !Array.isArray(batch.records)) throw new QueueCorruptError(`queue payload ${at} decodes to something that is not a batch`, where);
-  ownByteValues(batch);
   return batch;
-}
-
-/**
- * V8 hands byte values back as views into the input (and plain Uint8Array for Uint8Array input).
- * Copying them into their own Buffers keeps the contract (`Buffer` in, `Buffer` out), lets the
- * payload be freed, and stays correct when the input is a reused network buffer (Redis replies).
- */
-function ownByteValues(batch: Batch): void {
-  for (const record of batch.records) {
-    if (record.op === 'DDL') continue;
-    if (record.before) copyBytes(record.before as Value[]);
-    if (record.after) copyBytes(record.after as Value[]);
-  }
-}
-
-function copyBytes(row: Value[]): void {
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (v instanceof Uint8Array) row[i] = Buffer.from(v);
-  }
 }
 
 function describe(where: ErrorContext): string {

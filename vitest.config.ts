@@ -14,6 +14,7 @@ const sourceTests = [
   'test/integration/full-sync-values.test.ts',
   'test/integration/heartbeat.test.ts',
   'test/integration/kafka-operation-filters.test.ts',
+  'test/integration/lean-rows-equivalence.test.ts',
   'test/integration/precheck.test.ts',
   'test/integration/resume.test.ts',
   'test/integration/source-tls.test.ts',

@@ -17,6 +17,8 @@ import { readSingleByteTextAsBytes } from './single-byte-text.ts';
 import { readJsonAsBytes } from './json-column.ts';
 import type { TransactionAssembler } from './transaction-assembler.ts';
 import { Mysql8EventFeed } from './mysql8-event-feed.ts';
+import { installLeanRows, LeanRow } from './rows/lean-rows.ts';
+import type { Logger } from '../../log.ts';
 import type { StreamFilters } from '../filter-condition/index.ts';
 import { isSignalTable, type SignalTable } from '../snapshot/signal.ts';
 
@@ -39,6 +41,14 @@ export interface BinlogStreamOptions {
   readonly rowFilters?: StreamFilters;
   /** Rows inserted into this table are requests to the reader, not changes to deliver. */
   readonly signals?: { readonly table: SignalTable; readonly onSignal: (schema: TableSchema, row: Row) => void };
+  /**
+   * Who reads row images: the lean decoder (rows/, straight into `Row` arrays; tables it cannot read
+   * stay with zongji) or zongji with row-values.ts. Both yield the same rows
+   * (test/integration/lean-rows-equivalence.test.ts); zongji's is kept for comparison. Default lean.
+   */
+  readonly rowDecoder?: 'lean' | 'zongji';
+  /** Told at debug which tables' rows the lean decoder leaves to zongji, and why. */
+  readonly log?: Logger;
 }
 
 const MYSQL_GEOMETRY = 255;
@@ -47,6 +57,9 @@ const POSITION_ONLY_EVENTS = ['format', 'binlogcheckpoint', 'mariadbgtidlist', '
 const MYSQL_BLOB = 252;
 // ROLLBACK TO (a savepoint) before ROLLBACK: it keeps the transaction open.
 const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK\s+TO|ROLLBACK(?!\s+TO)|XA\s|SAVEPOINT|RELEASE\s+SAVEPOINT)\b/i;
+
+/** One row image of a rows event: zongji's object keyed by column name, or the lean decoder's row. */
+type RowImage = Record<string, unknown> | LeanRow;
 
 function binlogColumns(entry: TableMapEntry): BinlogColumn[] {
   return entry.columnSchemas.map((c) => ({ name: c.COLUMN_NAME, columnType: c.COLUMN_TYPE, charset: c.CHARACTER_SET_NAME, unsigned: c.UNSIGNED }));
@@ -68,7 +81,9 @@ export class BinlogStream {
 
   constructor(options: BinlogStreamOptions) {
     this.#o = options;
-    this.#zongji = new ZongJi(connectionOptions(options.endpoint));
+    const mysqlOptions = connectionOptions(options.endpoint);
+    this.#zongji = new ZongJi(mysqlOptions);
+    if ((options.rowDecoder ?? 'lean') === 'lean') installLeanRows(this.#zongji, { schemaOf: (id) => this.#tables.get(id), log: options.log }, mysqlOptions);
     this.#feed = new Mysql8EventFeed(this.#zongji, {
       blocked: () => this.#blocked,
       finished: () => {
@@ -308,22 +323,24 @@ export class BinlogStream {
     if (!schema) throw new InvariantError(`row event for table id ${e.tableId} arrived without its table map`, { position: formatPosition(this.#o.assembler.boundary) });
     const convert = rowConverter(schema);
     const name = e.getTypeName();
+    // Rows the lean decoder read are already `Row`s; zongji's objects are converted here.
+    const image = (r: RowImage): { row: Row; bytes: number } => (r instanceof LeanRow ? r : convert(r));
     const signals = this.#o.signals;
     if (signals && isSignalTable(signals.table, schema.database, schema.table) && !this.#o.filter.includesTable(schema.database, schema.table)) {
-      if (name === 'WriteRows') for (const r of e.rows as Record<string, unknown>[]) signals.onSignal(schema, convert(r).row);
+      if (name === 'WriteRows') for (const r of e.rows as RowImage[]) signals.onSignal(schema, image(r).row);
       return;
     }
     let images: { before: Row | null; after: Row | null; bytes: number }[];
     if (name === 'UpdateRows') {
-      images = (e.rows as { before: Record<string, unknown>; after: Record<string, unknown> }[]).map((r) => {
-        const before = convert(r.before);
-        const after = convert(r.after);
+      images = (e.rows as { before: RowImage; after: RowImage }[]).map((r) => {
+        const before = image(r.before);
+        const after = image(r.after);
         return { before: before.row, after: after.row, bytes: before.bytes + after.bytes };
       });
     } else {
       const insert = name === 'WriteRows';
-      images = (e.rows as Record<string, unknown>[]).map((r) => {
-        const { row, bytes } = convert(r);
+      images = (e.rows as RowImage[]).map((r) => {
+        const { row, bytes } = image(r);
         return insert ? { before: null, after: row, bytes } : { before: row, after: null, bytes };
       });
     }

@@ -1,0 +1,330 @@
+/**
+ * One reader per column of a row image, compiled once per TABLE_MAP from the same inputs zongji
+ * 0.9.0's `readMysqlValue` reads (the table map entry's column type, metadata and charset, the
+ * column schema's signedness and member lists, the connection's options), and yielding exactly the
+ * value it yields: the lean decoder changes where the bytes are read, never what they mean.
+ * Each branch below follows one branch of zongji's lib/common.js, arithmetic included (the
+ * equivalence test compares both on every type). A column this does not read returns the reason,
+ * and its table's rows are left to zongji.
+ */
+// zongji's package exports only its entry point; its text and address formatting is reached by file.
+// @ts-expect-error no declaration file for zongji's internal modules
+import { decodeTextColumn, formatInet4, formatInet6, formatUuid } from '../../../../node_modules/@vlasky/zongji/lib/common.js';
+import { ColumnType } from '../events/table-map.ts';
+
+/** Where the next value starts; readers advance `pos` past what they read. */
+export interface RowCursor {
+  buf: Buffer;
+  pos: number;
+}
+/** A value as zongji yields it (before row-values.ts's repairs). */
+export type ColumnReader = (c: RowCursor) => unknown;
+
+/** The parts of a zongji table map column and column schema a reader is compiled from. */
+export interface MapColumn {
+  readonly name: string;
+  readonly type: number;
+  readonly charset: string | null;
+  readonly metadata?: Record<string, number | undefined>;
+}
+export interface MapColumnSchema {
+  readonly COLUMN_TYPE: string;
+  readonly UNSIGNED?: boolean;
+  readonly ENUM_VALUES?: string[];
+  readonly SET_VALUES?: string[];
+}
+/** mysql2 options zongji reads values by: only connection-options.ts's combination is compiled here. */
+export interface ReadOptions {
+  readonly dateStrings?: unknown;
+  readonly timezone?: unknown;
+  readonly decimalNumbers?: unknown;
+}
+
+const DECIMAL_BYTES = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+/** zongji's iconv names for MySQL charsets that are not their own name (its ICONV_CHARSET_OVERRIDES, utf8 ones only). */
+const UTF8_NAMES = new Set(['utf8', 'utf8mb3', 'utf8mb4']);
+
+/** zongji's zeroPad: the last `size` characters, so a wider number is cut, as there. */
+function zeroPad(num: number | string, size: number): string {
+  const s = `00000000000000000000000000000000${num}`;
+  return s.substring(s.length - size);
+}
+
+function sliceBits(input: number, start: number, end: number): number {
+  const match = ((1 << end) - 1) ^ ((1 << start) - 1);
+  return (input & match) >> start;
+}
+
+function readIntBE(buf: Buffer, at: number, length: number): number {
+  switch (length) {
+    case 1:
+      return buf.readInt8(at);
+    case 2:
+      return buf.readInt16BE(at);
+    case 3:
+      return (buf.readInt8(at) << 16) + buf.readUInt16BE(at + 1);
+    default:
+      return buf.readInt32BE(at);
+  }
+}
+
+/** `.digits` of a TIME2/DATETIME2/TIMESTAMP2 fraction, or '' without one; and whether it is zero. */
+function readFraction(c: RowCursor, precision: number): { text: string; zero: boolean } | null {
+  if (!precision) return null;
+  const size = Math.ceil(precision / 2);
+  let value = readIntBE(c.buf, c.pos, size);
+  c.pos += size;
+  if (precision % 2 !== 0) value /= 10;
+  if (value < 0) value *= -1;
+  return { text: `.${zeroPad(value, precision)}`, zero: value === 0 };
+}
+
+function parseMembers(type: string, prefixLength: number): string[] {
+  return type
+    .substring(prefixLength, type.length - 1)
+    .split(',')
+    .map((opt) => (opt[0] === '"' || opt[0] === "'" ? opt.substring(1, opt.length - 1) : opt));
+}
+
+function isUnsigned(schema: MapColumnSchema): boolean {
+  return schema.UNSIGNED !== undefined ? schema.UNSIGNED : schema.COLUMN_TYPE.includes('unsigned');
+}
+
+function int64(unsigned: boolean): ColumnReader {
+  return (c) => {
+    const low = c.buf.readUInt32LE(c.pos);
+    const high = c.buf.readUInt32LE(c.pos + 4);
+    c.pos += 8;
+    // Below 2^53 either way (the sign bit clear): the plain number zongji computes.
+    if (high < 0x200000) return high * 0x100000000 + low;
+    const v = (BigInt(high) << 32n) | BigInt(low);
+    if (unsigned) return v <= MAX_SAFE ? Number(v) : v.toString();
+    const s = BigInt.asIntN(64, v);
+    return s >= MIN_SAFE && s <= MAX_SAFE ? Number(s) : s.toString();
+  };
+}
+
+function integer(type: number, unsigned: boolean): ColumnReader {
+  switch (type) {
+    case ColumnType.TINY:
+      return unsigned ? (c) => c.buf[c.pos++]! : (c) => c.buf.readInt8(c.pos++);
+    case ColumnType.SHORT:
+      return unsigned ? (c) => ((c.pos += 2), c.buf.readUInt16LE(c.pos - 2)) : (c) => ((c.pos += 2), c.buf.readInt16LE(c.pos - 2));
+    case ColumnType.INT24:
+      return unsigned ? (c) => ((c.pos += 3), c.buf.readUIntLE(c.pos - 3, 3)) : (c) => ((c.pos += 3), c.buf.readIntLE(c.pos - 3, 3));
+    case ColumnType.LONG:
+      return unsigned ? (c) => ((c.pos += 4), c.buf.readUInt32LE(c.pos - 4)) : (c) => ((c.pos += 4), c.buf.readInt32LE(c.pos - 4));
+    default:
+      return int64(unsigned);
+  }
+}
+
+/** DECIMAL's binary form (sign bit flipped, negatives all bits flipped) as zongji prints it. */
+function decimal(precision: number, scale: number): ColumnReader {
+  const integral = precision - scale;
+  const uncompIntegral = Math.floor(integral / 9);
+  const uncompFractional = Math.floor(scale / 9);
+  const compIntegral = integral - uncompIntegral * 9;
+  const compFractional = scale - uncompFractional * 9;
+  const size = uncompIntegral * 4 + DECIMAL_BYTES[compIntegral]! + uncompFractional * 4 + DECIMAL_BYTES[compFractional]!;
+  const scratch = Buffer.alloc(size);
+  return (c) => {
+    // A copy: the sign bit is flipped before reading, and the packet must stay as it came.
+    c.buf.copy(scratch, 0, c.pos, c.pos + size);
+    c.pos += size;
+    const positive = (scratch[0]! & 0x80) === 0x80;
+    scratch[0] = scratch[0]! ^ 0x80;
+    const mask = positive ? 0 : -1;
+    let pos = 0;
+    let intDigits = '';
+    const compIntegralSize = DECIMAL_BYTES[compIntegral]!;
+    if (compIntegralSize > 0) {
+      intDigits += (readIntBE(scratch, 0, compIntegralSize) ^ mask).toString(10);
+      pos += compIntegralSize;
+    }
+    for (let i = 0; i < uncompIntegral; i++, pos += 4) intDigits += zeroPad((scratch.readInt32BE(pos) ^ mask).toString(10), 9);
+    intDigits = intDigits.replace(/^0+(?=\d)/, '');
+    if (intDigits === '') intDigits = '0';
+    let fractionDigits = '';
+    for (let k = 0; k < uncompFractional; k++, pos += 4) fractionDigits += zeroPad((scratch.readInt32BE(pos) ^ mask).toString(10), 9);
+    const compFractionalSize = DECIMAL_BYTES[compFractional]!;
+    if (compFractionalSize > 0) fractionDigits += zeroPad((readIntBE(scratch, pos, compFractionalSize) ^ mask).toString(10), compFractional);
+    const text = (positive ? '' : '-') + intDigits;
+    return scale > 0 ? `${text}.${fractionDigits}` : text;
+  };
+}
+
+function set(bytes: number, choices: readonly string[]): ColumnReader {
+  return (c) => {
+    let low: number;
+    let high = 0;
+    if (bytes === 8) {
+      low = c.buf.readUInt32LE(c.pos);
+      high = c.buf.readUInt32LE(c.pos + 4);
+    } else low = c.buf.readUIntLE(c.pos, bytes);
+    c.pos += bytes;
+    // zongji's loop, `undefined` for a bit past the member list included.
+    let result = '';
+    for (let i = 0; low >= 2 ** i; i++) if (low & (2 ** i)) result += `${choices[i]},`;
+    if (high) for (let i = 0; high >= 2 ** i; i++) if (high & (2 ** i)) result += `${choices[i + 32]},`;
+    return result.length > 0 ? result.substring(0, result.length - 1) : result;
+  };
+}
+
+/** Text in the column's charset: Node's own UTF-8 decoding where zongji's comes to the same. */
+function text(charset: string | null): (bytes: Buffer) => unknown {
+  if (charset === null || UTF8_NAMES.has(charset)) return (bytes) => bytes.toString('utf8');
+  return (bytes) => decodeTextColumn(bytes, charset) as unknown;
+}
+
+function lengthPrefixed(prefixSize: number, value: (c: RowCursor, size: number) => unknown): ColumnReader {
+  return (c) => {
+    const size = prefixSize === 1 ? c.buf[c.pos]! : c.buf.readUIntLE(c.pos, prefixSize);
+    c.pos += prefixSize;
+    return value(c, size);
+  };
+}
+
+function slice(c: RowCursor, size: number): Buffer {
+  const at = c.pos;
+  c.pos += size;
+  return c.buf.subarray(at, at + size);
+}
+
+function padded(c: RowCursor, size: number, width: number): Buffer {
+  const out = Buffer.alloc(width, 0);
+  c.buf.copy(out, 0, c.pos, c.pos + Math.min(size, width));
+  c.pos += size;
+  return out;
+}
+
+/** VARCHAR / CHAR and the MariaDB types riding on them, told apart by the column definition as zongji does. */
+function string(column: MapColumn, schema: MapColumnSchema): ColumnReader {
+  const prefixSize = (column.metadata?.max_length ?? 0) > 255 ? 2 : 1;
+  const def = schema.COLUMN_TYPE;
+  const prefix = def.substring(0, 6);
+  if (def === 'uuid') return lengthPrefixed(prefixSize, (c, n) => formatUuid(padded(c, n, 16)) as unknown);
+  if (def === 'inet4') return lengthPrefixed(prefixSize, (c, n) => formatInet4(padded(c, n, 4)) as unknown);
+  if (def === 'inet6') return lengthPrefixed(prefixSize, (c, n) => formatInet6(padded(c, n, 16)) as unknown);
+  if (prefix === 'vector' || prefix === 'varbin') return lengthPrefixed(prefixSize, slice);
+  if (prefix === 'binary') {
+    const width = parseInt(def.slice(7), 10); // `binary(4)`: parseInt stops at the parenthesis
+    return lengthPrefixed(prefixSize, (c, n) => padded(c, n, width));
+  }
+  const decode = text(column.charset);
+  return lengthPrefixed(prefixSize, (c, n) => decode(slice(c, n)));
+}
+
+function date(): ColumnReader {
+  return (c) => {
+    const raw = c.buf.readUIntLE(c.pos, 3);
+    c.pos += 3;
+    return `${zeroPad(sliceBits(raw, 9, 24), 4)}-${zeroPad(sliceBits(raw, 5, 9), 2)}-${zeroPad(sliceBits(raw, 0, 5), 2)}`;
+  };
+}
+
+function datetime2(decimals: number): ColumnReader {
+  return (c) => {
+    // Overlapping high and low words, as zongji reads them.
+    const high = readIntBE(c.buf, c.pos, 4);
+    const low = readIntBE(c.buf, c.pos + 1, 4);
+    c.pos += 5;
+    const fraction = readFraction(c, decimals);
+    const yearMonth = sliceBits(high, 14, 31);
+    return (
+      `${zeroPad(Math.floor(yearMonth / 13), 4)}-${zeroPad(yearMonth % 13, 2)}-${zeroPad(sliceBits(low, 17, 22), 2)} ` +
+      `${zeroPad(sliceBits(low, 12, 17), 2)}:${zeroPad(sliceBits(low, 6, 12), 2)}:${zeroPad(sliceBits(low, 0, 6), 2)}${fraction?.text ?? ''}`
+    );
+  };
+}
+
+/** Seconds since the epoch, in UTC (connection-options.ts sets timezone 'Z'); the zero TIMESTAMP as MySQL prints it. */
+function timestamp2(decimals: number): ColumnReader {
+  return (c) => {
+    const seconds = c.buf.readInt32BE(c.pos);
+    c.pos += 4;
+    const fraction = readFraction(c, decimals);
+    const tail = fraction?.text ?? '';
+    if (seconds === 0 && (!fraction || fraction.zero)) return `0000-00-00 00:00:00${tail}`;
+    // Whole seconds only: the fraction's milliseconds never carry into them.
+    const d = new Date(seconds * 1000);
+    return (
+      `${zeroPad(d.getUTCFullYear(), 4)}-${zeroPad(d.getUTCMonth() + 1, 2)}-${zeroPad(d.getUTCDate(), 2)} ` +
+      `${zeroPad(d.getUTCHours(), 2)}:${zeroPad(d.getUTCMinutes(), 2)}:${zeroPad(d.getUTCSeconds(), 2)}${tail}`
+    );
+  };
+}
+
+function time2(decimals: number): ColumnReader {
+  return (c) => {
+    let raw = readIntBE(c.buf, c.pos, 3);
+    c.pos += 3;
+    const fraction = readFraction(c, decimals);
+    const negative = (raw & (1 << 23)) === 0;
+    if (negative) raw = raw ^ ((1 << 24) - 1);
+    const hour = sliceBits(raw, 12, 22);
+    let second = sliceBits(raw, 0, 6);
+    if (negative && (!fraction || fraction.zero)) second++;
+    return `${negative ? '-' : ''}${zeroPad(hour, hour > 99 ? 3 : 2)}:${zeroPad(sliceBits(raw, 6, 12), 2)}:${zeroPad(second, 2)}${fraction?.text ?? ''}`;
+  };
+}
+
+/** The reader of one column, or why this decoder leaves the table to zongji. */
+export function columnReader(column: MapColumn, schema: MapColumnSchema, options: ReadOptions): ColumnReader | string {
+  const m = column.metadata ?? {};
+  switch (column.type) {
+    case ColumnType.TINY:
+    case ColumnType.SHORT:
+    case ColumnType.INT24:
+    case ColumnType.LONG:
+    case ColumnType.LONGLONG:
+      return integer(column.type, isUnsigned(schema));
+    case ColumnType.FLOAT:
+      return (c) => ((c.pos += 4), c.buf.readFloatLE(c.pos - 4));
+    case ColumnType.DOUBLE:
+      return (c) => ((c.pos += 8), c.buf.readDoubleLE(c.pos - 8));
+    case ColumnType.NEWDECIMAL:
+      if (options.decimalNumbers) return 'DECIMAL read as numbers (decimalNumbers)';
+      return decimal(m.precision ?? 0, m.decimals ?? 0);
+    case ColumnType.SET:
+      return set(m.size ?? 1, schema.SET_VALUES ?? parseMembers(schema.COLUMN_TYPE, 4));
+    case ColumnType.ENUM: {
+      const choices = schema.ENUM_VALUES ?? parseMembers(schema.COLUMN_TYPE, 5);
+      const size = m.size ?? 1;
+      return (c) => ((c.pos += size), choices[c.buf.readUIntLE(c.pos - size, size) - 1]);
+    }
+    case ColumnType.VARCHAR:
+    case ColumnType.STRING:
+      return string(column, schema);
+    case ColumnType.TINY_BLOB:
+    case ColumnType.MEDIUM_BLOB:
+    case ColumnType.LONG_BLOB:
+    case ColumnType.BLOB: {
+      if (m.length_size === undefined) return `binlog column type ${column.type} without a length size`;
+      const decode = column.charset !== null ? text(column.charset) : null;
+      return lengthPrefixed(m.length_size ?? 0, decode ? (c, n) => decode(slice(c, n)) : slice);
+    }
+    case ColumnType.BIT: {
+      const size = Math.floor(((m.bits ?? 0) + 7) / 8);
+      return (c) => slice(c, size);
+    }
+    case ColumnType.YEAR:
+      return (c) => c.buf[c.pos++]! + 1900;
+  }
+  if (options.dateStrings !== true || options.timezone !== 'Z') return `temporal types under dateStrings ${String(options.dateStrings)}, timezone ${String(options.timezone)}`;
+  switch (column.type) {
+    case ColumnType.DATE:
+      return date();
+    case ColumnType.DATETIME2:
+      return datetime2(m.decimals ?? 0);
+    case ColumnType.TIMESTAMP2:
+      return timestamp2(m.decimals ?? 0);
+    case ColumnType.TIME2:
+      return time2(m.decimals ?? 0);
+  }
+  // TIME, DATETIME and TIMESTAMP in their pre-5.6 forms, JSON and GEOMETRY not relabelled as BLOB,
+  // MariaDB's COMPRESSED columns, and anything zongji itself rejects.
+  return `binlog column type ${column.type}`;
+}

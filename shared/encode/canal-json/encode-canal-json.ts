@@ -7,74 +7,110 @@
  *   image for DELETE); `old` (UPDATE only) holds the before values of the changed columns.
  * - `es` = source event time (ms), `id` = record id, `ts` = `options.nowMs` (no clock here).
  * - DDL: `isDdl:true`, `type` per ddl-type.ts, `sql` = statement; the row fields are null.
- * Built by concatenation from per-table fragments (schema-fragments.ts); JSON.stringify is
- * used only for strings.
+ * A row message is written as bytes, straight from the per-table templates (row-template.ts) and
+ * the values (write-value.ts): no object, string or JSON.stringify per row. The returned Buffer
+ * is a view into a shared slab (json-writer.ts), like the small Buffers of Node's own pool.
  */
 import { InvariantError } from '../../errors.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord, Value } from '../../record/index.ts';
 import { canalDdlType } from './ddl-type.ts';
-import { fragmentsOf, type SchemaFragments } from './schema-fragments.ts';
+import { JsonWriter } from './json-writer.ts';
+import { templateOf, type RowTemplate } from './row-template.ts';
+import { writeValue } from './write-value.ts';
 
 export interface CanalJsonOptions {
   /** Milliseconds since the epoch at encoding, written as `ts`. */
   readonly nowMs: number;
 }
 
+const bytes = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+const HEAD = bytes('{"data":[{');
+const ID_KEY = bytes(',"id":');
+const NULL = bytes('null');
+const OLD_OPEN = bytes('[{');
+const OLD_CLOSE = bytes('}]');
 /**
  * INIT rows (full data sync) are written as `INSERT`, as DTS does for Canal Json: canal has no
  * event type for them and consumers treat them as inserts.
  */
-const rowType = { INSERT: 'INSERT', INIT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
+const TYPE_TAIL = {
+  INSERT: bytes(',"type":"INSERT"}'),
+  INIT: bytes(',"type":"INSERT"}'),
+  UPDATE: bytes(',"type":"UPDATE"}'),
+  DELETE: bytes(',"type":"DELETE"}'),
+} as const;
+
+const writer = new JsonWriter();
 
 export function encodeCanalJson(record: ChangeRecord, options: CanalJsonOptions): Buffer {
-  const text = record.op === 'DDL' ? ddlMessage(record, options.nowMs) : rowMessage(record, options.nowMs);
-  return Buffer.from(text, 'utf8');
+  return record.op === 'DDL' ? Buffer.from(ddlMessage(record, options.nowMs), 'utf8') : rowMessage(record, options.nowMs);
 }
 
-function rowMessage(record: RowRecord, nowMs: number): string {
-  const fragments = fragmentsOf(record.schema);
+function rowMessage(record: RowRecord, nowMs: number): Buffer {
+  const template = templateOf(record.schema);
   const image = record.op === 'DELETE' ? record.before : record.after;
-  checkImage(record, image, fragments);
-  const { dataKeys, values } = fragments;
-  let data = '';
-  let old = 'null';
-  if (record.op === 'UPDATE') {
-    const before = record.before;
-    checkImage(record, before, fragments);
-    const afterJson: string[] = new Array<string>(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const json = values[i]!(image[i] as Value);
-      afterJson[i] = json;
-      data += dataKeys[i] + json;
+  checkImage(record, image, template);
+  const before = record.op === 'UPDATE' ? record.before : null;
+  if (record.op === 'UPDATE') checkImage(record, before, template);
+  const { dataKeys, kinds, spans } = template;
+  const w = writer;
+  w.begin(template.fixedBytes);
+  w.bytes(HEAD);
+  if (before === null) {
+    for (let i = 0; i < kinds.length; i++) {
+      w.bytes(dataKeys[i]!);
+      writeValue(w, kinds[i]!, image[i] as Value);
     }
-    old = oldRow(fragments, before, image, afterJson);
   } else {
-    for (let i = 0; i < values.length; i++) data += dataKeys[i] + values[i]!(image[i] as Value);
+    // Where each after value lies, for the comparison with the before values in `old`.
+    for (let i = 0; i < kinds.length; i++) {
+      w.bytes(dataKeys[i]!);
+      spans[2 * i] = w.offset;
+      writeValue(w, kinds[i]!, image[i] as Value);
+      spans[2 * i + 1] = w.offset;
+    }
   }
-  return `{"data":[{${data}${fragments.afterData}${record.source.timestampMs},"id":${record.id}${fragments.beforeOld}${old}${fragments.afterOld}${nowMs},"type":"${rowType[record.op]}"}`;
+  w.bytes(template.afterData);
+  w.number(record.source.timestampMs);
+  w.bytes(ID_KEY);
+  w.number(record.id);
+  w.bytes(template.beforeOld);
+  if (before === null) w.bytes(NULL);
+  else writeOld(w, template, before, image);
+  w.bytes(template.afterOld);
+  w.number(nowMs);
+  w.bytes(TYPE_TAIL[record.op]);
+  return w.finish();
 }
 
 /**
  * `[{…}]` with the before values of the columns whose value string changed (canal's
  * `Column.updated`: NULL ↔ value counts as a change); `[{}]` when none did, as canal writes.
+ * A before value is written in place and taken back when its bytes equal the after value's.
  */
-function oldRow(fragments: SchemaFragments, before: Row, after: Row, afterJson: readonly string[]): string {
-  const { keys, values } = fragments;
-  let old = '';
-  for (let i = 0; i < values.length; i++) {
-    const b = before[i] as Value;
-    if (b === after[i]) continue;
-    const beforeJson = values[i]!(b);
-    if (beforeJson === afterJson[i]) continue;
-    old += (old === '' ? '' : ',') + keys[i] + beforeJson;
+function writeOld(w: JsonWriter, template: RowTemplate, before: Row, after: Row): void {
+  const { keys, commaKeys, kinds, spans } = template;
+  w.bytes(OLD_OPEN);
+  let first = true;
+  for (let i = 0; i < kinds.length; i++) {
+    const value = before[i] as Value;
+    if (value === after[i]) continue;
+    const mark = w.offset;
+    w.bytes(first ? keys[i]! : commaKeys[i]!);
+    const from = w.offset;
+    writeValue(w, kinds[i]!, value);
+    const length = w.offset - from;
+    const afterFrom = spans[2 * i]!;
+    if (length === spans[2 * i + 1]! - afterFrom && w.equalSpans(from, afterFrom, length)) w.rewind(mark);
+    else first = false;
   }
-  return `[{${old}}]`;
+  w.bytes(OLD_CLOSE);
 }
 
-function checkImage(record: RowRecord, image: Row | null, fragments: SchemaFragments): asserts image is Row {
-  if (image === null || image.length !== fragments.values.length) {
+function checkImage(record: RowRecord, image: Row | null, template: RowTemplate): asserts image is Row {
+  if (image === null || image.length !== template.kinds.length) {
     throw new InvariantError(
-      `${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${fragments.values.length} columns`,
+      `${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${template.kinds.length} columns`,
       { database: record.schema.database, table: record.schema.table },
     );
   }

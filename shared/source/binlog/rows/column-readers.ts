@@ -52,6 +52,11 @@ function zeroPad(num: number | string, size: number): string {
   return s.substring(s.length - size);
 }
 
+/** `00`..`99`: every two-digit field of a temporal value is under 64, so this is zeroPad(n, 2) for all of them. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const pad2 = (n: number): string => TWO_DIGITS[n] ?? zeroPad(n, 2);
+const pad4 = (n: number): string => (n >= 1000 && n <= 9999 ? String(n) : zeroPad(n, 4));
+
 function sliceBits(input: number, start: number, end: number): number {
   const match = ((1 << end) - 1) ^ ((1 << start) - 1);
   return (input & match) >> start;
@@ -70,15 +75,20 @@ function readIntBE(buf: Buffer, at: number, length: number): number {
   }
 }
 
-/** `.digits` of a TIME2/DATETIME2/TIMESTAMP2 fraction, or '' without one; and whether it is zero. */
-function readFraction(c: RowCursor, precision: number): { text: string; zero: boolean } | null {
-  if (!precision) return null;
+/** Whether the last fraction read was zero (or absent): kept here rather than in an object per value. */
+let fractionZero = true;
+
+/** `.digits` of a TIME2/DATETIME2/TIMESTAMP2 fraction, or '' without one (`fractionZero` tells whether it is zero). */
+function readFraction(c: RowCursor, precision: number): string {
+  fractionZero = true;
+  if (!precision) return '';
   const size = Math.ceil(precision / 2);
   let value = readIntBE(c.buf, c.pos, size);
   c.pos += size;
   if (precision % 2 !== 0) value /= 10;
   if (value < 0) value *= -1;
-  return { text: `.${zeroPad(value, precision)}`, zero: value === 0 };
+  fractionZero = value === 0;
+  return `.${zeroPad(value, precision)}`;
 }
 
 function parseMembers(type: string, prefixLength: number): string[] {
@@ -221,7 +231,7 @@ function date(): ColumnReader {
   return (c) => {
     const raw = c.buf.readUIntLE(c.pos, 3);
     c.pos += 3;
-    return `${zeroPad(sliceBits(raw, 9, 24), 4)}-${zeroPad(sliceBits(raw, 5, 9), 2)}-${zeroPad(sliceBits(raw, 0, 5), 2)}`;
+    return `${pad4(sliceBits(raw, 9, 24))}-${pad2(sliceBits(raw, 5, 9))}-${pad2(sliceBits(raw, 0, 5))}`;
   };
 }
 
@@ -234,8 +244,8 @@ function datetime2(decimals: number): ColumnReader {
     const fraction = readFraction(c, decimals);
     const yearMonth = sliceBits(high, 14, 31);
     return (
-      `${zeroPad(Math.floor(yearMonth / 13), 4)}-${zeroPad(yearMonth % 13, 2)}-${zeroPad(sliceBits(low, 17, 22), 2)} ` +
-      `${zeroPad(sliceBits(low, 12, 17), 2)}:${zeroPad(sliceBits(low, 6, 12), 2)}:${zeroPad(sliceBits(low, 0, 6), 2)}${fraction?.text ?? ''}`
+      `${pad4(Math.floor(yearMonth / 13))}-${pad2(yearMonth % 13)}-${pad2(sliceBits(low, 17, 22))} ` +
+      `${pad2(sliceBits(low, 12, 17))}:${pad2(sliceBits(low, 6, 12))}:${pad2(sliceBits(low, 0, 6))}${fraction}`
     );
   };
 }
@@ -245,16 +255,36 @@ function timestamp2(decimals: number): ColumnReader {
   return (c) => {
     const seconds = c.buf.readInt32BE(c.pos);
     c.pos += 4;
-    const fraction = readFraction(c, decimals);
-    const tail = fraction?.text ?? '';
-    if (seconds === 0 && (!fraction || fraction.zero)) return `0000-00-00 00:00:00${tail}`;
+    const tail = readFraction(c, decimals);
+    if (seconds === 0 && fractionZero) return `0000-00-00 00:00:00${tail}`;
     // Whole seconds only: the fraction's milliseconds never carry into them.
-    const d = new Date(seconds * 1000);
-    return (
-      `${zeroPad(d.getUTCFullYear(), 4)}-${zeroPad(d.getUTCMonth() + 1, 2)}-${zeroPad(d.getUTCDate(), 2)} ` +
-      `${zeroPad(d.getUTCHours(), 2)}:${zeroPad(d.getUTCMinutes(), 2)}:${zeroPad(d.getUTCSeconds(), 2)}${tail}`
-    );
+    return `${utcDateTime(seconds)}${tail}`;
   };
+}
+
+/**
+ * `YYYY-MM-DD hh:mm:ss` of non-negative epoch seconds in UTC, by the civil-from-days algorithm
+ * (H. Hinnant), which is what `Date`'s UTC fields give, without a Date per value.
+ */
+function utcDateTime(seconds: number): string {
+  if (seconds < 0) {
+    const d = new Date(seconds * 1000);
+    return `${zeroPad(d.getUTCFullYear(), 4)}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  }
+  const days = Math.floor(seconds / 86400);
+  const s = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(s / 3600);
+  const minute = Math.floor((s % 3600) / 60);
+  return `${pad4(year)}-${pad2(month)}-${pad2(day)} ${pad2(hour)}:${pad2(minute)}:${pad2(s % 60)}`;
 }
 
 function time2(decimals: number): ColumnReader {
@@ -266,8 +296,8 @@ function time2(decimals: number): ColumnReader {
     if (negative) raw = raw ^ ((1 << 24) - 1);
     const hour = sliceBits(raw, 12, 22);
     let second = sliceBits(raw, 0, 6);
-    if (negative && (!fraction || fraction.zero)) second++;
-    return `${negative ? '-' : ''}${zeroPad(hour, hour > 99 ? 3 : 2)}:${zeroPad(sliceBits(raw, 6, 12), 2)}:${zeroPad(second, 2)}${fraction?.text ?? ''}`;
+    if (negative && fractionZero) second++;
+    return `${negative ? '-' : ''}${zeroPad(hour, hour > 99 ? 3 : 2)}:${pad2(sliceBits(raw, 6, 12))}:${zeroPad(second, 2)}${fraction}`;
   };
 }
 

@@ -14,9 +14,14 @@
 
 /** `Double.toString(x)`. */
 export function javaDoubleToString(x: number): string {
+  const a = Math.abs(x);
+  // Fast path in Java's plain range [10^-3, 10^7), where ECMAScript's `String` is plain too and
+  // its digits are Java's: both take the shortest decimals that round to x, the closest of them,
+  // the even one on a tie. Java's m = 1 rule cannot differ here: a double's rounding interval is
+  // far narrower than a step of the 2-digit grid. Integers (exact) only lack Java's `.0`.
+  if (a >= 1e-3 && a < 1e7) return Number.isInteger(x) ? `${x}.0` : String(x);
   const special = specialToString(x);
   if (special !== undefined) return special;
-  const a = Math.abs(x);
   // V8's shortest round-trip digits (ECMAScript picks the closest when several are shortest).
   let decimal = parseExponential(a.toExponential());
   if (decimal.digits.length === 1) decimal = closestOfLength(a, 2, roundsToDouble, false) ?? decimal;
@@ -29,6 +34,9 @@ const float32Bits = new Uint32Array(float32.buffer);
 /** `Float.toString(Math.fround(x))`: x is taken as the 32-bit float it rounds to. */
 export function javaFloatToString(x: number): string {
   const f = Math.fround(x);
+  // An integer in [1, 10^7) is exact and below 2^24, where floats are at most 1 apart: no decimal
+  // with fewer digits rounds to it, so its own digits are the answer (Java's plain range).
+  if (Number.isInteger(f) && f !== 0 && f < 1e7 && f > -1e7) return `${f}.0`;
   const special = specialToString(f);
   if (special !== undefined) return special;
   const a = Math.abs(f);

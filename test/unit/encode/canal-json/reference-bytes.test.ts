@@ -11,7 +11,8 @@ import { encodeCanalJson } from '../../../../shared/encode/canal-json/index.ts';
 import type { ChangeRecord, Column, DdlKind, Row, RowRecord, TableSchema, Value } from '../../../../shared/record/index.ts';
 import { charsetEdgeRow, edgeRow, otherRow, valueRows } from '../../../helpers/type-rows.ts';
 import { column, table } from './build.ts';
-import { referenceEncodeCanalJson } from './reference/index.ts';
+import { javaDoubleToString, javaFloatToString } from '../../../../shared/encode/canal-json/java-number.ts';
+import { referenceEncodeCanalJson, referenceJavaDoubleToString, referenceJavaFloatToString } from './reference/index.ts';
 
 /** Mulberry32: the same sequence on every run, so a failure reproduces. */
 function random(seed: number): () => number {
@@ -233,6 +234,22 @@ describe('Canal JSON bytes, live encoder against the reference copy', () => {
       checked++;
     }
     expect(checked).toBe(TYPE_TEST_STRINGS.length);
+  });
+
+  it('writes FLOAT and DOUBLE value strings as the reference does, fast paths included', () => {
+    const N = 100_000;
+    let fast = 0;
+    for (let i = 0; i < N; i++) {
+      // Half in the plain range, where the fast paths apply; integers, short and long fractions.
+      const d = i % 2 === 0 ? randomDouble() : (int(2e7) - 1e7) / pick([1, 2, 4, 10, 3, 1e3, 1e5, 1e9]);
+      const f = i % 3 === 0 ? randomFloat() : Math.fround(d);
+      const [liveD, refD] = [javaDoubleToString(d), referenceJavaDoubleToString(d)];
+      if (liveD !== refD) expect(`${liveD} for double ${d}`).toBe(`${refD} for double ${d}`);
+      const [liveF, refF] = [javaFloatToString(f), referenceJavaFloatToString(f)];
+      if (liveF !== refF) expect(`${liveF} for float ${f}`).toBe(`${refF} for float ${f}`);
+      if (Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7) fast++;
+    }
+    expect(fast).toBeGreaterThan(N / 2);
   });
 
   it('raises the same invariant error for a row image that does not fit the table', () => {

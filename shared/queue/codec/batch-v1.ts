@@ -25,6 +25,17 @@ function ownByteValues(batch: Batch): void {
     if (record.before) copyBytes(record.before as Value[]);
     if (record.after) copyBytes(record.after as Value[]);
   }
+  if (batch.resume) ownNested(batch.resume);
+}
+
+/** The resume position's full-sync cursor holds key values (bytes for binary keys) deep inside. */
+function ownNested(v: object): void {
+  const o = v as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    const x = o[key];
+    if (x instanceof Uint8Array) o[key] = Buffer.from(x);
+    else if (typeof x === 'object' && x !== null) ownNested(x);
+  }
 }
 
 function copyBytes(row: Value[]): void {

@@ -15,13 +15,24 @@ export class PayloadCorruption extends Error {
   }
 }
 
+/** Node's Buffer methods that toString(encoding) dispatches to, called directly (untyped in @types/node). */
+interface SliceMethods {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Byte values up to this size are copied by a JS loop: cheaper than a call into Buffer#copy. */
+const SHORT_BYTES = 32;
+
 export class ByteReader {
   readonly buf: Buffer;
+  readonly #slices: SliceMethods;
   pos: number;
   readonly end: number;
 
   constructor(buf: Buffer, start: number) {
     this.buf = buf;
+    this.#slices = buf as unknown as SliceMethods;
     this.pos = start;
     this.end = buf.length;
   }
@@ -70,20 +81,23 @@ export class ByteReader {
     const n = this.uint(what);
     const at = this.take(n, what);
     const out = Buffer.allocUnsafe(n);
-    this.buf.copy(out, 0, at, at + n);
+    if (n <= SHORT_BYTES) {
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) out[i] = buf[at + i]!;
+    } else this.buf.copy(out, 0, at, at + n);
     return out;
   }
 
   latin1(what: string): string {
     const n = this.uint(what);
     const at = this.take(n, what);
-    return this.buf.toString('latin1', at, at + n);
+    return this.#slices.latin1Slice(at, at + n);
   }
 
   utf8(what: string): string {
     const n = this.uint(what);
     const at = this.take(n, what);
-    return this.buf.toString('utf8', at, at + n);
+    return this.#slices.utf8Slice(at, at + n);
   }
 
   utf16(what: string): string {

@@ -6,6 +6,8 @@
 
 /** Strings longer than this get their exact UTF-8 length first, instead of reserving 3 bytes per char. */
 const RESERVE_LIMIT = 1 << 16;
+/** Up to this length an ASCII string is copied by a JS loop (its length then fits one varint byte). */
+const SHORT_ASCII = 48;
 
 export class ByteWriter {
   buf: Buffer;
@@ -73,6 +75,7 @@ export class ByteWriter {
    */
   utf8(s: string): number {
     const n = s.length;
+    if (n <= SHORT_ASCII && this.#shortAscii(s, n)) return n;
     if (n > RESERVE_LIMIT) {
       const bytes = Buffer.byteLength(s, 'utf8');
       this.uint(bytes);
@@ -88,6 +91,21 @@ export class ByteWriter {
     this.#paddedUint(bytes, width);
     this.pos = start + bytes;
     return bytes;
+  }
+
+  /** Short ASCII strings in JS: cheaper than a call into Buffer#write. False (nothing kept) at the first other character. */
+  #shortAscii(s: string, n: number): boolean {
+    this.ensure(n + 1);
+    const buf = this.buf;
+    let p = this.pos + 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[p++] = c;
+    }
+    buf[this.pos] = n;
+    this.pos = p;
+    return true;
   }
 
   utf16(s: string): void {

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { CODEC_VERSION, decodeBatch, encodeBatch } from '../../../../shared/queue/codec.ts';
+import { Tag } from '../../../../shared/queue/codec/tagged-value.ts';
+import { QueueCorruptError } from '../../../../shared/queue/errors.ts';
+import { InvariantError } from '../../../../shared/errors.ts';
+import type { Batch, ChangeRecord, RowRecord, Value } from '../../../../shared/record/index.ts';
+import { makeBatch } from '../../../helpers/queue-batches.ts';
+import { randomBatch, seeded } from './random-batches.ts';
+
+/** Which records share their source / schema object, as index pairs: the decoded batch must share exactly the same. */
+function sharing(records: readonly ChangeRecord[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    for (let j = i + 1; j < records.length; j++) {
+      const a = records[i]!;
+      const b = records[j]!;
+      if (a.source === b.source) out.push(`source ${i}=${j}`);
+      if (a.op !== 'DDL' && b.op !== 'DDL' && a.schema === b.schema) out.push(`schema ${i}=${j}`);
+    }
+  }
+  return out;
+}
+
+function byteValues(batch: Batch): Value[] {
+  return batch.records.flatMap((r) => (r.op === 'DDL' ? [] : [...(r.before ?? []), ...(r.after ?? [])])).filter((v) => v instanceof Uint8Array);
+}
+
+function corruptError(bytes: Uint8Array, where = { path: 'q', seq: 9 }): QueueCorruptError {
+  try {
+    decodeBatch(bytes, where);
+  } catch (err) {
+    expect(err).toBeInstanceOf(QueueCorruptError);
+    expect((err as QueueCorruptError).context).toEqual(where);
+    return err as QueueCorruptError;
+  }
+  throw new Error('decoded corrupt bytes without an error');
+}
+
+describe('queue payload version 2', () => {
+  it('round-trips 250 random batches exactly: every op and value kind, optional fields, sharing of sources and schemas', () => {
+    const rnd = seeded(12);
+    let id = 1;
+    let records = 0;
+    let empty = 0;
+    const ops = new Set<string>();
+    for (let n = 0; n < 250; n++) {
+      const batch = randomBatch(rnd, id, 40);
+      id = batch.lastRecordId + 1;
+      records += batch.records.length;
+      if (batch.records.length === 0) empty++;
+      for (const r of batch.records) ops.add(r.op);
+      const bytes = encodeBatch(batch);
+      expect(bytes[0]).toBe(CODEC_VERSION);
+      const decoded = decodeBatch(bytes);
+      expect(decoded).toStrictEqual(batch);
+      expect(sharing(decoded.records)).toEqual(sharing(batch.records));
+      for (const v of byteValues(decoded)) expect(Buffer.isBuffer(v)).toBe(true);
+      // keys in the reader's order (the generator builds them so), so decoded objects share its shapes
+      expect(Object.keys(decoded)).toEqual(Object.keys(batch));
+      decoded.records.forEach((r, i) => {
+        expect(Object.keys(r)).toEqual(Object.keys(batch.records[i]!));
+        expect(Object.keys(r.source)).toEqual(Object.keys(batch.records[i]!.source));
+      });
+    }
+    // the generator reached every case the test claims
+    expect(records).toBeGreaterThan(3000);
+    expect(empty).toBeGreaterThan(10);
+    expect([...ops].sort()).toEqual(['DDL', 'DELETE', 'INIT', 'INSERT', 'UPDATE']);
+  });
+
+  it('keeps absent, undefined and null apart in optional fields', () => {
+    const base = makeBatch(3, 2);
+    const r0 = base.records[0] as RowRecord;
+    const withUndefined: Batch = { ...base, records: base.records.map((r) => ({ ...r, source: { ...r.source, serverVersion: undefined } })) };
+    const decoded = decodeBatch(encodeBatch(withUndefined));
+    expect('serverVersion' in decoded.records[0]!.source).toBe(true);
+    expect(decoded.records[0]!.source.serverVersion).toBeUndefined();
+    const plain = decodeBatch(encodeBatch(base));
+    expect('serverVersion' in plain.records[0]!.source).toBe(false);
+    expect('sourceTimeMs' in plain).toBe(false);
+    expect('snapshot' in plain.resume).toBe(false);
+    expect(decodeBatch(encodeBatch({ ...base, sourceTimeMs: 0 })).sourceTimeMs).toBe(0);
+    const column = { ...r0.schema.columns[0]!, collation: undefined };
+    const schema = { ...r0.schema, columns: [column, { ...column, collation: null }] };
+    const back = decodeBatch(encodeBatch({ ...base, records: [{ ...r0, schema, after: [undefined as unknown as Value, null] }] })).records[0] as RowRecord;
+    expect(back.schema).toStrictEqual(schema);
+    expect('collation' in back.schema.columns[0]!).toBe(true);
+    expect(back.after).toStrictEqual([undefined, null]);
+  });
+
+  it('writes each schema and source once per batch and reads them back shared', () => {
+    const batch = makeBatch(1, 200);
+    const one = encodeBatch({ ...batch, records: batch.records.slice(0, 1) }).length;
+    const all = encodeBatch(batch).length;
+    const r0 = batch.records[0] as RowRecord;
+    const copied = encodeBatch({ ...batch, records: batch.records.map((r) => ({ ...r, schema: structuredClone(r0.schema), source: { ...r.source } }) as RowRecord) }).length;
+    // ORDERS written once costs more than 250 bytes; 199 more copies would add that each
+    expect(copied - all).toBeGreaterThan(199 * 250);
+    expect((all - one) / 199).toBeLessThan(200);
+  });
+
+  it('gives byte values memory of their own: clearing the payload changes nothing decoded', () => {
+    const batch = randomBatch(seeded(3), 1, 200);
+    const bytes = encodeBatch(batch);
+    const decoded = decodeBatch(bytes);
+    const values = byteValues(decoded);
+    expect(values.length).toBeGreaterThan(20);
+    for (const v of values) expect((v as Buffer).buffer).not.toBe(bytes.buffer);
+    bytes.fill(0);
+    expect(decoded).toStrictEqual(batch);
+  });
+
+  it('reads a payload inside a larger buffer and from a plain Uint8Array', () => {
+    const batch = randomBatch(seeded(4), 1, 50);
+    const bytes = encodeBatch(batch);
+    const framed = Buffer.concat([Buffer.from('frame-header'), bytes, Buffer.from('next')]).subarray(12, 12 + bytes.length);
+    expect(decodeBatch(framed)).toStrictEqual(batch);
+    expect(decodeBatch(new Uint8Array(bytes))).toStrictEqual(batch);
+  });
+
+  it('refuses to store a value it could not read back, naming the record and table', () => {
+    const batch = makeBatch(2, 1);
+    const r0 = batch.records[0] as RowRecord;
+    const bad: Batch = { ...batch, records: [{ ...r0, after: [new Date(0) as unknown as Value] }] };
+    expect(() => encodeBatch(bad)).toThrow(InvariantError);
+    expect(() => encodeBatch(bad)).toThrow(/record 2 \(INSERT on shop\.orders\): a value of kind Date cannot be stored/);
+    expect(() => encodeBatch({ ...batch, records: [{ ...r0, id: 1.5 }] })).toThrow(/record 1\.5 .*id 1\.5 is not a non-negative integer/);
+    expect(() => encodeBatch({ ...batch, records: [{ ...r0, op: 'UPSERT' as 'INSERT' }] })).toThrow(/op UPSERT is not one of/);
+  });
+
+  it('names the byte and the record where a truncated payload ends, at every length', () => {
+    const bytes = smallPayload();
+    for (let n = 2; n < bytes.length; n++) {
+      const err = corruptError(bytes.subarray(0, n));
+      expect(err.message).toMatch(new RegExp(`^queue payload \\(path q, seq 9\\) is corrupt at byte \\d+ of ${n}: `));
+    }
+    expect(corruptError(Buffer.concat([bytes, Buffer.from([0])])).message).toMatch(/1 bytes follow the last record/);
+  });
+
+  it('names bad tags, op codes and flags with the byte and the record they are in', () => {
+    const batch = makeBatch(1, 3);
+    const bytes = encodeBatch(batch);
+    // the last value of the last record is its note, 'note 2 for 1002': give its tag a number that is no tag
+    const note = (batch.records[2] as RowRecord).after![6] as string;
+    expect(note).toBe('note 2 for 1002');
+    const noteTag = bytes.length - note.length - 2;
+    expect(bytes[noteTag]).toBe(Tag.ASCII);
+    const badTag = Buffer.from(bytes);
+    badTag[noteTag] = 0x7e;
+    expect(corruptError(badTag).message).toMatch(new RegExp(`corrupt at byte ${noteTag} of ${bytes.length}: record 2 of 3: the after image has an unknown value tag 126`));
+    // a prefix of the records encodes the same header and records: record 1 starts where the one-record batch ends
+    const record1 = encodeBatch({ ...batch, records: batch.records.slice(0, 1) }).length;
+    const badOp = Buffer.from(bytes);
+    badOp[record1] = 9;
+    expect(corruptError(badOp).message).toMatch(new RegExp(`corrupt at byte ${record1} of ${bytes.length}: record 1 of 3: op code 9 is not one of 0-4`));
+    const badRef = Buffer.from(bytes);
+    badRef[record1 + 3] = 5; // op, id, seq, then the source ref (one byte each here)
+    expect(corruptError(badRef).message).toMatch(/record 1 of 3: source ref 5 is beyond the 1 sources so far/);
+    const badFlags = Buffer.from(bytes);
+    badFlags[1] = 0x80;
+    expect(corruptError(badFlags).message).toMatch(/corrupt at byte 1 .*batch flags 128 have unknown bits/);
+    const badVersion = Buffer.from(bytes);
+    badVersion[0] = 3;
+    expect(corruptError(badVersion).message).toMatch(/format version 3, this build reads versions 1 and 2/);
+  });
+
+  it('decodes random damage to QueueCorruptError or to a batch, never to another error', () => {
+    const rnd = seeded(6);
+    const bytes = encodeBatch(randomBatch(rnd, 1, 30));
+    let refused = 0;
+    for (let n = 0; n < 3000; n++) {
+      const damaged = Buffer.from(bytes);
+      for (let k = 0; k < 1 + (n % 4); k++) damaged[1 + Math.floor(rnd() * (damaged.length - 1))] = Math.floor(rnd() * 256);
+      try {
+        decodeBatch(damaged, { seq: n });
+      } catch (err) {
+        expect(err).toBeInstanceOf(QueueCorruptError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+  });
+});
+
+
+/** A random batch of a few records with a DDL and a full-sync cursor that encodes to under 3000 bytes (truncated at every length). */
+function smallPayload(): Buffer {
+  for (let seed = 1; ; seed++) {
+    const batch = randomBatch(seeded(seed), 1, 8);
+    const bytes = encodeBatch(batch);
+    if (bytes.length < 3000 && batch.records.length >= 5 && batch.records.some((r) => r.op === 'DDL') && batch.resume.snapshot) return bytes;
+  }
+}

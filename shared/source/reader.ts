@@ -130,6 +130,7 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       schemas: new TableSchemas(query),
       rowFilters: filters.size > 0 ? new StreamFilters(filters) : undefined,
       signals: sync && options.fullSync?.signalTable ? { table: options.fullSync.signalTable, onSignal: sync.onSignal } : undefined,
+      log,
     });
     const stopped = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

@@ -1,7 +1,7 @@
 /**
  * Encoder throughput alone: N records of the catchup table's 16 columns (values as the reader
- * produces them), built in memory, encoded by the live encoder and by the frozen pre-issue-12
- * copy (test/unit/encode/canal-json/reference/) in alternating rounds in one process, so both
+ * produces them), built in memory, encoded by the live encoders and by the frozen pre-issue-12
+ * copies (test/unit/encode/<format>/reference/) in alternating rounds in one process, so both
  * see the same machine state. Prints one JSON line per case: the median round's records/s, the
  * output bytes and the heap after the last round.
  *
@@ -12,6 +12,7 @@ import { encodeCanalJson } from '../../shared/encode/canal-json/index.ts';
 import { encodeDtsAvro } from '../../shared/encode/dts-avro/index.ts';
 import { typeCodeOf, type ChangeRecord, type Column, type Row, type RowRecord, type TableSchema } from '../../shared/record/index.ts';
 import { referenceEncodeCanalJson } from '../../test/unit/encode/canal-json/reference/index.ts';
+import { referenceEncodeDtsAvro } from '../../test/unit/encode/dts-avro/reference/index.ts';
 import { peakRssMiB } from './bench-env.ts';
 
 const TYPES: ReadonlyArray<readonly [string, string]> = [
@@ -52,6 +53,7 @@ const NOW_MS = 1_767_225_600_000;
 const cases: Record<string, { format: string; implementation: string; encode: Encode }> = {
   'canal-json/before': { format: 'canal-json', implementation: 'before (reference copy)', encode: (r) => referenceEncodeCanalJson(r, { nowMs: NOW_MS }) },
   'canal-json/after': { format: 'canal-json', implementation: 'after (live encoder)', encode: (r) => encodeCanalJson(r, { nowMs: NOW_MS }) },
+  'dts-avro/before': { format: 'dts-avro', implementation: 'before (reference copy)', encode: (r) => referenceEncodeDtsAvro(r, { sourceVersion: '10.11.6-MariaDB' }) },
   'dts-avro/after': { format: 'dts-avro', implementation: 'after (live encoder)', encode: (r) => encodeDtsAvro(r, { sourceVersion: '10.11.6-MariaDB' }) },
 };
 

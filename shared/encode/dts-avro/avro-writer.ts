@@ -10,9 +10,9 @@
  * - objectName and DateTime parts: null 0, value 1; fields and images: null 0, string 1, array 2;
  * - image member: null 0, Integer 1, Character 2, Decimal 3, Float 4, Timestamp 5, DateTime 6,
  *   BinaryGeometry 8, BinaryObject 10, TextObject 11.
- * One scratch buffer is reused across calls and each call returns its own copy. It grows for a
- * large record and goes back to its first size afterwards, so one huge BLOB is not kept alive.
+ * The primitives and their scratch buffer are in avro-binary.ts.
  */
+import { begin, finish, position, writeBytes, writeDouble, writeInt, writeLong, writeRaw, writeString, written } from './avro-binary.ts';
 import type { DtsAvroRecord, DtsField, DtsOperation, Image, ImageBranch, ImageValue } from './model.ts';
 
 export const OPERATION_INDEX: Readonly<Record<DtsOperation, number>> = { INSERT: 0, UPDATE: 1, DELETE: 2, DDL: 3, INIT: 16 };
@@ -35,14 +35,8 @@ const UNION_VALUE = 1;
 const UNION_STRING = 1;
 const UNION_ARRAY = 2;
 
-const SCRATCH_SIZE = 64 * 1024;
-const SCRATCH_KEPT = 1024 * 1024;
-
-let buf = Buffer.allocUnsafe(SCRATCH_SIZE);
-let pos = 0;
-
 export function writeDtsAvroRecord(record: DtsAvroRecord): Buffer {
-  pos = 0;
+  begin();
   writeInt(record.version);
   writeLong(record.id);
   writeLong(record.sourceTimestamp);
@@ -64,10 +58,7 @@ export function writeDtsAvroRecord(record: DtsAvroRecord): Buffer {
   writeImages(record.beforeImages);
   writeImages(record.afterImages);
   writeLong(record.bornTimestamp);
-  const out = Buffer.allocUnsafe(pos);
-  buf.copy(out, 0, 0, pos);
-  if (buf.length > SCRATCH_KEPT) buf = Buffer.allocUnsafe(SCRATCH_SIZE);
-  return out;
+  return finish();
 }
 
 function writeTags(tags: Readonly<Record<string, string>>): void {
@@ -96,7 +87,7 @@ function writeFields(record: DtsAvroRecord): void {
     writeRaw(cached);
     return;
   }
-  const start = pos;
+  const start = position();
   writeInt(UNION_ARRAY);
   if (fields.length > 0) {
     writeLong(fields.length);
@@ -106,7 +97,7 @@ function writeFields(record: DtsAvroRecord): void {
     }
   }
   writeInt(0);
-  fieldsCache.set(fields, Buffer.from(buf.subarray(start, pos)));
+  fieldsCache.set(fields, written(start));
 }
 
 function writeImages(images: Image | string | null): void {
@@ -182,124 +173,4 @@ function writeOptionalInt(n: number | null): void {
     writeInt(UNION_VALUE);
     writeInt(n);
   }
-}
-
-function ensure(bytes: number): void {
-  if (pos + bytes <= buf.length) return;
-  const next = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + bytes));
-  buf.copy(next, 0, 0, pos);
-  buf = next;
-}
-
-/** A 32-bit int, zig-zag varint (1–5 bytes). */
-function writeInt(n: number): void {
-  ensure(5);
-  const b = buf;
-  let p = pos;
-  let z = ((n << 1) ^ (n >> 31)) >>> 0;
-  while (z > 0x7f) {
-    b[p++] = (z & 0x7f) | 0x80;
-    z >>>= 7;
-  }
-  b[p++] = z;
-  pos = p;
-}
-
-/** A long within ±2^53 (every `number` integer), zig-zag varint (1–10 bytes). */
-function writeLong(n: number): void {
-  if (n === (n | 0)) {
-    writeInt(n);
-    return;
-  }
-  ensure(10);
-  let z = n >= 0 ? n * 2 : -n * 2 - 1;
-  while (z > 0x7f) {
-    buf[pos++] = (z % 0x80) | 0x80;
-    z = Math.floor(z / 0x80);
-  }
-  buf[pos++] = z;
-}
-
-function writeDouble(x: number): void {
-  ensure(8);
-  buf.writeDoubleLE(x, pos);
-  pos += 8;
-}
-
-function writeBytes(bytes: Uint8Array): void {
-  writeLong(bytes.byteLength);
-  writeRaw(bytes);
-}
-
-function writeRaw(bytes: Uint8Array): void {
-  const length = bytes.byteLength;
-  ensure(length);
-  if (length < 32) {
-    const b = buf;
-    const p = pos;
-    for (let i = 0; i < length; i++) b[p + i] = bytes[i]!;
-  } else {
-    buf.set(bytes, pos);
-  }
-  pos += length;
-}
-
-/**
- * Strings up to 256 UTF-16 units are encoded here (two passes: length, then bytes), longer ones
- * by Buffer; both write a lone surrogate as U+FFFD (EF BF BD), as Buffer does.
- */
-function writeString(s: string): void {
-  const length = s.length;
-  if (length > 256) {
-    const bytes = Buffer.byteLength(s, 'utf8');
-    writeLong(bytes);
-    ensure(bytes);
-    buf.write(s, pos, bytes, 'utf8');
-    pos += bytes;
-    return;
-  }
-  let bytes = 0;
-  for (let i = 0; i < length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  writeInt(bytes);
-  ensure(bytes);
-  // The module's `buf` and `pos` are read once: a byte loop over them would reload both each time.
-  const b = buf;
-  let p = pos;
-  if (bytes === length) {
-    for (let i = 0; i < length; i++) b[p++] = s.charCodeAt(i);
-    pos = p;
-    return;
-  }
-  for (let i = 0; i < length; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) {
-      b[p++] = c;
-    } else if (c < 0x800) {
-      b[p++] = 0xc0 | (c >> 6);
-      b[p++] = 0x80 | (c & 0x3f);
-    } else if ((c & 0xf800) !== 0xd800) {
-      b[p++] = 0xe0 | (c >> 12);
-      b[p++] = 0x80 | ((c >> 6) & 0x3f);
-      b[p++] = 0x80 | (c & 0x3f);
-    } else if (c < 0xdc00 && i + 1 < length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      c = 0x10000 + ((c & 0x3ff) << 10) + (s.charCodeAt(++i) & 0x3ff);
-      b[p++] = 0xf0 | (c >> 18);
-      b[p++] = 0x80 | ((c >> 12) & 0x3f);
-      b[p++] = 0x80 | ((c >> 6) & 0x3f);
-      b[p++] = 0x80 | (c & 0x3f);
-    } else {
-      b[p++] = 0xef;
-      b[p++] = 0xbf;
-      b[p++] = 0xbd;
-    }
-  }
-  pos = p;
 }

@@ -146,6 +146,7 @@ describe('lean column readers', () => {
 
   it('leaves the types it does not read to zongji, saying which', () => {
     expect(columnReader(col(ColumnType.GEOMETRY, { length_size: 4 }), { COLUMN_TYPE: 'geometry' }, OPTIONS)).toBe('binlog column type 255');
+    expect(columnReader(col(ColumnType.VECTOR, { length_size: 4 }), { COLUMN_TYPE: 'vector(3)' }, OPTIONS)).toBe('binlog column type 242');
     expect(columnReader(col(ColumnType.JSON, { length_size: 4 }), { COLUMN_TYPE: 'json' }, OPTIONS)).toBe('binlog column type 245');
     expect(columnReader(col(ColumnType.DATETIME), { COLUMN_TYPE: 'datetime' }, OPTIONS)).toBe('binlog column type 12');
     expect(columnReader(col(ColumnType.TIMESTAMP), { COLUMN_TYPE: 'timestamp' }, OPTIONS)).toBe('binlog column type 7');

@@ -1,5 +1,7 @@
 /**
- * The binlog connection: zongji decodes events, this file turns them into assembler calls.
+ * The binlog connection: zongji decodes events, this file turns them into assembler calls. Row
+ * images are read by the lean decoder (rows/lean-rows.ts) inside zongji's rows events, straight into
+ * `Row`s; tables it cannot read (and streams with `rowDecoder: 'zongji'`) go through row-values.ts.
  * Flow control acts on the socket: while paused, mysql2 stops reading and the server's dump
  * thread blocks on TCP, so memory stays bounded however far behind the destinations are.
  */

@@ -10,6 +10,8 @@
  *   (single-byte-text.ts) and which is decoded here by MySQL's own table;
  * - MySQL 8's binary JSON, which zongji hands over as stored (json-column.ts) and which is printed
  *   here as the server prints it.
+ * The lean row decoder (rows/row-plan.ts) makes the same repairs on its own values: a change here
+ * goes there too (test/integration/lean-rows-equivalence.test.ts compares the two).
  */
 import { MysqlTypeCode, perSchema, type Row, type TableSchema, type Value } from '../../record/index.ts';
 // zongji's charsets of the text columns after a GEOMETRY on MariaDB, repaired before any row is read.

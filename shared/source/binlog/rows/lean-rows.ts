@@ -47,8 +47,14 @@ const PLAN = Symbol('leanRowsPlan');
 class LeanRowsDecoder {
   readonly #source: LeanRowsSource;
   readonly #options: ReadOptions;
-  /** Per table map entry's column list (new with each TABLE_MAP zongji reads): the plan and the schema it was made for. */
+  /** Per table map entry's column list (kept across TABLE_MAPs on MariaDB): the plan and the schema it was made for. */
   readonly #plans = new WeakMap<object, { schema: TableSchema; plan: RowPlan | null }>();
+  /**
+   * Per schema, the last entry and its plan: MySQL 8 with FULL metadata gives zongji a new entry with
+   * every TABLE_MAP, i.e. every transaction, and compiling costs more than a small row; comparing
+   * the new entry field by field with the last one costs far less (hashing a key of it does not).
+   */
+  readonly #last = new WeakMap<TableSchema, { entry: MapEntry; plan: RowPlan | null }>();
   readonly #logged = new Set<string>();
 
   constructor(source: LeanRowsSource, options: ReadOptions) {
@@ -61,6 +67,11 @@ class LeanRowsDecoder {
     if (!entry?.columns || !schema) return null;
     const cached = this.#plans.get(entry.columns);
     if (cached && cached.schema === schema) return cached.plan;
+    const last = this.#last.get(schema);
+    if (last && sameLayout(last.entry, entry)) {
+      this.#plans.set(entry.columns, { schema, plan: last.plan });
+      return last.plan;
+    }
     const compiled = compileRowPlan(entry, schema, this.#options);
     const plan = typeof compiled === 'string' ? null : compiled;
     const table = `${schema.database}.${schema.table}`;
@@ -71,8 +82,33 @@ class LeanRowsDecoder {
       else this.#source.log?.debug('rows left to zongji to decode', { table, reason: compiled });
     }
     this.#plans.set(entry.columns, { schema, plan });
+    this.#last.set(schema, { entry, plan });
     return plan;
   }
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
+
+function sameMetadata(a: Record<string, number | undefined> | undefined, b: Record<string, number | undefined> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** Whether two table map entries hold everything a plan is compiled from alike (row-plan.ts, column-readers.ts). */
+function sameLayout(a: MapEntry, b: MapEntry): boolean {
+  if (a.columns.length !== b.columns.length) return false;
+  for (let i = 0; i < a.columns.length; i++) {
+    const x = a.columns[i]!;
+    const y = b.columns[i]!;
+    const xs = a.columnSchemas[i];
+    const ys = b.columnSchemas[i];
+    if (x.name !== y.name || x.type !== y.type || x.charset !== y.charset || !sameMetadata(x.metadata, y.metadata)) return false;
+    if (xs?.COLUMN_TYPE !== ys?.COLUMN_TYPE || xs?.UNSIGNED !== ys?.UNSIGNED || !sameList(xs?.ENUM_VALUES, ys?.ENUM_VALUES) || !sameList(xs?.SET_VALUES, ys?.SET_VALUES)) return false;
+  }
+  return true;
 }
 
 function planOf(event: RowsEventThis): RowPlan | null {

@@ -43,10 +43,12 @@ export type LayoutCoversRecordModel = [
 
 /** Bytes per record of the last batch: the next buffer starts near its final size. */
 let bytesPerRecord = 256;
+/** The first buffer never starts larger than this (one huge row must not size the next batch of many). */
+const MAX_INITIAL_BYTES = 4 << 20;
 
 export function encodeV2(batch: Batch): Buffer {
   const records = batch.records;
-  const w = new ByteWriter(64 + Math.ceil(records.length * bytesPerRecord * 1.1));
+  const w = new ByteWriter(Math.min(MAX_INITIAL_BYTES, 64 + Math.ceil(records.length * bytesPerRecord * 1.1)));
   w.u8(V2);
   const hasTime = batch.sourceTimeMs !== undefined;
   w.u8((batch.endsTransaction ? 1 : 0) | (hasTime ? 2 : 0));

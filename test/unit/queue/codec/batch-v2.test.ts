@@ -110,6 +110,20 @@ describe('queue payload version 2', () => {
     expect(decoded).toStrictEqual(batch);
   });
 
+  it('round-trips a batch of one huge row, then a batch of many small rows (the huge one does not size the next buffer)', () => {
+    const big = makeBatch(1, 1);
+    const r0 = big.records[0] as RowRecord;
+    const huge: Batch = { ...big, records: [{ ...r0, after: [1, 'x'.repeat(3 << 20), 'é'.repeat(100_000), null, null, Buffer.alloc(6 << 20, 7), null] }] };
+    const after = (decodeBatch(encodeBatch(huge)).records[0] as RowRecord).after!;
+    // compared by hand: a deep equality walks 6 MiB of bytes one by one
+    expect(after[1] === (huge.records[0] as RowRecord).after![1] && after[2] === 'é'.repeat(100_000)).toBe(true);
+    expect(Buffer.compare(after[5] as Buffer, Buffer.alloc(6 << 20, 7))).toBe(0);
+    expect(after.filter((v) => v === null)).toHaveLength(3);
+    // sized from the last batch alone this would ask for 10 MB x 5000 records and fail
+    const many = makeBatch(2, 5000);
+    expect(decodeBatch(encodeBatch(many))).toStrictEqual(many);
+  });
+
   it('reads a payload inside a larger buffer and from a plain Uint8Array', () => {
     const batch = randomBatch(seeded(4), 1, 50);
     const bytes = encodeBatch(batch);

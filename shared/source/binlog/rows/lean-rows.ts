@@ -12,6 +12,7 @@ import type ZongJi from '@vlasky/zongji';
 // zongji's package exports only its entry point; its rows event classes are reached by file.
 // @ts-expect-error no declaration file for zongji's internal modules
 import { UpdateRows, WriteRows } from '../../../../node_modules/@vlasky/zongji/lib/rows_event.js';
+import { InvariantError } from '../../../errors.ts';
 import type { TableSchema } from '../../../record/index.ts';
 import type { Logger } from '../../../log.ts';
 import type { ReadOptions, RowCursor } from './column-readers.ts';
@@ -137,6 +138,9 @@ function patchRowsEvents(): void {
   const updateProto = (UpdateRows as { prototype: { _fetchOneRow: FetchOneRow } }).prototype;
   const single = rowsProto._fetchOneRow;
   const pair = updateProto._fetchOneRow;
+  if (typeof single !== 'function' || typeof pair !== 'function') {
+    throw new InvariantError('zongji\'s rows events have no _fetchOneRow, so the lean row decoder cannot attach; the installed @vlasky/zongji is not the 0.9 this reader was built for');
+  }
   rowsProto._fetchOneRow = function (parser) {
     const plan = planOf(this);
     return plan ? readImage(plan, parser, this.columns_present_bitmap) : single.call(this, parser);

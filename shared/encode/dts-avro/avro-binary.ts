@@ -29,6 +29,18 @@ export function position(): number {
   return pos;
 }
 
+/**
+ * The bytes `write` writes with these primitives, taken back off the scratch: templates (parts of
+ * a record that depend only on its table or source), safe to build in the middle of a record.
+ */
+export function bytesWrittenBy(write: () => void): Buffer {
+  const from = pos;
+  write();
+  const bytes = Buffer.from(buf.subarray(from, pos));
+  pos = from;
+  return bytes;
+}
+
 /** A copy of the bytes written from `from` on (for templates built with these writers). */
 export function written(from: number): Buffer {
   return Buffer.from(buf.subarray(from, pos));

@@ -20,13 +20,15 @@
  *   beforeImages        UPDATE, DELETE: every column (value-image.ts); else null
  *   afterImages         INSERT, INIT, UPDATE: every column; DDL: the statement (string branch); else null
  *   bornTimestamp       = sourceTimestamp (documented as milliseconds, observed as the same seconds)
- * Shapes per operation as §1.5. The hand-written writer (avro-writer.ts) produces the bytes: the
- * tests check them byte for byte against avsc's `Type.toBuffer` (avsc-value.ts), and it encodes
- * 2–3 times as many rows per second (encode-dts-avro.bench.ts).
+ * Shapes per operation as §1.5. `dtsAvroRecordOf` builds the record as data; the hand-written
+ * writer (avro-writer.ts) writes it, and the tests check those bytes against avsc's
+ * `Type.toBuffer` (avsc-value.ts). Row records take a direct path with the same bytes
+ * (row-writer.ts: per-table templates and per-column image writers, no object per value).
  */
 import { InvariantError } from '../../errors.ts';
 import { fileNumber, type ChangeRecord, type DdlRecord, type Row, type RowRecord, type SourceInfo, type Value } from '../../record/index.ts';
 import { writeDtsAvroRecord } from './avro-writer.ts';
+import { writeRowRecord } from './row-writer.ts';
 import type { DtsAvroRecord, Image, ImageValue } from './model.ts';
 import { objectNameOf } from './object-name.ts';
 import { tablePartsOf, type TableParts } from './table-parts.ts';
@@ -38,7 +40,7 @@ export interface DtsAvroOptions {
 }
 
 export function encodeDtsAvro(record: ChangeRecord, options: DtsAvroOptions): Buffer {
-  return writeDtsAvroRecord(dtsAvroRecordOf(record, options));
+  return record.op === 'DDL' ? writeDtsAvroRecord(ddlRecord(record, options)) : writeRowRecord(record, options);
 }
 
 /** The record as DTS Avro data, before it is written. */

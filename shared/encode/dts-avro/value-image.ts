@@ -73,7 +73,7 @@ function imageBuilderOf(column: Column): (value: NonNull) => ImageValue {
 }
 
 /** A value whose kind the Value model does not allow for the column: a bug upstream. */
-function unexpected(column: Column, value: NonNull, expected: string): InvariantError {
+export function unexpected(column: Column, value: NonNull, expected: string): InvariantError {
   const kind = value instanceof Uint8Array ? 'bytes' : typeof value;
   return new InvariantError(`column ${column.name} (${column.type}) got a ${kind} value where ${expected} was expected`, {
     column: column.name,
@@ -245,7 +245,7 @@ function geometryImage(column: Column): (value: NonNull) => ImageValue {
 }
 
 /** Binary columns hold bytes; a string there (never from the source) is taken as ISO-8859-1 code units. */
-function bytesOf(column: Column, value: NonNull): Uint8Array {
+export function bytesOf(column: Column, value: NonNull): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value === 'string') return Buffer.from(value, 'latin1');
   throw unexpected(column, value, 'bytes');

@@ -1,0 +1,48 @@
+/**
+ * The parts of a DTS Avro row record that depend only on the table (formats.md §1.2 #9–#12),
+ * precompiled into Avro bytes once per `TableSchema` object (records of one table share it; kept
+ * in a WeakMap), with one image writer per column, so a row costs only its values. Between them
+ * the row writer puts the record's own `server_id` tag value:
+ *   head = objectName (union value) · processTimestamps null · tags: count 2, `pk_uk_info`, its
+ *          value, the key `server_id`
+ *   tail = end of tags · fields (union array: name, dataTypeNumber per column)
+ */
+import { perSchema, type TableSchema } from '../../record/index.ts';
+import { bytesWrittenBy as template, writeInt, writeLong, writeString } from './avro-binary.ts';
+import { dataTypeNumberOf } from './data-type-number.ts';
+import { imageWriterOf, type ImageWriter } from './image-writer.ts';
+import { objectNameOf } from './object-name.ts';
+import { pkUkInfoOf } from './tags.ts';
+
+export interface RowPlan {
+  readonly head: Buffer;
+  readonly tail: Buffer;
+  readonly images: readonly ImageWriter[];
+}
+
+export const rowPlanOf: (schema: TableSchema) => RowPlan = perSchema(buildPlan);
+
+function buildPlan(schema: TableSchema): RowPlan {
+  const head = template(() => {
+    writeInt(1); // objectName: the union's string branch
+    writeString(objectNameOf(schema.database, schema.table));
+    writeInt(0); // processTimestamps: null
+    writeLong(2);
+    writeString('pk_uk_info');
+    writeString(pkUkInfoOf(schema));
+    writeString('server_id');
+  });
+  const tail = template(() => {
+    writeInt(0); // end of tags
+    writeInt(2); // fields: the union's array branch
+    if (schema.columns.length > 0) {
+      writeLong(schema.columns.length);
+      for (const column of schema.columns) {
+        writeString(column.name);
+        writeInt(dataTypeNumberOf(column));
+      }
+    }
+    writeInt(0);
+  });
+  return { head, tail, images: schema.columns.map(imageWriterOf) };
+}

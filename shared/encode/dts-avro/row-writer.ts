@@ -1,0 +1,77 @@
+/**
+ * A DTS Avro row record (INSERT, UPDATE, DELETE, INIT) written straight from the `RowRecord`:
+ * the same bytes as avro-writer.ts writes for encode-dts-avro.ts's `DtsAvroRecord`, field for
+ * field (see there), from the table's templates (row-plan.ts), the source's bytes (shared by the
+ * records of one transaction, which share their `SourceInfo`) and one image writer per column.
+ */
+import { InvariantError } from '../../errors.ts';
+import { fileNumber, type Row, type RowRecord, type SourceInfo, type Value } from '../../record/index.ts';
+import { begin, bytesWrittenBy as bytesOf, finish, writeInt, writeLong, writeRaw, writeString } from './avro-binary.ts';
+import { OPERATION_INDEX } from './avro-writer.ts';
+import type { DtsAvroOptions } from './encode-dts-avro.ts';
+import { rowPlanOf, type RowPlan } from './row-plan.ts';
+
+interface SourceBytes {
+  readonly source: SourceInfo;
+  readonly version: string;
+  /** sourceTimestamp · sourcePosition · safeSourcePosition · sourceTxid · source{MySQL, version} */
+  readonly header: Buffer;
+  /** The `server_id` tag value. */
+  readonly serverId: Buffer;
+  readonly seconds: number;
+}
+
+let last: SourceBytes | null = null;
+
+function sourceBytesOf(source: SourceInfo, version: string): SourceBytes {
+  if (last !== null && last.source === source && last.version === version) return last;
+  const seconds = Math.floor(source.timestampMs / 1000);
+  const position = `${source.position}@${fileNumber(source.file)}`;
+  const header = bytesOf(() => {
+    writeLong(seconds);
+    writeString(position);
+    writeString(position);
+    writeString(source.txId ?? '0');
+    writeInt(0); // sourceType MySQL
+    writeString(version);
+  });
+  last = { source, version, header, serverId: bytesOf(() => writeString(String(source.serverId))), seconds };
+  return last;
+}
+
+export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buffer {
+  const plan = rowPlanOf(record.schema);
+  const source = sourceBytesOf(record.source, options.sourceVersion);
+  begin();
+  writeInt(0); // version
+  writeLong(record.id);
+  writeRaw(source.header);
+  writeInt(OPERATION_INDEX[record.op]);
+  writeRaw(plan.head);
+  writeRaw(source.serverId);
+  writeRaw(plan.tail);
+  const hasBefore = record.op === 'UPDATE' || record.op === 'DELETE';
+  if (hasBefore) writeImage(record, record.before, plan);
+  else writeInt(0);
+  if (record.op !== 'DELETE') writeImage(record, record.after, plan);
+  else writeInt(0);
+  writeLong(source.seconds); // bornTimestamp
+  return finish();
+}
+
+/** The image union's array branch: one block of every column's member, then the end. */
+function writeImage(record: RowRecord, row: Row | null, plan: RowPlan): void {
+  const { images } = plan;
+  if (row === null || row.length !== images.length) {
+    throw new InvariantError(
+      `${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`,
+      { database: record.schema.database, table: record.schema.table },
+    );
+  }
+  writeInt(2);
+  if (images.length > 0) {
+    writeLong(images.length);
+    for (let i = 0; i < images.length; i++) images[i]!(row[i] as Value);
+  }
+  writeInt(0);
+}

@@ -5,12 +5,12 @@
  * see the same machine state. Prints one JSON line per case: the median round's records/s, the
  * output bytes and the heap after the last round.
  *
- *   npm run bench -- encode [--rows 200000] [--rounds 7] [--op insert|update] [--format canal-json|dts-avro|all]
+ *   npm run bench -- encode [--rows 200000] [--rounds 7] [--op insert|update] [--tx 1000] [--format canal-json|dts-avro|all]
  */
 import { parseArgs } from 'node:util';
 import { encodeCanalJson } from '../../shared/encode/canal-json/index.ts';
 import { encodeDtsAvro } from '../../shared/encode/dts-avro/index.ts';
-import { typeCodeOf, type ChangeRecord, type Column, type Row, type RowRecord, type TableSchema } from '../../shared/record/index.ts';
+import { typeCodeOf, type ChangeRecord, type Column, type Row, type RowRecord, type SourceInfo, type TableSchema } from '../../shared/record/index.ts';
 import { referenceEncodeCanalJson } from '../../test/unit/encode/canal-json/reference/index.ts';
 import { referenceEncodeDtsAvro } from '../../test/unit/encode/dts-avro/reference/index.ts';
 import { peakRssMiB } from './bench-env.ts';
@@ -34,8 +34,13 @@ function values(id: number): Row {
   return [id, id % 100000, id * 7, id % 65535, ((id % 10000) / 100).toFixed(2), id / 3, Math.fround(id % 1000), `name-${id}`, `c${id % 1000}`, `text value ${id}`, `${ts}.123456`, `${ts}.123`, '2026-02-03', id % 127, Buffer.from((id % 65536).toString(16).padStart(4, '0'), 'hex'), 'xyz'[id % 3]!];
 }
 
-function record(table: TableSchema, id: number, op: 'insert' | 'update'): RowRecord {
-  const source = { serverId: 1, file: 'binlog.000001', position: 4, gtid: null, timestampMs: 1_767_225_600_000 + id, txId: String(id) };
+/** Records of one transaction share their source, as the reader hands them out (catchup inserts 1,000 rows per statement). */
+function sourceOf(id: number, tx: number): SourceInfo {
+  const first = id - ((id - 1) % tx);
+  return { serverId: 1, file: 'binlog.000001', position: 4 + first, gtid: null, timestampMs: 1_767_225_600_000 + first, txId: String(first) };
+}
+
+function record(table: TableSchema, id: number, op: 'insert' | 'update', source: SourceInfo): RowRecord {
   if (op === 'insert') return { id, seq: 0, op: 'INSERT', schema: table, before: null, after: values(id), source };
   // An UPDATE that changes three of the sixteen columns.
   const before = values(id);
@@ -72,13 +77,19 @@ export async function main(argv: string[]): Promise<void> {
       rounds: { type: 'string', default: '7' },
       op: { type: 'string', default: 'insert' },
       format: { type: 'string', default: 'all' },
+      tx: { type: 'string', default: '1000' },
     },
   });
   const rows = Number(options.rows);
   const rounds = Number(options.rounds);
   const op = options.op === 'update' ? 'update' : 'insert';
   const table = schema();
-  const records = Array.from({ length: rows }, (_, i) => record(table, i + 1, op));
+  const tx = Number(options.tx);
+  let source = sourceOf(1, tx);
+  const records = Array.from({ length: rows }, (_, i) => {
+    if (i % tx === 0) source = sourceOf(i + 1, tx);
+    return record(table, i + 1, op, source);
+  });
   const chosen = Object.entries(cases).filter(([, c]) => options.format === 'all' || c.format === options.format);
   const seconds = new Map<string, number[]>(chosen.map(([name]) => [name, []]));
   const bytes = new Map<string, number>();
@@ -91,7 +102,7 @@ export async function main(argv: string[]): Promise<void> {
     const sorted = seconds.get(name)!.sort((a, b) => a - b);
     const median = sorted[sorted.length >> 1]!;
     process.stdout.write(`${JSON.stringify({
-      bench: 'encode', format: c.format, implementation: c.implementation, op, records: rows, rounds,
+      bench: 'encode', format: c.format, implementation: c.implementation, op, records: rows, recordsPerTransaction: tx, rounds,
       medianSeconds: Number(median.toFixed(3)), recordsPerSecond: Math.round(rows / median), bytesPerRecord: Math.round(bytes.get(name)! / rows),
     })}\n`);
   }

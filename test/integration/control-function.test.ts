@@ -108,7 +108,7 @@ describe('the control function', () => {
     await expect(control(taskFile, { action: 'halt' })).rejects.toThrow(`control: invalid event: "action": expected ${allowed} (a string), got "halt" (a string). Fix the invocation's event`);
     await expect(control(taskFile, { action: 'halt' })).rejects.not.toThrow('s.yaml'); // no timer, no payload to fix
     await expect(control(taskFile, {})).rejects.toThrow(`"action": expected ${allowed} (a string), got nothing`);
-    await expect(control(taskFile, { action: 'pause', force: true })).rejects.toThrow('unknown field "force" (control reads action, taskFile');
+    await expect(control(taskFile, { action: 'pause', force: true })).rejects.toThrow('unknown field "force" (control reads action, taskFile). Fix the invocation\'s event');
     // Nothing was written for the refused events.
     expect(await admin.exists(`${prefix}:event:state`)).toBe(0);
   });

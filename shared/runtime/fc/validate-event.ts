@@ -54,7 +54,8 @@ export function validateEvent<S extends z.ZodObject>(functionName: string, schem
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const names = issue.keys.map((k) => `"${k}"`).join(', ');
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names} (${functionName} reads ${known.length > 0 ? known.join(', ') : 'no fields'}, beside FC's timer fields triggerName, triggerTime, payload)`;
+      const timer = 'payload' in shape ? ", beside FC's timer fields triggerName, triggerTime, payload" : '';
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names} (${functionName} reads ${known.length > 0 ? known.join(', ') : 'no fields'}${timer})`;
     }
     const top = issue.path[0];
     const expected = typeof top === 'string' ? expectation(shape[top]) : 'a JSON object';

@@ -4,7 +4,8 @@
  * and ENUM defects, the value cases, text after a GEOMETRY) and the bench table, inserted, updated
  * (full before and after images) and deleted, read twice from the same position by a real
  * BinlogStream, once per decoder. Each record's images must be the same value for value: type
- * (number, string, bytes), number including -0, and every byte. Runs on MariaDB and MySQL 8.
+ * (number, string, bytes), number including -0, and every byte. Runs on MariaDB and MySQL 8, with
+ * a table of what only MySQL 8 has there and, on MariaDB, a table the lean decoder leaves to zongji.
  */
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
@@ -27,8 +28,24 @@ const BENCH_TABLE = `CREATE TABLE \${db}.bench (
 ) CHARACTER SET utf8mb4`;
 /** MariaDB's COMPRESSED columns (binlog types 140, 141): not read by the lean decoder, so this table stays with zongji. */
 const COMPRESSED_TABLE = 'CREATE TABLE ${db}.zc (id INT PRIMARY KEY, c VARCHAR(100) COMPRESSED, b BLOB COMPRESSED) CHARACTER SET utf8mb4';
+/**
+ * What only MySQL 8 has (test/mysql8/mysql8-types.test.ts): INVISIBLE columns, a functional index's
+ * hidden column, the 0900 collations and multi-byte charsets zongji decodes by iconv, opaque values
+ * in binary JSON and the empty JSON value.
+ */
+const MYSQL8_TABLE = `CREATE TABLE \${db}.m8 (
+  id INT PRIMARY KEY, hid INT INVISIBLE,
+  ascs VARCHAR(20) COLLATE utf8mb4_0900_as_cs, ja VARCHAR(20) COLLATE utf8mb4_ja_0900_as_cs, mb3 VARCHAR(20) CHARACTER SET utf8mb3,
+  gb VARCHAR(20) CHARACTER SET gb18030, u16 VARCHAR(20) CHARACTER SET utf16, u32 VARCHAR(20) CHARACTER SET utf32, sj VARCHAR(20) CHARACTER SET sjis,
+  kr VARCHAR(20) CHARACTER SET euckr, b5 VARCHAR(20) CHARACTER SET big5, uj VARCHAR(20) CHARACTER SET ujis, t16 TEXT CHARACTER SET utf16,
+  j JSON, jn JSON NOT NULL, fx VARCHAR(10), INDEX fi ((UPPER(fx)))
+)`;
+const MYSQL8_INSERT = (db: string) =>
+  `INSERT INTO ${db}.m8 (id, hid, ascs, ja, mb3, gb, u16, u32, sj, kr, b5, uj, t16, j, jn, fx) VALUES ` +
+  `(1, 7, 'Ää😀', 'カタカナ漢字', '中文é', '中文😀é', '😀é', '😀é', 'カタカナ漢字', '한국어', '中文', '日本語', '😀 text', ` +
+  "JSON_OBJECT('d', DATE'2026-01-02', 't', TIME'-12:34:56.5', 'dt', TIMESTAMP'2026-01-02 03:04:05.123456', 'dec', CAST(1.50 AS DECIMAL(5,2)), 'b', x'00ff', 'y', CAST(2026 AS YEAR)), '[]', 'abc')";
 const isMariaDb = stack.source === 'mariadb';
-const source = useDatabase('leanrows', typesTable('${db}', charsetColumns), valuesTable('${db}'), BENCH_TABLE, ...(isMariaDb ? [COMPRESSED_TABLE] : []));
+const source = useDatabase('leanrows', typesTable('${db}', charsetColumns), valuesTable('${db}'), BENCH_TABLE, isMariaDb ? COMPRESSED_TABLE : MYSQL8_TABLE);
 
 const endpoint: SourceEndpoint = { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: new Secret(''), connectTimeoutMs: 10_000 };
 let serverIds = 0;
@@ -147,6 +164,11 @@ describe('lean row decoder', () => {
     if (isMariaDb) {
       await conn.query(`INSERT INTO ${db}.zc VALUES (1, REPEAT('abc', 30), REPEAT(x'00ff', 40)), (2, '', NULL)`);
       await conn.query(`UPDATE ${db}.zc SET c = 'short'`);
+    } else {
+      await conn.query(MYSQL8_INSERT(db));
+      await conn.query(`INSERT INTO ${db}.m8 (id) VALUES (2)`); // jn NOT NULL without a value: the empty JSON value
+      await conn.query(`UPDATE ${db}.m8 SET hid = 8, fx = 'xyz'`);
+      await conn.query(`DELETE FROM ${db}.m8`);
     }
     const to = await masterStatus(conn);
 
@@ -157,7 +179,7 @@ describe('lean row decoder', () => {
 
     // Every table of the type tests was read by the lean decoder; the COMPRESSED one was left to zongji, said once. The other stream used none.
     expect(leanLines.filter((l) => l.message === 'rows left to zongji to decode')).toEqual(isMariaDb ? [{ message: 'rows left to zongji to decode', fields: { table: `${db}.zc`, reason: 'column c: binlog column type 141' } }] : []);
-    expect(leanLines.filter((l) => l.message === 'rows decoded by the lean decoder').map((l) => l.fields?.table).sort()).toEqual([`${db}.bench`, `${db}.t`, `${db}.v`]);
+    expect(leanLines.filter((l) => l.message === 'rows decoded by the lean decoder').map((l) => l.fields?.table).sort()).toEqual([`${db}.bench`, ...(isMariaDb ? [] : [`${db}.m8`]), `${db}.t`, `${db}.v`]);
     expect(zongjiLines).toEqual([]);
 
     const count = (table: string, op: string) => zongji.filter((r) => r.schema.table === table && r.op === op).length;
@@ -165,6 +187,7 @@ describe('lean row decoder', () => {
     expect([count('v', 'INSERT'), count('v', 'UPDATE'), count('v', 'DELETE')]).toEqual([valueRows.length, valueRows.length, valueRows.length]);
     expect([count('bench', 'INSERT'), count('bench', 'UPDATE'), count('bench', 'DELETE')]).toEqual([300, 150, 200]);
     expect([count('zc', 'INSERT'), count('zc', 'UPDATE')]).toEqual(isMariaDb ? [2, 2] : [0, 0]);
+    expect([count('m8', 'INSERT'), count('m8', 'UPDATE'), count('m8', 'DELETE')]).toEqual(isMariaDb ? [0, 0, 0] : [2, 2, 2]);
     expect(differences(lean, zongji)).toEqual([]);
     // The ids run on in binlog order on both sides.
     expect(lean.map((r) => r.id)).toEqual(zongji.map((r) => r.id));

@@ -161,6 +161,13 @@ describe('lean row decoder', () => {
     await conn.query(`DELETE FROM ${db}.t`);
     await conn.query(`DELETE FROM ${db}.v`);
     await conn.query(`DELETE FROM ${db}.bench WHERE id > 100`);
+    // Partial images: MINIMAL (the key before, the changed columns after) and NOBLOB (no TEXT when unchanged).
+    await conn.query("SET SESSION binlog_row_image = 'MINIMAL'");
+    await conn.query(`UPDATE ${db}.bench SET g = CONCAT(g, '!'), k = NULL WHERE id <= 20`);
+    await conn.query(`DELETE FROM ${db}.bench WHERE id <= 10`);
+    await conn.query("SET SESSION binlog_row_image = 'NOBLOB'");
+    await conn.query(`UPDATE ${db}.bench SET b = -b WHERE id > 10 AND id <= 30`);
+    await conn.query("SET SESSION binlog_row_image = 'FULL'");
     if (isMariaDb) {
       await conn.query(`INSERT INTO ${db}.zc VALUES (1, REPEAT('abc', 30), REPEAT(x'00ff', 40)), (2, '', NULL)`);
       await conn.query(`UPDATE ${db}.zc SET c = 'short'`);
@@ -185,7 +192,10 @@ describe('lean row decoder', () => {
     const count = (table: string, op: string) => zongji.filter((r) => r.schema.table === table && r.op === op).length;
     expect([count('t', 'INSERT'), count('t', 'UPDATE'), count('t', 'DELETE')]).toEqual([2, 2, 2]);
     expect([count('v', 'INSERT'), count('v', 'UPDATE'), count('v', 'DELETE')]).toEqual([valueRows.length, valueRows.length, valueRows.length]);
-    expect([count('bench', 'INSERT'), count('bench', 'UPDATE'), count('bench', 'DELETE')]).toEqual([300, 150, 200]);
+    expect([count('bench', 'INSERT'), count('bench', 'UPDATE'), count('bench', 'DELETE')]).toEqual([300, 150 + 20 + 20, 200 + 10]);
+    // The MINIMAL delete's before image holds the key alone.
+    const minimalDelete = zongji.find((r) => r.schema.table === 'bench' && r.op === 'DELETE' && r.before?.[0] === 1)!;
+    expect(minimalDelete.before!.filter((v) => v !== null)).toEqual([1]);
     expect([count('zc', 'INSERT'), count('zc', 'UPDATE')]).toEqual(isMariaDb ? [2, 2] : [0, 0]);
     expect([count('m8', 'INSERT'), count('m8', 'UPDATE'), count('m8', 'DELETE')]).toEqual(isMariaDb ? [0, 0, 0] : [2, 2, 2]);
     expect(differences(lean, zongji)).toEqual([]);

@@ -1,6 +1,8 @@
 /**
  * The string a Canal JSON message carries for a non-null column value (formats.md §2.4), from
  * the lossless `Value` model of record/types.ts. One function per column, chosen once per schema.
+ * The encoder writes the same text straight into the message (write-value.ts); the partitioner
+ * hashes this one. A change here goes there too (reference-bytes.test.ts compares them).
  */
 import { bitToDecimal, MysqlTypeCode, type Column, type Value } from '../../record/index.ts';
 import { javaDoubleToString, javaFloatToString } from './java-number.ts';

@@ -18,7 +18,9 @@
  * | GEOMETRY (all spatial types)     | BinaryGeometry{'GEOMETRY', bytes as MySQL stores them}        |
  * | NULL (any column)                | null                                                          |
  * The `type` strings are names of the official SDK's `ObjectType` enum, which it looks up with
- * `ObjectType.valueOf(type.toUpperCase())`.
+ * `ObjectType.valueOf(type.toUpperCase())`. `encodeDtsAvro` writes rows through image-writer.ts,
+ * which writes these same members without the objects: a change here goes there too
+ * (test/unit/encode/dts-avro/reference-bytes.test.ts compares the two paths).
  */
 import { InvariantError } from '../../errors.ts';
 import { bitToDecimal, isBinaryCharset, MysqlTypeCode, parseDate, parseDateTime, parseTime, typeArguments, type Column, type Value } from '../../record/index.ts';

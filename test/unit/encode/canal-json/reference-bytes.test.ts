@@ -6,7 +6,7 @@
  * same slab.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeCanalJson } from '../../../../shared/encode/canal-json/index.ts';
+import { encodeCanalJson, valueStringOf } from '../../../../shared/encode/canal-json/index.ts';
 import type { RowRecord } from '../../../../shared/record/index.ts';
 import { createRecordGenerator, TYPE_TEST_STRINGS, TYPES } from '../generated-records.ts';
 import { column, table } from './build.ts';
@@ -70,6 +70,19 @@ describe('Canal JSON bytes, live encoder against the reference copy', () => {
       if (Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7) fast++;
     }
     expect(fast).toBeGreaterThan(N / 2);
+  });
+
+  it('writes each value as value-string.ts spells it (the text the partitioner hashes)', () => {
+    let values = 0;
+    for (const record of records) {
+      if (record.op === 'DDL' || record.op === 'UPDATE') continue;
+      const image = (record.op === 'DELETE' ? record.before : record.after)!;
+      const data = (JSON.parse(encodeCanalJson(record, { nowMs: 1 }).toString('utf8')) as { data: Record<string, string | null>[] }).data[0]!;
+      const expected = Object.fromEntries(record.schema.columns.map((c, i) => [c.name, image[i] === null ? null : valueStringOf(c)(image[i]!)]));
+      expect(data).toEqual(expected);
+      values += image.length;
+    }
+    expect(values).toBeGreaterThan(10_000);
   });
 
   it('raises the same invariant error for a row image that does not fit the table', () => {

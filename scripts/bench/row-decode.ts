@@ -85,7 +85,8 @@ async function capture(from: { file: string; position: number }, rows: number): 
         readJsonAsBytes(event as never);
       } else if (event.rows && (seen += event.rows.length) >= rows) resolve();
     });
-    zongji.start({ serverId: 5498, filename: from.file, position: from.position, includeSchema: { [DB]: ['t'] }, includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows'] });
+    // A replica id far from the tests' (a duplicate id drops the other connection).
+    zongji.start({ serverId: 900_001, filename: from.file, position: from.position, includeSchema: { [DB]: ['t'] }, includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows'] });
   });
   zongji.stop();
   const conn = await sourceConnection({ dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });

@@ -78,7 +78,8 @@ async function readRecords(db: string, from: { file: string; position: number },
   serverIds += 1;
   const stream = new BinlogStream({
     endpoint,
-    replicaServerId: 30_000 + (process.pid % 1000) * 10 + serverIds,
+    // Above the ids other tests take (test/helpers/kafka-read.ts: 20,000-69,999): a replica id in use drops the other connection.
+    replicaServerId: 100_000 + (process.pid % 100_000) * 4 + serverIds,
     filter: createObjectFilter([{ database: db } as Task['objects'][number]]),
     start: { ...from, gtidSet: null },
     assembler,

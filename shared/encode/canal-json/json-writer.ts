@@ -6,8 +6,9 @@
  *
  * Messages are consecutive views into 64 KiB slabs, as Node's own pool hands out small Buffers:
  * a finished message is never written again, and a slab is freed once its messages are. A
- * message that outgrows the slab's rest moves to a fresh, larger one. Encoding is synchronous,
- * so one writer per module serves every call.
+ * message that outgrows the slab's rest moves to a fresh, larger one, and leaves as an exact copy
+ * so that no larger slab outlives it (one huge row is not kept). Encoding is synchronous, so one
+ * writer per module serves every call.
  */
 
 const SLAB_BYTES = 64 * 1024;
@@ -36,8 +37,14 @@ export class JsonWriter {
     this.start = this.pos;
   }
 
-  /** The message written since `begin`, as a view into the slab. */
+  /** The message written since `begin`: a view into the slab, or a copy of one that outgrew it. */
   finish(): Buffer {
+    if (this.slab.length > SLAB_BYTES) {
+      const message = Buffer.from(this.slab.subarray(this.start, this.pos));
+      this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+      this.start = this.pos = 0;
+      return message;
+    }
     const message = this.slab.subarray(this.start, this.pos);
     this.start = this.pos;
     return message;

@@ -211,7 +211,7 @@ function padded(c: RowCursor, size: number, width: number): Buffer {
 }
 
 /** VARCHAR / CHAR and the MariaDB types riding on them, told apart by the column definition as zongji does. */
-function string(column: MapColumn, schema: MapColumnSchema): ColumnReader {
+function string(column: MapColumn, schema: MapColumnSchema, textOf?: TextOf): ColumnReader {
   const prefixSize = (column.metadata?.max_length ?? 0) > 255 ? 2 : 1;
   const def = schema.COLUMN_TYPE;
   const prefix = def.substring(0, 6);
@@ -223,7 +223,7 @@ function string(column: MapColumn, schema: MapColumnSchema): ColumnReader {
     const width = parseInt(def.slice(7), 10); // `binary(4)`: parseInt stops at the parenthesis
     return lengthPrefixed(prefixSize, (c, n) => padded(c, n, width));
   }
-  const decode = text(column.charset);
+  const decode = textOf ?? text(column.charset);
   return lengthPrefixed(prefixSize, (c, n) => decode(slice(c, n)));
 }
 
@@ -301,8 +301,15 @@ function time2(decimals: number): ColumnReader {
   };
 }
 
-/** The reader of one column, or why this decoder leaves the table to zongji. */
-export function columnReader(column: MapColumn, schema: MapColumnSchema, options: ReadOptions): ColumnReader | string {
+/** Decodes a text column's bytes in place of zongji's charset decoding (see `columnReader`). */
+export type TextOf = (bytes: Buffer) => string;
+
+/**
+ * The reader of one column, or why this decoder leaves the table to zongji. `textOf`, when given,
+ * decodes the bytes of a CHAR/VARCHAR/TEXT column instead of zongji's decoding by charset (row-plan.ts
+ * gives one where a later repair would replace zongji's text anyway).
+ */
+export function columnReader(column: MapColumn, schema: MapColumnSchema, options: ReadOptions, textOf?: TextOf): ColumnReader | string {
   const m = column.metadata ?? {};
   switch (column.type) {
     case ColumnType.TINY:
@@ -327,13 +334,13 @@ export function columnReader(column: MapColumn, schema: MapColumnSchema, options
     }
     case ColumnType.VARCHAR:
     case ColumnType.STRING:
-      return string(column, schema);
+      return string(column, schema, textOf);
     case ColumnType.TINY_BLOB:
     case ColumnType.MEDIUM_BLOB:
     case ColumnType.LONG_BLOB:
     case ColumnType.BLOB: {
       if (m.length_size === undefined) return `binlog column type ${column.type} without a length size`;
-      const decode = column.charset !== null ? text(column.charset) : null;
+      const decode = column.charset !== null ? (textOf ?? text(column.charset)) : null;
       return lengthPrefixed(m.length_size ?? 0, decode ? (c, n) => decode(slice(c, n)) : slice);
     }
     case ColumnType.BIT: {

@@ -10,7 +10,11 @@
 import { MysqlTypeCode, type Row, type TableSchema, type Value } from '../../../record/index.ts';
 import { MalformedEventError } from '../events/event-errors.ts';
 import { jsonColumnText } from '../json-column.ts';
+import { decodeSingleByte } from '../../charset/single-byte.ts';
 import { singleByteTextDecoders } from '../single-byte-text.ts';
+
+/** The charset single-byte-text.ts relabels single-byte text columns with (one character per byte). */
+const BYTE_VIEW = 'binary';
 import { columnReader, type ColumnReader, type MapColumn, type MapColumnSchema, type ReadOptions, type RowCursor } from './column-readers.ts';
 
 /** A row image decoded here: row-values.ts's output, so the stream skips that step. */
@@ -39,16 +43,21 @@ export function compileRowPlan(entry: MapEntry, schema: TableSchema, options: Re
   if (entry.columns.length !== n || schema.columns.some((c, i) => entry.columns[i]!.name !== c.name)) {
     return `the table map's columns (${entry.columns.map((c) => c.name).join(', ')}) are not the schema's`;
   }
+  const decoders = singleByteTextDecoders(schema);
   const readers: ColumnReader[] = [];
   for (let i = 0; i < n; i++) {
-    const reader = columnReader(entry.columns[i]!, entry.columnSchemas[i]!, options);
+    // Single-byte text that zongji reads as its byte view (single-byte-text.ts) and row-values.ts
+    // then decodes by MySQL's table: decoded from the bytes here in one step, to the same text.
+    const charset = schema.columns[i]!.charset;
+    const direct = decoders[i] && entry.columns[i]!.charset === BYTE_VIEW && charset ? (bytes: Buffer) => decodeSingleByte(charset, bytes) : undefined;
+    const reader = columnReader(entry.columns[i]!, entry.columnSchemas[i]!, options, direct);
     if (typeof reader === 'string') return `column ${schema.columns[i]!.name}: ${reader}`;
+    if (direct) decoders[i] = null;
     readers.push(reader);
   }
   const isYear = schema.columns.map((c) => c.typeCode === MysqlTypeCode.YEAR);
   const isEnum = schema.columns.map((c) => c.typeCode === MysqlTypeCode.ENUM);
   const isJson = schema.columns.map((c) => c.typeCode === MysqlTypeCode.JSON);
-  const decoders = singleByteTextDecoders(schema);
   return {
     read(c, present, end) {
       let nulls = 0;

@@ -11,18 +11,21 @@
  *     varint source ref: a ref equal to the number of sources seen so far introduces a new one,
  *            written right here (serverId, serverVersion or ABSENT, file, position, gtid,
  *            timestampMs, txId as values); smaller refs reuse one
- *     row:   varint schema ref (same scheme; the TableSchema as a plain-object value), then the
+ *     row:   varint schema ref (same scheme; the TableSchema as a plain-object value behind a
+ *            4-byte padded varint length, so a reader can look it up by its bytes), then the
  *            before and after images as values (null or an ARRAY of column values)
  *     DDL:   kind, database, table, sql as strings
  *
  * Values are tagged-value.ts's. Sources and schemas are written once per batch and come back as one
  * object per ref, so the records of one transaction share their SourceInfo and the records of one
- * table their TableSchema, as the reader built them (per-schema caches depend on it). Decoded
+ * table their TableSchema, as the reader built them (per-schema caches depend on it); a schema is
+ * also shared across batches while its bytes stay the same (schema-cache.ts). Decoded
  * objects take the reader's key order, so they share hidden classes with the ones it builds.
  */
 import type { Batch, ChangeRecord, DdlRecord, Op, ResumePosition, Row, RowRecord, SourceInfo, TableSchema } from '../../record/index.ts';
 import { ByteReader, PayloadCorruption } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { internSchema } from './schema-cache.ts';
 import { ABSENT, readString, readValue, Tag, UnstorableValueError, writeString, writeValue } from './tagged-value.ts';
 
 export const V2 = 2;
@@ -96,7 +99,9 @@ function writeRecord(w: ByteWriter, record: ChangeRecord, sources: Map<SourceInf
   else {
     w.uint(schemas.size);
     schemas.set(record.schema, schemas.size);
+    const at = w.startLength();
     writeValue(w, record.schema);
+    w.endLength(at);
   }
   writeValue(w, record.before);
   writeValue(w, record.after);
@@ -167,13 +172,22 @@ function readRecord(r: ByteReader, sources: SourceInfo[], schemas: TableSchema[]
   let schema = schemas[schemaRef];
   if (schema === undefined) {
     if (schemaRef !== schemas.length) throw new PayloadCorruption(`schema ref ${schemaRef} is beyond the ${schemas.length} schemas so far`, r.pos);
-    schema = readValue(r, 'the table schema') as TableSchema;
-    if (typeof schema !== 'object' || schema === null || !Array.isArray(schema.columns)) throw new PayloadCorruption('the table schema is not a schema', r.pos);
+    const n = r.uint('the table schema length');
+    const at = r.take(n, 'the table schema');
+    schema = internSchema(r.latin1Of(at, n), () => readSchema(r.buf, at, n));
     schemas.push(schema);
   }
   const before = readImage(r, 'the before image');
   const after = readImage(r, 'the after image');
   return { id, seq, op: op as RowRecord['op'], schema, before, after, source };
+}
+
+function readSchema(buf: Buffer, at: number, n: number): TableSchema {
+  const r = new ByteReader(buf, at, at + n);
+  const schema = readValue(r, 'the table schema') as TableSchema;
+  if (typeof schema !== 'object' || schema === null || !Array.isArray(schema.columns)) throw new PayloadCorruption('the table schema is not a schema', at);
+  if (r.pos !== r.end) throw new PayloadCorruption(`the table schema ends ${r.end - r.pos} bytes before its stated length`, r.pos);
+  return schema;
 }
 
 function readImage(r: ByteReader, what: string): Row | null {

@@ -30,11 +30,12 @@ export class ByteReader {
   pos: number;
   readonly end: number;
 
-  constructor(buf: Buffer, start: number) {
+  /** Reads buf from `start` up to `end` (default: its end). */
+  constructor(buf: Buffer, start: number, end = buf.length) {
     this.buf = buf;
     this.#slices = buf as unknown as SliceMethods;
     this.pos = start;
-    this.end = buf.length;
+    this.end = end;
   }
 
   /** Starts a read of `n` bytes at the current position, failing when fewer remain. */
@@ -86,6 +87,11 @@ export class ByteReader {
       for (let i = 0; i < n; i++) out[i] = buf[at + i]!;
     } else this.buf.copy(out, 0, at, at + n);
     return out;
+  }
+
+  /** `n` bytes from the current position as a string of one char per byte (a lookup key). */
+  latin1Of(at: number, n: number): string {
+    return this.#slices.latin1Slice(at, at + n);
   }
 
   latin1(what: string): string {

@@ -115,7 +115,24 @@ export class ByteWriter {
     this.pos += this.buf.write(s, this.pos, bytes, 'utf16le');
   }
 
-  /** A varint in exactly `width` bytes (redundant continuation bytes read back as the same number). */
+  /** Reserves a 4-byte length for what follows; `endLength(at)` fills it in (up to 256 MiB). */
+  startLength(): number {
+    this.ensure(4);
+    const at = this.pos;
+    this.pos += 4;
+    return at;
+  }
+
+  endLength(at: number): void {
+    const n = this.pos - at - 4;
+    if (n >= 0x10000000) throw new RangeError(`a length-prefixed part of ${n} bytes is beyond 256 MiB`);
+    const end = this.pos;
+    this.pos = at;
+    this.#paddedUint(n, 4);
+    this.pos = end;
+  }
+
+  /** A varint in exactly `width` bytes at the current position (redundant continuation bytes read back as the same number). */
   #paddedUint(v: number, width: number): void {
     const buf = this.buf;
     let p = this.pos;

@@ -150,7 +150,7 @@ export function readValue(r: ByteReader, what: string): unknown {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {
         const key = readString(r, what);
-        const value = readValue(r, `${what}.${key}`);
+        const value = readValue(r, what);
         if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         else out[key] = value;
       }

@@ -99,6 +99,19 @@ describe('queue payload version 2', () => {
     expect((all - one) / 199).toBeLessThan(200);
   });
 
+  it('shares a schema across batches while its bytes are the same, and not once the table changed', () => {
+    const a = decodeBatch(encodeBatch(makeBatch(1, 2)));
+    const b = decodeBatch(encodeBatch(makeBatch(2, 2)));
+    expect((a.records[0] as RowRecord).schema).toBe((b.records[1] as RowRecord).schema);
+    const batch = makeBatch(3, 1);
+    const r0 = batch.records[0] as RowRecord;
+    const altered = { ...r0.schema, columns: [...r0.schema.columns, { ...r0.schema.columns[1]!, name: 'added' }] };
+    const c = decodeBatch(encodeBatch({ ...batch, records: [{ ...r0, schema: altered, after: [...r0.after!, 'x'] }] })).records[0] as RowRecord;
+    expect(c.schema).not.toBe((a.records[0] as RowRecord).schema);
+    expect(c.schema).toStrictEqual(altered);
+    expect(decodeBatch(encodeBatch(makeBatch(4, 1))).records[0]!).toHaveProperty('schema', (a.records[0] as RowRecord).schema);
+  });
+
   it('gives byte values memory of their own: clearing the payload changes nothing decoded', () => {
     const batch = randomBatch(seeded(3), 1, 200);
     const bytes = encodeBatch(batch);

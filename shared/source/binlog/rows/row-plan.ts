@@ -12,10 +12,10 @@ import { MalformedEventError } from '../events/event-errors.ts';
 import { jsonColumnText } from '../json-column.ts';
 import { decodeSingleByte } from '../../charset/single-byte.ts';
 import { singleByteTextDecoders } from '../single-byte-text.ts';
+import { columnReader, type ColumnReader, type MapColumn, type MapColumnSchema, type ReadOptions, type RowCursor } from './column-readers.ts';
 
 /** The charset single-byte-text.ts relabels single-byte text columns with (one character per byte). */
 const BYTE_VIEW = 'binary';
-import { columnReader, type ColumnReader, type MapColumn, type MapColumnSchema, type ReadOptions, type RowCursor } from './column-readers.ts';
 
 /** A row image decoded here: row-values.ts's output, so the stream skips that step. */
 export class LeanRow {

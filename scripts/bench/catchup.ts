@@ -16,22 +16,15 @@ import type mysql from 'mysql2/promise';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
 import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
+import { benchRowSql, benchTableSql } from './bench-table.ts';
 import { startMaxComputeProcess, untilCommitted } from './maxcompute-endpoint.ts';
 
-export const TABLE_SQL = `CREATE TABLE bench.catchup (
-  id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
-  g VARCHAR(64), h CHAR(8), i TEXT, j DATETIME(6), k TIMESTAMP(3) NULL, l DATE, m TINYINT, n VARBINARY(16), o ENUM('x','y','z')
-) CHARACTER SET utf8mb4`;
-
-function row(id: number): string {
-  const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
-  return `(${id},${id % 100000},${id * 7},${id % 65535},${(id % 10000) / 100},${id / 3},${id % 1000},'name-${id}','c${id % 1000}','text value ${id}','${ts}.123456','${ts}.123','2026-02-03',${id % 127},x'${(id % 65536).toString(16).padStart(4, '0')}','${'xyz'[id % 3]}')`;
-}
+export const TABLE_SQL = benchTableSql('bench', 'catchup');
 
 export async function insertRows(conn: mysql.Connection, rows: number, batch: number): Promise<void> {
   for (let start = 1; start <= rows; start += batch) {
     const values: string[] = [];
-    for (let id = start; id < start + batch && id <= rows; id++) values.push(row(id));
+    for (let id = start; id < start + batch && id <= rows; id++) values.push(benchRowSql(id));
     await conn.query(`INSERT INTO bench.catchup VALUES ${values.join(',')}`);
   }
 }

@@ -10,29 +10,11 @@
 import { parseArgs } from 'node:util';
 import { encodeCanalJson } from '../../shared/encode/canal-json/index.ts';
 import { encodeDtsAvro } from '../../shared/encode/dts-avro/index.ts';
-import { typeCodeOf, type ChangeRecord, type Column, type Row, type RowRecord, type SourceInfo, type TableSchema } from '../../shared/record/index.ts';
+import { type ChangeRecord, type RowRecord, type SourceInfo, type TableSchema } from '../../shared/record/index.ts';
 import { referenceEncodeCanalJson } from '../../test/unit/encode/canal-json/reference/index.ts';
 import { referenceEncodeDtsAvro } from '../../test/unit/encode/dts-avro/reference/index.ts';
 import { peakRssMiB } from './bench-env.ts';
-
-const TYPES: ReadonlyArray<readonly [string, string]> = [
-  ['id', 'bigint(20) unsigned'], ['a', 'int(11)'], ['b', 'bigint(20)'], ['c', 'smallint(5) unsigned'], ['d', 'decimal(12,2)'], ['e', 'double'], ['f', 'float'],
-  ['g', 'varchar(64)'], ['h', 'char(8)'], ['i', 'text'], ['j', 'datetime(6)'], ['k', 'timestamp(3)'], ['l', 'date'], ['m', 'tinyint(4)'], ['n', 'varbinary(16)'], ['o', "enum('x','y','z')"],
-];
-
-function schema(): TableSchema {
-  const columns: Column[] = TYPES.map(([name, type]) => ({
-    name, type, typeCode: typeCodeOf(type)!, unsigned: type.includes('unsigned'),
-    charset: /char|text|enum/.test(type) ? 'utf8mb4' : null, nullable: name !== 'id', key: name === 'id',
-  }));
-  return { database: 'bench', table: 'catchup', columns, pkNames: ['id'] };
-}
-
-/** The same values as catchup.ts's row(id), in the record model. */
-function values(id: number): Row {
-  const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
-  return [id, id % 100000, id * 7, id % 65535, ((id % 10000) / 100).toFixed(2), id / 3, Math.fround(id % 1000), `name-${id}`, `c${id % 1000}`, `text value ${id}`, `${ts}.123456`, `${ts}.123`, '2026-02-03', id % 127, Buffer.from((id % 65536).toString(16).padStart(4, '0'), 'hex'), 'xyz'[id % 3]!];
-}
+import { benchRowValues, benchSchema } from './bench-table.ts';
 
 /** Records of one transaction share their source, as the reader hands them out (catchup inserts 1,000 rows per statement). */
 function sourceOf(id: number, tx: number): SourceInfo {
@@ -41,9 +23,9 @@ function sourceOf(id: number, tx: number): SourceInfo {
 }
 
 function record(table: TableSchema, id: number, op: 'insert' | 'update', source: SourceInfo): RowRecord {
-  if (op === 'insert') return { id, seq: 0, op: 'INSERT', schema: table, before: null, after: values(id), source };
+  if (op === 'insert') return { id, seq: 0, op: 'INSERT', schema: table, before: null, after: benchRowValues(id), source };
   // An UPDATE that changes three of the sixteen columns.
-  const before = values(id);
+  const before = benchRowValues(id);
   const after = [...before];
   after[1] = (id + 1) % 100000;
   after[7] = `name-${id}-changed`;
@@ -83,7 +65,7 @@ export async function main(argv: string[]): Promise<void> {
   const rows = Number(options.rows);
   const rounds = Number(options.rounds);
   const op = options.op === 'update' ? 'update' : 'insert';
-  const table = schema();
+  const table = benchSchema();
   const tx = Number(options.tx);
   let source = sourceOf(1, tx);
   const records = Array.from({ length: rows }, (_, i) => {

@@ -7,30 +7,17 @@
  *   npm run bench -- maxcompute-sink [--rows 1000000] [--call 20000] [--flush-rows 100000] [--flush-mb 64]
  */
 import { parseArgs } from 'node:util';
-import { typeCodeOf, type ChangeRecord, type Column, type RowRecord, type TableSchema } from '../../shared/record/index.ts';
+import { type ChangeRecord, type RowRecord, type TableSchema } from '../../shared/record/index.ts';
 import { maxComputeDestinationSchema } from '../../shared/sink/maxcompute/config.ts';
 import { createMaxComputeSink } from '../../shared/sink/maxcompute/index.ts';
 import { Secret } from '../../shared/task/secret.ts';
 import { benchLogger, peakRssMiB } from './bench-env.ts';
+import { benchRowValues, benchSchema } from './bench-table.ts';
 import { startMaxComputeProcess, untilCommitted } from './maxcompute-endpoint.ts';
-
-const TYPES: ReadonlyArray<readonly [string, string]> = [
-  ['id', 'bigint(20) unsigned'], ['a', 'int(11)'], ['b', 'bigint(20)'], ['c', 'smallint(5) unsigned'], ['d', 'decimal(12,2)'], ['e', 'double'], ['f', 'float'],
-  ['g', 'varchar(64)'], ['h', 'char(8)'], ['i', 'text'], ['j', 'datetime(6)'], ['k', 'timestamp(3)'], ['l', 'date'], ['m', 'tinyint(4)'], ['n', 'varbinary(16)'], ['o', "enum('x','y','z')"],
-];
-
-function schema(): TableSchema {
-  const columns: Column[] = TYPES.map(([name, type]) => ({
-    name, type, typeCode: typeCodeOf(type)!, unsigned: type.includes('unsigned'),
-    charset: /char|text|enum/.test(type) ? 'utf8mb4' : null, nullable: name !== 'id', key: name === 'id',
-  }));
-  return { database: 'bench', table: 'catchup', columns, pkNames: ['id'] };
-}
 
 /** The same values as catchup.ts's row(id), in the record model. */
 function record(table: TableSchema, id: number, timestampMs: number): RowRecord {
-  const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
-  const after = [id, id % 100000, id * 7, id % 65535, ((id % 10000) / 100).toFixed(2), id / 3, Math.fround(id % 1000), `name-${id}`, `c${id % 1000}`, `text value ${id}`, `${ts}.123456`, `${ts}.123`, '2026-02-03', id % 127, Buffer.from((id % 65536).toString(16).padStart(4, '0'), 'hex'), 'xyz'[id % 3]!];
+  const after = benchRowValues(id);
   return { id, seq: 0, op: 'INSERT', schema: table, before: null, after, source: { serverId: 1, file: 'binlog.000001', position: 4, gtid: null, timestampMs, txId: null } };
 }
 
@@ -46,7 +33,7 @@ export async function main(argv: string[]): Promise<void> {
       { ...parsed, accessKeyId: new Secret('dts-local-ak'), accessKeySecret: new Secret('dts-local-secret'), securityToken: undefined },
       { log: benchLogger(), checkpoint: { read: async () => note, write: async (n) => void (note = n) } },
     );
-    const table = schema();
+    const table = benchSchema();
     const started = Date.now();
     await sink.connect();
     for (let first = 1; first <= rows; first += call) {

@@ -9,30 +9,17 @@
 import { serialize } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { decodeBatch, encodeBatch } from '../../shared/queue/codec.ts';
-import { typeCodeOf, type Batch, type Column, type RowRecord, type SourceInfo, type TableSchema } from '../../shared/record/index.ts';
+import { type Batch, type RowRecord, type SourceInfo, type TableSchema } from '../../shared/record/index.ts';
 import { peakRssMiB } from './bench-env.ts';
-
-const TYPES: ReadonlyArray<readonly [string, string]> = [
-  ['id', 'bigint(20) unsigned'], ['a', 'int(11)'], ['b', 'bigint(20)'], ['c', 'smallint(5) unsigned'], ['d', 'decimal(12,2)'], ['e', 'double'], ['f', 'float'],
-  ['g', 'varchar(64)'], ['h', 'char(8)'], ['i', 'text'], ['j', 'datetime(6)'], ['k', 'timestamp(3)'], ['l', 'date'], ['m', 'tinyint(4)'], ['n', 'varbinary(16)'], ['o', "enum('x','y','z')"],
-];
-
-function schema(): TableSchema {
-  const columns: Column[] = TYPES.map(([name, type]) => ({
-    name, type, typeCode: typeCodeOf(type)!, unsigned: type.includes('unsigned'),
-    charset: /char|text|enum/.test(type) ? 'utf8mb4' : null, nullable: name !== 'id', key: name === 'id',
-  }));
-  return { database: 'bench', table: 'catchup', columns, pkNames: ['id'] };
-}
+import { benchRowValues, benchSchema } from './bench-table.ts';
 
 function record(table: TableSchema, id: number, source: SourceInfo, seq: number): RowRecord {
-  const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
-  const after = [id, id % 100000, id * 7, id % 65535, ((id % 10000) / 100).toFixed(2), id / 3, Math.fround(id % 1000), `name-${id}`, `c${id % 1000}`, `text value ${id}`, `${ts}.123456`, `${ts}.123`, '2026-02-03', id % 127, Buffer.from((id % 65536).toString(16).padStart(4, '0'), 'hex'), 'xyz'[id % 3]!];
+  const after = benchRowValues(id);
   return { id, seq, op: 'INSERT', schema: table, before: null, after, source };
 }
 
 function batches(rows: number, size: number): Batch[] {
-  const table = schema();
+  const table = benchSchema();
   const out: Batch[] = [];
   for (let first = 1; first <= rows; first += size) {
     const source: SourceInfo = { serverId: 1, serverVersion: '11.4.2-MariaDB', file: 'binlog.000001', position: first * 100, gtid: `0-1-${first}`, timestampMs: 1_767_322_000_000 + first, txId: String(first) };

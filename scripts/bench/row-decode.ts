@@ -24,18 +24,10 @@ import { readSingleByteTextAsBytes } from '../../shared/source/binlog/single-byt
 import { catalogSchema } from '../../shared/source/schema/table-schemas.ts';
 import { Secret } from '../../shared/task/secret.ts';
 import { sourceConnection, stack } from './bench-env.ts';
+import { benchRowSql, benchTableSql } from './bench-table.ts';
 
 const DB = 'bench_row_decode';
-const TABLE_SQL = `CREATE TABLE ${DB}.t (
-  id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
-  g VARCHAR(64), h CHAR(8), i TEXT, j DATETIME(6), k TIMESTAMP(3) NULL, l DATE, m TINYINT, n VARBINARY(16), o ENUM('x','y','z')
-) CHARACTER SET utf8mb4`;
-
-/** catchup.ts's row, so both benches decode the same values. */
-function row(id: number): string {
-  const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
-  return `(${id},${id % 100000},${id * 7},${id % 65535},${(id % 10000) / 100},${id / 3},${id % 1000},'name-${id}','c${id % 1000}','text value ${id}','${ts}.123456','${ts}.123','2026-02-03',${id % 127},x'${(id % 65536).toString(16).padStart(4, '0')}','${'xyz'[id % 3]}')`;
-}
+const TABLE_SQL = benchTableSql(DB, 't');
 
 /** A rows event as captured: its type and header fields, and its body (checksum included, as zongji reads it). */
 interface CapturedEvent {
@@ -138,7 +130,7 @@ export async function main(argv: string[]): Promise<void> {
   const [[status]] = (await conn.query('SHOW MASTER STATUS')) as unknown as [[{ File: string; Position: number | string }]];
   for (let start = 1; start <= rows; start += batch) {
     const values: string[] = [];
-    for (let id = start; id < start + batch && id <= rows; id++) values.push(row(id));
+    for (let id = start; id < start + batch && id <= rows; id++) values.push(benchRowSql(id));
     await conn.query(`INSERT INTO ${DB}.t VALUES ${values.join(',')}`);
   }
   const captured = await capture({ file: status.File, position: Number(status.Position) }, rows);

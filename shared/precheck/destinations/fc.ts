@@ -6,18 +6,11 @@
  * service or function, a refused signature or no answer fail; a key that may invoke but not read
  * the function (AccessDenied) is a warning: its existence could not be checked.
  */
-import FCClient from '@alicloud/fc2';
-import { createRequire } from 'node:module';
-import type * as fc3 from '@alicloud/fc20230330';
 import { GetFunctionRequest } from '@alicloud/fc20230330';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
-import { endpointOf } from '../../sink/fc/fc3-invoker.ts';
+import { fc2Client, fc3Client } from '../../sink/fc/fc-clients.ts';
 import type { ResolvedFcConfig } from '../../sink/fc/invoker.ts';
 import { fail, pass, warn, type Finding } from '../finding.ts';
-
-// As in fc3-invoker.ts: require() gives the CommonJS client the same way under every loader.
-const FcClient = (createRequire(import.meta.url)('@alicloud/fc20230330') as { default: typeof fc3.default.default }).default;
 
 const credentialCodes = new Set(['SignatureNotMatch', 'SignatureDoesNotMatch', 'InvalidAccessKeyID', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'InvalidAuthorization', 'RequestTimeTooSkewed']);
 const missingFunctionCodes = new Set(['FunctionNotFound', 'AliasNotFound', 'VersionNotFound', 'QualifierNotFound', 'NotFound']);
@@ -25,31 +18,11 @@ const missingFunctionCodes = new Set(['FunctionNotFound', 'AliasNotFound', 'Vers
 /** One GetFunction call; rejects with the SDK's error (`code`: FC's error code, `statusCode` on FC 3.0). */
 async function getFunction(config: ResolvedFcConfig, timeoutMs: number): Promise<void> {
   if (config.fcVersion === '2.0') {
-    const client = new FCClient(config.accountId, {
-      accessKeyID: config.accessKeyId,
-      accessKeySecret: config.accessKeySecret.reveal(),
-      securityToken: config.securityToken?.reveal(),
-      region: config.region,
-      secure: true,
-      endpoint: config.endpoint,
-      timeout: timeoutMs,
-    });
+    const client = fc2Client(config, timeoutMs);
     await client.getFunction(config.service!, config.function, {}, config.qualifier);
     return;
   }
-  const { host, protocol } = endpointOf(config);
-  const client = new FcClient(
-    new $OpenApiUtil.Config({
-      accessKeyId: config.accessKeyId,
-      accessKeySecret: config.accessKeySecret.reveal(),
-      securityToken: config.securityToken?.reveal(),
-      endpoint: host,
-      protocol,
-      regionId: config.region,
-      readTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-    }),
-  );
+  const client = fc3Client(config, { readMs: timeoutMs, connectMs: timeoutMs });
   await client.getFunctionWithOptions(config.function, new GetFunctionRequest({ qualifier: config.qualifier }), {}, new RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs }));
 }
 

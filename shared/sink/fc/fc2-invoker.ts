@@ -3,19 +3,11 @@
  * `POST /2016-08-15/services/<service>.<qualifier>/functions/<function>/invocations`, signed
  * `FC <accessKeyId>:<signature>` (specs/function-compute.md §3.1).
  */
-import FCClient from '@alicloud/fc2';
+import { fc2Client } from './fc-clients.ts';
 import { headerValue, type FcInvoker, type ResolvedFcConfig } from './invoker.ts';
 
 export function createFc2Invoker(config: ResolvedFcConfig & { service: string }): FcInvoker {
-  const client = new FCClient(config.accountId, {
-    accessKeyID: config.accessKeyId,
-    accessKeySecret: config.accessKeySecret.reveal(),
-    securityToken: config.securityToken?.reveal(),
-    region: config.region,
-    secure: true,
-    endpoint: config.endpoint,
-    timeout: config.timeoutMs,
-  });
+  const client = fc2Client(config, config.timeoutMs);
   return {
     target: `${config.service}.${config.qualifier}/${config.function}`,
     async invoke(event) {

@@ -60,11 +60,11 @@ describe('FC destination, end to end', () => {
     const snapshotMs = Date.now();
     const init: RowRecord[] = rows.map((r, i) => ({
       op: 'INIT', id: i + 1, seq: i, schema, before: null, after: [r.id, r.name, r.price, r.at, r.note] as Row,
-      source: { serverId: Number(serverId), file: status!.File, position: status!.Position, gtid: null, timestampMs: snapshotMs, txId: null },
+      source: { serverId: Number(serverId), file: status!.File, position: Number(status!.Position), gtid: null, timestampMs: snapshotMs, txId: null },
     }));
     const dir = await tempDir('fce2e');
     const queue = await createFileQueue(dir, { consumers: ['fc'] });
-    await queue.append({ records: init, resume: { file: status!.File, position: status!.Position, gtidSet: null, nextRecordId: 3 }, endsTransaction: true, lastRecordId: 2 });
+    await queue.append({ records: init, resume: { file: status!.File, position: Number(status!.Position), gtidSet: null, nextRecordId: 3 }, endsTransaction: true, lastRecordId: 2 });
     await queue.close();
 
     const task = startTask(taskFor({ database: db, topic: 'unused', dir }, { destinations: [destination()] }));

@@ -55,8 +55,10 @@ export function encodeV2(batch: Batch): Buffer {
   w.u8(V2);
   const hasTime = batch.sourceTimeMs !== undefined;
   w.u8((batch.endsTransaction ? 1 : 0) | (hasTime ? 2 : 0));
-  writeValue(w, batch.lastRecordId);
-  if (hasTime) writeValue(w, batch.sourceTimeMs);
+  writeValue(w, typed(batch.lastRecordId, 'number', 'lastRecordId'));
+  if (hasTime) writeValue(w, typed(batch.sourceTimeMs, 'number', 'sourceTimeMs'));
+  const resume = batch.resume as unknown;
+  if (typeof resume !== 'object' || resume === null || typeof (resume as ResumePosition).file !== 'string') throw new UnstorableValueError('resume is not a position (an object with a file name)');
   writeValue(w, batch.resume);
   w.uint(records.length);
   const sources = new Map<SourceInfo, number>();
@@ -113,14 +115,23 @@ function writeCount(w: ByteWriter, v: number, field: string): void {
 }
 
 function writeSource(w: ByteWriter, s: SourceInfo): void {
-  writeValue(w, s.serverId);
+  writeValue(w, typed(s.serverId, 'number', 'source.serverId'));
   if ('serverVersion' in s) writeValue(w, s.serverVersion);
   else w.u8(Tag.ABSENT);
-  writeValue(w, s.file);
-  writeValue(w, s.position);
+  writeValue(w, typed(s.file, 'string', 'source.file'));
+  writeValue(w, typed(s.position, 'number', 'source.position'));
   writeValue(w, s.gtid);
-  writeValue(w, s.timestampMs);
+  writeValue(w, typed(s.timestampMs, 'number', 'source.timestampMs'));
   writeValue(w, s.txId);
+}
+
+/**
+ * The writer refuses what the reader would call corrupt (readSource, decodeV2's `expect`): a wrong
+ * type upstream then fails the append that made it, instead of storing a batch no deliverer can read.
+ */
+function typed<T>(v: T, kind: 'number' | 'string', what: string): T {
+  if (typeof v !== kind) throw new UnstorableValueError(`${what} is a ${typeof v} (${String(v).slice(0, 40)}), not a ${kind}`);
+  return v;
 }
 
 /** Reads a version 2 payload (its first byte already checked). Throws PayloadCorruption. */

@@ -155,6 +155,17 @@ describe('queue payload version 2', () => {
     expect(() => encodeBatch({ ...batch, records: [{ ...r0, op: 'UPSERT' as 'INSERT' }] })).toThrow(/op UPSERT is not one of/);
   });
 
+  it('refuses source fields of a type the reader would call corrupt (a position as text: mysql2 reads BIGINT as a string)', () => {
+    const batch = makeBatch(2, 1);
+    const r0 = batch.records[0] as RowRecord;
+    const textual = { ...r0, source: { ...r0.source, position: '4' as unknown as number } };
+    expect(() => encodeBatch({ ...batch, records: [textual] })).toThrow(InvariantError);
+    expect(() => encodeBatch({ ...batch, records: [textual] })).toThrow(/record 2 \(INSERT on shop\.orders\): source\.position is a string \(4\), not a number/);
+    expect(() => encodeBatch({ ...batch, records: [{ ...r0, source: { ...r0.source, file: null as unknown as string } }] })).toThrow(/source\.file is a object \(null\), not a string/);
+    expect(() => encodeBatch({ ...batch, lastRecordId: '2' as unknown as number })).toThrow(/lastRecordId is a string/);
+    expect(() => encodeBatch({ ...batch, resume: null as unknown as Batch['resume'] })).toThrow(/resume is not a position/);
+  });
+
   it('names the byte and the record where a truncated payload ends, at every length', () => {
     const bytes = smallPayload();
     for (let n = 2; n < bytes.length; n++) {

@@ -1,6 +1,6 @@
 /**
  * The lean row decoder against zongji + row-values.ts on the captured MySQL 8/9 binlogs of
- * ../shared/fixtures/binlog/: every rows event of a table whose TABLE_MAP carries FULL metadata
+ * fixtures/ (copies of ../shared/fixtures/binlog/): every rows event of a table whose TABLE_MAP carries FULL metadata
  * (zongji then needs no INFORMATION_SCHEMA, so the files decode offline), including the inner events
  * of compressed transactions and partial JSON updates rewritten as UPDATE_ROWS_V2 as the live reader
  * does. Both decoders run through zongji's own event classes on the same bytes; their `Row`s must be
@@ -35,7 +35,8 @@ import { readSingleByteTextAsBytes } from '../../../../../shared/source/binlog/s
 import { typeCodeOf } from '../../../../../shared/record/index.ts';
 import { column, table } from '../../../../helpers/columns.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../../../../shared/fixtures/binlog');
+// Copies of ../shared/fixtures/binlog (fixtures/README.md): the shared folder is not in the repository.
+const FIXTURES = join(import.meta.dirname, 'fixtures');
 const OPTIONS = { dateStrings: true, timezone: 'Z', jsonStrings: true, decimalNumbers: false, supportBigNumbers: true, bigNumberStrings: true };
 type RowsEventClass = new (parser: unknown, options: object, zongji: object) => { rows: unknown[] };
 const ROWS: Record<number, RowsEventClass> = { 23: WriteRows, 30: WriteRows, 24: UpdateRows, 31: UpdateRows, 25: DeleteRows, 32: DeleteRows };

@@ -12,7 +12,7 @@
  */
 import { InvariantError } from '../../../../../shared/errors.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord, Value } from '../../../../../shared/record/index.ts';
-import { canalDdlType } from './ddl-type.ts';
+import { canalDdlType } from '../../../../../shared/encode/canal-json/ddl-type.ts';
 import { fragmentsOf, type SchemaFragments } from './schema-fragments.ts';
 
 export interface CanalJsonOptions {

@@ -4,7 +4,7 @@
  * so a row costs only its values. Key order is the published alphabetical one.
  */
 import { perSchema, type TableSchema, type Value } from '../../../../../shared/record/index.ts';
-import { sqlTypeOf } from './sql-type.ts';
+import { sqlTypeOf } from '../../../../../shared/encode/canal-json/sql-type.ts';
 import { valueStringOf, type ValueString } from './value-string.ts';
 
 /** A column value as JSON text: `null` or a JSON string. */

@@ -13,7 +13,7 @@
  * One scratch buffer is reused across calls and each call returns its own copy. It grows for a
  * large record and goes back to its first size afterwards, so one huge BLOB is not kept alive.
  */
-import type { DtsAvroRecord, DtsField, DtsOperation, Image, ImageBranch, ImageValue } from './model.ts';
+import type { DtsAvroRecord, DtsField, DtsOperation, Image, ImageBranch, ImageValue } from '../../../../../shared/encode/dts-avro/model.ts';
 
 export const OPERATION_INDEX: Readonly<Record<DtsOperation, number>> = { INSERT: 0, UPDATE: 1, DELETE: 2, DDL: 3, INIT: 16 };
 

@@ -27,10 +27,10 @@
 import { InvariantError } from '../../../../../shared/errors.ts';
 import { fileNumber, type ChangeRecord, type DdlRecord, type Row, type RowRecord, type SourceInfo, type Value } from '../../../../../shared/record/index.ts';
 import { writeDtsAvroRecord } from './avro-writer.ts';
-import type { DtsAvroRecord, Image, ImageValue } from './model.ts';
-import { objectNameOf } from './object-name.ts';
+import type { DtsAvroRecord, Image, ImageValue } from '../../../../../shared/encode/dts-avro/model.ts';
+import { objectNameOf } from '../../../../../shared/encode/dts-avro/object-name.ts';
 import { tablePartsOf, type TableParts } from './table-parts.ts';
-import { ddlTags, rowTags } from './tags.ts';
+import { ddlTags, rowTags } from '../../../../../shared/encode/dts-avro/tags.ts';
 
 export interface DtsAvroOptions {
   /** The source server's version string, written as `source.version`. */

@@ -4,10 +4,10 @@
  * a WeakMap, so a row costs only its values.
  */
 import { perSchema, type TableSchema } from '../../../../../shared/record/index.ts';
-import { dataTypeNumberOf } from './data-type-number.ts';
-import type { DtsField } from './model.ts';
-import { objectNameOf } from './object-name.ts';
-import { pkUkInfoOf } from './tags.ts';
+import { dataTypeNumberOf } from '../../../../../shared/encode/dts-avro/data-type-number.ts';
+import type { DtsField } from '../../../../../shared/encode/dts-avro/model.ts';
+import { objectNameOf } from '../../../../../shared/encode/dts-avro/object-name.ts';
+import { pkUkInfoOf } from '../../../../../shared/encode/dts-avro/tags.ts';
 import { imageOf, type ImageOf } from './value-image.ts';
 
 export interface TableParts {

@@ -22,10 +22,10 @@
  */
 import { InvariantError } from '../../../../../shared/errors.ts';
 import { bitToDecimal, isBinaryCharset, MysqlTypeCode, parseDate, parseDateTime, parseTime, typeArguments, type Column, type Value } from '../../../../../shared/record/index.ts';
-import { bigDecimalPrecisionScale } from './big-decimal.ts';
-import { charsetEncodingOf } from './charset-bytes.ts';
-import type { ImageValue } from './model.ts';
-import { epochSecondsOf } from './temporal.ts';
+import { bigDecimalPrecisionScale } from '../../../../../shared/encode/dts-avro/big-decimal.ts';
+import { charsetEncodingOf } from '../../../../../shared/encode/dts-avro/charset-bytes.ts';
+import type { ImageValue } from '../../../../../shared/encode/dts-avro/model.ts';
+import { epochSecondsOf } from '../../../../../shared/encode/dts-avro/temporal.ts';
 
 /** Turns one column's value into its image member (`null` for SQL NULL). */
 export type ImageOf = (value: Value) => ImageValue | null;

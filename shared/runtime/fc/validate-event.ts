@@ -51,10 +51,12 @@ export function validateEvent<S extends z.ZodObject>(functionName: string, schem
   if (result.success) return result.data;
   const shape = schema.shape as Record<string, z.ZodType>;
   const known = Object.keys(shape).filter((k) => !TIMER_FIELDS.has(k));
+  // Only functions that run on a timer take FC's timer fields; an on-demand one (control) has no payload to fix.
+  const onTimer = 'payload' in shape;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const names = issue.keys.map((k) => `"${k}"`).join(', ');
-      const timer = 'payload' in shape ? ", beside FC's timer fields triggerName, triggerTime, payload" : '';
+      const timer = onTimer ? ", beside FC's timer fields triggerName, triggerTime, payload" : '';
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names} (${functionName} reads ${known.length > 0 ? known.join(', ') : 'no fields'}${timer})`;
     }
     const top = issue.path[0];
@@ -62,8 +64,7 @@ export function validateEvent<S extends z.ZodObject>(functionName: string, schem
     return `"${fieldPath(issue.path)}": expected ${expected}, got ${describeGiven(at(event, issue.path))}`;
   });
   const paths = result.error.issues.map((i) => (i.code === 'unrecognized_keys' ? i.keys.join(',') : fieldPath(i.path))).join(' ');
-  // Only functions that run on a timer take FC's timer fields; an on-demand one (control) has no payload to fix.
-  const fix = 'payload' in shape ? `Fix the invocation's event, or the timer trigger's payload in s.yaml (resources.${functionName}.props.triggers[].triggerConfig.payload)` : "Fix the invocation's event";
+  const fix = onTimer ? `Fix the invocation's event, or the timer trigger's payload in s.yaml (resources.${functionName}.props.triggers[].triggerConfig.payload)` : "Fix the invocation's event";
   throw new InvalidEventError(
     `${functionName}: invalid event: ${problems.join('; ')}. ${fix}`,
     { function: functionName, path: paths },

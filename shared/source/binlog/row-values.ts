@@ -10,39 +10,66 @@
  *   (single-byte-text.ts) and which is decoded here by MySQL's own table;
  * - MySQL 8's binary JSON, which zongji hands over as stored (json-column.ts) and which is printed
  *   here as the server prints it.
- * The lean row decoder (rows/row-plan.ts) makes the same repairs on its own values: a change here
- * goes there too (test/integration/lean-rows-equivalence.test.ts compares the two).
+ * The lean row decoder (rows/row-plan.ts) makes the same repairs on its own values through
+ * valueRepairs/repairedValue below (test/integration/lean-rows-equivalence.test.ts compares the two).
  */
 import { MysqlTypeCode, perSchema, type Row, type TableSchema, type Value } from '../../record/index.ts';
 // zongji's charsets of the text columns after a GEOMETRY on MariaDB, repaired before any row is read.
 import './geometry-charsets.ts';
 import { jsonColumnText } from './json-column.ts';
-import { singleByteTextDecoders } from './single-byte-text.ts';
+import { singleByteTextDecoders, type TextDecoderStep } from './single-byte-text.ts';
 
 export type RowConverter = (row: Record<string, unknown>) => { row: Row; bytes: number };
 
+/** Per schema column, what the repairs above need to know; both decoders compile it once per table. */
+export interface ValueRepairs {
+  readonly isYear: readonly boolean[];
+  readonly isEnum: readonly boolean[];
+  readonly isJson: readonly boolean[];
+  /** Single-byte text decoders; the lean decoder clears the entries of columns it decodes itself. */
+  readonly decoders: TextDecoderStep[];
+}
+
+export function valueRepairs(schema: TableSchema): ValueRepairs {
+  return {
+    isYear: schema.columns.map((c) => c.typeCode === MysqlTypeCode.YEAR),
+    isEnum: schema.columns.map((c) => c.typeCode === MysqlTypeCode.ENUM),
+    isJson: schema.columns.map((c) => c.typeCode === MysqlTypeCode.JSON),
+    decoders: singleByteTextDecoders(schema),
+  };
+}
+
+/** Column `i`'s value as read (not absent, not null), `read` as zongji's value reading leaves it, after the repairs. */
+export function repairedValue(r: ValueRepairs, i: number, read: Value): Value {
+  if (typeof read === 'string') {
+    const decode = r.decoders[i];
+    return decode ? decode(read) : read;
+  }
+  if (typeof read === 'object' && read !== null) return r.isJson[i] ? jsonColumnText(read) : read;
+  return read === 1900 && r.isYear[i] ? 0 : read;
+}
+
+/** What a value adds to the size estimate: text its characters once decoded, bytes and JSON their stored bytes. */
+export function estimatedBytes(read: Value, repaired: Value): number {
+  if (typeof read === 'object' && read !== null) return read.byteLength;
+  return typeof repaired === 'string' ? repaired.length : 0;
+}
+
 export const rowConverter: (schema: TableSchema) => RowConverter = perSchema((schema) => {
   const names = schema.columns.map((c) => c.name);
-  const isYear = schema.columns.map((c) => c.typeCode === MysqlTypeCode.YEAR);
-  const isEnum = schema.columns.map((c) => c.typeCode === MysqlTypeCode.ENUM);
-  const isJson = schema.columns.map((c) => c.typeCode === MysqlTypeCode.JSON);
-  const decoders = singleByteTextDecoders(schema);
+  const repairs = valueRepairs(schema);
   const n = names.length;
   return (source) => {
     const row: Value[] = new Array(n);
     let bytes = 8 * n;
     for (let i = 0; i < n; i++) {
-      let v = source[names[i]!] as Value | undefined;
-      if (v === undefined) v = isEnum[i] && names[i]! in source ? '' : null;
-      else if (typeof v === 'string') {
-        const decode = decoders[i];
-        if (decode) v = decode(v);
-        bytes += v.length;
-      } else if (typeof v === 'object' && v !== null) {
-        bytes += v.byteLength;
-        if (isJson[i]) v = jsonColumnText(v);
-      } else if (v === 1900 && isYear[i]) v = 0;
-      row[i] = v;
+      const v = source[names[i]!] as Value | undefined;
+      if (v === undefined) row[i] = repairs.isEnum[i] && names[i]! in source ? '' : null;
+      else {
+        const value = repairedValue(repairs, i, v);
+        bytes += estimatedBytes(v, value);
+        row[i] = value;
+      }
     }
     return { row, bytes };
   };

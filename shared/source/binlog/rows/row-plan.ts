@@ -7,11 +7,10 @@
  * Row image layout (MySQL rows_event.h): a null bitmap with one bit per column present in the
  * event's columns-present bitmap, then each present non-null column's value in table order.
  */
-import { MysqlTypeCode, type Row, type TableSchema, type Value } from '../../../record/index.ts';
+import type { Row, TableSchema, Value } from '../../../record/index.ts';
 import { MalformedEventError } from '../events/event-errors.ts';
-import { jsonColumnText } from '../json-column.ts';
 import { decodeSingleByte } from '../../charset/single-byte.ts';
-import { singleByteTextDecoders } from '../single-byte-text.ts';
+import { estimatedBytes, repairedValue, valueRepairs } from '../row-values.ts';
 import { columnReader, type ColumnReader, type MapColumn, type MapColumnSchema, type ReadOptions, type RowCursor } from './column-readers.ts';
 
 /** The charset single-byte-text.ts relabels single-byte text columns with (one character per byte). */
@@ -43,7 +42,8 @@ export function compileRowPlan(entry: MapEntry, schema: TableSchema, options: Re
   if (entry.columns.length !== n || schema.columns.some((c, i) => entry.columns[i]!.name !== c.name)) {
     return `the table map's columns (${entry.columns.map((c) => c.name).join(', ')}) are not the schema's`;
   }
-  const decoders = singleByteTextDecoders(schema);
+  const repairs = valueRepairs(schema);
+  const decoders = repairs.decoders;
   const readers: ColumnReader[] = [];
   for (let i = 0; i < n; i++) {
     // Single-byte text that zongji reads as its byte view (single-byte-text.ts) and row-values.ts
@@ -55,9 +55,6 @@ export function compileRowPlan(entry: MapEntry, schema: TableSchema, options: Re
     if (direct) decoders[i] = null;
     readers.push(reader);
   }
-  const isYear = schema.columns.map((c) => c.typeCode === MysqlTypeCode.YEAR);
-  const isEnum = schema.columns.map((c) => c.typeCode === MysqlTypeCode.ENUM);
-  const isJson = schema.columns.map((c) => c.typeCode === MysqlTypeCode.JSON);
   return {
     read(c, present, end) {
       let nulls = 0;
@@ -78,18 +75,14 @@ export function compileRowPlan(entry: MapEntry, schema: TableSchema, options: Re
           continue;
         }
         nullBit++;
-        let v = readers[i]!(c) as Value | undefined;
-        // row-values.ts's repairs, in its order.
-        if (v === undefined) v = isEnum[i] ? '' : null;
-        else if (typeof v === 'string') {
-          const decode = decoders[i];
-          if (decode) v = decode(v);
-          bytes += v.length;
-        } else if (typeof v === 'object' && v !== null) {
-          bytes += v.byteLength;
-          if (isJson[i]) v = jsonColumnText(v);
-        } else if (v === 1900 && isYear[i]) v = 0;
-        row[i] = v;
+        const v = readers[i]!(c) as Value | undefined;
+        // row-values.ts's repairs and size estimate.
+        if (v === undefined) row[i] = repairs.isEnum[i] ? '' : null;
+        else {
+          const value = repairedValue(repairs, i, v);
+          bytes += estimatedBytes(v, value);
+          row[i] = value;
+        }
       }
       if (c.pos > end) throw new MalformedEventError(`Binlog row image of ${schema.database}.${schema.table} runs ${c.pos - end} bytes past its event; the event or file is damaged`);
       return new LeanRow(row, bytes);

@@ -1,5 +1,6 @@
 /** Which databases and tables a task synchronizes ("DbList" in DTS terms). */
-import { isRowRecord, type ChangeRecord } from '../record/index.ts';
+import { isDdlRecord, isRowRecord, type ChangeRecord, type DdlKind } from '../record/index.ts';
+import type { DdlSelection } from '../task/ddl-selection.ts';
 import type { Task } from '../task/index.ts';
 
 export interface ObjectFilter {
@@ -27,26 +28,47 @@ export function createObjectFilter(objects: Task['objects']): ObjectFilter {
 }
 
 /**
- * DTS "operations to synchronize" per object: a predicate over records, or null when every object
- * takes every operation. Applied on delivery, not while reading, so record ids never depend on it.
- * Full-sync rows (INIT) always pass: they are the baseline, not an operation.
+ * DTS "operations to synchronize" and "DDL to synchronize" per object: a predicate over records,
+ * or null when every object takes every operation and every DDL kind. Applied on delivery, not
+ * while reading, so record ids never depend on it. A table's list overrides its database entry's,
+ * which overrides the task's. Full-sync rows (INIT) always pass: they are the baseline, not an operation.
  */
-export function createOperationFilter(objects: Task['objects']): ((record: ChangeRecord) => boolean) | null {
-  const perTable = new Map<string, ReadonlySet<string>>();
-  const perDatabase = new Map<string, ReadonlySet<string>>();
+export function createOperationFilter(objects: Task['objects'], taskDdl?: DdlSelection): ((record: ChangeRecord) => boolean) | null {
+  const perTable = new Map<string, ObjectRule>();
+  const perDatabase = new Map<string, ObjectRule>();
+  const taskKinds = kindsOf(taskDdl, 'all');
   for (const o of objects) {
-    if (o.operations) perDatabase.set(o.database, new Set(o.operations));
+    const dbRule: ObjectRule = { ops: o.operations ? new Set(o.operations) : undefined, kinds: kindsOf(o.ddl, taskKinds) };
+    perDatabase.set(o.database, dbRule);
     for (const t of o.tables ?? []) {
-      const ops = typeof t === 'string' ? o.operations : (t.operations ?? o.operations);
-      if (ops) perTable.set(`${o.database}.${tableName(t)}`, new Set(ops));
+      if (typeof t === 'string') continue;
+      perTable.set(`${o.database}.${t.name}`, { ops: t.operations ? new Set(t.operations) : dbRule.ops, kinds: kindsOf(t.ddl, dbRule.kinds) });
     }
   }
-  if (perTable.size === 0 && perDatabase.size === 0) return null;
+  const rules = [...perTable.values(), ...perDatabase.values()];
+  if (taskKinds === 'all' && rules.every((r) => r.ops === undefined && r.kinds === 'all')) return null;
   return (record) => {
     if (record.op === 'INIT') return true;
     const database = isRowRecord(record) ? record.schema.database : record.database;
     const table = isRowRecord(record) ? record.schema.table : record.table;
-    const allowed = perTable.get(`${database}.${table}`) ?? perDatabase.get(database);
-    return allowed === undefined || allowed.has(record.op);
+    // DDL of an unselected name (CREATE DATABASE, a view of a whole-database entry) follows the task's list.
+    const rule = perTable.get(`${database}.${table}`) ?? perDatabase.get(database) ?? { ops: undefined, kinds: taskKinds };
+    if (rule.ops !== undefined && !rule.ops.has(record.op)) return false;
+    return !isDdlRecord(record) || rule.kinds === 'all' || rule.kinds.has(record.kind);
   };
+}
+
+interface ObjectRule {
+  /** Operations delivered; undefined: all. */
+  readonly ops: ReadonlySet<string> | undefined;
+  readonly kinds: DdlKinds;
+}
+
+type DdlKinds = ReadonlySet<DdlKind> | 'all';
+
+/** The kinds a `ddl` key names, or `inherited` when the key is absent. */
+function kindsOf(selection: DdlSelection | undefined, inherited: DdlKinds): DdlKinds {
+  if (selection === undefined) return inherited;
+  if (selection.deliver === 'all') return 'all';
+  return new Set(selection.deliver === 'none' ? [] : selection.deliver);
 }

@@ -21,11 +21,23 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/**
+ * A union such as a table entry (a name, or an object with options) fails as a whole with
+ * "Invalid input"; when the value has the shape of exactly one branch (the others only say
+ * "expected string" or "not one of"), that branch's own issues say what is wrong and where.
+ */
+function matchedBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || ('discriminator' in issue && issue.discriminator)) return [issue];
+  const shaped = issue.errors.filter((branch) => !branch.every((i) => (i.code === 'invalid_type' || i.code === 'invalid_value') && i.path.length === 0));
+  if (shaped.length !== 1) return [issue];
+  return shaped[0]!.flatMap((i) => matchedBranchIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+}
+
 /** Validates an already parsed document (YAML or JSON). `origin` names it in errors. */
 export function parseTask(doc: unknown, origin: string): Task {
   const result = taskSchema.safeParse(doc);
   if (result.success) return result.data;
-  const issues: TaskIssue[] = result.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
+  const issues: TaskIssue[] = result.error.issues.flatMap((i) => matchedBranchIssues(i)).map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
   throw new TaskConfigError(origin, issues);
 }
 

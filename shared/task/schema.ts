@@ -9,6 +9,7 @@ import { defaults } from './defaults.ts';
 import { envText, secretSchema } from './secret.ts';
 import { sourceTlsSchema } from '../source/tls-config.ts';
 import { alertsSchema, unknownRuleTargets } from '../ops/alerts/config.ts';
+import { ddlSelectionSchema } from './ddl-selection.ts';
 
 const identifier = z.string().min(1).max(64);
 
@@ -56,6 +57,8 @@ const tableSchema = z.union([
       operations: operationsSchema.optional(),
       /** DTS "Filter Conditions": a SQL WHERE condition over the table's columns, for full and incremental sync. */
       filter: z.string().trim().min(1).optional(),
+      /** DDL kinds of this table delivered (overrides its database entry's and the task's). */
+      ddl: ddlSelectionSchema.optional(),
     })
     .strict(),
 ]);
@@ -67,6 +70,8 @@ const objectSchema = z
     tables: z.array(tableSchema).min(1).optional(),
     /** Operations for every table of this entry without its own list (default: all). */
     operations: operationsSchema.optional(),
+    /** DDL kinds delivered for this database and its tables without their own (overrides the task's). */
+    ddl: ddlSelectionSchema.optional(),
   })
   .strict();
 
@@ -157,6 +162,8 @@ export const taskSchema = z
     objects: z.array(objectSchema).min(1, 'at least one database'),
     destinations: z.array(destinationSchema).min(1, 'at least one destination'),
     /** `full` copies existing rows (INIT records), `incremental` streams changes; both: copy while streaming. */
+    /** DDL kinds delivered for every object without its own `ddl` (default: all of them). */
+    ddl: ddlSelectionSchema.optional(),
     syncTypes: z.array(z.enum(['full', 'incremental'])).min(1).default(['incremental']),
     fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse', signalTable: defaults.signalTable }),
     queue: queueSchema.default({ type: 'file' }),

@@ -28,7 +28,7 @@ export function deliverEntry(type: string): Entry<DeliverEvent> {
       const unwatch = watchTaskState(store, log, () => stop.abort());
       const idleExitMs = event.idleMs;
       const queue = await openQueue(task, baseDir, origin, { writer: false });
-      const filter = createOperationFilter(task.objects);
+      const filter = createOperationFilter(task.objects, task.ddl);
       const delivered: Record<string, number> = {};
       try {
         await Promise.all(

@@ -211,7 +211,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
       ).then(() => whenComplete(), failStage('reader')),
     );
   }
-  const filter = createOperationFilter(task.objects);
+  const filter = createOperationFilter(task.objects, task.ddl);
   const deliveries = new Map<string, DeliveryStatus>();
   for (const destination of destinations) {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });

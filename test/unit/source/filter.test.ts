@@ -5,26 +5,32 @@
  * rows (INIT) always pass, and no lists at all means no filter (null).
  */
 import { describe, expect, it } from 'vitest';
-import type { ChangeRecord, Op } from '../../../shared/record/index.ts';
+import type { ChangeRecord, DdlKind, Op } from '../../../shared/record/index.ts';
 import { createObjectFilter, createOperationFilter } from '../../../shared/source/filter.ts';
 import { parseTask, type TaskFile } from '../../../shared/task/index.ts';
+import type { TaskConfigError } from '../../../shared/task/errors.ts';
 import { column, ddl, row, table } from '../encode/canal-json/build.ts';
 
 /** The objects as the task file loader leaves them (defaults applied, secrets unresolved). */
 function objects(list: TaskFile['objects']) {
+  return taskWith(list).objects;
+}
+
+function taskWith(list: TaskFile['objects'], ddlSelection?: TaskFile['ddl']) {
   return parseTask(
     {
       name: 'filter',
       source: { host: '127.0.0.1', serverId: 1 },
       objects: list,
       destinations: [{ type: 'kafka', brokers: ['127.0.0.1:9092'], topic: 't' }],
+      ...(ddlSelection ? { ddl: ddlSelection } : {}),
     },
     'filter-test',
-  ).objects;
+  );
 }
 
-function record(op: Op, database: string, tableName: string): ChangeRecord {
-  if (op === 'DDL') return ddl('ALTER_TABLE', `ALTER TABLE ${tableName} ADD x INT`, { database, table: tableName });
+function record(op: Op, database: string, tableName: string, kind: DdlKind = 'ALTER_TABLE'): ChangeRecord {
+  if (op === 'DDL') return ddl(kind, `${kind.replace('_', ' ')} ${tableName}`, { database, table: tableName });
   const schema = table([column('id', 'int(11)', { key: true })], { database, table: tableName });
   return row(op, schema, op === 'DELETE' ? { before: [1] } : op === 'UPDATE' ? { before: [1], after: [1] } : { after: [1] });
 }
@@ -118,5 +124,67 @@ describe('createOperationFilter', () => {
     expect(f(record('DELETE', 'a', 't'))).toBe(false);
     expect(f(record('DELETE', 'b', 't'))).toBe(true);
     expect(f(record('INSERT', 'a', 't'))).toBe(true);
+  });
+});
+
+describe('createOperationFilter with DDL selection', () => {
+  const kinds: DdlKind[] = ['CREATE_TABLE', 'ALTER_TABLE', 'DROP_TABLE', 'TRUNCATE_TABLE', 'CREATE_VIEW', 'CREATE_DATABASE', 'OTHER'];
+  const task = taskWith(
+    [
+      // The database entry narrows the task's list; t1 takes its own; t2 inherits the entry's.
+      { database: 'shop', ddl: { deliver: ['CREATE TABLE', 'ALTER TABLE'] }, tables: [{ name: 't1', ddl: { deliver: 'none' } }, { name: 't2' }, 't3'] },
+      // No ddl key: the task's list; and a table that takes every kind again.
+      { database: 'crm', tables: ['a', { name: 'b', ddl: { deliver: 'all' } }] },
+      // Operations without DDL: no DDL whatever the kind list says.
+      { database: 'logs', operations: ['INSERT'], ddl: { deliver: 'all' } },
+    ],
+    { deliver: ['create_table', 'DROP TABLE', 'CREATE_DATABASE'] },
+  );
+  const filter = createOperationFilter(task.objects, task.ddl)!;
+
+  it.each<[database: string, table: string, delivered: DdlKind[]]>([
+    ['shop', 't1', []],
+    ['shop', 't2', ['CREATE_TABLE', 'ALTER_TABLE']],
+    ['shop', 't3', ['CREATE_TABLE', 'ALTER_TABLE']],
+    ['shop', '', ['CREATE_TABLE', 'ALTER_TABLE']],
+    ['crm', 'a', ['CREATE_TABLE', 'DROP_TABLE', 'CREATE_DATABASE']],
+    ['crm', 'b', kinds],
+    ['logs', 'x', []],
+    ['elsewhere', '', ['CREATE_TABLE', 'DROP_TABLE', 'CREATE_DATABASE']],
+  ])('%s.%s delivers %j', (database, name, delivered) => {
+    expect(kinds.filter((k) => filter(record('DDL', database, name, k)))).toEqual(delivered);
+  });
+
+  it('never touches rows: a DDL list says nothing about INSERT, UPDATE, DELETE or INIT', () => {
+    const none = createOperationFilter(objects([{ database: 'x' }]), { deliver: 'none' })!;
+    expect(ALL_OPS.filter((op) => none(record(op, 'x', 't')))).toEqual(['INSERT', 'UPDATE', 'DELETE', 'INIT']);
+  });
+
+  it('is null when every list is "all" and no operations are listed (the default)', () => {
+    expect(createOperationFilter(objects([{ database: 'x', ddl: { deliver: 'all' } }]), { deliver: 'all' })).toBeNull();
+  });
+});
+
+describe('the ddl key in the task file', () => {
+  it('reads DTS spellings and record names alike', () => {
+    expect(taskWith([{ database: 'x' }], { deliver: ['CREATE TABLE', 'alter  table', 'DROP_INDEX'] }).ddl).toEqual({ deliver: ['CREATE_TABLE', 'ALTER_TABLE', 'DROP_INDEX'] });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['objects[0].tables[0].ddl.deliver[1]', { objects: [{ database: 'x', tables: [{ name: 't', ddl: { deliver: ['CREATE TABLE', 'ALTER COLUMN'] } }] }] }, 'unknown DDL kind "ALTER COLUMN"; valid kinds: CREATE TABLE, ALTER TABLE, DROP TABLE, RENAME TABLE, TRUNCATE TABLE, CREATE VIEW,'],
+    ['ddl.deliver', { ddl: { deliver: [] } }, 'list at least one DDL kind, or write none'],
+    ['ddl.deliver', { ddl: { deliver: 'some' } }, 'expected all, none, or a list of DDL kinds (CREATE TABLE, ALTER TABLE,'],
+    ['objects[0].ddl', { objects: [{ database: 'x', ddl: { kinds: ['CREATE TABLE'] } }] }, 'unknown key "kinds"'],
+  ])('rejects a bad value at %s', (path, patch, message) => {
+    const doc = { name: 'bad', source: { host: 'h', serverId: 1 }, objects: [{ database: 'x' }], destinations: [{ type: 'kafka', brokers: ['b:1'], topic: 't' }], ...(patch as object) };
+    expect.assertions(2);
+    try {
+      parseTask(doc, 'task.yaml');
+    } catch (err) {
+      // A table entry is a name or an object, so zod may add the union's own issue beside ours.
+      const issue = (err as TaskConfigError).issues.find((i) => i.path === path);
+      expect(issue?.path).toBe(path);
+      expect(issue?.message).toContain(message);
+    }
   });
 });

@@ -8,11 +8,13 @@
  *     kafka:      [--format canal-json|dts-avro] [--compression lz4|gzip|snappy|none] [--acks all|leader|none]
  *                 [--partitions 1] [--policy partition-zero|database-table|primary-key]
  *     maxcompute: [--flush-rows 100000] [--flush-mb 64]
+ *     [--one-transaction]: all N rows in one source transaction (`npm run bench -- transaction`)
  */
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type mysql from 'mysql2/promise';
+import { startMemoryTrace } from '../../shared/runtime/local/memory-trace.ts';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
 import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
@@ -21,12 +23,15 @@ import { startMaxComputeProcess, untilCommitted } from './maxcompute-endpoint.ts
 
 export const TABLE_SQL = benchTableSql('bench', 'catchup');
 
-export async function insertRows(conn: mysql.Connection, rows: number, batch: number): Promise<void> {
+/** Rows 1..rows in INSERTs of `batch` rows: one transaction each, or all in one when `oneTransaction`. */
+export async function insertRows(conn: mysql.Connection, rows: number, batch: number, oneTransaction = false): Promise<void> {
+  if (oneTransaction) await conn.query('BEGIN');
   for (let start = 1; start <= rows; start += batch) {
     const values: string[] = [];
     for (let id = start; id < start + batch && id <= rows; id++) values.push(benchRowSql(id));
     await conn.query(`INSERT INTO bench.catchup VALUES ${values.join(',')}`);
   }
+  if (oneTransaction) await conn.query('COMMIT');
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -43,8 +48,10 @@ export async function main(argv: string[]): Promise<void> {
       destination: { type: 'string', default: 'kafka' },
       'flush-rows': { type: 'string', default: '100000' },
       'flush-mb': { type: 'string', default: '64' },
+      'one-transaction': { type: 'boolean', default: false },
     },
   });
+  const bench = values['one-transaction'] ? 'transaction' : 'catchup';
   const partitions = Number(values.partitions);
   const rows = Number(values.rows);
   const conn = await sourceConnection();
@@ -56,8 +63,8 @@ export async function main(argv: string[]): Promise<void> {
   await conn.query('FLUSH BINARY LOGS');
   const [[gtid]] = (await conn.query('SELECT @@gtid_binlog_pos AS pos')) as unknown as [[{ pos: string }]];
   const insertStart = Date.now();
-  await insertRows(conn, rows, Number(values.batch));
-  process.stdout.write(`inserted ${rows} rows in ${((Date.now() - insertStart) / 1000).toFixed(1)} s\n`);
+  await insertRows(conn, rows, Number(values.batch), values['one-transaction']);
+  process.stdout.write(`inserted ${rows} rows${values['one-transaction'] ? ' in one transaction' : ''} in ${((Date.now() - insertStart) / 1000).toFixed(1)} s\n`);
   await conn.end();
 
   const source = { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5499, start: { gtid: gtid.pos } };
@@ -66,6 +73,7 @@ export async function main(argv: string[]): Promise<void> {
   const run = (destination: Record<string, unknown>) => {
     const task = parseTask({ name: 'bench-catchup', source, objects: [{ database: 'bench', tables: ['catchup'] }], destinations: [destination], queue: { type: 'file', dir } }, 'bench');
     const stop = new AbortController();
+    startMemoryTrace('main');
     const done = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: benchLogger(), signal: stop.signal, statusIntervalMs: 60_000 });
     return { stop: () => stop.abort(), done };
   };
@@ -81,7 +89,7 @@ export async function main(argv: string[]): Promise<void> {
       const seconds = await untilCommitted(endpoint.dataDir, 'dts_demo', 'catchup_log', rows, started);
       task.stop();
       await task.done;
-      report({ bench: 'catchup', destination: 'maxcompute', rows, seconds, flushRows: Number(values['flush-rows']), flushMegabytes: Number(values['flush-mb']) });
+      report({ bench, destination: 'maxcompute', rows, seconds, flushRows: Number(values['flush-rows']), flushMegabytes: Number(values['flush-mb']) });
     } finally {
       await endpoint.stop();
     }
@@ -99,7 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   task.stop();
   await task.done;
   await admin.disconnect();
-  report({ bench: 'catchup', destination: 'kafka', rows, seconds, format: values.format, compression: values.compression, acks: values.acks, partitions, policy: values.policy });
+  report({ bench, destination: 'kafka', rows, seconds, format: values.format, compression: values.compression, acks: values.acks, partitions, policy: values.policy });
 }
 
 /** One JSON line per case: what ran, rows/s, seconds and the task process's peak RSS. */

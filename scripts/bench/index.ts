@@ -6,6 +6,8 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   encode: () => import('./encode.ts'),
   'row-decode': () => import('./row-decode.ts'),
   'queue-codec': () => import('./queue-codec.ts'),
+  steady: () => import('./steady.ts'),
+  transaction: () => import('./transaction.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

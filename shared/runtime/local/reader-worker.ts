@@ -15,6 +15,7 @@ import type { Task } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
+import { startMemoryTrace } from './memory-trace.ts';
 
 export interface ReaderWorkerData {
   readonly entry: string;
@@ -33,6 +34,7 @@ export type ReaderWorkerMessage =
   | { readonly type: 'done' };
 
 const data = workerData as ReaderWorkerData;
+const stopMemoryTrace = startMemoryTrace('reader');
 const port = parentPort!;
 const post = (m: ReaderWorkerMessage) => port.postMessage(m);
 const stop = new AbortController();
@@ -80,5 +82,6 @@ try {
   post({ type: 'failed', error: { message: e.message, name: e.name, ...(e instanceof DtsError ? { code: e.code, context: e.context } : {}) } });
 } finally {
   clearInterval(statusTimer);
+  stopMemoryTrace();
   await queue.close().finally(() => store.close());
 }

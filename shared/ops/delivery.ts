@@ -17,6 +17,7 @@ import type { ChangeRecord } from '../record/index.ts';
 import { InflightBatches, type InflightBatch } from '../queue/inflight.ts';
 import type { Queue, QueueEntry } from '../queue/types.ts';
 import type { Acknowledgement, Sink } from '../sink/types.ts';
+import type { RecordMapping } from '../mapping/index.ts';
 
 export interface DeliveryOptions {
   readonly queue: Queue;
@@ -32,6 +33,8 @@ export interface DeliveryOptions {
   readonly status?: DeliveryStatus;
   /** Records that pass reach the sink (the task's operation filter); the cursor passes all. */
   readonly filter?: ((record: ChangeRecord) => boolean) | null;
+  /** Source names → destination names for the records that pass (mapping/); ids stay as they are. */
+  readonly mapping?: RecordMapping | null;
   /** Return once nothing new arrived for this long (an FC invocation that drains and exits). */
   readonly idleExitMs?: number;
   /** How long one read waits for an append; also how often an idle buffering sink is ticked (default 1 s). */
@@ -88,6 +91,7 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
     return r;
   };
 
+  const mapping = options.mapping ?? null;
   /** Records of `entries` for the sink, each batch entered in flight. */
   const take = (entries: readonly QueueEntry[]): ChangeRecord[] => {
     const out: ChangeRecord[] = [];
@@ -97,7 +101,7 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
       let count = 0;
       for (const record of batch.records) {
         if (record.id <= handedThrough || (options.filter && !options.filter(record))) continue;
-        out.push(record);
+        out.push(mapping === null ? record : mapping(record));
         lastId = record.id;
         lastSourceTimeMs = record.source.timestampMs;
         count += 1;

@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { newDeliveryProgress, runDelivery, supervise, type BackoffOptions, type DeliveryStatus, type RetryWindows, type StoredWindow } from '../ops/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { ChangeRecord } from '../record/index.ts';
+import type { RecordMapping } from '../mapping/index.ts';
 import { loadSinkFactory, type ResolvedDestination } from '../sink/registry.ts';
 import type { SinkCheckpoint } from '../sink/types.ts';
 
@@ -22,6 +23,8 @@ export interface DestinationRun {
   readonly status: DeliveryStatus;
   /** The task's per-object operation filter (null: every record). */
   readonly filter: ((record: ChangeRecord) => boolean) | null;
+  /** The task's object mapping (mapping/createRecordMapping; null or absent: source names). */
+  readonly mapping?: RecordMapping | null;
   /** Return once the queue has been idle this long (functions); absent: run until stopped. */
   readonly idleExitMs?: number;
   /** Keep the retry window's start in the task state (FC: it must span invocations). */
@@ -34,11 +37,11 @@ export function queueCheckpoint(queue: Queue, consumer: string): SinkCheckpoint 
 }
 
 export async function superviseDestination(destination: ResolvedDestination, run: DestinationRun): Promise<void> {
-  const { queue, signal, log, status, filter, idleExitMs } = run;
+  const { queue, signal, log, status, filter, mapping, idleExitMs } = run;
   const createSink = await loadSinkFactory(destination);
   const deps = { log, checkpoint: queueCheckpoint(queue, destination.name) };
   const progress = newDeliveryProgress();
-  await supervise((onProgress) => runDelivery({ queue, sink: createSink(destination, deps), signal, log, progress, onProgress, status, filter, idleExitMs }), {
+  await supervise((onProgress) => runDelivery({ queue, sink: createSink(destination, deps), signal, log, progress, onProgress, status, filter, mapping, idleExitMs }), {
     windows: run.windows,
     backoff: run.backoff,
     signal,

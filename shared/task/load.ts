@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { TaskConfigError, type TaskIssue } from './errors.ts';
 import { destinationModules } from '../sink/registry.ts';
 import { taskSchema, type Task } from './schema.ts';
+import { mappingIssues } from '../mapping/check-config.ts';
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
@@ -36,7 +37,12 @@ function matchedBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
 /** Validates an already parsed document (YAML or JSON). `origin` names it in errors. */
 export function parseTask(doc: unknown, origin: string): Task {
   const result = taskSchema.safeParse(doc);
-  if (result.success) return result.data;
+  if (result.success) {
+    // The object mapping across entries and destinations (names that collide, filter columns renamed …).
+    const mapping = mappingIssues(result.data);
+    if (mapping.length > 0) throw new TaskConfigError(origin, mapping);
+    return result.data;
+  }
   const issues: TaskIssue[] = result.error.issues.flatMap((i) => matchedBranchIssues(i)).map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
   throw new TaskConfigError(origin, issues);
 }

@@ -10,6 +10,7 @@ import { envText, secretSchema } from './secret.ts';
 import { sourceTlsSchema } from '../source/tls-config.ts';
 import { alertsSchema, unknownRuleTargets } from '../ops/alerts/config.ts';
 import { ddlSelectionSchema } from './ddl-selection.ts';
+import { columnsMappingSchema, destinationNameSchema, objectNameCaseSchema } from '../mapping/config.ts';
 
 const identifier = z.string().min(1).max(64);
 
@@ -57,6 +58,10 @@ const tableSchema = z.union([
       operations: operationsSchema.optional(),
       /** DTS "Filter Conditions": a SQL WHERE condition over the table's columns, for full and incremental sync. */
       filter: z.string().trim().min(1).optional(),
+      /** Object name mapping: the table's name at the destination (mapping/config.ts). */
+      as: destinationNameSchema.optional(),
+      /** Column selection and renames at the destination: { keep | drop, rename } (source column names). */
+      columns: columnsMappingSchema.optional(),
       /** DDL kinds of this table delivered (overrides its database entry's and the task's). */
       ddl: ddlSelectionSchema.optional(),
     })
@@ -66,6 +71,8 @@ const tableSchema = z.union([
 const objectSchema = z
   .object({
     database: identifier,
+    /** Object name mapping: the database's name at the destination. */
+    as: destinationNameSchema.optional(),
     /** Omit to synchronize every table of the database, including tables created later. */
     tables: z.array(tableSchema).min(1).optional(),
     /** Operations for every table of this entry without its own list (default: all). */
@@ -74,6 +81,9 @@ const objectSchema = z
     ddl: ddlSelectionSchema.optional(),
   })
   .strict();
+
+/** The `objects` list; also how the reader checks the objects an object-set signal carries. */
+export const objectListSchema = z.array(objectSchema).min(1, 'at least one database');
 
 /** One entry per destination type, from the one list (sink/registry.ts). */
 const destinationSchema = z.discriminatedUnion('type', destinationSchemas);
@@ -159,11 +169,13 @@ export const taskSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -, starting with a letter or digit'),
     source: sourceSchema,
-    objects: z.array(objectSchema).min(1, 'at least one database'),
+    objects: objectListSchema,
     destinations: z.array(destinationSchema).min(1, 'at least one destination'),
     /** `full` copies existing rows (INIT records), `incremental` streams changes; both: copy while streaming. */
     /** DDL kinds delivered for every object without its own `ddl` (default: all of them). */
     ddl: ddlSelectionSchema.optional(),
+    /** DTS "Capitalization of Object Names in Destination Instance" for names without as/rename. */
+    objectNameCase: objectNameCaseSchema.default('source'),
     syncTypes: z.array(z.enum(['full', 'incremental'])).min(1).default(['incremental']),
     fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse', signalTable: defaults.signalTable }),
     queue: queueSchema.default({ type: 'file' }),

@@ -9,6 +9,7 @@ import { newDeliveryStatus, watchTaskState, windowsFromMinutes } from '../../ops
 import { openTaskStateStore } from '../task-state/state-store.ts';
 import { superviseDestination } from '../deliver-destination.ts';
 import { createOperationFilter } from '../../source/filter.ts';
+import { createRecordMapping } from '../../mapping/index.ts';
 import { isActive, withDelivered } from '../../task/index.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
@@ -29,6 +30,7 @@ export function deliverEntry(type: string): Entry<DeliverEvent> {
       const idleExitMs = event.idleMs;
       const queue = await openQueue(task, baseDir, origin, { writer: false });
       const filter = createOperationFilter(task.objects, task.ddl);
+      const mapping = createRecordMapping(task, log);
       const delivered: Record<string, number> = {};
       try {
         await Promise.all(
@@ -36,7 +38,7 @@ export function deliverEntry(type: string): Entry<DeliverEvent> {
             const sinkLog = log.child({ destination: destination.name });
             const status = newDeliveryStatus();
             const stored = { store, stage: `deliver:${destination.name}` };
-            await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, idleExitMs, stored });
+            await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, mapping, idleExitMs, stored });
             delivered[destination.name] = status.records;
           }),
         );

@@ -36,6 +36,7 @@ import { sendFullSyncRequest } from '../full-sync-request.ts';
 import { scheduleEvery, scheduleHeartbeat } from './schedule.ts';
 import { startAlertMonitor } from '../../ops/alerts/index.ts';
 import { createOperationFilter } from '../../source/filter.ts';
+import { createRecordMapping } from '../../mapping/index.ts';
 
 export interface RunTaskOptions {
   readonly task: Task;
@@ -212,6 +213,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
     );
   }
   const filter = createOperationFilter(task.objects, task.ddl);
+  const mapping = createRecordMapping(task, log);
   const deliveries = new Map<string, DeliveryStatus>();
   for (const destination of destinations) {
     const sinkLog = log.child({ stage: `deliver-${destination.type}`, destination: destination.name });
@@ -219,7 +221,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
     deliveries.set(destination.name, status);
     const stored = { store, stage: `deliver:${destination.name}` };
     stages.push(
-      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter, stored }).catch(
+      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter, mapping, stored }).catch(
         failStage(`deliver-${destination.type}:${destination.name}`),
       ),
     );

@@ -71,7 +71,7 @@ async function main(): Promise<number> {
       await runScheduled({ sYaml: resolve(opts.sYaml), taskFile: file, baseDir: process.cwd(), log, signal: stop.signal });
       return 0;
     } catch (err) {
-      if (err instanceof DtsError && (err.code === ErrorCodes.DEPLOY_CONFIG || err.code === ErrorCodes.TASK_CONFIG)) {
+      if (isUsageError(err)) {
         process.stderr.write(`${err.message}\n`);
         return 2;
       }
@@ -93,12 +93,18 @@ async function main(): Promise<number> {
     return outcome.status === 'FAILED' ? 1 : 0;
   } catch (err) {
     // A bad task file, or a metrics port that cannot be bound: a message and exit code 2, not a stack.
-    if (err instanceof TaskConfigError || (err instanceof DtsError && err.code === ErrorCodes.TASK_CONFIG)) {
+    if (err instanceof TaskConfigError || isUsageError(err)) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }
     throw err;
   }
+}
+
+/** What the user fixes in the task file, s.yaml or the command line: a message and exit code 2. */
+function isUsageError(err: unknown): err is DtsError {
+  const usage: readonly string[] = [ErrorCodes.TASK_CONFIG, ErrorCodes.DEPLOY_CONFIG, ErrorCodes.METRICS_ENDPOINT];
+  return err instanceof DtsError && usage.includes(err.code);
 }
 
 main().then(

@@ -31,6 +31,52 @@ export const ErrorCodes = {
   INVALID_EVENT: 'DTS_INVALID_EVENT',
   /** s.yaml declares something the local runner cannot run; the message names the path in s.yaml. */
   DEPLOY_CONFIG: 'DTS_DEPLOY_CONFIG',
+  /** The task's state store (file or Redis) could not be read or written. Retried. */
+  TASK_STATE_IO: 'DTS_TASK_STATE_IO',
+  /** A lifecycle command does not apply to the task's state (resume a RUNNING task, …); the message says which states it needs. */
+  OPERATION_REFUSED: 'DTS_OPERATION_REFUSED',
+  /** The source speaks TLS other than the task's `source.ssl` asks (untrusted certificate, no TLS, wrong name). Not retried. */
+  SOURCE_TLS: 'DTS_SOURCE_TLS',
+  /** A binlog event's bytes do not parse (truncated, wrong length); the message names file and position. Not retried. */
+  SOURCE_MALFORMED_EVENT: 'DTS_SOURCE_MALFORMED_EVENT',
+  /** The heartbeat cannot write its table: the account lacks CREATE/INSERT/UPDATE there; the message names the grant. */
+  HEARTBEAT_PRIVILEGE: 'DTS_HEARTBEAT_PRIVILEGE',
+  /** A table selected for full sync has no primary key or unique key to copy it in chunks; the message says what to add. */
+  FULL_SYNC_NO_KEY: 'DTS_FULL_SYNC_NO_KEY',
+  /** The source refused a full-sync query (privileges, a dropped table). Not retried. */
+  FULL_SYNC_QUERY: 'DTS_FULL_SYNC_QUERY',
+  /** A table's filter condition is refused by the source or cannot be evaluated on the stream; the message names the table. */
+  FILTER_CONDITION: 'DTS_FILTER_CONDITION',
+  /** A queue cursor or commit points outside what the queue holds (retention dropped it, or past the end). Not retried. */
+  QUEUE_RANGE: 'DTS_QUEUE_RANGE',
+  /** A Kafka topic the task needs is missing (createTopics: false) or cannot be created; the message names it. */
+  KAFKA_TOPIC: 'DTS_KAFKA_TOPIC',
+  /** A MaxCompute table exists with another shape than the task writes; the message names table, column and types. */
+  MAXCOMPUTE_TABLE_SHAPE: 'DTS_MAXCOMPUTE_TABLE_SHAPE',
+  /** A source DDL changed a table in a way MaxCompute cannot follow (only ADD COLUMN at the end is synchronized). */
+  MAXCOMPUTE_SCHEMA_CHANGE: 'DTS_MAXCOMPUTE_SCHEMA_CHANGE',
+  /** The MaxCompute project, table, partition or upload session does not exist (HTTP 404). */
+  MAXCOMPUTE_NOT_FOUND: 'DTS_MAXCOMPUTE_NOT_FOUND',
+  /** An SQL statement (CREATE TABLE, ALTER TABLE, MERGE) failed on MaxCompute; the message quotes its result. */
+  MAXCOMPUTE_SQL: 'DTS_MAXCOMPUTE_SQL',
+  /** A MaxCompute upload session is not open for what was asked (expired, canceled); a new session is started. */
+  MAXCOMPUTE_UPLOAD_SESSION: 'DTS_MAXCOMPUTE_UPLOAD_SESSION',
+  /** A source column type has no MaxCompute type this destination writes; the message names table, column and type. */
+  MAXCOMPUTE_COLUMN_TYPE: 'DTS_MAXCOMPUTE_COLUMN_TYPE',
+  /** A value does not fit its MaxCompute column (out of range, invalid); the message names table, column and position. */
+  MAXCOMPUTE_VALUE: 'DTS_MAXCOMPUTE_VALUE',
+  /** The MaxCompute destination's project or settings fail its precheck; the message says what to change. */
+  MAXCOMPUTE_PRECHECK: 'DTS_MAXCOMPUTE_PRECHECK',
+  /** Bytes in MaxCompute's record stream format do not parse (a bug of a writer, or of the local endpoint). */
+  MAXCOMPUTE_RECORD_STREAM: 'DTS_MAXCOMPUTE_RECORD_STREAM',
+  /** An alert webhook refused or did not answer; the alert is sent again at the next evaluation. Never fails the task. */
+  ALERT_WEBHOOK: 'DTS_ALERT_WEBHOOK',
+  /** The metrics endpoint cannot listen on its host and port; the message names the option to change. */
+  METRICS_ENDPOINT: 'DTS_METRICS_ENDPOINT',
+  /** The reader thread ended without saying why (it crashed or exited); the log before it says more. */
+  READER_THREAD: 'DTS_READER_THREAD',
+  /** A local protocol server (the FC or MaxCompute endpoint) cannot use its data directory or handler; the message says what to fix. */
+  LOCAL_ENDPOINT: 'DTS_LOCAL_ENDPOINT',
   /** A stop was requested; not a failure. */
   ABORTED: 'DTS_ABORTED',
   /** A bug: an internal invariant does not hold. Please report it with the log. */
@@ -83,6 +129,13 @@ export class DtsError extends Error {
 export class InvariantError extends DtsError {
   constructor(message: string, context?: ErrorContext) {
     super(`${message} (this is a bug, please report it)`, { code: ErrorCodes.INVARIANT, context });
+  }
+}
+
+/** A local protocol server cannot start or serve as configured (its data directory, a handler file). */
+export class LocalEndpointError extends DtsError {
+  constructor(message: string, context?: ErrorContext, cause?: unknown) {
+    super(message, { code: ErrorCodes.LOCAL_ENDPOINT, context, cause });
   }
 }
 

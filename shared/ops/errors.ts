@@ -19,6 +19,6 @@ export class RetryWindowExceededError extends DtsError {
 /** A lifecycle operation that does not apply to the task's current status (e.g. pause a FAILED task). */
 export class OperationRefusedError extends DtsError {
   constructor(operation: string, task: string, status: string, why: string) {
-    super(`cannot ${operation} task ${task}: it is ${status}; ${why}`, { code: ErrorCodes.TASK_CONFIG, retriable: false, context: { taskName: task } });
+    super(`cannot ${operation} task ${task}: it is ${status}; ${why}`, { code: ErrorCodes.OPERATION_REFUSED, retriable: false, context: { taskName: task } });
   }
 }

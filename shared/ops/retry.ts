@@ -6,6 +6,7 @@
  */
 import { DtsError, ErrorCodes, isRetriable } from '../errors.ts';
 import { RetryWindowExceededError } from './errors.ts';
+import { isConnectionFailureCode } from '../socket-errors.ts';
 
 export interface RetryWindows {
   readonly connectionMs: number;
@@ -28,7 +29,7 @@ export function classifyFailure(err: unknown): FailureKind {
   if (!isRetriable(err)) return 'fatal';
   if (err instanceof DtsError) return connectionCodes.has(err.code) ? 'connection' : 'other';
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|PROTOCOL_CONNECTION_LOST)$/.test(code) ? 'connection' : 'other';
+  return isConnectionFailureCode(code) ? 'connection' : 'other';
 }
 
 /** Exponential backoff with full jitter (random in [delay/2, delay]). */

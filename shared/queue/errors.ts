@@ -21,6 +21,6 @@ export class QueueCorruptError extends DtsError {
  */
 export class QueueRangeError extends DtsError {
   constructor(message: string, context: ErrorContext = {}) {
-    super(message, { code: ErrorCodes.QUEUE_IO, retriable: false, context });
+    super(message, { code: ErrorCodes.QUEUE_RANGE, retriable: false, context });
   }
 }

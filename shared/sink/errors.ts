@@ -1,5 +1,5 @@
 /** Errors every sink raises, so ops/ can decide retry, window and reason without knowing the sink. */
-import { DtsError, ErrorCodes, type ErrorContext } from '../errors.ts';
+import { DtsError, ErrorCodes, type ErrorCode, type ErrorContext } from '../errors.ts';
 import { formatRecordPosition, isRowRecord, type ChangeRecord } from '../record/index.ts';
 
 /** The destination is unreachable: retried within the failed-connection window. */
@@ -9,10 +9,13 @@ export class SinkConnectionError extends DtsError {
   }
 }
 
-/** The destination refused a write: retried within the other-issues window. */
+/**
+ * The destination refused a write: retried within the other-issues window. A destination's own
+ * kinds of refusal extend it with their own code (`code`), so ops/ still treats them as writes.
+ */
 export class SinkWriteError extends DtsError {
-  constructor(message: string, context?: ErrorContext, cause?: unknown, retriable = true) {
-    super(message, { code: ErrorCodes.SINK_WRITE, retriable, context, cause });
+  constructor(message: string, context?: ErrorContext, cause?: unknown, retriable = true, code: ErrorCode = ErrorCodes.SINK_WRITE) {
+    super(message, { code, retriable, context, cause });
   }
 }
 

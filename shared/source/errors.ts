@@ -35,6 +35,6 @@ export class PositionLostError extends DtsError {
  */
 export class SourceTlsError extends DtsError {
   constructor(message: string, context?: ErrorContext, cause?: unknown) {
-    super(message, { code: ErrorCodes.SOURCE_CONNECTION, retriable: false, context, cause });
+    super(message, { code: ErrorCodes.SOURCE_TLS, retriable: false, context, cause });
   }
 }

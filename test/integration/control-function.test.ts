@@ -76,7 +76,7 @@ describe('the control function', () => {
 
     // A refused operation: the same message as the CLI's (which exits 1 with it).
     const refused = control(taskFile, { action: 'pause' });
-    await expect(refused).rejects.toMatchObject({ name: 'OperationRefusedError', code: 'DTS_TASK_CONFIG' });
+    await expect(refused).rejects.toMatchObject({ name: 'OperationRefusedError', code: 'DTS_OPERATION_REFUSED' });
     const message = await refused.catch((err: Error) => err.message);
     expect(message).toBe('cannot pause task control: it is PAUSED; only a RUNNING task can be paused; `resume` starts a stopped or failed one');
     expect(await dtsRefusal('pause', taskFile)).toEqual({ code: 1, stderr: message });

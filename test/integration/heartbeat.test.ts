@@ -199,7 +199,7 @@ describe('a source user without the heartbeat privileges', () => {
   it('names CREATE, then INSERT, then UPDATE, each with the GRANT that fixes it, and writes once all are granted', async () => {
     const create = await failure();
     expect(create.privilege).toBe('CREATE');
-    expect(create.code).toBe('DTS_SOURCE_PRECHECK');
+    expect(create.code).toBe('DTS_HEARTBEAT_PRIVILEGE');
     expect(create.retriable).toBe(false);
     expect(create.message).toBe(
       `the heartbeat cannot create ${database}.beat in the source: the source user lacks the CREATE privilege; run GRANT CREATE, SELECT, INSERT, UPDATE ON \`${database}\`.* TO the task's source user, or set advanced.heartbeat.table to a table it may write, or advanced.heartbeat: false (latency then grows while the source is idle)`,

@@ -12,6 +12,7 @@
  * the image union has twelve record branches, which only a wrapped value tells apart.
  */
 import avsc from 'avsc';
+import { InvariantError } from '../../errors.ts';
 import recordSchema from './record.avsc.json' with { type: 'json' };
 
 export const DTS_AVRO_NAMESPACE = 'com.alibaba.dts.formats.avro';
@@ -28,6 +29,6 @@ export const dtsAvroRecordType: avsc.Type = dtsAvroTypes[DTS_AVRO_RECORD_NAME]!;
 function loadTypes(): Record<string, avsc.Type> {
   const registry: Record<string, avsc.Type> = {};
   avsc.Type.forSchema(recordSchema as unknown as AvscSchema, { registry, wrapUnions: true });
-  if (!registry[DTS_AVRO_RECORD_NAME]) throw new Error(`record.avsc.json defines no ${DTS_AVRO_RECORD_NAME}`);
+  if (!registry[DTS_AVRO_RECORD_NAME]) throw new InvariantError(`record.avsc.json defines no ${DTS_AVRO_RECORD_NAME}`);
   return registry;
 }

@@ -12,7 +12,7 @@ export class UnsupportedColumnTypeError extends DtsError {
     super(
       `column ${column} of ${database}.${table} has type ${type}, which the MaxCompute destination does not map; ` +
         'remove the table from the task (objects) or change the column to a supported type (see the MaxCompute type mapping in the README)',
-      { code: ErrorCodes.SINK_WRITE, retriable: false, context: { database, table, column, type } },
+      { code: ErrorCodes.MAXCOMPUTE_COLUMN_TYPE, retriable: false, context: { database, table, column, type } },
     );
   }
 }
@@ -23,7 +23,7 @@ export class MaxComputePrecheckError extends DtsError {
 
   constructor(findings: readonly MaxComputeFinding[], context?: ErrorContext) {
     super(`the MaxCompute precheck failed:\n  - ${findings.map((f) => f.message).join('\n  - ')}`, {
-      code: ErrorCodes.SINK_WRITE,
+      code: ErrorCodes.MAXCOMPUTE_PRECHECK,
       retriable: false,
       context: { ...context, findings: findings.length, ...(findings[0] ? { database: findings[0].database, table: findings[0].table } : {}) },
     });

@@ -21,7 +21,7 @@ export class RecordStreamFormatError extends DtsError {
     readonly offset: number,
     readonly record: number,
   ) {
-    super(`tunnel record stream, record ${record} at byte ${offset}: ${message}`, { code: ErrorCodes.INVARIANT, context: { offset, record } });
+    super(`tunnel record stream, record ${record} at byte ${offset}: ${message}`, { code: ErrorCodes.MAXCOMPUTE_RECORD_STREAM, context: { offset, record } });
   }
 }
 

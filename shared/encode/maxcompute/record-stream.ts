@@ -66,7 +66,7 @@ export interface RecordStreamOptions {
 /** A value of the right type that the column's MaxCompute type cannot hold. Not retriable. */
 export class OdpsValueError extends DtsError {
   constructor(message: string, readonly column: number, context: { columnName: string; type: string; record: number }) {
-    super(message, { code: ErrorCodes.SINK_WRITE, retriable: false, context: { column, ...context } });
+    super(message, { code: ErrorCodes.MAXCOMPUTE_VALUE, retriable: false, context: { column, ...context } });
   }
 }
 

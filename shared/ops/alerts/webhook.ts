@@ -19,8 +19,8 @@ export const WEBHOOK_TIMEOUT_MS = 5_000;
 
 /** A notification the webhook did not take; it is sent again at the next evaluation. */
 export class AlertWebhookError extends DtsError {
-  constructor(webhook: string, problem: string, cause?: unknown, code: typeof ErrorCodes.SINK_CONNECTION | typeof ErrorCodes.SINK_WRITE = ErrorCodes.SINK_WRITE) {
-    super(`alert webhook ${webhook}: ${problem}`, { code, retriable: true, cause, context: { sink: 'alerts.webhook' } });
+  constructor(webhook: string, problem: string, cause?: unknown, reached = true) {
+    super(`alert webhook ${webhook}: ${problem}`, { code: ErrorCodes.ALERT_WEBHOOK, retriable: true, cause, context: { sink: 'alerts.webhook', reached } });
   }
 }
 
@@ -55,7 +55,7 @@ export async function sendAlert(webhook: AlertWebhook, notification: AlertNotifi
     // fetch's errors name the host and port at most (its cause), never the query.
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message;
-    throw new AlertWebhookError(origin, `not reachable (${(err as Error).name === 'TimeoutError' ? 'no answer within the timeout' : `${(err as Error).message}${why ? `: ${why}` : ''}`})`, undefined, ErrorCodes.SINK_CONNECTION);
+    throw new AlertWebhookError(origin, `not reachable (${(err as Error).name === 'TimeoutError' ? 'no answer within the timeout' : `${(err as Error).message}${why ? `: ${why}` : ''}`})`, undefined, false);
   }
   const text = await response.text().catch(() => '');
   if (!response.ok) throw new AlertWebhookError(origin, `answered HTTP ${response.status}`);

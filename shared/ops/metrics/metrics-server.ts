@@ -65,7 +65,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       const why = err.code === 'EADDRINUSE' ? 'is in use' : err.code === 'EACCES' ? 'needs privileges' : `failed (${err.code ?? err.message})`;
       reject(
         new DtsError(`the metrics endpoint on ${host}:${port} ${why}: choose another --metrics-port (metricsPort), 0 for any free port, or another --metrics-host`, {
-          code: ErrorCodes.TASK_CONFIG,
+          code: ErrorCodes.METRICS_ENDPOINT,
           context: { path: 'metricsPort', port, host },
           cause: err,
         }),

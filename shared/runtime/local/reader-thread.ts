@@ -7,7 +7,7 @@ import type { ReaderWorkerData, ReaderWorkerMessage } from './reader-worker.ts';
 /** The reader thread's failure, rebuilt on this side with the same code, message and context. */
 export class ReaderThreadError extends DtsError {
   constructor(error: { message: string; code?: string; context?: unknown }) {
-    super(error.message, { code: (error.code as ErrorCode | undefined) ?? ErrorCodes.INVARIANT, retriable: false, context: error.context as ErrorContext });
+    super(error.message, { code: (error.code as ErrorCode | undefined) ?? ErrorCodes.READER_THREAD, retriable: false, context: error.context as ErrorContext });
   }
 }
 
@@ -41,7 +41,7 @@ export function startReaderThread(data: Omit<ReaderWorkerData, 'entry'>, onReady
     worker.on('exit', (code) => {
       if (failed) reject(failed);
       else if (finished) resolve();
-      else reject(new DtsError(`the reader thread exited with code ${code} before it finished`, { code: ErrorCodes.INVARIANT }));
+      else reject(new DtsError(`the reader thread exited with code ${code} before it finished`, { code: ErrorCodes.READER_THREAD }));
     });
   });
   done.catch(() => {});

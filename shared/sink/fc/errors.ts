@@ -7,6 +7,7 @@
  *   failed-connection window.
  */
 import { DtsError, type ErrorContext } from '../../errors.ts';
+import { isConnectionFailureCode } from '../../socket-errors.ts';
 import { SinkConnectionError, SinkWriteError } from '../errors.ts';
 
 /** What the SDKs throw: @alicloud/fc2 sets `code` (FC's ErrorCode); fc20230330 adds `statusCode`. */
@@ -19,7 +20,6 @@ interface SdkErrorShape {
 
 const credentialCodes = new Set(['SignatureNotMatch', 'InvalidAccessKeyID', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'AccessDenied', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'Forbidden']);
 const missingCodes = new Set(['ServiceNotFound', 'FunctionNotFound', 'AliasNotFound', 'VersionNotFound', 'QualifierNotFound', 'NotFound']);
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 export interface FcWhere {
   readonly sink: string;
@@ -46,7 +46,7 @@ export function classifyFcError(err: unknown, where: FcWhere): DtsError {
   if (e.code === 'RequestEntityTooLarge' || status === 413) {
     return new SinkWriteError(`FC refused an event as too large for ${where.target} (${detail}); lower maxInvocationBytes ${settings}`, context, err, false);
   }
-  if ((e.code && networkCodes.has(e.code)) || e.name === 'RequestTimeoutError' || (e.name?.startsWith('RequestTimeout') ?? false)) {
+  if (isConnectionFailureCode(e.code) || e.name === 'RequestTimeoutError' || (e.name?.startsWith('RequestTimeout') ?? false)) {
     return new SinkConnectionError(`cannot reach FC for ${where.target} (${detail})`, context, err);
   }
   // Throttling (429, ResourceThrottled, ResourceExhausted), server errors and anything untyped.

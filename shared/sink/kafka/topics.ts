@@ -8,7 +8,7 @@ import { DtsError, ErrorCodes } from '../../errors.ts';
 
 export class TopicPrecheckError extends DtsError {
   constructor(message: string, topic: string, cause?: unknown) {
-    super(message, { code: ErrorCodes.SINK_WRITE, retriable: false, context: { topic }, cause });
+    super(message, { code: ErrorCodes.KAFKA_TOPIC, retriable: false, context: { topic }, cause });
   }
 }
 

@@ -11,7 +11,8 @@
  * - any other 4xx: final SinkWriteError quoting Code and Message.
  * Every error's context has `status` (0 without an answer), `serverCode` and `requestId`.
  */
-import { DtsError, type ErrorContext } from '../../errors.ts';
+import { DtsError, ErrorCodes, type ErrorContext } from '../../errors.ts';
+import { isConnectionFailureCode } from '../../socket-errors.ts';
 import { SinkConnectionError, SinkWriteError } from '../errors.ts';
 import type { UploadStatus } from './client-types.ts';
 import { childText, parseXml } from './xml.ts';
@@ -35,7 +36,7 @@ export interface ServerError {
 /** The project, table, partition or upload session does not exist (HTTP 404). */
 export class MaxComputeNotFoundError extends SinkWriteError {
   constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, context, cause, false);
+    super(message, context, cause, false, ErrorCodes.MAXCOMPUTE_NOT_FOUND);
   }
 }
 
@@ -47,7 +48,7 @@ export class MaxComputeSqlError extends SinkWriteError {
     readonly serverText: string,
     context: ErrorContext,
   ) {
-    super(message, { ...context, instanceId }, undefined, false);
+    super(message, { ...context, instanceId }, undefined, false, ErrorCodes.MAXCOMPUTE_SQL);
   }
 }
 
@@ -62,7 +63,7 @@ export class UploadSessionStateError extends SinkWriteError {
     readonly status: UploadStatus | string,
     context: ErrorContext,
   ) {
-    super(message, { ...context, uploadId, uploadStatus: status }, undefined, false);
+    super(message, { ...context, uploadId, uploadStatus: status }, undefined, false, ErrorCodes.MAXCOMPUTE_UPLOAD_SESSION);
   }
 }
 
@@ -131,15 +132,13 @@ export function errorFromResponse(
   return new SinkWriteError(`MaxCompute refused to ${where.what} (${said})`, context, undefined, false);
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
-
 /** The error for a request that got no (complete) answer. */
 export function errorFromNetwork(err: unknown, where: RequestWhere, endpoint: string): DtsError {
   if (err instanceof DtsError) return err;
   const e = (err ?? {}) as { code?: string; message?: string; name?: string };
   const detail = `${e.code ?? e.name ?? 'Error'}: ${e.message ?? String(err)}`;
   // Socket errors are worth a retry; a request Node refuses to send (bad URL, bad header) is a bug.
-  const retriable = (e.code !== undefined && networkCodes.has(e.code)) || !(err instanceof TypeError || e.code?.startsWith('ERR_INVALID'));
+  const retriable = isConnectionFailureCode(e.code) || !(err instanceof TypeError || e.code?.startsWith('ERR_INVALID'));
   return new SinkConnectionError(`cannot reach MaxCompute at ${endpoint} to ${where.what} (${detail})`, { ...contextOf(where), status: 0, endpoint }, err, retriable);
 }
 

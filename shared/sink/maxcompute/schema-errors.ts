@@ -4,12 +4,13 @@
  */
 import type { DdlRecord, TableSchema } from '../../record/index.ts';
 import { formatRecordPosition } from '../../record/index.ts';
+import { ErrorCodes } from '../../errors.ts';
 import { SinkWriteError } from '../errors.ts';
 
 /** Precheck: a destination table exists with another shape (DTS "Precheck and Report Errors" on conflicting tables). */
 export class TableShapeError extends SinkWriteError {
   constructor(schema: TableSchema, table: string, mismatch: string, sink: string) {
-    super(`precheck of ${schema.database}.${schema.table} for MaxCompute destination "${sink}": ${mismatch}`, { sink, database: schema.database, table: schema.table, destinationTable: table }, undefined, false);
+    super(`precheck of ${schema.database}.${schema.table} for MaxCompute destination "${sink}": ${mismatch}`, { sink, database: schema.database, table: schema.table, destinationTable: table }, undefined, false, ErrorCodes.MAXCOMPUTE_TABLE_SHAPE);
   }
 }
 
@@ -26,6 +27,7 @@ export class UnsupportedSchemaChangeError extends SinkWriteError {
       { sink, database: schema.database, table: schema.table, position: ddl ? formatRecordPosition(ddl.source, ddl.seq) : rowPosition },
       undefined,
       false,
+      ErrorCodes.MAXCOMPUTE_SCHEMA_CHANGE,
     );
   }
 }

@@ -11,7 +11,7 @@ export class HeartbeatPrivilegeError extends DtsError {
     context?: ErrorContext,
     cause?: unknown,
   ) {
-    super(message, { code: ErrorCodes.SOURCE_PRECHECK, retriable: false, context: { ...context, privilege }, cause });
+    super(message, { code: ErrorCodes.HEARTBEAT_PRIVILEGE, retriable: false, context: { ...context, privilege }, cause });
   }
 }
 

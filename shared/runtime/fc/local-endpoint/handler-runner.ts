@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LocalEndpointError } from '../../../errors.ts';
 import type { FcContext } from '../context.ts';
 
 export type EventHandler = (event: Buffer, context: FcContext, callback?: (err: unknown, result?: unknown) => void) => unknown;
@@ -21,14 +22,14 @@ const extensions = ['.mjs', '.js', '.cjs', '.ts', '.mts'];
 /** `index.handler` → the `handler` export of index.(mjs|js|cjs|ts|mts) in `dir`. */
 export async function loadHandler(dir: string, spec: string): Promise<EventHandler> {
   const dot = spec.lastIndexOf('.');
-  if (dot <= 0 || dot === spec.length - 1) throw new Error(`handler "${spec}" must be <file>.<export>, e.g. index.handler`);
+  if (dot <= 0 || dot === spec.length - 1) throw new LocalEndpointError(`handler "${spec}" must be <file>.<export>, e.g. index.handler`, { path: spec });
   const base = spec.slice(0, dot);
   const name = spec.slice(dot + 1);
   const file = extensions.map((ext) => join(resolve(dir), base + ext)).find((f) => existsSync(f));
-  if (!file) throw new Error(`no ${base}${extensions.join('|')} in ${resolve(dir)} for handler "${spec}"`);
+  if (!file) throw new LocalEndpointError(`no ${base}${extensions.join('|')} in ${resolve(dir)} for handler "${spec}"`, { path: resolve(dir) });
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & { default?: Record<string, unknown> };
   const handler = mod[name] ?? mod.default?.[name];
-  if (typeof handler !== 'function') throw new Error(`${file} exports no function "${name}" (handler "${spec}")`);
+  if (typeof handler !== 'function') throw new LocalEndpointError(`${file} exports no function "${name}" (handler "${spec}")`, { path: file });
   return handler as EventHandler;
 }
 

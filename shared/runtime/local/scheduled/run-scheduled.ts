@@ -19,6 +19,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvariantError } from '../../../errors.ts';
 import type { Logger } from '../../../log.ts';
 import { loadTask, starting, withStatus } from '../../../task/index.ts';
 import { createLocalContext } from '../../fc/context.ts';
@@ -83,7 +84,7 @@ async function loadHandler(fn: DeployedFunction, functionsDir: string, sYaml: st
 }
 
 export async function runScheduled(o: RunScheduledOptions): Promise<Record<string, FunctionCounts>> {
-  if (active) throw new Error('runScheduled is already running in this process (the task file is passed as DTS_TASK_FILE, one per process)');
+  if (active) throw new InvariantError('runScheduled is already running in this process (the task file is passed as DTS_TASK_FILE, one per process)');
   const deployed = await readDeployedFunctions(o.sYaml);
   const scheduled: Scheduled[] = [];
   for (const fn of deployed) {

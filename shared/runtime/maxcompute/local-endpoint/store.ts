@@ -13,6 +13,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LocalEndpointError } from '../../../errors.ts';
 
 export interface ColumnDef {
   readonly name: string;
@@ -88,7 +89,7 @@ export class Store {
     try {
       doc = JSON.parse(await readFile(join(dataDir, 'index.json'), 'utf8')) as IndexDocument;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${join(dataDir, 'index.json')}: ${(err as Error).message} (move the data directory away to start empty)`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new LocalEndpointError(`cannot read ${join(dataDir, 'index.json')}: ${(err as Error).message} (move the data directory away to start empty)`, { path: join(dataDir, 'index.json') }, err);
     }
     for (const p of projects) doc.projects[p] ??= { tables: {} };
     const store = new Store(dataDir, doc);

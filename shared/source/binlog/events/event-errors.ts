@@ -7,6 +7,6 @@ import { DtsError, ErrorCodes, type ErrorContext } from '../../../errors.ts';
 /** The bytes do not follow the event's documented layout (truncated, wrong lengths, unknown codes). */
 export class MalformedEventError extends DtsError {
   constructor(message: string, context?: ErrorContext, cause?: unknown) {
-    super(message, { code: ErrorCodes.SOURCE_UNSUPPORTED_EVENT, retriable: false, context, cause });
+    super(message, { code: ErrorCodes.SOURCE_MALFORMED_EVENT, retriable: false, context, cause });
   }
 }

@@ -8,6 +8,7 @@
  * (`utf8mb4_0900_*`) count trailing spaces (`'cn ' > 'cn'`). A collation not listed here has no
  * exact evaluation and is refused (collationNamed returns undefined).
  */
+import { InvariantError } from '../../../errors.ts';
 import { decodeTable, type WeightTable } from './weight-data.ts';
 import { WEIGHTS as GENERAL_CI } from './data/utf8mb4_general_ci.ts';
 import { WEIGHTS as UNICODE_CI } from './data/utf8mb4_unicode_ci.ts';
@@ -160,7 +161,7 @@ function latin1(name: string, text: string): TextCollation {
 }
 const noTable = (name: string): Rules => ({
   missing: (cp) => {
-    throw new Error(`${name} has no weights for U+${cp.toString(16).toUpperCase()}`);
+    throw new InvariantError(`${name} has no weights for U+${cp.toString(16).toUpperCase()}`);
   },
   padUnit: null,
 });

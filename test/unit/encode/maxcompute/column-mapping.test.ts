@@ -101,7 +101,7 @@ describe('odpsTypeOf: the type mapping table', () => {
     expect(e.message).toBe(
       `column u of shop.orders has type ${type}, which the MaxCompute destination does not map; remove the table from the task (objects) or change the column to a supported type (see the MaxCompute type mapping in the README)`,
     );
-    expect(e).toMatchObject({ code: 'DTS_SINK_WRITE', retriable: false, context: { database: 'shop', table: 'orders', column: 'u', type } });
+    expect(e).toMatchObject({ code: 'DTS_MAXCOMPUTE_COLUMN_TYPE', retriable: false, context: { database: 'shop', table: 'orders', column: 'u', type } });
   });
 });
 

@@ -118,6 +118,6 @@ describe('precheckMaxComputeTables', () => {
     const findings = precheckMaxComputeTables([table([column('record_id', 'int(11)')], { database: 'd', table: 't' })], OLD);
     const error = new MaxComputePrecheckError(findings);
     expect(error.message).toBe(`the MaxCompute precheck failed:\n  - ${findings[0]!.message}`);
-    expect(error).toMatchObject({ name: 'MaxComputePrecheckError', code: 'DTS_SINK_WRITE', retriable: false, findings, context: { findings: 1, database: 'd', table: 't' } });
+    expect(error).toMatchObject({ name: 'MaxComputePrecheckError', code: 'DTS_MAXCOMPUTE_PRECHECK', retriable: false, findings, context: { findings: 1, database: 'd', table: 't' } });
   });
 });

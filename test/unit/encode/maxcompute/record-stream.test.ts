@@ -68,7 +68,7 @@ describe('spec vectors (maxcompute.md §3.8)', () => {
     const before = w.byteLength;
     const err = catchError(() => w.append(v3Rows[1]!));
     expect(err).toBeInstanceOf(OdpsValueError);
-    expect(err).toMatchObject({ code: 'DTS_SINK_WRITE', retriable: false, column: 1, context: { column: 1, columnName: 'c1', type: 'BIGINT', record: 1 } });
+    expect(err).toMatchObject({ code: 'DTS_MAXCOMPUTE_VALUE', retriable: false, column: 1, context: { column: 1, columnName: 'c1', type: 'BIGINT', record: 1 } });
     expect((err as Error).message).toContain('column 1 (c1, BIGINT)');
     expect(w.byteLength).toBe(before);
     expect(w.recordCount).toBe(1);

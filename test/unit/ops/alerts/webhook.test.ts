@@ -92,14 +92,16 @@ describe('sendAlert', () => {
   it('HTTP errors, an unreachable host and a silent one fail with the origin only', async () => {
     receiver.failNext(500);
     const http = (await sendAlert(webhook({ type: 'generic' }), firing).catch((e: unknown) => e)) as AlertWebhookError;
-    expect([http.message, http.code]).toEqual([`alert webhook ${receiver.url}: answered HTTP 500`, ErrorCodes.SINK_WRITE]);
+    expect([http.message, http.code]).toEqual([`alert webhook ${receiver.url}: answered HTTP 500`, ErrorCodes.ALERT_WEBHOOK]);
+    expect(http.context.reached).toBe(true);
 
     const gone = createServer();
     await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
     const closedPort = (gone.address() as AddressInfo).port;
     await new Promise((r) => gone.close(r));
     const closed = (await sendAlert(webhook({ url: `http://127.0.0.1:${closedPort}/robot/send?access_token=${TOKEN}` }), firing).catch((e: unknown) => e)) as AlertWebhookError;
-    expect([closed.message, closed.code]).toEqual([`alert webhook http://127.0.0.1:${closedPort}: not reachable (fetch failed: ECONNREFUSED)`, ErrorCodes.SINK_CONNECTION]);
+    expect([closed.message, closed.code]).toEqual([`alert webhook http://127.0.0.1:${closedPort}: not reachable (fetch failed: ECONNREFUSED)`, ErrorCodes.ALERT_WEBHOOK]);
+    expect(closed.context.reached).toBe(false);
 
     const silent = createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));

@@ -195,7 +195,7 @@ describe('runSql', () => {
     expect(err.message).toContain('instance i-1, AnonymousSQLTask Failed');
     expect(err.message).toContain(`${sql.slice(0, 200)}…"`);
     expect(err.message).not.toContain(sql.slice(0, 201));
-    expect(err).toMatchObject({ retriable: false, code: 'DTS_SINK_WRITE', instanceId: 'i-1', serverText: reason });
+    expect(err).toMatchObject({ retriable: false, code: 'DTS_MAXCOMPUTE_SQL', instanceId: 'i-1', serverText: reason });
     expect(server.seen.map((s) => s.params[0]![0])).toEqual(['curr_project', 'instancestatus', 'taskstatus', 'result']);
   });
 

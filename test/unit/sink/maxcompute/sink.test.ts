@@ -233,7 +233,7 @@ describe('MaxCompute sink', () => {
     expect(ack.acknowledgedThrough).toBe(2);
     expect(logRows(server).map((r) => r.data)).toEqual([[1, 'a']]);
     expect(ack.failure).toMatchObject({
-      code: ErrorCodes.SINK_WRITE,
+      code: ErrorCodes.MAXCOMPUTE_SCHEMA_CHANGE,
       retriable: false,
       message:
         'the columns of shop.items changed from (`id` INT, `name` STRING) to (`id` INT), which MaxCompute destination "mc" cannot follow (only ADD COLUMN at the end of a table is synchronized to MaxCompute); ' +

@@ -90,7 +90,7 @@ describe('StreamFilters', () => {
     expect(error).toBeInstanceOf(FilterConditionError);
     const e = error as FilterConditionError;
     expect(e.retriable).toBe(false);
-    expect(e.code).toBe('DTS_TASK_CONFIG');
+    expect(e.code).toBe('DTS_FILTER_CONDITION');
     expect(e.message).toContain('shop.orders');
     expect(e.message).toContain("condition: \"region = 'cn' AND amount >= 100\"");
     expect(e.message).toContain('unknown column `amount` (shop.orders has id, region)');

@@ -48,6 +48,11 @@ export class ChangedKeys {
     return names !== undefined && sameNames(names, key) && this.#keys.has(`${table}${SEPARATOR}${keyString}`);
   }
 
+  /** Whether keys of this table may be remembered (it had some since the run started or it was last forgotten). */
+  holds(table: string): boolean {
+    return this.#keyNames.has(table);
+  }
+
   /** Tables with keys remembered (or that had some). */
   tables(): string[] {
     return [...this.#keyNames.keys()];

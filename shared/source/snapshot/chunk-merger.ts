@@ -60,6 +60,7 @@ export class ChunkMerger {
   #runTables: { list: readonly string[]; names: Set<string> } | null = null;
   readonly #onMerged: (cursor: SnapshotCursor) => void;
   readonly #now: () => number;
+  #ddlsSeen = 0;
 
   constructor(cursor: SnapshotCursor | null, target: () => MergeTarget | undefined, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now, changed: ChangedKeys = new ChangedKeys()) {
     this.#cursor = cursor;
@@ -76,6 +77,11 @@ export class ChunkMerger {
 
   get pendingChunks(): number {
     return this.#pending.length;
+  }
+
+  /** How many DDL statements the stream has passed: chunk readers keep a table's shape while this stays put. */
+  get ddlsSeen(): number {
+    return this.#ddlsSeen;
   }
 
   /**
@@ -118,6 +124,7 @@ export class ChunkMerger {
    * names are not classified) touches every table.
    */
   observeDdl(kind: DdlKind, database: string, table: string): void {
+    this.#ddlsSeen++;
     const name = `${database}.${table}`;
     const touches = (watched: string): boolean => {
       if (kind === 'RENAME_TABLE') return true;
@@ -187,9 +194,11 @@ export class ChunkMerger {
   #withoutChanged(chunk: Chunk, p: Pending): Row[] {
     if (p.table === null) return chunk.rows;
     if (p.touched.has('*')) return [];
+    const table = p.table;
+    // The common case, a table nobody writes to during its copy: no key to build per row.
+    if (p.touched.size === 0 && !this.#changed.holds(table)) return chunk.rows;
     const { key, indexes } = this.#indexesOf(chunk.schema);
     if (!indexes) return p.touched.size === 0 ? chunk.rows : [];
-    const table = p.table;
     return chunk.rows.filter((row) => {
       const k = keyString(indexes.map((i) => row[i]!));
       return !p.touched.has(k) && !this.#changed.has(table, key, k);

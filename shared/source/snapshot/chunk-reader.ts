@@ -13,6 +13,7 @@
  * 10.3+) lets an older snapshot read the table without an error, so a shape read inside the
  * snapshot could be newer than the rows' position. Read before, it is the shape at the position or
  * an older one, and the merger re-reads a chunk when a DDL on its table passes while it is pending.
+ * The shape is read once and kept while no DDL passes (shape-cache.ts says why that is as safe).
  */
 import type { Connection as CoreConnection } from 'mysql2';
 import { InvariantError } from '../../errors.ts';
@@ -25,7 +26,8 @@ import { SourceConnectionError } from '../errors.ts';
 import { FullSyncQueryError } from './errors.ts';
 import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
 import { chunkQuery, selectList } from './key-sql.ts';
-import { normalizeRows, snapshotTypeCast } from './snapshot-values.ts';
+import { ShapeCache } from './shape-cache.ts';
+import { normalizeRows, typeCastFor } from './snapshot-values.ts';
 
 export interface BinlogPoint {
   readonly file: string;
@@ -58,16 +60,20 @@ const UNKNOWN_COLUMN = 1054;
 export class ChunkReader {
   readonly #endpoint: SourceEndpoint;
   readonly #isMariaDb: boolean;
+  readonly #shapes: ShapeCache;
   #conn: mysql.Connection | null = null;
 
-  constructor(endpoint: SourceEndpoint, isMariaDb: boolean) {
+  /** `ddlsSeen`: how many DDLs the stream has passed (a change means a kept shape may be out of date). */
+  constructor(endpoint: SourceEndpoint, isMariaDb: boolean, ddlsSeen: () => number) {
     this.#endpoint = endpoint;
     this.#isMariaDb = isMariaDb;
+    this.#shapes = new ShapeCache(ddlsSeen);
   }
 
   async #connection(): Promise<mysql.Connection> {
     if (this.#conn) return this.#conn;
-    const conn = await mysql.createConnection({ ...connectionOptions(this.#endpoint), typeCast: snapshotTypeCast, rowsAsArray: true }).catch((err: Error) => {
+    // No connection-wide type cast: a query passes one only when its columns need it (typeCastFor).
+    const conn = await mysql.createConnection({ ...connectionOptions(this.#endpoint), rowsAsArray: true }).catch((err: Error) => {
       throw sourceConnectFailure(this.#endpoint, 'the full sync', err);
     });
     conn.on('error', () => {}); // surfaces on the next query
@@ -86,6 +92,7 @@ export class ChunkReader {
       } catch (err) {
         const errno = (err as { errno?: number }).errno;
         const retry = err instanceof ShapeChangedError || errno === TABLE_DEF_CHANGED || errno === UNKNOWN_COLUMN;
+        if (retry) this.#shapes.forget(table);
         await this.#conn?.query('ROLLBACK').catch(() => {});
         if (!retry || attempt >= 10) throw this.#wrap(err as Error, table);
       }
@@ -95,19 +102,18 @@ export class ChunkReader {
   async #readOnce(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
     const conn = await this.#connection();
     const range = table.ranges[rangeIndex]!;
-    const shape = await catalogSchema(objectRows(conn), table.database, table.table);
+    const shape = await this.#shapes.get(objectRows(conn), table);
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const high = await this.#snapshotPoint(conn);
-    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: selectList(shape.columns) });
-    const [raw, fields] = await conn.query({ sql, values: params });
+    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: shape.select });
+    const [raw, fields] = await conn.query({ sql, values: params, ...(shape.typeCast ? { typeCast: shape.typeCast } : {}) });
     await conn.query('COMMIT');
     // An ALTER between the catalog and the SELECT either fails the SELECT (table definition changed,
     // or an unknown column) or leaves the columns asked for as they were; a shape that still differs
     // is read again.
-    if (fields.length !== shape.columns.length || fields.some((f, i) => f.name !== shape.columns[i]!.name)) throw new ShapeChangedError();
-    const schema: TableSchema = { ...shape, pkNames: table.key, columns: shape.columns.map((c) => ({ ...c, key: table.key.includes(c.name) })) };
+    if (!this.#shapes.fits(table, shape, fields)) throw new ShapeChangedError();
+    const { schema, keyIndexes } = shape;
     const { rows, bytes } = normalizeRows(schema, raw as unknown as Value[][]);
-    const keyIndexes = table.key.map((k) => schema.columns.findIndex((c) => c.name === k));
     const lastRow = rows.at(-1);
     return { schema, rows, bytes, high, lastKey: lastRow ? keyIndexes.map((i) => lastRow[i]!) : null, last: table.key.length === 0 || rows.length < limit };
   }
@@ -127,7 +133,8 @@ export class ChunkReader {
       const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;
-      const rows = core.query({ sql, values: params, rowsAsArray: true, typeCast: snapshotTypeCast }).stream({ highWaterMark: pieceRows });
+      const typeCast = typeCastFor(schema.columns);
+      const rows = core.query({ sql, values: params, rowsAsArray: true, ...(typeCast ? { typeCast } : {}) }).stream({ highWaterMark: pieceRows });
       let piece: Value[][] = [];
       const send = async (last: boolean) => {
         const { rows: normalized, bytes } = normalizeRows(schema, piece);

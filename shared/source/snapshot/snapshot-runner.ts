@@ -82,7 +82,7 @@ export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRun
 
 async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, name: string, rangeIndex: number): Promise<void> {
   const { merger, signal, log } = deps;
-  const reader = new ChunkReader(options.endpoint, options.isMariaDb);
+  const reader = new ChunkReader(options.endpoint, options.isMariaDb, () => merger.ddlsSeen);
   const runId = merger.cursor?.runId;
   const filter = options.filters.get(name) ?? null;
   try {

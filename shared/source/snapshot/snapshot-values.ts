@@ -15,6 +15,15 @@ export const snapshotTypeCast: TypeCast = (field, next) => {
   return next();
 };
 
+/**
+ * The type cast a SELECT of these columns needs: only GEOMETRY does (BIT already arrives as bytes,
+ * its charset being binary). Without one, mysql2 compiles a row parser that reads each value
+ * directly; with one it calls the cast through a fresh closure for every value of every row.
+ */
+export function typeCastFor(columns: readonly { typeCode: number }[]): TypeCast | undefined {
+  return columns.some((c) => c.typeCode === MysqlTypeCode.GEOMETRY) ? snapshotTypeCast : undefined;
+}
+
 type Normalize = (v: Value) => Value;
 
 function normalizerFor(typeCode: number): Normalize | null {

@@ -52,7 +52,7 @@ async function fillAll(): Promise<void> {
 
 /** Reads every range to its end with the chunk reader, as a worker does; returns the keys per range. */
 async function readAll(plan: TableSnapshot, limit = 64): Promise<string[][]> {
-  const reader = new ChunkReader(endpoint, true);
+  const reader = new ChunkReader(endpoint, true, () => 0);
   const ranges = [...plan.ranges];
   const perRange: string[][] = [];
   try {
@@ -176,7 +176,7 @@ describe('planTable', () => {
     const plan = await planTable(query, source.db, 'heap', options({ keylessTables: 'scan' }));
     expect(plan.key).toEqual([]);
     expect(cutsOf(plan.ranges)).toEqual([[null, null]]);
-    const reader = new ChunkReader(endpoint, true);
+    const reader = new ChunkReader(endpoint, true, () => 0);
     try {
       // No key: chunked reads are refused; scan() streams the table in pieces of the given size.
       await expect(reader.read(plan, 0, null, 4)).rejects.toThrow(/has no key to read in chunks/);

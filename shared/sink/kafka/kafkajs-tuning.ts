@@ -8,6 +8,10 @@
  *   same Castagnoli CRC with the CPU's CRC32 instruction.
  * - the protocol `Encoder` grows its buffer with `Buffer.alloc`, zero-filling bytes it overwrites
  *   at once; `Buffer.allocUnsafe` skips that (bytes past `offset` are never read: `buffer` slices).
+ * - Produce requests v3-v7 encode each record through its own Encoder objects (a Buffer per field
+ *   per record, then copies of copies): the sink's catch-up profile put that and its garbage at a
+ *   quarter of the delivery thread. produce-request.ts writes each partition's RecordBatch in one
+ *   buffer instead (record-batch.ts; byte-exact with kafkajs's encoder, record-batch.test.ts).
  * Measured with a 400,000-message produce loop (600-byte values, acks=all, idempotent) under
  * `node --cpu-prof`. Both replacements keep the modules' contracts (same inputs, same outputs;
  * test/unit/sink/kafka/kafkajs-tuning.test.ts checks them against the originals). Any other
@@ -16,6 +20,7 @@
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
+import { createProduceRequestV3, type EncoderLike, type ProduceRequestArgs } from './produce-request.ts';
 
 const require = createRequire(import.meta.url);
 const TUNED_VERSION = '2.2.4';
@@ -50,6 +55,24 @@ interface EncoderShape {
   ensureAvailable(length: number): void;
 }
 
+type ProduceVersion = (args: ProduceRequestArgs) => { request: unknown; response: unknown };
+
+/**
+ * kafkajs's produce version map with v3-v7 built by produce-request.ts (their bodies are the same;
+ * only apiVersion differs). Bound when the private copy loads: the original map requires each
+ * version lazily, which would find whichever kafkajs copy's module the cache holds at send time.
+ */
+function produceVersions(Encoder: new () => EncoderLike): { versions: string[]; protocol: (args: { version: string | number }) => ProduceVersion | undefined } {
+  const original = require('kafkajs/src/protocol/requests/produce/index.js') as { versions: string[]; protocol: (args: { version: string | number }) => ProduceVersion | undefined };
+  const requestV3 = createProduceRequestV3(Encoder);
+  const ours = new Map<number, ProduceVersion>();
+  for (const version of [3, 4, 5, 6, 7]) {
+    const response = require(`kafkajs/src/protocol/requests/produce/v${version}/response.js`) as unknown;
+    ours.set(version, (args) => ({ request: { ...requestV3(args), apiVersion: version }, response }));
+  }
+  return { versions: original.versions, protocol: ({ version }) => ours.get(Number(version)) ?? original.protocol({ version }) };
+}
+
 function replaceExports(request: string, exports: unknown): void {
   const file = require.resolve(request);
   require(file);
@@ -63,7 +86,9 @@ function replaceExports(request: string, exports: unknown): void {
  * private copy loads, then put back: their importers keep exactly what they had, and this copy
  * binds the tuned functions.
  */
-function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean } {
+type ProduceProtocol = ReturnType<typeof produceVersions>['protocol'];
+
+function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean; produce?: ProduceProtocol } {
   const { version } = require('kafkajs/package.json') as { version: string };
   if (version !== TUNED_VERSION) return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: false };
   const root = dirname(require.resolve('kafkajs/package.json')) + sep;
@@ -77,14 +102,16 @@ function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean
   try {
     replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
     replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
-    const Encoder = require('kafkajs/src/protocol/encoder.js') as { nextPowerOfTwo(n: number): number; prototype: EncoderShape };
+    const Encoder = require('kafkajs/src/protocol/encoder.js') as { new (): EncoderLike; nextPowerOfTwo(n: number): number; prototype: EncoderShape };
     Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderShape, length: number): void {
       if (this.offset + length <= this.buf.length) return;
       const grown = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(this.offset + length));
       this.buf.copy(grown, 0, 0, this.offset);
       this.buf = grown;
     };
-    return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: true };
+    const produce = produceVersions(Encoder);
+    replaceExports('kafkajs/src/protocol/requests/produce/index.js', produce);
+    return { kafkajs: require('kafkajs') as typeof import('kafkajs'), tuned: true, produce: produce.protocol };
   } finally {
     for (const [file, module] of earlier) require.cache[file] = module;
   }
@@ -94,3 +121,5 @@ const loaded = loadTunedKafkajs();
 /** The kafkajs module every Kafka client of this project uses. */
 export const tunedKafkajs = loaded.kafkajs;
 export const kafkajsTuned = loaded.tuned;
+/** The produce version map the private copy's brokers use (for tests). */
+export const tunedProduceProtocol = loaded.produce;

@@ -13,6 +13,20 @@ export interface Logger {
   child(bindings: LogFields): Logger;
 }
 
+let rowValuesShown = false;
+
+/**
+ * Whether errors and log lines may show row values (a row's primary key values): only when the
+ * task logs at `debug`, set by the runtime's logger. Otherwise they name key columns and positions.
+ */
+export function showRowValues(on: boolean): void {
+  rowValuesShown = on;
+}
+
+export function areRowValuesShown(): boolean {
+  return rowValuesShown;
+}
+
 /** A logger that drops everything (tests, benchmarks). */
 export const silentLogger: Logger = {
   debug() {},

@@ -5,7 +5,7 @@
  */
 import { pino, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
-import type { LogFields, Logger } from '../log.ts';
+import { showRowValues, type LogFields, type Logger } from '../log.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -36,6 +36,7 @@ function prettyLines(out: DestinationStream): DestinationStream {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
+  showRowValues(options.level === 'debug');
   const out = options.destination ?? pino.destination({ fd: 2, sync: true });
   const destination = options.format === 'text' ? prettyLines(out) : out;
   const p = pino(

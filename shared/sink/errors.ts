@@ -1,5 +1,6 @@
 /** Errors every sink raises, so ops/ can decide retry, window and reason without knowing the sink. */
 import { DtsError, ErrorCodes, type ErrorCode, type ErrorContext } from '../errors.ts';
+import { areRowValuesShown } from '../log.ts';
 import { formatRecordPosition, isRowRecord, type ChangeRecord } from '../record/index.ts';
 
 /** The destination is unreachable: retried within the failed-connection window. */
@@ -31,16 +32,23 @@ export class RecordTooLargeError extends DtsError {
   }
 }
 
-/** "shop.orders primary key (id=5) at binlog.000003:1234 row 2": what an operator needs to find a row. */
-export function describeRecord(record: ChangeRecord): { text: string; context: ErrorContext } {
+/**
+ * "INSERT of shop.orders primary key (id) at binlog.000003:1234 row 2": what an operator needs to
+ * find a row: its table, key columns and position. The key's values appear (`primary key (id=5)`)
+ * only when `values` is set: a descriptor written to a destination (dead-letter), or a task that
+ * logs at debug (areRowValuesShown), since row values stay out of errors and logs otherwise.
+ */
+export function describeRecord(record: ChangeRecord, options: { values?: boolean } = {}): { text: string; context: ErrorContext } {
   const position = formatRecordPosition(record.source, record.seq);
   if (!isRowRecord(record)) {
     return { text: `DDL on ${record.database}.${record.table || '*'} at ${position}`, context: { database: record.database, table: record.table, position } };
   }
   const { schema } = record;
   const row = record.after ?? record.before ?? [];
+  const values = options.values ?? areRowValuesShown();
   const key = schema.pkNames
     .map((name) => {
+      if (!values) return name;
       const v = row[schema.columns.findIndex((c) => c.name === name)];
       return `${name}=${v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : String(v)}`;
     })

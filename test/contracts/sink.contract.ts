@@ -247,8 +247,10 @@ export function sinkContract(options: SinkContractOptions): void {
       expect(err).toBeInstanceOf(RecordTooLargeError);
       expect(err.retriable).toBe(false);
       expect(err.code).toBe(ErrorCodes.RECORD_TOO_LARGE);
-      const key = `id=${expectedOf(big).values.id}`;
+      // Key columns and position, not the key's value: row values stay out of errors (log.level debug shows them).
+      const key = 'id';
       expect(err.message).toContain(`${big.op} of shop.orders primary key (${key}) at mysql-bin.000001:${big.source.position}`);
+      expect(err.message).not.toContain(`id=${String(expectedOf(big).values.id)}`);
       expect(err.message).toMatch(/above the 8192-byte limit/);
       expect(err.context).toMatchObject({ database: 'shop', table: 'orders', primaryKey: key });
       expect(outcome.acknowledgedThrough).toBeLessThan(big.id);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DtsError, ErrorCodes } from '../../../shared/errors.ts';
 import type { ChangeRecord, Column, DdlRecord, RowRecord, SourceInfo, TableSchema } from '../../../shared/record/index.ts';
 import { MysqlTypeCode } from '../../../shared/record/index.ts';
+import { areRowValuesShown, showRowValues } from '../../../shared/log.ts';
+import { createLogger } from '../../../shared/runtime/logger.ts';
 import { describeRecord, RecordTooLargeError, SinkConnectionError, SinkWriteError } from '../../../shared/sink/errors.ts';
 import { classifyKafkaError } from '../../../shared/sink/kafka/errors.ts';
 
@@ -86,15 +88,39 @@ describe('describeRecord', () => {
       record: { ...ddl, kind: 'DROP_DATABASE', table: '', sql: 'DROP DATABASE shop' },
       text: 'DDL on shop.* at binlog.000003:1234 row 0',
     },
-  ])('$name', ({ record, text, primaryKey }) => {
-    const d = describeRecord(record);
+  ])('$name (with values, as a dead-letter descriptor asks)', ({ record, text, primaryKey }) => {
+    const d = describeRecord(record, { values: true });
     expect(d.text).toBe(text);
     if (primaryKey !== undefined) expect(d.context.primaryKey).toBe(primaryKey);
     expect(d.context.position).toBe(text.slice(text.indexOf(' at ') + 4));
   });
 
+  it('by default names the key columns, not their values (errors and logs carry no row values)', () => {
+    const d = describeRecord(row(ORDERS, 'INSERT', null, ['secret note', 'secret-tenant', 5]));
+    expect(d).toEqual({
+      text: 'INSERT of shop.orders primary key (tenant, id) at binlog.000003:1234 row 2',
+      context: { database: 'shop', table: 'orders', primaryKey: 'tenant, id', position: 'binlog.000003:1234 row 2' },
+    });
+    expect(JSON.stringify(d)).not.toMatch(/secret/);
+  });
+
+  it('shows key values by default only while the task logs at debug', () => {
+    const record = row(ORDERS, 'INSERT', null, ['secret note', 'acme', 5]);
+    try {
+      showRowValues(true);
+      expect(describeRecord(record).text).toBe('INSERT of shop.orders primary key (tenant=acme, id=5) at binlog.000003:1234 row 2');
+      createLogger({ level: 'info', format: 'json', destination: { write: () => {} } });
+      expect(areRowValuesShown()).toBe(false);
+      expect(describeRecord(record).text).toBe('INSERT of shop.orders primary key (tenant, id) at binlog.000003:1234 row 2');
+      createLogger({ level: 'debug', format: 'json', destination: { write: () => {} } });
+      expect(areRowValuesShown()).toBe(true);
+    } finally {
+      showRowValues(false);
+    }
+  });
+
   it('gives context fields that name the row and never its non-key values', () => {
-    const d = describeRecord(row(ORDERS, 'INSERT', null, ['secret note', 'acme', 5]));
+    const d = describeRecord(row(ORDERS, 'INSERT', null, ['secret note', 'acme', 5]), { values: true });
     expect(d.context).toEqual({ database: 'shop', table: 'orders', primaryKey: 'tenant=acme, id=5', position: 'binlog.000003:1234 row 2' });
     expect(JSON.stringify(d)).not.toContain('secret note');
     expect(describeRecord(ddl).context).toEqual({ database: 'shop', table: 'orders', position: 'binlog.000003:1234 row 0' });
@@ -110,9 +136,9 @@ describe('RecordTooLargeError', () => {
     expect(err.code).toBe(ErrorCodes.RECORD_TOO_LARGE);
     expect(err.retriable).toBe(false);
     expect(err.message).toBe(
-      "UPDATE of files.chunks primary key (hash=0xcafe) at binlog.000003:1234 row 3 encodes to 20000123 bytes, above the 10485760-byte limit; raise maxRecordBytes up to the broker's max.message.bytes",
+      "UPDATE of files.chunks primary key (hash) at binlog.000003:1234 row 3 encodes to 20000123 bytes, above the 10485760-byte limit; raise maxRecordBytes up to the broker's max.message.bytes",
     );
-    expect(err.context).toEqual({ database: 'files', table: 'chunks', primaryKey: 'hash=0xcafe', position: 'binlog.000003:1234 row 3', sink: 'kafka', topic: 'dts' });
+    expect(err.context).toEqual({ database: 'files', table: 'chunks', primaryKey: 'hash', position: 'binlog.000003:1234 row 3', sink: 'kafka', topic: 'dts' });
   });
 
   it('describes a DDL statement', () => {

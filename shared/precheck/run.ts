@@ -17,6 +17,7 @@ import { heartbeatOf } from '../source/heartbeat/index.ts';
 import type { ResolvedMaxComputeConfig } from '../sink/maxcompute/maxcompute-sink.ts';
 import { fail, warn, type Finding } from './finding.ts';
 import { objectItems } from './objects.ts';
+import { mappingItems } from './mapping.ts';
 import { sourceItems } from './source.ts';
 
 export interface PrecheckInput {
@@ -42,6 +43,7 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
       const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await c.query(sql, params))[0] as T[];
       findings.push(...(await sourceItems(query, { serverId: task.source.serverId, objects: task.objects, heartbeat: heartbeatOf(task)?.table ?? null })));
       findings.push(...(await objectItems({ query, objects: task.objects, syncTypes: task.syncTypes, keylessTables: task.fullSync.keylessTables })));
+      findings.push(...(await mappingItems(query, task)));
     } finally {
       await conn.end().catch(() => {});
     }

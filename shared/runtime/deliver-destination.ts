@@ -25,6 +25,8 @@ export interface DestinationRun {
   readonly filter: ((record: ChangeRecord) => boolean) | null;
   /** The task's object mapping (mapping/createRecordMapping; null or absent: source names). */
   readonly mapping?: RecordMapping | null;
+  /** The task's name, for formats that carry it (record ids are unique per task only). */
+  readonly taskName?: string;
   /** Return once the queue has been idle this long (functions); absent: run until stopped. */
   readonly idleExitMs?: number;
   /** Keep the retry window's start in the task state (FC: it must span invocations). */
@@ -39,7 +41,7 @@ export function queueCheckpoint(queue: Queue, consumer: string): SinkCheckpoint 
 export async function superviseDestination(destination: ResolvedDestination, run: DestinationRun): Promise<void> {
   const { queue, signal, log, status, filter, mapping, idleExitMs } = run;
   const createSink = await loadSinkFactory(destination);
-  const deps = { log, checkpoint: queueCheckpoint(queue, destination.name) };
+  const deps = { log, checkpoint: queueCheckpoint(queue, destination.name), taskName: run.taskName };
   const progress = newDeliveryProgress();
   await supervise((onProgress) => runDelivery({ queue, sink: createSink(destination, deps), signal, log, progress, onProgress, status, filter, mapping, idleExitMs }), {
     windows: run.windows,

@@ -38,6 +38,8 @@ export interface SinkDeps {
   readonly log: Logger;
   readonly checkpoint: SinkCheckpoint;
   readonly now?: () => number;
+  /** The task's name, for formats with a field for it (DTS Avro's `task_name` tag). */
+  readonly taskName?: string;
 }
 
 export interface Sink {

@@ -15,7 +15,7 @@
  *   operation           INSERT / UPDATE / DELETE / INIT (full load) / DDL
  *   objectName          `db.table`, or `db` for DDL (object-name.ts); null for a DDL outside a database
  *   processTimestamps   null
- *   tags                tags.ts
+ *   tags                tags.ts (with `task_name` when options.taskName is set)
  *   fields              [{name, dataTypeNumber}] per column (data-type-number.ts); null for DDL
  *   beforeImages        UPDATE, DELETE: every column (value-image.ts); else null
  *   afterImages         INSERT, INIT, UPDATE: every column; DDL: the statement (string branch); else null
@@ -37,6 +37,8 @@ import { ddlTags, rowTags } from './tags.ts';
 export interface DtsAvroOptions {
   /** The source server's version string, written as `source.version`. */
   readonly sourceVersion: string;
+  /** The task's name, written as the `task_name` tag so that records of two tasks on one topic differ (absent: no tag). */
+  readonly taskName?: string;
 }
 
 export function encodeDtsAvro(record: ChangeRecord, options: DtsAvroOptions): Buffer {
@@ -57,7 +59,7 @@ function rowRecord(record: RowRecord, options: DtsAvroOptions): DtsAvroRecord {
     operation: record.op,
     objectName: parts.objectName,
     processTimestamps: null,
-    tags: rowTags(record, parts.pkUkInfo),
+    tags: rowTags(record, parts.pkUkInfo, options.taskName),
     fields: parts.fields,
     beforeImages: hasBefore ? imageOf(record, record.before, parts) : null,
     afterImages: hasAfter ? imageOf(record, record.after, parts) : null,
@@ -85,7 +87,7 @@ function ddlRecord(record: DdlRecord, options: DtsAvroOptions): DtsAvroRecord {
     operation: 'DDL',
     objectName: record.database === '' ? null : objectNameOf(record.database),
     processTimestamps: null,
-    tags: ddlTags(record, secondsOf(record.source)),
+    tags: ddlTags(record, secondsOf(record.source), options.taskName),
     fields: null,
     beforeImages: null,
     afterImages: record.sql,

@@ -2,9 +2,9 @@
  * The parts of a DTS Avro row record that depend only on the table (formats.md §1.2 #9–#12),
  * precompiled into Avro bytes once per `TableSchema` object (records of one table share it; kept
  * in a WeakMap), with one image writer per column, so a row costs only its values. Between them
- * the row writer puts the record's own `server_id` tag value:
- *   head = objectName (union value) · processTimestamps null · tags: count 2, `pk_uk_info`, its
- *          value, the key `server_id`
+ * the row writer puts the tag count and the record's own tags (`server_id`, `task_name`):
+ *   head = objectName (union value) · processTimestamps null
+ *   pkUkTag = the key `pk_uk_info` and its value
  *   tail = end of tags · fields (union array: name, dataTypeNumber per column)
  */
 import { perSchema, type TableSchema } from '../../record/index.ts';
@@ -16,6 +16,7 @@ import { pkUkInfoOf } from './tags.ts';
 
 export interface RowPlan {
   readonly head: Buffer;
+  readonly pkUkTag: Buffer;
   readonly tail: Buffer;
   readonly images: readonly ImageWriter[];
 }
@@ -27,10 +28,10 @@ function buildPlan(schema: TableSchema): RowPlan {
     writeInt(1); // objectName: the union's string branch
     writeString(objectNameOf(schema.database, schema.table));
     writeInt(0); // processTimestamps: null
-    writeLong(2);
+  });
+  const pkUkTag = template(() => {
     writeString('pk_uk_info');
     writeString(pkUkInfoOf(schema));
-    writeString('server_id');
   });
   const tail = template(() => {
     writeInt(0); // end of tags
@@ -44,5 +45,5 @@ function buildPlan(schema: TableSchema): RowPlan {
     }
     writeInt(0);
   });
-  return { head, tail, images: schema.columns.map(imageWriterOf) };
+  return { head, pkUkTag, tail, images: schema.columns.map(imageWriterOf) };
 }

@@ -10,21 +10,24 @@ import { begin, bytesWrittenBy as bytesOf, finish, writeInt, writeLong, writeRaw
 import { OPERATION_INDEX } from './avro-writer.ts';
 import type { DtsAvroOptions } from './encode-dts-avro.ts';
 import { rowPlanOf, type RowPlan } from './row-plan.ts';
+import { TASK_NAME_TAG } from './tags.ts';
 
 interface SourceBytes {
   readonly source: SourceInfo;
   readonly version: string;
+  readonly taskName: string | undefined;
   /** sourceTimestamp · sourcePosition · safeSourcePosition · sourceTxid · source{MySQL, version} */
   readonly header: Buffer;
-  /** The `server_id` tag value. */
-  readonly serverId: Buffer;
+  /** The tags after `pk_uk_info`: `server_id` and, when set, `task_name` (keys and values). */
+  readonly tags: Buffer;
+  readonly tagCount: number;
   readonly seconds: number;
 }
 
 let last: SourceBytes | null = null;
 
-function sourceBytesOf(source: SourceInfo, version: string): SourceBytes {
-  if (last !== null && last.source === source && last.version === version) return last;
+function sourceBytesOf(source: SourceInfo, version: string, taskName: string | undefined): SourceBytes {
+  if (last !== null && last.source === source && last.version === version && last.taskName === taskName) return last;
   const seconds = Math.floor(source.timestampMs / 1000);
   const position = `${source.position}@${fileNumber(source.file)}`;
   const header = bytesOf(() => {
@@ -35,20 +38,30 @@ function sourceBytesOf(source: SourceInfo, version: string): SourceBytes {
     writeInt(0); // sourceType MySQL
     writeString(version);
   });
-  last = { source, version, header, serverId: bytesOf(() => writeString(String(source.serverId))), seconds };
+  const tags = bytesOf(() => {
+    writeString('server_id');
+    writeString(String(source.serverId));
+    if (taskName !== undefined) {
+      writeString(TASK_NAME_TAG);
+      writeString(taskName);
+    }
+  });
+  last = { source, version, taskName, header, tags, tagCount: taskName === undefined ? 2 : 3, seconds };
   return last;
 }
 
 export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buffer {
   const plan = rowPlanOf(record.schema);
-  const source = sourceBytesOf(record.source, options.sourceVersion);
+  const source = sourceBytesOf(record.source, options.sourceVersion, options.taskName);
   begin();
   writeInt(0); // version
   writeLong(record.id);
   writeRaw(source.header);
   writeInt(OPERATION_INDEX[record.op]);
   writeRaw(plan.head);
-  writeRaw(source.serverId);
+  writeLong(source.tagCount);
+  writeRaw(plan.pkUkTag);
+  writeRaw(source.tags);
   writeRaw(plan.tail);
   const hasBefore = record.op === 'UPDATE' || record.op === 'DELETE';
   if (hasBefore) writeImage(record, record.before, plan);

@@ -8,22 +8,29 @@
  * Left out: `readerThroughoutTime` (the time DTS's reader handled the event: a clock),
  * `thread_id`, `metaVersion` (DTS's internal schema version), `lowerCaseTableNames` and the
  * `Q_*` query-event codes, none of which the record carries.
+ * Ours: `task_name`, the task's name (README "Record ids across tasks"): ids are unique per task
+ * only, so consumers of a topic two tasks write tell the records apart by it.
  * Keys are written in the order below.
  */
 import type { DdlRecord, RowRecord, TableSchema } from '../../record/index.ts';
+
+export const TASK_NAME_TAG = 'task_name';
 
 export function pkUkInfoOf(schema: TableSchema): string {
   return schema.pkNames.length > 0 ? JSON.stringify({ PRIMARY: schema.pkNames }) : '{}';
 }
 
-export function rowTags(record: RowRecord, pkUkInfo: string): Record<string, string> {
-  return { pk_uk_info: pkUkInfo, server_id: String(record.source.serverId) };
+export function rowTags(record: RowRecord, pkUkInfo: string, taskName?: string): Record<string, string> {
+  const tags: Record<string, string> = { pk_uk_info: pkUkInfo, server_id: String(record.source.serverId) };
+  if (taskName !== undefined) tags[TASK_NAME_TAG] = taskName;
+  return tags;
 }
 
-export function ddlTags(record: DdlRecord, sourceTimestamp: number): Record<string, string> {
+export function ddlTags(record: DdlRecord, sourceTimestamp: number, taskName?: string): Record<string, string> {
   const tags: Record<string, string> = {};
   if (record.source.gtid !== null) tags.GTID = record.source.gtid;
   tags.commitTimestamp = String(sourceTimestamp);
   tags.server_id = String(record.source.serverId);
+  if (taskName !== undefined) tags[TASK_NAME_TAG] = taskName;
   return tags;
 }

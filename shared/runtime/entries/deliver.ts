@@ -38,7 +38,7 @@ export function deliverEntry(type: string): Entry<DeliverEvent> {
             const sinkLog = log.child({ destination: destination.name });
             const status = newDeliveryStatus();
             const stored = { store, stage: `deliver:${destination.name}` };
-            await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, mapping, idleExitMs, stored });
+            await superviseDestination(destination, { queue, signal, log: sinkLog, windows: windowsFromMinutes(task.advanced), status, filter, mapping, taskName: task.name, idleExitMs, stored });
             delivered[destination.name] = status.records;
           }),
         );

@@ -6,10 +6,11 @@ const example = (name: string) => new URL(`../../../examples/${name}`, import.me
 
 it('examples/reference.yaml loads with every option it documents', async () => {
   const task = await loadTask(example('reference.yaml'));
-  expect(task.objects[0]!.tables).toEqual(['orders', { name: 'customers', operations: ['INSERT', 'UPDATE'] }, { name: 'payments', filter: "region = 'cn' AND amount >= 100" }]);
+  expect(task.objects[0]!.tables).toEqual(['orders', { name: 'customers', operations: ['INSERT', 'UPDATE'] }, { name: 'payments', filter: "region = 'cn' AND amount >= 100" }, { name: 'events', as: 'shop_events', columns: { drop: ['raw_payload'], rename: { ts: 'event_time' } } }]);
   expect(task.syncTypes).toEqual(['full', 'incremental']);
   expect(task.fullSync).toEqual({ chunkRows: 4096, workers: 2, keylessTables: 'refuse', signalTable: 'dts.dts_signal' });
-  expect(task.objects[1]).toEqual({ database: 'crm', operations: ['INSERT', 'UPDATE', 'DELETE', 'DDL'], ddl: { deliver: ['ALTER_TABLE'] } });
+  expect(task.objectNameCase).toBe('source');
+  expect(task.objects[1]).toEqual({ database: 'crm', as: 'crm_dw', operations: ['INSERT', 'UPDATE', 'DELETE', 'DDL'], ddl: { deliver: ['ALTER_TABLE'] } });
   expect(task.ddl).toEqual({ deliver: ['CREATE_TABLE', 'ALTER_TABLE', 'DROP_TABLE', 'RENAME_TABLE', 'TRUNCATE_TABLE'] });
   expect(task.source.password).toEqual({ env: 'MYSQL_PASSWORD' });
   expect(task.source.ssl).toEqual({ ca: { file: '/etc/dts/rds-ca.pem' }, rejectUnauthorized: true, minVersion: 'TLSv1.2' });

@@ -4,7 +4,7 @@
  * read back with the current 15-field schema and the SDK's 14-field one (decode.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { encodeDtsAvro } from '../../../../shared/encode/dts-avro/index.ts';
+import { dtsAvroRecordOf, encodeDtsAvro, writeDtsAvroRecord } from '../../../../shared/encode/dts-avro/index.ts';
 import { InvariantError } from '../../../../shared/errors.ts';
 import { column, ddl, row, table } from './build.ts';
 import { decodeBoth, decodeSdk, img, plain } from './decode.ts';
@@ -218,6 +218,19 @@ describe('tags (§1.6)', () => {
   it('writes {} for a table without a key', () => {
     const schema = table([column('a', 'int')]);
     expect(decodeBoth(encodeDtsAvro(row('INSERT', schema, { after: [1] }), opts)).tags).toEqual({ pk_uk_info: '{}', server_id: '26957161' });
+  });
+
+  it('names the task in task_name when it is given, last, for rows and DDL, written as the record model says', () => {
+    const schema = table([column('id', 'int', { key: true })]);
+    const named = { ...opts, taskName: 'orders-to-kafka' };
+    const insert = row('INSERT', schema, { after: [1] });
+    const bytes = encodeDtsAvro(insert, named);
+    expect(decodeBoth(bytes).tags).toEqual({ pk_uk_info: '{"PRIMARY":["id"]}', server_id: '26957161', task_name: 'orders-to-kafka' });
+    expect(bytes).toEqual(writeDtsAvroRecord(dtsAvroRecordOf(insert, named)));
+    // The same source, another task: the tag follows the option, not the last record written.
+    expect(decodeBoth(encodeDtsAvro(insert, { ...opts, taskName: 'other' })).tags).toMatchObject({ task_name: 'other' });
+    expect(Object.keys(decodeBoth(encodeDtsAvro(insert, opts)).tags as object)).toEqual(['pk_uk_info', 'server_id']);
+    expect(decodeBoth(encodeDtsAvro(ddl('drop table t', { database: 'd' }), named)).tags).toEqual({ commitTimestamp: '1696984517', server_id: '26957161', task_name: 'orders-to-kafka' });
   });
 
   it('writes key names as JSON strings', () => {

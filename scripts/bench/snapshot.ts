@@ -136,6 +136,8 @@ interface RunResult {
   readonly seconds: number;
   readonly rowsPerSecond: number;
   readonly peakRssMiB: number;
+  /** CPU (user + system, every thread of the child) per 1,000 rows: steadier than rows/s on a shared machine. */
+  readonly cpuMsPer1000Rows: number;
   /** End to end: until Kafka acknowledged the last row; with the time the reader had queued every row. */
   readonly queuedSeconds?: number;
 }
@@ -175,7 +177,7 @@ async function endToEnd(rows: number, workers: number, chunkRows: number, format
   await admin.deleteTopics({ topics: [topic] }).catch(() => {});
   await admin.disconnect();
   if (delivered !== rows) throw new Error(`Kafka holds ${delivered} messages, the table ${rows} rows`);
-  return { seconds, rowsPerSecond: Math.round(rows / seconds), peakRssMiB: peakRssMiB(), queuedSeconds: watcher.queuedSeconds() };
+  return { seconds, rowsPerSecond: Math.round(rows / seconds), peakRssMiB: peakRssMiB(), cpuMsPer1000Rows: cpuMsPer1000(rows), queuedSeconds: watcher.queuedSeconds() };
 }
 
 /** Child: the snapshot code alone, its chunks merged into a target that only counts them. */
@@ -196,7 +198,13 @@ async function readOnly(rows: number, workers: number, chunkRows: number): Promi
   const seconds = (Date.now() - started) / 1000;
   await conn.end();
   if (counted !== rows) throw new Error(`the snapshot read ${counted} rows, the table has ${rows}`);
-  return { seconds, rowsPerSecond: Math.round(rows / seconds), peakRssMiB: peakRssMiB() };
+  return { seconds, rowsPerSecond: Math.round(rows / seconds), peakRssMiB: peakRssMiB(), cpuMsPer1000Rows: cpuMsPer1000(rows) };
+}
+
+/** This process's CPU time so far (start-up included, a second or so) per 1,000 rows. */
+function cpuMsPer1000(rows: number): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round(((user + system) / 1000 / rows) * 1000 * 100) / 100;
 }
 
 /** Runs one measurement in a fresh process (this script with --child), optionally CPU-profiled. */
@@ -257,13 +265,13 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`workers ${workers}: end to end into Kafka\n`);
     const e2e = await inChild([...common, '--workers', String(workers), '--child', 'e2e', ...(values.profile ? ['--profile', values.profile] : [])], values.profile);
     const queued = e2e.queuedSeconds === undefined ? 'n/a' : `${fmt(Math.round(rows / e2e.queuedSeconds))} (${e2e.queuedSeconds.toFixed(1)} s)`;
-    table.push(`| ${fmt(rows)} | ${workers} | ${fmt(chunkRows)} | ${values.format} | ${fmt(e2e.rowsPerSecond)} | ${e2e.seconds.toFixed(1)} | ${e2e.peakRssMiB} MiB | ${queued} | ${fmt(read.rowsPerSecond)} | ${read.peakRssMiB} MiB |`);
+    table.push(`| ${fmt(rows)} | ${workers} | ${fmt(chunkRows)} | ${values.format} | ${fmt(e2e.rowsPerSecond)} | ${e2e.seconds.toFixed(1)} | ${e2e.peakRssMiB} MiB | ${e2e.cpuMsPer1000Rows} | ${queued} | ${fmt(read.rowsPerSecond)} | ${read.peakRssMiB} MiB | ${read.cpuMsPer1000Rows} |`);
   }
   process.stdout.write(
     [
       '',
-      '| rows | workers | chunk rows | format | end to end rows/s | seconds | peak RSS | queued rows/s (s) | read-only rows/s | read-only peak RSS |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| rows | workers | chunk rows | format | end to end rows/s | seconds | peak RSS | CPU ms / 1k rows | queued rows/s (s) | read-only rows/s | read-only peak RSS | read-only CPU ms / 1k rows |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...table,
       '',
     ].join('\n'),

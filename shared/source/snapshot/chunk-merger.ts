@@ -95,8 +95,11 @@ export class ChunkMerger {
     this.#target()?.record(cursor);
   }
 
-  /** Call before a chunk's SELECT starts: from here on, changes to its table are watched. */
-  register(table: string | null): { handle: PendingHandle; ready: (chunk: Chunk, apply: (cursor: SnapshotCursor, rows: number) => SnapshotCursor) => void } {
+  /**
+   * Call before a chunk's SELECT starts: from here on, changes to its table are watched. `cancel`
+   * drops a chunk that will never be ready (a read ahead whose predecessor was stale, a failed read).
+   */
+  register(table: string | null): { handle: PendingHandle; ready: (chunk: Chunk, apply: (cursor: SnapshotCursor, rows: number) => SnapshotCursor) => void; cancel: () => void } {
     let merged!: (outcome: MergeOutcome) => void;
     const promise = new Promise<MergeOutcome>((resolve) => (merged = resolve));
     const pending: Pending = { table, touched: new Set(), stale: false, ready: null, merged };
@@ -106,6 +109,12 @@ export class ChunkMerger {
       ready: (chunk, apply) => {
         pending.ready = { chunk, apply };
         this.tryMerge();
+      },
+      cancel: () => {
+        const i = this.#pending.indexOf(pending);
+        if (i < 0 || pending.ready) return;
+        this.#pending.splice(i, 1);
+        merged('stale');
       },
     };
   }

@@ -1,14 +1,14 @@
 /**
  * Drives a full data sync beside the stream: tables one after another, each cut into key ranges
- * read by parallel workers, one chunk in flight per worker. A worker reads its next chunk only
- * after the previous one joined the stream, so memory holds at most `workers` chunks and progress
- * is always the cursor the merger stored. Everything resumes from that cursor after a restart.
+ * read by parallel workers. A worker reads its next chunk while the previous one waits to join the
+ * stream (never further ahead), so memory holds at most two chunks a worker, and progress is
+ * always the cursor the merger stored. Everything resumes from that cursor after a restart.
  */
 import type { Logger } from '../../log.ts';
 import type { SnapshotCursor, TableSnapshot } from '../../record/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import type { SqlQuery } from '../schema/table-schemas.ts';
-import { ChunkReader } from './chunk-reader.ts';
+import { ChunkReader, type Chunk } from './chunk-reader.ts';
 import type { ChunkMerger, MergeOutcome } from './chunk-merger.ts';
 import { planTable, type PlanOptions } from './table-plan.ts';
 
@@ -80,31 +80,69 @@ export async function runSnapshot(options: SnapshotRunOptions, deps: SnapshotRun
   }
 }
 
+/** A chunk read (or being read) with its place among the merger's pending chunks. */
+interface ChunkRead {
+  /** The key the chunk was read after: it is placed only if the range still stands there. */
+  readonly after: TableSnapshot['ranges'][number]['after'];
+  readonly pending: ReturnType<ChunkMerger['register']>;
+  readonly chunk: Promise<Chunk>;
+}
+
+/**
+ * One worker: reads its range chunk after chunk. While a chunk waits to join the stream (and its
+ * batch is appended), the next one is already read: at most one chunk ahead, so a worker holds
+ * two chunks at most. The one ahead is placed only after its predecessor was; if that one was
+ * stale, the one ahead is dropped and the range read again from the cursor.
+ */
 async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, name: string, rangeIndex: number): Promise<void> {
   const { merger, signal, log } = deps;
   const reader = new ChunkReader(options.endpoint, options.isMariaDb, () => merger.ddlsSeen);
   const runId = merger.cursor?.runId;
   const filter = options.filters.get(name) ?? null;
+  const readAfter = async (table: TableSnapshot, after: ChunkRead['after']): Promise<ChunkRead> => {
+    await options.throttle.beforeQuery(signal);
+    const pending = merger.register(name);
+    const ranges = table.ranges.map((r, i) => (i === rangeIndex ? { ...r, after } : r));
+    const chunk = reader.read({ ...table, ranges }, rangeIndex, filter, options.chunkRows);
+    chunk.catch(() => pending.cancel());
+    return { after, pending, chunk };
+  };
+  let ahead: ChunkRead | null = null;
   try {
     const planned = merger.cursor?.current;
     if (planned && planned.key.length === 0) return await scanKeyless(options, deps, reader, planned, filter, runId);
     while (!signal.aborted) {
       const table = merger.cursor?.current;
       if (!table || merger.cursor?.runId !== runId || `${table.database}.${table.table}` !== name || table.ranges[rangeIndex]!.done) return;
+      const range = table.ranges[rangeIndex]!;
+      // The chunk ahead continues from where the range stands, or it is read again from there.
+      if (ahead && ahead.after !== range.after) ahead = drop(ahead);
+      const current: ChunkRead = ahead ?? (await readAfter(table, range.after));
+      ahead = null;
+      const chunk = await current.chunk;
       await deps.room();
-      await options.throttle.beforeQuery(signal);
-      const pending = merger.register(name);
-      const chunk = await reader.read(table, rangeIndex, filter, options.chunkRows);
       // A request may replace the run while this chunk is pending: its rows still go out, the new run copies them again.
-      pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows) : cursor));
+      current.pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows) : cursor));
+      if (!chunk.last && chunk.lastKey) ahead = await readAfter(table, chunk.lastKey);
       // A stale chunk (the table was altered while it was pending) left the cursor as it was: the loop reads the range again.
-      const outcome = await untilMergedOrStopped(pending.handle.merged, signal);
+      const outcome = await untilMergedOrStopped(current.pending.handle.merged, signal);
       if (outcome === 'stale') log.info('full sync chunk read again: the table was altered while it was pending', { table: name, range: rangeIndex });
+      if (outcome !== 'placed' && ahead) ahead = drop(ahead);
       await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);
     }
   } finally {
+    if (ahead) drop(ahead);
+    // The read ahead may still be running on the reader's connection: close after it ends.
+    await ahead?.chunk.catch(() => {});
     await reader.close();
   }
+}
+
+/** Forgets a chunk read ahead: it leaves the merger's pending list, its rows (when they come) are not placed. */
+function drop(read: ChunkRead): null {
+  read.pending.cancel();
+  read.chunk.catch(() => {});
+  return null;
 }
 
 /** A keyless table in one pass; its pieces are not watched for changes (there is no key to watch). */

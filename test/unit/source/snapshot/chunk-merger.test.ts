@@ -357,3 +357,48 @@ describe('ChunkMerger: a DDL while a chunk is pending', () => {
     expect(merger.cursor!.completedAtMs).toBe(1);
   });
 });
+
+describe('ChunkMerger: reads ahead and DDL counts', () => {
+  it('cancels a registered chunk that will never be ready: it leaves at once, settles stale, and does not hold others back', async () => {
+    const { stream, merger } = setup();
+    const first = merger.register(NAME);
+    const ahead = merger.register(NAME);
+    first.ready(chunk(T, rows(1, 2), 'binlog.000001', 500), countRows);
+    expect(merger.pendingChunks).toBe(2);
+    ahead.cancel();
+    expect(merger.pendingChunks).toBe(1);
+    expect(await ahead.handle.merged).toBe('stale');
+    stream.moveTo('binlog.000001', 500);
+    merger.tryMerge();
+    expect(stream.placed.map((p) => p.rows)).toEqual([rows(1, 2)]);
+    expect(await first.handle.merged).toBe('placed');
+  });
+
+  it('does not cancel a chunk already ready: it still joins the stream', async () => {
+    const { stream, merger } = setup();
+    const p = merger.register(NAME);
+    p.ready(chunk(T, rows(1), 'binlog.000001', 500), countRows);
+    p.cancel();
+    expect(merger.pendingChunks).toBe(1);
+    stream.moveTo('binlog.000001', 500);
+    merger.tryMerge();
+    expect(await p.handle.merged).toBe('placed');
+    expect(stream.placed.map((x) => x.rows)).toEqual([rows(1)]);
+  });
+
+  it('counts every DDL the stream passes, of any table (chunk readers keep a shape while the count stays)', () => {
+    const { merger } = setup();
+    expect(merger.ddlsSeen).toBe(0);
+    merger.observeDdl('ALTER_TABLE', 'shop', 'orders');
+    merger.observeDdl('CREATE_TABLE', 'elsewhere', 't');
+    expect(merger.ddlsSeen).toBe(2);
+  });
+
+  it('still drops keys the stream changed before the chunk registered (the per-row check runs whenever the table has changed keys)', () => {
+    const { stream, merger } = setup();
+    merger.observe(T, [{ before: null, after: [2, 'changed before'] }]);
+    const p = merger.register(NAME);
+    p.ready(chunk(T, rows(1, 2, 3), 'binlog.000001', 100), countRows);
+    expect(stream.placed[0]!.rows).toEqual(rows(1, 3));
+  });
+});

@@ -33,6 +33,8 @@ export interface AssemblerOptions {
   readonly silentTable?: (database: string, table: string) => boolean;
   /** The source time the stored queue ends at (its last batch's `sourceTimeMs`), carried on until a newer commit. */
   readonly startSourceTimeMs?: number;
+  /** Told after each commit (records may now be flushed): the reader flushes at once while its queue is idle. */
+  readonly afterCommit?: () => void;
 }
 
 interface OpenTransaction {
@@ -170,6 +172,7 @@ export class TransactionAssembler {
     this.#pendingGtid = null;
     this.#boundary = this.#at(nextPosition, gtidSet);
     if (this.#records.length >= this.#o.batchMaxRecords || this.#bytes >= this.#o.batchMaxBytes) this.flush();
+    else if (this.#records.length > 0) this.#o.afterCommit?.();
   }
 
   /**

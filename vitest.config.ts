@@ -14,6 +14,8 @@ const sourceTests = [
   'test/integration/full-sync-values.test.ts',
   'test/integration/heartbeat.test.ts',
   'test/integration/kafka-operation-filters.test.ts',
+  'test/integration/kafka-ddl-selection.test.ts',
+  'test/integration/objects-reload.test.ts',
   'test/integration/lean-rows-equivalence.test.ts',
   'test/integration/precheck.test.ts',
   'test/integration/resume.test.ts',

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DtsError, ErrorCodes } from '../shared/errors.ts';
 import { createLogger } from '../shared/runtime/logger.ts';
 import { runTaskLocally } from '../shared/runtime/local/run-task.ts';
+import { requestObjectChangeFromFile } from '../shared/runtime/object-change-request.ts';
 import { runScheduled } from '../shared/runtime/local/scheduled/run-scheduled.ts';
 import { loadTask, TaskConfigError } from '../shared/task/index.ts';
 
@@ -61,6 +62,13 @@ async function main(): Promise<number> {
       stop.abort();
     });
   }
+  // SIGHUP: the task file's object set (edited since the start) is applied at a binlog position.
+  process.on('SIGHUP', () => {
+    requestObjectChangeFromFile(file, process.cwd()).then(
+      ({ request }) => log.info(request ? 'object set change requested on SIGHUP' : 'SIGHUP: the task file selects the objects already read', request ? { signalId: request.signalId, objects: request.objects.join(','), fullSync: request.fullSyncTables.join(',') } : {}),
+      (err: Error) => log.error('SIGHUP: the task file was not applied', { error: err.message }),
+    );
+  });
   if (opts.asDeployed) {
     if (metricsPort !== undefined) {
       process.stderr.write('--metrics-port serves the continuous runner; drop it with --as-deployed (the latency function reports lag there)\n');

@@ -2,5 +2,6 @@
 import type { Command } from 'commander';
 import { lifecycleCommands } from './lifecycle.ts';
 import { precheckCommand } from './precheck.ts';
+import { reloadCommand } from './reload.ts';
 
-export const commands: Command[] = [precheckCommand, ...lifecycleCommands];
+export const commands: Command[] = [precheckCommand, ...lifecycleCommands, reloadCommand];

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { DtsError } from '../../shared/errors.ts';
 import { changeTaskLifecycle, type LifecycleOperation } from '../../shared/runtime/task-state/lifecycle.ts';
 import { taskStatus, type DestinationStatus, type TaskStatusReport } from '../../shared/runtime/task-state/task-status.ts';
-import { loadTask, TaskConfigError, type Task } from '../../shared/task/index.ts';
+import { loadTask, objectNames, TaskConfigError, type Task } from '../../shared/task/index.ts';
 
 const baseDir = () => process.env.DTS_BASE_DIR ?? process.cwd();
 
@@ -55,6 +55,13 @@ export function formatStatus(r: TaskStatusReport): string {
   for (const w of r.retryWindows) lines.push(`  retrying ${w.stage} since ${w.since} (${w.openSeconds} s, ${w.attempts} attempts): ${w.lastError ?? 'unknown error'}`);
   const fs = r.fullSync as { tablesDone?: number; tables?: number; rows?: number; completed?: boolean } | null;
   if (fs) lines.push(`  full sync: ${fs.tablesDone ?? '?'}/${fs.tables ?? '?'} tables, ${fs.rows ?? '?'} rows${fs.completed ? ', completed' : ''}`);
+  const objects = r.objectSets.at(-1);
+  if (objects) {
+    const changes = r.objectSets.length - 1;
+    lines.push(`  objects: ${objectNames(objects.objects).join(', ')} (from ${objects.from.file}:${objects.from.position}, ${objects.signalId === null ? 'as the task started' : `switched ${objects.at} by signal ${objects.signalId}`}${changes > 0 ? `; ${changes} change${changes > 1 ? 's' : ''} recorded` : ''})`);
+    if (objects.added.length > 0 && objects.signalId !== null) lines.push(`    added: ${objects.added.join(', ')}`);
+    if (objects.removed.length > 0) lines.push(`    removed: ${objects.removed.join(', ')}`);
+  }
   lines.push(`  state: ${r.stateAt}`);
   return lines.join('\n');
 }

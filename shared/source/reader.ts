@@ -5,7 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import type { Logger } from '../log.ts';
-import type { Batch, ResumePosition } from '../record/index.ts';
+import type { Batch, ResumePosition, Row, TableSchema } from '../record/index.ts';
 import { formatPosition } from '../record/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { Task } from '../task/index.ts';
@@ -21,6 +21,7 @@ import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
 import { startFullSync, type FullSyncOptions } from './snapshot/full-sync.ts';
 import { isHeartbeatTable, type HeartbeatOptions } from './heartbeat/index.ts';
 import type { FullSync, SnapshotStatus } from './snapshot/full-sync.ts';
+import { createObjectSwitch, objectsInEffect, switchRecord, type ObjectSetLog } from './object-switch.ts';
 
 export interface ReaderOptions {
   readonly endpoint: SourceEndpoint;
@@ -52,6 +53,11 @@ export interface ReaderDeps {
   readonly onReady?: (start: StreamStart) => void;
   /** Called after each append: the reader made progress (ends a retry streak). */
   readonly onProgress?: () => void;
+  /**
+   * The task's object-set history (in the task state): the reader reads each stretch of the binlog
+   * with the set in effect there and switches at object-set signals. Without it, `objects` only.
+   */
+  readonly objectSets?: ObjectSetLog;
 }
 
 /** Live counters of a running reader, for progress logs and status. */
@@ -76,7 +82,12 @@ function resumeFrom(facts: SourceFacts, start: Task['source']['start']): ResumeP
   return { file: start.file, position: start.position, gtidSet: null, nextRecordId: 1 };
 }
 
+/** Reads until stopped; an object-set change ends one connection's read and starts the next with the new set. */
 export async function runReader(options: ReaderOptions, deps: ReaderDeps, status?: ReaderStatus): Promise<void> {
+  while ((await readWithObjectsInEffect(options, deps, status)) === 'switched' && !deps.signal.aborted);
+}
+
+async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps, status?: ReaderStatus): Promise<'stopped' | 'switched'> {
   const { queue, log, signal } = deps;
   const control = await mysql.createConnection(connectionOptions(options.endpoint)).catch((err: Error) => {
     throw sourceConnectFailure(options.endpoint, 'the reader', err);
@@ -86,38 +97,28 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
   let stream: BinlogStream | null = null;
   let fullSync: FullSync | null = null;
   const timers: NodeJS.Timeout[] = [];
-  let ended = false; // no group-commit flush after this read's end (a next read may append already)
   try {
     // Key values it reads (full-sync range cuts) must render TIMESTAMPs as the chunk readers do: in UTC.
     await query("SET SESSION time_zone = '+00:00'", []);
-    const facts = await precheckSource(query, { serverId: options.replicaServerId, objects: options.objects });
-    const filters = tableFiltersOf(options.objects);
-    await validateFilters(query, filters);
     const last = await queue.last();
+    const start = last ? last.batch.resume : null;
+    const objects = start ? await objectsInEffect(deps.objectSets, options.objects, start) : options.objects;
+    const facts = await precheckSource(query, { serverId: options.replicaServerId, objects });
+    const filters = tableFiltersOf(objects);
+    await validateFilters(query, filters);
     // A configured GTID start is checked once, when it is used; a stored checkpoint came from this source.
     if (!last && options.start !== 'current' && 'gtid' in options.start) await checkGtidStart(query, facts.isMariaDb, options.start.gtid);
-    const resume = last ? last.batch.resume : resumeFrom(facts, options.start);
+    const resume = start ?? resumeFrom(facts, options.start);
+    if (!start) await objectsInEffect(deps.objectSets, options.objects, resume);
     const skipThrough = last ? last.batch.lastRecordId : 0;
     if (status) status.position = formatPosition(resume);
     log.info('reader starting', { from: formatPosition(resume), stored: last !== null, source: facts.version, nextRecordId: resume.nextRecordId });
 
+    const appender = createAppender(queue, options, deps, status, () => stream);
     // eslint-disable-next-line prefer-const -- the full sync and the assembler refer to each other
     let assembler: TransactionAssembler;
-    // Group commit: while the queue is idle a committed transaction leaves at once (after the
-    // events already read in this turn joined it), so latency does not wait for batchMaxDelayMs;
-    // while an append is in flight, commits gather into the next batch, which leaves when it ends.
-    let flushQueued = false;
-    const flushWhenIdle = () => {
-      if (flushQueued || !appender.idle || signal.aborted || ended) return;
-      flushQueued = true;
-      setImmediate(() => {
-        flushQueued = false;
-        if (appender.idle && !signal.aborted && !ended) assembler.flush();
-      });
-    };
-    const appender = createAppender(queue, options, deps, status, () => stream, flushWhenIdle);
     fullSync = options.fullSync
-      ? startFullSync(options.fullSync, { endpoint: options.endpoint, isMariaDb: facts.isMariaDb, objects: options.objects, query, log, signal, target: () => assembler, room: appender.room, status, fresh: last === null, cursor: resume.snapshot ?? null })
+      ? startFullSync(options.fullSync, { endpoint: options.endpoint, isMariaDb: facts.isMariaDb, objects, query, log, signal, target: () => assembler, room: appender.room, status, fresh: last === null, cursor: resume.snapshot ?? null })
       : null;
     assembler = new TransactionAssembler({
       serverId: facts.serverId,
@@ -132,18 +133,23 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
       beforeTransaction: fullSync?.merge,
       silentTable: options.heartbeat ? (database, table) => isHeartbeatTable(options.heartbeat?.table, database, table) : undefined,
       startSourceTimeMs: last?.batch.sourceTimeMs,
-      afterCommit: flushWhenIdle,
     });
     const sync = fullSync;
+    const objectSwitch = createObjectSwitch(options.fullSync?.taskName ?? '', objects, log);
+    const onSignal = (schema: TableSchema, row: Row) => {
+      // Past a switch, signals belong to the next set's reader (it reads them again).
+      if (objectSwitch.closed || objectSwitch.onSignal(schema, row)) return;
+      sync?.onSignal(schema, row);
+    };
     stream = new BinlogStream({
       endpoint: options.endpoint,
       replicaServerId: options.replicaServerId,
-      filter: createObjectFilter(options.objects),
+      filter: createObjectFilter(objects),
       start: resume,
-      assembler,
+      assembler: deps.objectSets ? objectSwitch.gate(assembler) : assembler,
       schemas: new TableSchemas(query),
       rowFilters: filters.size > 0 ? new StreamFilters(filters) : undefined,
-      signals: sync && options.fullSync?.signalTable ? { table: options.fullSync.signalTable, onSignal: sync.onSignal } : undefined,
+      signals: sync && options.fullSync?.signalTable ? { table: options.fullSync.signalTable, onSignal } : undefined,
       log,
     });
     const stopped = new Promise<void>((resolve) => {
@@ -161,15 +167,26 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
     timers.push(setInterval(() => assembler.flush(true), checkpointEveryMs(options)));
 
     const failed = stream.done.then(() => undefined);
-    await Promise.race([stopped, failed, appender.failed, ...(sync ? [sync.finished] : [])]);
+    const change = await Promise.race([stopped, failed, appender.failed, ...(sync ? [sync.finished] : []), ...(deps.objectSets ? [objectSwitch.switched] : [])]);
     // Stopping: read nothing more (held packets are dropped), keep every finished transaction
     // already assembled, drop the open one (it is re-read next time).
     stream.stop();
+    if (change && !signal.aborted && deps.objectSets) {
+      // The checkpoint at the switch's transaction end is where the new set's reader starts.
+      await fullSync?.stop();
+      assembler.flush(true);
+      await appender.drain();
+      await Promise.race([appender.failed, Promise.resolve()]); // an append that failed fails the switch too
+      const record = switchRecord(change, objects, assembler.boundary);
+      await deps.objectSets.record(record);
+      log.info('object set switched', { at: formatPosition(assembler.boundary), signalId: record.signalId, added: record.added.join(','), removed: record.removed.join(',') });
+      return 'switched';
+    }
     assembler.flush();
     await appender.drain();
     log.info('reader stopped', { at: formatPosition(assembler.boundary), aborted: signal.aborted });
+    return 'stopped';
   } finally {
-    ended = true;
     for (const t of timers) clearInterval(t);
     stream?.stop();
     await fullSync?.stop();
@@ -188,7 +205,7 @@ export function checkpointEveryMs(options: Pick<ReaderOptions, 'checkpointInterv
  * when a third would start, or when the slowest destination is `maxLagBatches` behind, the binlog
  * socket is paused, so memory holds at most two batches whatever the stream's speed.
  */
-function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null, onIdle: () => void) {
+function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null) {
   const { log } = deps;
   const pending: { batch: Batch; bytes: number }[] = [];
   let running: Promise<void> | null = null;
@@ -247,10 +264,6 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
 
   return {
     failed,
-    /** No batch waiting or being appended. */
-    get idle(): boolean {
-      return running === null && pending.length === 0;
-    },
     /** Resolves when the appender can take another batch (full-sync chunks wait for it). */
     async room(): Promise<void> {
       while ((pending.length >= 2 || lagging) && !deps.signal.aborted) await movedOnce;
@@ -267,7 +280,6 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
         .finally(() => {
           running = null;
           tick();
-          onIdle();
         });
     },
     async drain(): Promise<void> {

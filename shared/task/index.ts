@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './secret.ts';
 export { defaults } from './defaults.ts';
 export * from './state.ts';
+export * from './object-set-history.ts';

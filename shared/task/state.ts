@@ -6,6 +6,7 @@
  * command reads the same one. Stores: shared/task/state/ (the Redis one is loaded on demand).
  */
 import { readFileStateJson, writeFileStateJson } from './state/file-store.ts';
+import type { ObjectSetChange } from './object-set-history.ts';
 
 export type { TaskStateStore, StateChange } from './state/store.ts';
 export { FileTaskStateStore } from './state/file-store.ts';
@@ -73,6 +74,8 @@ export interface TaskState {
   readonly alerts?: Readonly<Record<string, AlertRuleState>>;
   /** Recent DTS latency samples by destination, oldest first, bounded (transitions.ts `withLatencySample`). */
   readonly latencySeries?: Readonly<Record<string, readonly LatencySample[]>>;
+  /** The object set over the binlog, oldest first (object-set-history.ts): what `status` shows and the reader follows. */
+  readonly objectSets?: readonly ObjectSetChange[];
 }
 
 /** Replaces the state file atomically (tmp + fsync + rename). Prefer a TaskStateStore's `update`. */

@@ -8,6 +8,8 @@
  */
 import { supervise, watchTaskState, windowsFromMinutes } from '../../ops/index.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
+import { objectSetLogOf } from '../task-state/object-set-log.ts';
+import { requestObjectChangeLogged } from '../object-change-request.ts';
 import { newReaderStatus, runReader } from '../../source/reader.ts';
 import { isActive, starting } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
@@ -29,10 +31,12 @@ export const readerEntry: Entry<ReaderEvent> = async (event, context, log) => {
     const unwatch = watchTaskState(store, log, () => stop.abort());
     const queue = await openQueue(task, baseDir, origin);
     const status = newReaderStatus();
+    // A redeployed task with other objects: the switch is requested here and read from the binlog.
+    await requestObjectChangeLogged(task, origin, store, log);
     try {
       await supervise(
         // Streaming from the source is a success too: an idle source must not keep a window open.
-        (progress) => runReader(options, { queue, log, signal, onProgress: progress, onReady: () => progress() }, status),
+        (progress) => runReader(options, { queue, log, signal, onProgress: progress, onReady: () => progress(), objectSets: objectSetLogOf(store) }, status),
         { windows: windowsFromMinutes(task.advanced), signal, log, stored: { store, stage: 'reader' } },
       );
     } finally {

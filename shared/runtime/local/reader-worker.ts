@@ -14,6 +14,7 @@ import { newReaderStatus, runReader, type ReaderStatus } from '../../source/read
 import type { Task } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
+import { objectSetLogOf } from '../task-state/object-set-log.ts';
 import { createLogger, type LoggerOptions } from '../logger.ts';
 import { startMemoryTrace } from './memory-trace.ts';
 
@@ -59,6 +60,7 @@ try {
         queue,
         log,
         signal: stop.signal,
+        objectSets: objectSetLogOf(store),
         // Streaming from the source is a success too: an idle source must not keep a window open.
         onReady: (start) => {
           progress();

@@ -22,6 +22,8 @@ import {
   type RetryWindows,
 } from '../../ops/index.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
+import { objectSetLogOf } from '../task-state/object-set-log.ts';
+import { requestObjectChangeLogged } from '../object-change-request.ts';
 import { superviseDestination } from '../deliver-destination.ts';
 import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
 import type { StreamStart } from '../../source/binlog/binlog-stream.ts';
@@ -84,6 +86,8 @@ export async function runTaskLocally(o: RunTaskOptions): Promise<TaskOutcome> {
     // Before the state says RUNNING: a port in use is a configuration error that starts nothing.
     if (o.metricsPort !== undefined) metrics = await startMetrics(o, store);
     let state = await store.update(starting);
+    // A task file edited while the task was stopped: its object set is switched at a binlog position.
+    await requestObjectChangeLogged(o.task, o.origin, store, o.log);
     for (;;) {
       if (o.signal.aborted) return { status: 'STOPPED' };
       if (state?.status === 'PAUSED') {
@@ -206,7 +210,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
             progress(); // streaming closes a stored window, as in the reader thread
             o.onReaderReady?.(start);
           };
-          return runReader(options, { queue, log: readerLog, signal: stop.signal, onReady, onProgress: progress }, status);
+          return runReader(options, { queue, log: readerLog, signal: stop.signal, onReady, onProgress: progress, objectSets: objectSetLogOf(store) }, status);
         },
         { ...supervision, log: readerLog, stored: { store, stage: 'reader' } },
       ).then(() => whenComplete(), failStage('reader')),

@@ -5,7 +5,7 @@
  */
 import { openQueue } from '../compose.ts';
 import { destinationLatency } from '../../queue/latency.ts';
-import type { FailureReason, LatencySample, Task, TaskState, TaskStatus } from '../../task/index.ts';
+import type { FailureReason, LatencySample, ObjectSetChange, Task, TaskState, TaskStatus } from '../../task/index.ts';
 import { openTaskStateStore } from './state-store.ts';
 
 export interface DestinationStatus {
@@ -46,6 +46,8 @@ export interface TaskStatusReport {
   readonly destinations: readonly DestinationStatus[];
   readonly retryWindows: readonly RetryWindowStatus[];
   readonly fullSync: unknown;
+  /** The object set over the binlog, oldest first: what was selected from which position and when the reader switched. */
+  readonly objectSets: readonly ObjectSetChange[];
 }
 
 export async function taskStatus(task: Task, baseDir: string, origin: string, now = Date.now()): Promise<TaskStatusReport> {
@@ -100,6 +102,7 @@ export async function taskStatus(task: Task, baseDir: string, origin: string, no
     destinations,
     retryWindows,
     fullSync: state?.fullSync ?? null,
+    objectSets: state?.objectSets ?? [],
   };
 }
 

@@ -63,3 +63,39 @@ export function parseSignal(schema: TableSchema, row: Row, task: string): FullSy
   }
   return { id: String(at('id')), tables: list };
 }
+
+/** A signal row that switches the task's object set (its `tables` column holds the objects as JSON). */
+export interface ObjectSetSignal {
+  readonly id: string;
+  readonly objects: unknown;
+}
+
+/** Writes an object-set change; the reader switches at the end of this row's transaction. */
+export async function requestObjectSet(query: SqlQuery, signal: SignalTable, task: string, objectsJson: string): Promise<string> {
+  await ensureSignalTable(query, signal);
+  const result = (await query(`INSERT INTO ${tableRef(signal.database, signal.table)} (task, kind, tables) VALUES (?, 'objects', ?)`, [task, objectsJson])) as unknown as { insertId?: number };
+  return String(result.insertId ?? '');
+}
+
+/** The id of an object-set signal with exactly this JSON written after `afterId`, if any: a request not yet read. */
+export async function pendingObjectSet(query: SqlQuery, signal: SignalTable, task: string, objectsJson: string, afterId: string | null): Promise<string | null> {
+  await ensureSignalTable(query, signal);
+  const rows = await query<{ id: number | string }>(
+    `SELECT id FROM ${tableRef(signal.database, signal.table)} WHERE task = ? AND kind = 'objects' AND tables = ? AND id > ? ORDER BY id DESC LIMIT 1`,
+    [task, objectsJson, afterId ?? 0],
+  );
+  return rows[0] ? String(rows[0].id) : null;
+}
+
+/** A signal row as the stream reads it, if it changes this task's object set (the objects are checked by the reader). */
+export function parseObjectSetSignal(schema: TableSchema, row: Row, task: string): ObjectSetSignal | null {
+  const at = (name: string) => row[schema.columns.findIndex((c) => c.name === name)];
+  if (at('task') !== task || at('kind') !== 'objects') return null;
+  const text = at('tables');
+  if (typeof text !== 'string') return null;
+  try {
+    return { id: String(at('id')), objects: JSON.parse(text) as unknown };
+  } catch {
+    return null;
+  }
+}

@@ -8,6 +8,7 @@
  *     kafka:      [--format canal-json|dts-avro] [--compression lz4|gzip|snappy|none] [--acks all|leader|none]
  *                 [--partitions 1] [--policy partition-zero|database-table|primary-key]
  *     maxcompute: [--flush-rows 100000] [--flush-mb 64]
+ *     [--batch-records N]: the reader's batchMaxRecords (default: the task default)
  *     [--one-transaction]: all N rows in one source transaction (`npm run bench -- transaction`)
  */
 import { rm } from 'node:fs/promises';
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<void> {
       'flush-rows': { type: 'string', default: '100000' },
       'flush-mb': { type: 'string', default: '64' },
       'one-transaction': { type: 'boolean', default: false },
+      'batch-records': { type: 'string' },
     },
   });
   const bench = values['one-transaction'] ? 'transaction' : 'catchup';
@@ -71,7 +73,8 @@ export async function main(argv: string[]): Promise<void> {
   const dir = '.dts/bench-catchup';
   await rm(dir, { recursive: true, force: true });
   const run = (destination: Record<string, unknown>) => {
-    const task = parseTask({ name: 'bench-catchup', source, objects: [{ database: 'bench', tables: ['catchup'] }], destinations: [destination], queue: { type: 'file', dir } }, 'bench');
+    const reader = values['batch-records'] ? { reader: { batchMaxRecords: Number(values['batch-records']) } } : {};
+    const task = parseTask({ name: 'bench-catchup', source, objects: [{ database: 'bench', tables: ['catchup'] }], destinations: [destination], queue: { type: 'file', dir }, ...reader }, 'bench');
     const stop = new AbortController();
     startMemoryTrace('main');
     const done = runTaskLocally({ task, origin: 'bench', baseDir: process.cwd(), log: benchLogger(), signal: stop.signal, statusIntervalMs: 60_000 });

@@ -8,12 +8,12 @@
 import ZongJi, { type AnyBinlogEvent, type TableMapEvent, type TableMapEntry } from '@vlasky/zongji';
 import { InvariantError } from '../../errors.ts';
 import { formatPosition, type Row, type TableSchema } from '../../record/index.ts';
-import { PositionLostError, SourceConnectionError, SourceTlsError, UnsupportedEventError } from '../errors.ts';
+import { SourceConnectionError } from '../errors.ts';
 import type { ObjectFilter } from '../filter.ts';
 import { classifyDdl, ddlTable } from '../schema/ddl-classify.ts';
 import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
 import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
-import { sourceConnectFailure } from '../connect-failure.ts';
+import { binlogFailure } from './binlog-failure.ts';
 import { rowConverter } from './row-values.ts';
 import { readSingleByteTextAsBytes } from './single-byte-text.ts';
 import { readJsonAsBytes } from './json-column.ts';
@@ -116,7 +116,7 @@ export class BinlogStream {
         this.#fail(err as Error);
       }
     });
-    this.#zongji.on('error', (err) => this.#fail(this.#classify(err)));
+    this.#zongji.on('error', (err) => this.#fail(binlogFailure(err, formatPosition(this.#o.assembler.boundary), this.#o.endpoint)));
   }
 
   /** Resolves once the server accepted the dump request. */
@@ -200,29 +200,7 @@ export class BinlogStream {
     this.stop();
   }
 
-  #classify(err: Error): Error {
-    const position = formatPosition(this.#o.assembler.boundary);
-    if (/TransactionPayload|PartialUpdateRows|PARTIAL_JSON|compress/i.test(err.message)) {
-      return new UnsupportedEventError(
-        `the binlog at ${position} holds an event this reader cannot decode (${err.message}); set binlog_transaction_compression=OFF and binlog_row_value_options='' on the source, then restart the task with a full sync of the affected tables`,
-        { position },
-        err,
-      );
-    }
-    if ((err as { errno?: number }).errno === 1236) {
-      return new PositionLostError(
-        `the source no longer has the binlog to resume from ${position} (${err.message}); the binlog was purged before the task read it: run a full sync again, and keep binlogs longer (7 days, as DTS advises)`,
-        { position },
-        err,
-      );
-    }
-    if (/Unsupported type/i.test(err.message)) {
-      return new UnsupportedEventError(`${err.message} at ${position}; exclude the table from the task or change the column type`, { position }, err);
-    }
-    const tls = sourceConnectFailure(this.#o.endpoint, 'the binlog connection', err);
-    if (tls instanceof SourceTlsError) return tls; // certificate problems are final; the rest is retried
-    return new SourceConnectionError(`binlog connection to ${this.#o.endpoint.host}:${this.#o.endpoint.port} failed: ${err.message}`, { position }, err);
-  }
+
 
   #onEvent(event: AnyBinlogEvent): void {
     const a = this.#o.assembler;

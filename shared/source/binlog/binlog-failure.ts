@@ -1,8 +1,11 @@
 /**
- * What a failure of the binlog connection means. zongji surfaces three kinds, told apart by their
- * shape, not their text: the server's error packets (`errno`, `sqlState`), socket and protocol
- * errors (`code`), and exceptions thrown while an event is decoded (neither: zongji's parser, or a
- * decoder of ours that threw something untyped). Our decoders' typed errors pass through as they are.
+ * What a failure of the binlog connection means, told apart by the error's shape wherever it has
+ * one: the server's error packets (`errno`, `sqlState`) and socket or protocol errors (`code`) go
+ * through sourceConnectFailure; a TypeError or RangeError is an exception of a parser reading an
+ * event's bytes (final: reading the same bytes again fails again); our decoders' typed errors pass
+ * through. zongji's own plain Errors carry no code: the one for a column type it cannot read is
+ * recognised by its text (zongji gives nothing else), the rest (its control connection went away)
+ * are retried as connection failures.
  */
 import { DtsError } from '../../errors.ts';
 import { sourceConnectFailure } from '../connect-failure.ts';
@@ -11,6 +14,9 @@ import type { SourceEndpoint } from './connection-options.ts';
 
 /** ER_MASTER_FATAL_ERROR_READING_BINLOG: the requested binlog (position, GTID) is gone. */
 const BINLOG_GONE = 1236;
+
+/** zongji's common.js: `Unsupported type "<code>" on column "<name>"`. */
+const ZONGJI_UNSUPPORTED_TYPE = /^Unsupported type /;
 
 /** `position` is where the reader stands (formatPosition of the assembler's boundary). */
 export function binlogFailure(err: Error, position: string, endpoint: SourceEndpoint): DtsError {
@@ -23,7 +29,8 @@ export function binlogFailure(err: Error, position: string, endpoint: SourceEndp
       err,
     );
   }
-  if (errno === undefined && code === undefined) {
+  const uncoded = errno === undefined && code === undefined;
+  if (uncoded && (err instanceof TypeError || err instanceof RangeError || ZONGJI_UNSUPPORTED_TYPE.test(err.message))) {
     return new UnsupportedEventError(
       `the binlog event at ${position} cannot be decoded (${err.name}: ${err.message}); exclude its table from the task or change the column type, and report the position if the table's types are supported`,
       { position },

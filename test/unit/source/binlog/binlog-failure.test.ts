@@ -9,7 +9,7 @@ const at = 'mysql-bin.000042:1234';
 /** An error shaped as mysql2/zongji give it: the server's error packet, or a socket error. */
 const shaped = (message: string, fields: Record<string, unknown>): Error => Object.assign(new Error(message), fields);
 
-describe('binlogFailure: told apart by shape, never by message text', () => {
+describe('binlogFailure: told apart by shape', () => {
   it('the server says the binlog is gone (errno 1236): position lost, final', () => {
     const err = binlogFailure(shaped('Could not find first log file name in binary log index file', { errno: 1236, code: 'ER_MASTER_FATAL_ERROR_READING_BINLOG', sqlState: 'HY000' }), at, endpoint);
     expect([err.code, err.retriable, err.context.position]).toEqual([ErrorCodes.SOURCE_POSITION_LOST, false, at]);
@@ -24,12 +24,18 @@ describe('binlogFailure: told apart by shape, never by message text', () => {
     }
   });
 
-  it('an exception of the event parser (no errno, no code): the event cannot be decoded, final, whatever its text says', () => {
-    for (const e of [new Error('Unsupported type "255" on column "x"'), new RangeError('The value of "offset" is out of range.'), new Error('compressed transaction payload')]) {
+  it('a parser exception on the bytes (TypeError, RangeError) or zongji\'s unsupported column type: the event cannot be decoded, final', () => {
+    for (const e of [new Error('Unsupported type "255" on column "x"'), new RangeError('The value of "offset" is out of range.'), new TypeError("Cannot read properties of undefined (reading 'readUInt8')")]) {
       const err = binlogFailure(e, at, endpoint);
       expect([err.code, err.retriable, isRetriable(err)]).toEqual([ErrorCodes.SOURCE_UNSUPPORTED_EVENT, false, false]);
       expect(err.message).toBe(`the binlog event at ${at} cannot be decoded (${e.name}: ${e.message}); exclude its table from the task or change the column type, and report the position if the table's types are supported`);
     }
+  });
+
+  it("zongji's other uncoded errors (its control connection went away) are retried as connection failures", () => {
+    const e = new Error('Control connection unavailable while fetching column metadata for shop.orders. Binlog processing has halted; call stop() then start() to resume.');
+    const err = binlogFailure(e, at, endpoint);
+    expect([err.code, err.retriable]).toEqual([ErrorCodes.SOURCE_CONNECTION, true]);
   });
 
   it("our decoders' typed errors pass through unchanged", () => {

@@ -107,7 +107,7 @@ export function destinationNameFindings(tables: ReadonlyArray<{ readonly databas
     if (first) {
       findings.push({
         code: 'DESTINATION_NAME_COLLISION', database, table,
-        message: `tables ${first.database}.${first.table} and ${database}.${table} would both be written to ${base} and ${log} (MaxCompute names are case-insensitive and carry no database); select only one of them in this task`,
+        message: `tables ${first.database}.${first.table} and ${database}.${table} would both be written to ${base} and ${log} (MaxCompute names are case-insensitive and carry no database); give one of them its own name with objects[].tables[].as, or select only one of them in this task`,
       });
     } else {
       byName.set(base, { database, table });

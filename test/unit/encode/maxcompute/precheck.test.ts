@@ -71,7 +71,7 @@ describe('destinationNameFindings', () => {
       ['INVALID_TABLE_NAME', 'a', 'x'.repeat(124)],
     ]);
     expect(findings[0]!.message).toBe(
-      'tables a.orders and b.orders would both be written to orders_base and orders_log (MaxCompute names are case-insensitive and carry no database); select only one of them in this task',
+      'tables a.orders and b.orders would both be written to orders_base and orders_log (MaxCompute names are case-insensitive and carry no database); give one of them its own name with objects[].tables[].as, or select only one of them in this task',
     );
     expect(findings[2]!.message).toBe(
       "table a.order-items cannot be written to MaxCompute: order-items_base is not a valid MaxCompute table name (letters, digits and _, at most 128 characters); rename the source table or remove it from the task's objects",

@@ -172,7 +172,7 @@ describe('Kafka authentication, TLS and the record size limit', () => {
     expect([outcome.status, outcome.error?.name]).toEqual(['FAILED', 'RecordTooLargeError']);
     const message = outcome.error!.message;
     // The transaction's first event is where the binlog ended before it; MariaDB adds its GTID.
-    expect(message).toMatch(new RegExp(`^INSERT of ${db}\\.big primary key \\(id=4\\) at ${positionPattern(start)} row 1 encodes to \\d{4} bytes, above the 1024-byte limit; raise maxRecordBytes`));
+    expect(message).toMatch(new RegExp(`^INSERT of ${db}\\.big primary key \\(id\\) at ${positionPattern(start)} row 1 encodes to \\d{4} bytes, above the 1024-byte limit; raise maxRecordBytes`));
     expect(message).toMatch(/ at binlog\.\d{6}:\d+ /);
     expect(message).not.toContain('xxxx'); // no row values
     expect(await stateOf(dir)).toMatchObject({ status: 'FAILED', reason: { message, code: 'DTS_RECORD_TOO_LARGE' } });

@@ -126,11 +126,13 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
           tooLarge = new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`, { sink: config.name, topic: route.topic });
           break;
         }
-        const { text, context } = describeRecord(record);
-        value = Buffer.from(JSON.stringify({ id: record.id, reason: `${text} encodes to ${value.length} bytes, above maxRecordBytes ${config.maxRecordBytes}`, bytes: value.length, ...context }));
+        // The descriptor names the row by its key values, for whoever repairs it; the log does not.
+        const { text, context } = describeRecord(record, { values: true });
+        const bytes = value.length;
+        value = Buffer.from(JSON.stringify({ id: record.id, reason: `${text} encodes to ${bytes} bytes, above maxRecordBytes ${config.maxRecordBytes}`, bytes, ...context }));
         route = { topic: deadLetterTopic, partition: 0 };
         deadLettered += 1;
-        deps.log.warn('record too large: sent to the dead-letter topic', { deadLetterTopic, deadLettered, ...context, bytes: value.length });
+        deps.log.warn('record too large: sent to the dead-letter topic', { deadLetterTopic, deadLettered, ...describeRecord(record).context, bytes });
       }
       let list = byTopic.get(route.topic);
       if (!list) byTopic.set(route.topic, (list = []));

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dtsAvroRecordType } from '../../shared/encode/dts-avro/index.ts';
+import type { CanalMessage } from '../helpers/canal-message.ts';
 import { consumeTopics, messageCount, sourceWithOwnServerId, waitForTopics } from '../helpers/kafka-read.ts';
 import { stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
 
@@ -15,18 +16,7 @@ const source = useDatabase(
   'CREATE TABLE ${db}.Users (Id INT PRIMARY KEY, Name VARCHAR(20), Secret VARCHAR(40))',
 );
 
-interface Canal {
-  id: number;
-  database: string;
-  table: string;
-  type: string;
-  isDdl: boolean;
-  sql: string;
-  pkNames: string[] | null;
-  mysqlType: Record<string, string> | null;
-  data: Record<string, string | null>[] | null;
-  old: Record<string, string | null>[] | null;
-}
+type Canal = CanalMessage;
 
 const PAYLOAD_BYTES = 64 * 1024;
 
@@ -102,6 +92,8 @@ describe('object mapping into Kafka', () => {
       const avroOrders = avro.filter((r) => r.objectName?.string === `${dw}.orders_v2`);
       expect(avroOrders.map((r) => r.id)).toEqual(rows.map(({ m }) => m.id));
       expect(avroOrders.slice(0, 6).every((r) => JSON.stringify(r.fields!.array.map((f) => f.name)) === '["ID","customer_id","NOTE"]' && r.tags.pk_uk_info === '{"PRIMARY":["ID"]}')).toBe(true);
+      // Every record names its task (ids are unique per task only): taskFor's task is called "test".
+      expect([...new Set(avro.map((r) => r.tags.task_name))]).toEqual(['test']);
       expect(avro.filter((r) => r.objectName?.string === `${dw}.USERS`).map((r) => r.fields!.array.map((f) => f.name))).toEqual([['ID', 'NAME'], ['ID', 'NAME'], ['ID', 'NAME']]);
       const avroDdl = avro.find((r) => r.operation === 'DDL')!;
       expect([avroDdl.objectName, avroDdl.afterImages, avroDdl.id]).toEqual([{ string: dw }, { string: ddl }, ddlMessage.id]);

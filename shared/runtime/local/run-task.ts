@@ -225,7 +225,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
     deliveries.set(destination.name, status);
     const stored = { store, stage: `deliver:${destination.name}` };
     stages.push(
-      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter, mapping, stored }).catch(
+      superviseDestination(destination, { queue, signal: stop.signal, log: sinkLog, windows, backoff: o.backoff, status, filter, mapping, taskName: task.name, stored }).catch(
         failStage(`deliver-${destination.type}:${destination.name}`),
       ),
     );

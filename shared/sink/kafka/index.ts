@@ -37,15 +37,17 @@ export type ResolvedKafkaConfig = Resolved<KafkaDestinationConfig>;
 export interface KafkaSinkDeps {
   readonly log: Logger;
   readonly now?: () => number;
+  /** Written as DTS Avro's `task_name` tag (README "Record ids across tasks"). */
+  readonly taskName?: string;
 }
 
 const ACKS = { none: 0, leader: 1, all: -1 } as const;
 const COMPRESSION = { lz4: CompressionTypes.LZ4, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, none: CompressionTypes.None } as const;
 
 const encoders = {
-  'canal-json': encodeCanalJson,
-  'dts-avro': (record: ChangeRecord) => encodeDtsAvro(record, { sourceVersion: record.source.serverVersion ?? '' }),
-} satisfies Record<KafkaDestinationConfig['format'], (record: ChangeRecord, options: { nowMs: number }) => Buffer>;
+  'canal-json': () => encodeCanalJson,
+  'dts-avro': (taskName?: string) => (record: ChangeRecord) => encodeDtsAvro(record, { sourceVersion: record.source.serverVersion ?? '', taskName }),
+} satisfies Record<KafkaDestinationConfig['format'], (taskName?: string) => (record: ChangeRecord, options: { nowMs: number }) => Buffer>;
 
 function tlsOptions(ssl: ResolvedKafkaConfig['ssl']): boolean | { rejectUnauthorized: boolean; ca?: Buffer[] } {
   if (typeof ssl === 'boolean') return ssl;
@@ -59,7 +61,7 @@ function tlsOptions(ssl: ResolvedKafkaConfig['ssl']): boolean | { rejectUnauthor
 
 export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps): Sink {
   const now = deps.now ?? Date.now;
-  const encode = encoders[config.format];
+  const encode = encoders[config.format](deps.taskName);
   const where = { brokers: config.brokers, topic: config.topic };
   const idempotent = config.acks === 'all';
   const deadLetterTopic = config.deadLetterTopic ?? `${config.topic}.dead-letter`;

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dtsAvroRecordType } from '../../shared/encode/dts-avro/index.ts';
+import { MappingError } from '../../shared/mapping/index.ts';
 import type { CanalMessage } from '../helpers/canal-message.ts';
 import { consumeTopics, messageCount, sourceWithOwnServerId, waitForTopics } from '../helpers/kafka-read.ts';
 import { stack, startTask, taskFor, tempDir, uniqueName, useDatabase } from '../helpers/stack.ts';
@@ -118,5 +119,22 @@ describe('object mapping into Kafka', () => {
     } finally {
       await task.stop();
     }
+  });
+
+  it('stops the task when a rule leaves out a key column, naming table, column and path', { timeout: 60_000 }, async () => {
+    const { db } = source;
+    const topic = uniqueName('mapkey');
+    const task = startTask(
+      taskFor({ database: db, topic, dir: await tempDir('mapkey') }, { source: sourceWithOwnServerId(), objects: [{ database: db, tables: [{ name: 'Users', columns: { keep: ['name'] } }] }] }),
+    );
+    await task.ready;
+    await source.conn().query(`INSERT INTO ${db}.Users VALUES (50, 'dee', 's')`);
+    const outcome = await task.outcome;
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBeInstanceOf(MappingError);
+    expect(outcome.error!.message).toBe(
+      `column Id of ${db}.Users is part of its key (Id) and is not in objects[0].tables[0].columns.keep: destinations identify rows by the key, so every key column must be delivered; keep it (it may be renamed) and restart the task`,
+    );
+    expect(await messageCount(topic).catch(() => 0)).toBe(0);
   });
 });

@@ -232,6 +232,22 @@ describe('runDelivery', () => {
     expect(commits[0]!.ackedWhenCommitted).toBe(9);
   });
 
+  it('hands the sink mapped records that pass the filter, with their ids; the cursor and acknowledgements follow the ids', async () => {
+    await append(2);
+    const sink = fakeSink(writeThrough);
+    const mapped = new Set<ChangeRecord>();
+    const mapping = (r: ChangeRecord): ChangeRecord => {
+      const out = { ...r } as ChangeRecord;
+      mapped.add(out);
+      return out;
+    };
+    await run(sink, { filter: (r) => r.id !== 2, mapping });
+    expect(sink.taken.map((r) => r.id)).toEqual([1, 3, 4, 5, 6]);
+    expect(sink.taken.every((r) => mapped.has(r))).toBe(true);
+    expect(mapped.size).toBe(5); // filtered records are never mapped
+    expect(await queue.cursor(NAME)).toBe(2);
+  });
+
   it('batches with nothing to hand commit at once when nothing is pending, without calling the sink', async () => {
     await append(2);
     const sink = fakeSink(writeThrough);

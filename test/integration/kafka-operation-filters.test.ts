@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
+import type { CanalMessage } from '../helpers/canal-message.ts';
 import { consumeTopics, messageCount, sourceWithOwnServerId, waitForTopics } from '../helpers/kafka-read.ts';
 import { sourceConnection, stack, startTask, taskFor, tempDir, uniqueName, type RunningTask } from '../helpers/stack.ts';
 
@@ -13,15 +14,7 @@ const db = uniqueName('opfilter');
 const db2 = uniqueName('opfilter_upd');
 const topic = uniqueName('opfilter');
 
-interface Canal {
-  id: number;
-  database: string;
-  table: string;
-  type: string;
-  isDdl: boolean;
-  sql: string;
-  data: Record<string, string | null>[] | null;
-}
+type Canal = CanalMessage;
 
 describe('per-object operation filters', () => {
   let conn: mysql.Connection;

@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ main(argv: string[]): Promise<void
   snapshot: () => import('./snapshot.ts'),
   'maxcompute-sink': () => import('./maxcompute-sink.ts'),
   encode: () => import('./encode.ts'),
+  mapping: () => import('./mapping.ts'),
   'row-decode': () => import('./row-decode.ts'),
   'queue-codec': () => import('./queue-codec.ts'),
   steady: () => import('./steady.ts'),

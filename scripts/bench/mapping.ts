@@ -4,7 +4,7 @@
  * renames only (new names, rows passed through) and with two columns dropped (rows copied), in
  * alternating rounds in one process. Prints one JSON line per case: the median round's records/s.
  *
- *   npx tsx scripts/bench/mapping.ts [--rows 200000] [--rounds 7]
+ *   npm run bench -- mapping [--rows 200000] [--rounds 7]
  */
 import { parseArgs } from 'node:util';
 import { encodeCanalJson } from '../../shared/encode/canal-json/index.ts';
@@ -46,5 +46,3 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify({ bench: 'mapping', case: name, format: 'canal-json', records: rows, rounds, medianSeconds: Number(median.toFixed(3)), recordsPerSecond: Math.round(rows / median), bytesPerRecord: Math.round(bytes.get(name)! / rows) })}\n`);
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

@@ -3,10 +3,13 @@ import { QueueRangeError } from './errors.ts';
 import type { ReadOptions } from './types.ts';
 
 export const DEFAULT_MAX_BATCHES = 64;
+/** Stored bytes per read: far above what record caps let through for ordinary rows (a 5000-row batch of 16 columns is ~1 MiB), so it only cuts reads of big rows. */
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface ReadLimits {
   readonly maxBatches: number;
   readonly maxRecords: number;
+  readonly maxBytes: number;
   readonly waitMs: number;
 }
 
@@ -14,13 +17,14 @@ export function readLimits(options: ReadOptions = {}): ReadLimits {
   return {
     maxBatches: Math.max(1, options.maxBatches ?? DEFAULT_MAX_BATCHES),
     maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     waitMs: Math.max(0, options.waitMs ?? 0),
   };
 }
 
-/** Whether a read that holds `batches` batches with `records` records in all must stop adding. */
-export function isReadFull(limits: ReadLimits, batches: number, records: number): boolean {
-  return batches >= limits.maxBatches || (batches > 0 && records >= limits.maxRecords);
+/** Whether a read that holds `batches` batches with `records` records and `bytes` stored bytes in all must stop adding. */
+export function isReadFull(limits: ReadLimits, batches: number, records: number, bytes = 0): boolean {
+  return batches >= limits.maxBatches || (batches > 0 && (records >= limits.maxRecords || bytes >= limits.maxBytes));
 }
 
 /** Seqs are non-negative integers; anything else is a caller bug worth a clear message. */

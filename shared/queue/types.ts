@@ -18,6 +18,11 @@ export interface ReadOptions {
   maxBatches?: number;
   /** Stop adding batches once this many records are collected (at least one batch is returned). */
   maxRecords?: number;
+  /**
+   * Stop adding batches once their stored payloads reach this many bytes (at least one batch is
+   * returned; default 8 MiB): what a read holds decoded stays bounded whatever the rows' sizes.
+   */
+  maxBytes?: number;
   /** When nothing is available, wait up to this long for an append (default 0: return at once). */
   waitMs?: number;
   /** Ends a wait early (shutdown): the read resolves with what it has, usually [], and does not reject. */

@@ -88,6 +88,18 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect((await queue.read(68, { maxBatches: 10 })).map((e) => e.seq)).toEqual([69, 70]);
     });
 
+    test('read stops once the stored bytes reach maxBytes, always returning at least one batch', async () => {
+      const { queue } = await open();
+      for (let i = 1; i <= 6; i++) await queue.append(makeBatch(i, 3));
+      expect((await queue.read(0, { maxBytes: 1 })).map((e) => e.seq)).toEqual([1]);
+      expect((await queue.read(0, { maxBytes: 0 })).map((e) => e.seq)).toEqual([1]);
+      expect((await queue.read(0, { maxBytes: 10 * 1024 * 1024 })).map((e) => e.seq)).toEqual(range(1, 6));
+      // Growing the limit byte by byte adds batches one at a time, in order, never skipping one.
+      const counts = new Set<number>();
+      for (let maxBytes = 1; counts.size < 6 && maxBytes < 1 << 16; maxBytes += 8) counts.add((await queue.read(0, { maxBytes })).length);
+      expect([...counts]).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+
     test('a waiting read wakes as soon as a batch is appended', async () => {
       const { queue } = await open();
       await queue.append(makeBatch(1));

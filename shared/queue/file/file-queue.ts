@@ -92,7 +92,7 @@ class FileQueue implements Queue {
       if (!this.writer) await this.refresh('observe');
       const lastSeq = this.index.lastSeq;
       if (lastSeq === 0) return null;
-      const [entry] = await this.readAvailable(lastSeq - 1, { maxBatches: 1, maxRecords: Infinity, waitMs: 0 });
+      const [entry] = await this.readAvailable(lastSeq - 1, { maxBatches: 1, maxRecords: Infinity, maxBytes: Infinity, waitMs: 0 });
       return entry ?? null;
     });
   }

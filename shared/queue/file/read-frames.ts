@@ -18,8 +18,9 @@ export async function readFrames(index: SegmentIndex, afterSeq: number, limits: 
   const entries: QueueEntry[] = [];
   const handles = new Map<string, FileHandle>();
   let records = 0;
+  let bytes = 0;
   try {
-    for (let seq = afterSeq + 1; seq <= index.lastSeq && !isReadFull(limits, entries.length, records); seq++) {
+    for (let seq = afterSeq + 1; seq <= index.lastSeq && !isReadFull(limits, entries.length, records, bytes); seq++) {
       const at = index.locate(seq);
       if (!at) break;
       const { path } = at.segment;
@@ -41,6 +42,7 @@ export async function readFrames(index: SegmentIndex, afterSeq: number, limits: 
       const batch = decodeBatch(frame.subarray(FRAME_HEADER_BYTES), where);
       entries.push({ seq, batch });
       records += batch.records.length;
+      bytes += at.length;
     }
   } finally {
     await Promise.all([...handles.values()].map((fh) => fh.close()));

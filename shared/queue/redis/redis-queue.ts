@@ -193,11 +193,13 @@ class RedisQueue implements Queue {
     }
     const entries: QueueEntry[] = [];
     let records = 0;
+    let bytes = 0;
     for (const item of raw) {
-      if (isReadFull(limits, entries.length, records)) break;
+      if (isReadFull(limits, entries.length, records, bytes)) break;
       const entry = this.toEntry(item);
       entries.push(entry);
       records += entry.batch.records.length;
+      for (const field of item[1]) bytes += field.length;
     }
     if (entries.length > 0) this.lastSeq = Math.max(this.lastSeq, entries.at(-1)!.seq);
     return entries;

@@ -3,9 +3,9 @@ import { QueueRangeError } from '../../../shared/queue/errors.ts';
 import { assertSeq, isReadFull, readLimits } from '../../../shared/queue/read-limits.ts';
 
 describe('readLimits', () => {
-  it('defaults to 64 batches, no record limit, no wait', () => {
-    expect(readLimits()).toEqual({ maxBatches: 64, maxRecords: Infinity, waitMs: 0 });
-    expect(readLimits({ maxBatches: 0, waitMs: -5 })).toEqual({ maxBatches: 1, maxRecords: Infinity, waitMs: 0 });
+  it('defaults to 64 batches, no record limit, 8 MiB, no wait', () => {
+    expect(readLimits()).toEqual({ maxBatches: 64, maxRecords: Infinity, maxBytes: 8 * 1024 * 1024, waitMs: 0 });
+    expect(readLimits({ maxBatches: 0, waitMs: -5, maxBytes: 100 })).toEqual({ maxBatches: 1, maxRecords: Infinity, maxBytes: 100, waitMs: 0 });
   });
 });
 
@@ -19,7 +19,16 @@ describe('isReadFull', () => {
     { maxBatches: 64, maxRecords: 10, batches: 3, records: 10, full: true },
     { maxBatches: 64, maxRecords: 10, batches: 1, records: 500, full: true },
   ])('$batches batches / $records records of ($maxBatches, $maxRecords) → $full', ({ maxBatches, maxRecords, batches, records, full }) => {
-    expect(isReadFull({ maxBatches, maxRecords, waitMs: 0 }, batches, records)).toBe(full);
+    expect(isReadFull({ maxBatches, maxRecords, maxBytes: Infinity, waitMs: 0 }, batches, records)).toBe(full);
+  });
+
+  it.each([
+    { batches: 0, bytes: 0, full: false },
+    { batches: 1, bytes: 999, full: false },
+    { batches: 1, bytes: 1000, full: true },
+    { batches: 1, bytes: 50_000, full: true }, // one batch over the limit is still returned alone
+  ])('$batches batches / $bytes bytes of 1000 → $full', ({ batches, bytes, full }) => {
+    expect(isReadFull({ maxBatches: 64, maxRecords: Infinity, maxBytes: 1000, waitMs: 0 }, batches, 0, bytes)).toBe(full);
   });
 });
 

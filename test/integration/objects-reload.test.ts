@@ -11,11 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { sourceWithOwnServerId, waitForTopics } from '../helpers/kafka-read.ts';
 import { consumeMessages, sourceConnection, startTask, taskFor, tempDir, uniqueName, type ConsumedMessage, type RunningTask } from '../helpers/stack.ts';
-import { requestObjectChange } from '../../shared/runtime/object-change-request.ts';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { writeTaskFile } from '../helpers/cli.ts';
+import { requestObjectChange, type ObjectChangeRequest } from '../../shared/runtime/object-change-request.ts';
 import { openTaskStateStore } from '../../shared/runtime/task-state/state-store.ts';
 import { taskStatus } from '../../shared/runtime/task-state/task-status.ts';
 import type { Task } from '../../shared/task/index.ts';
 
+const repo = join(import.meta.dirname, '..', '..');
 const db = uniqueName('objreload');
 const topic = uniqueName('objreload');
 
@@ -108,9 +113,19 @@ describe('objects changed on a running task', () => {
     running = null;
     const cAtSecondSwitch = await sourceRows('c');
 
-    // 3. While stopped: back to a + b. b is copied again (b7, b8 were missed), c stops.
-    const second = await request(ab);
-    expect(second).toMatchObject({ alreadyRequested: false, fullSyncTables: [`${db}.b`] });
+    // 3. While stopped, with the command a user runs: back to a + b. b is copied again (b7, b8 were missed), c stops.
+    const file = await writeTaskFile(dir, {
+      name: ab.name,
+      source,
+      objects: [{ database: db, tables: ['a', 'b'] }],
+      destinations: ab.destinations,
+      syncTypes: ['full', 'incremental'],
+      fullSync: { chunkRows: 2, workers: 1, signalTable: `${db}.dts_signal` },
+      queue: { type: 'file', dir },
+    });
+    const reload = async () => JSON.parse((await promisify(execFile)(process.execPath, ['--import', 'tsx', join(repo, 'scripts/dts.ts'), 'reload', '--task', file, '--json'], { cwd: repo })).stdout) as { request: ObjectChangeRequest };
+    const second = (await reload()).request;
+    expect(second).toMatchObject({ alreadyRequested: false, fullSyncTables: [`${db}.b`], objects: [`${db}.a`, `${db}.b`] });
     await conn.query(`INSERT INTO ${db}.c VALUES (9, 'c9')`); // after the switch: never delivered
     await conn.query(`UPDATE ${db}.b SET v = 'b1x' WHERE id = 1`);
     await conn.query(`INSERT INTO ${db}.a VALUES (9, 'a9')`);

@@ -18,6 +18,7 @@ import { writeTaskFile } from '../helpers/cli.ts';
 import { requestObjectChange, type ObjectChangeRequest } from '../../shared/runtime/object-change-request.ts';
 import { openTaskStateStore } from '../../shared/runtime/task-state/state-store.ts';
 import { taskStatus } from '../../shared/runtime/task-state/task-status.ts';
+import { formatStatus } from '../../scripts/dts/lifecycle.ts';
 import type { Task } from '../../shared/task/index.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -170,6 +171,9 @@ describe('objects changed on a running task', () => {
       { signalId: first!.signalId, added: [`${db}.c`], removed: [`${db}.b`] },
       { signalId: second!.signalId, added: [`${db}.b`], removed: [`${db}.c`] },
     ]);
+    const text = formatStatus(status);
+    expect(text).toContain(`  objects: ${db}.a, ${db}.b (from ${status.objectSets[2]!.from.file}:${status.objectSets[2]!.from.position}, switched ${status.objectSets[2]!.at} by signal ${second!.signalId}; 2 changes recorded)`);
+    expect(text).toContain(`    added: ${db}.b\n    removed: ${db}.c`);
     const from = status.objectSets.map((s) => s.from);
     expect(from[1]!.file > from[0]!.file || (from[1]!.file === from[0]!.file && from[1]!.position > from[0]!.position)).toBe(true);
     expect(from[2]!.file > from[1]!.file || (from[2]!.file === from[1]!.file && from[2]!.position > from[1]!.position)).toBe(true);

@@ -20,7 +20,7 @@ interface SourceBytes {
   readonly header: Buffer;
   /** The tags after `pk_uk_info`: `server_id` and, when set, `task_name` (keys and values). */
   readonly tags: Buffer;
-  readonly tagCount: number;
+  readonly tagCount: 2 | 3;
   readonly seconds: number;
 }
 
@@ -58,9 +58,7 @@ export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buff
   writeLong(record.id);
   writeRaw(source.header);
   writeInt(OPERATION_INDEX[record.op]);
-  writeRaw(plan.head);
-  writeLong(source.tagCount);
-  writeRaw(plan.pkUkTag);
+  writeRaw(plan.head[source.tagCount]);
   writeRaw(source.tags);
   writeRaw(plan.tail);
   const hasBefore = record.op === 'UPDATE' || record.op === 'DELETE';

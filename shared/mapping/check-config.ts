@@ -9,6 +9,7 @@
 import type { Task } from '../task/index.ts';
 import type { TaskIssue } from '../task/errors.ts';
 import { filterColumns } from './filter-columns.ts';
+import { withCase } from './object-case.ts';
 import { columnRuleOf, createObjectNames, type ColumnRule, type ObjectNames } from './object-names.ts';
 
 type TableEntry = Extract<NonNullable<Task['objects'][number]['tables']>[number], { name: string }>;
@@ -101,7 +102,11 @@ function kafkaMappingIssues(
   tables: ReadonlyMap<string, Delivered>,
 ): TaskIssue[] {
   const key = `${m.database}.${m.table}`;
-  const delivered = tables.has(key) || databases.get(m.database)?.whole === true;
+  const whole = databases.get(m.database)?.whole === true;
+  if (whole && !tables.has(key) && withCase(m.table, task.objectNameCase) !== m.table) {
+    return [{ path: `${path}.table`, message: `${key} cannot be delivered: objectNameCase is ${task.objectNameCase}, so the tables of ${m.database} are delivered as ${withCase(m.table, task.objectNameCase)}; per-table settings name tables as delivered` }];
+  }
+  const delivered = tables.has(key) || whole;
   if (!delivered) {
     const target = task.objects.some((o) => o.database === m.database) ? names.table(m.database, m.table) : null;
     const hint = target && `${target.database}.${target.table}` !== key ? `; per-table settings name tables as delivered: this one is delivered as ${target.database}.${target.table}` : '; select it in objects, or correct the name';

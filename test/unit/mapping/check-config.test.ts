@@ -105,7 +105,10 @@ describe('mapping keys in the task file', () => {
       { path: 'destinations[0].mapping[0].partitionKey[1]', message: 'column cust is delivered as customer (objects[0].tables[0].columns.rename); partitionKey names columns as delivered' },
       { path: 'destinations[0].mapping[0].partitionKey[2]', message: 'column blob is not delivered (objects[0].tables[0].columns); a partition key must be a delivered column' },
     ]);
-    // A whole-database entry takes any table of its destination database.
+    // A whole-database entry takes any table of its destination database, in the delivered case.
+    expect(issuesOf(doc([{ database: 'shop' }], { objectNameCase: 'upper', destinations: [{ ...kafka, mapping: [{ database: 'SHOP', table: 'orders', topic: 'x' }] }] }))).toEqual([
+      { path: 'destinations[0].mapping[0].table', message: 'SHOP.orders cannot be delivered: objectNameCase is upper, so the tables of SHOP are delivered as ORDERS; per-table settings name tables as delivered' },
+    ]);
     expect(() => parseTask(doc([{ database: 'shop', as: 'dw' }], { destinations: [{ ...kafka, mapping: [{ database: 'dw', table: 'anything', topic: 'x' }] }] }) as TaskFile, 't')).not.toThrow();
   });
 });

@@ -11,6 +11,15 @@ export class ReaderThreadError extends DtsError {
   }
 }
 
+/**
+ * The reader isolate's young generation (V8 keeps three semi-spaces' worth: 12 MiB is
+ * --max-semi-space-size=4, which `npm start` also gives the main thread). V8's default lets each
+ * isolate's new space grow to 16 MiB semi-spaces; with two isolates that is ~45 MiB more peak RSS
+ * in the catch-up bench and no throughput gained (README Performance). Batches outlive a scavenge
+ * either way (they wait for fsync and Kafka acks), so a bigger nursery does not save promotions.
+ */
+const READER_YOUNG_GENERATION_MB = 12;
+
 export interface ReaderThread {
   readonly status: ReaderStatus;
   /** Resolves when the reader stopped on request; rejects when it failed. */
@@ -22,6 +31,7 @@ export function startReaderThread(data: Omit<ReaderWorkerData, 'entry'>, onReady
   const status = newReaderStatus();
   const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
     workerData: { ...data, entry: new URL('./reader-worker.ts', import.meta.url).href } satisfies ReaderWorkerData,
+    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
   });
   const done = new Promise<void>((resolve, reject) => {
     let failed: Error | null = null;

@@ -15,15 +15,20 @@ import type { TransactionAssembler } from './binlog/transaction-assembler.ts';
 /** Where the reader keeps and reads the object-set history (the task state). */
 export interface ObjectSetLog {
   read(): Promise<readonly ObjectSetChange[]>;
-  record(change: ObjectSetChange): Promise<void>;
+  /** `startOver`: the change replaces the whole history (a new queue). */
+  record(change: ObjectSetChange, startOver?: boolean): Promise<void>;
 }
 
-/** The objects a reader starting at `resume` reads with; records the task's first set when none is. */
-export async function objectsInEffect(log: ObjectSetLog | undefined, configured: Task['objects'], resume: ResumePosition): Promise<Task['objects']> {
+/**
+ * The objects a reader starting at `resume` reads with. Records the configured set as the first
+ * one when none is, and when the queue is new (`fresh`: started over, so the old history, which
+ * describes batches no longer held, is replaced).
+ */
+export async function objectsInEffect(log: ObjectSetLog | undefined, configured: Task['objects'], resume: ResumePosition, fresh = false): Promise<Task['objects']> {
   if (!log) return configured;
   const history = await log.read();
-  if (history.length === 0) {
-    await log.record({ objects: configured, from: { file: resume.file, position: resume.position }, signalId: null, at: new Date().toISOString(), added: objectNames(configured), removed: [] });
+  if (history.length === 0 || fresh) {
+    await log.record({ objects: configured, from: { file: resume.file, position: resume.position }, signalId: null, at: new Date().toISOString(), added: objectNames(configured), removed: [] }, fresh);
     return configured;
   }
   return [...(objectSetAt(history, resume) ?? history[0]!).objects];

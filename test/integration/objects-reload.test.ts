@@ -155,13 +155,18 @@ describe('objects changed on a running task', () => {
     expect(a.slice(0, 5).sort()).toEqual(['INSERT 1', 'INSERT 2', 'INSERT 3', 'INSERT 4', 'INSERT 5']);
     // No key of the added tables arrives as a row twice within one copy-and-stream stretch.
     const inserts = (table: string) => rows.filter((r) => r.table === table && r.type === 'INSERT').map((r) => r.data[0]!.id);
-    // c1 was updated while c was copied: it arrives copied or as the UPDATE (DBLog drops the chunk row then), never both.
+    // c1 was updated around its copy: the UPDATE arrives once, the copied row at most once (DBLog
+    // drops it when the key changed inside the chunk's window, keeps it when the UPDATE came before).
+    const updates = (table: string) => rows.filter((r) => r.table === table && r.type === 'UPDATE').map((r) => r.data[0]!.id);
     expect(inserts('c').filter((k) => k !== '1').sort()).toEqual(['3', '4', '5', '6', '7', '8']);
-    expect(inserts('c').filter((k) => k === '1').length + rows.filter((r) => r.table === 'c' && r.type === 'UPDATE').length).toBe(1);
+    expect(inserts('c').filter((k) => k === '1').length).toBeLessThanOrEqual(1);
+    expect(updates('c')).toEqual(['1']);
     // b: first copy (1-5), b6 streamed, then the second copy of every row b holds (1-8).
-    // (b1 was updated before its second copy: that copy has it, or DBLog dropped it for the UPDATE.)
+    // (b1 was updated around its second copy: the UPDATE once, that copy's row at most once.)
     expect(inserts('b').filter((k) => k !== '1').sort((x, y) => Number(x) - Number(y))).toEqual(['2', '2', '3', '3', '4', '4', '5', '5', '6', '6', '7', '8']);
-    expect(inserts('b').filter((k) => k === '1').length + rows.filter((r) => r.table === 'b' && r.type === 'UPDATE').length).toBe(2);
+    expect(inserts('b').filter((k) => k === '1').length).toBeGreaterThanOrEqual(1);
+    expect(inserts('b').filter((k) => k === '1').length).toBeLessThanOrEqual(2);
+    expect(updates('b')).toEqual(['1']);
     expect(rows.some((r) => r.table === 'b' && r.data[0]!.id === '7' && r.type !== 'INSERT')).toBe(false);
 
     // The status: three sets, each with the position it took effect from.

@@ -5,8 +5,8 @@ import { withObjectSetChange, type TaskStateStore } from '../../task/index.ts';
 export function objectSetLogOf(store: TaskStateStore): ObjectSetLog {
   return {
     read: async () => (await store.read())?.objectSets ?? [],
-    record: async (change) => {
-      await store.update(withObjectSetChange(change));
+    record: async (change, startOver) => {
+      await store.update(startOver ? (current) => ({ ...(current ?? { status: 'RUNNING' as const, at: change.at }), objectSets: [change] }) : withObjectSetChange(change));
     },
   };
 }

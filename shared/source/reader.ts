@@ -97,6 +97,7 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
   let stream: BinlogStream | null = null;
   let fullSync: FullSync | null = null;
   const timers: NodeJS.Timeout[] = [];
+  let ended = false; // no group-commit flush after this read's end (a next read may append already)
   try {
     // Key values it reads (full-sync range cuts) must render TIMESTAMPs as the chunk readers do: in UTC.
     await query("SET SESSION time_zone = '+00:00'", []);
@@ -114,9 +115,21 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     if (status) status.position = formatPosition(resume);
     log.info('reader starting', { from: formatPosition(resume), stored: last !== null, source: facts.version, nextRecordId: resume.nextRecordId });
 
-    const appender = createAppender(queue, options, deps, status, () => stream);
     // eslint-disable-next-line prefer-const -- the full sync and the assembler refer to each other
     let assembler: TransactionAssembler;
+    // Group commit: while the queue is idle a committed transaction leaves at once (after the
+    // events already read in this turn joined it), so latency does not wait for batchMaxDelayMs;
+    // while an append is in flight, commits gather into the next batch, which leaves when it ends.
+    let flushQueued = false;
+    const flushWhenIdle = () => {
+      if (flushQueued || !appender.idle || signal.aborted || ended) return;
+      flushQueued = true;
+      setImmediate(() => {
+        flushQueued = false;
+        if (appender.idle && !signal.aborted && !ended) assembler.flush();
+      });
+    };
+    const appender = createAppender(queue, options, deps, status, () => stream, flushWhenIdle);
     fullSync = options.fullSync
       ? startFullSync(options.fullSync, { endpoint: options.endpoint, isMariaDb: facts.isMariaDb, objects, query, log, signal, target: () => assembler, room: appender.room, status, fresh: last === null, cursor: resume.snapshot ?? null })
       : null;
@@ -133,6 +146,7 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
       beforeTransaction: fullSync?.merge,
       silentTable: options.heartbeat ? (database, table) => isHeartbeatTable(options.heartbeat?.table, database, table) : undefined,
       startSourceTimeMs: last?.batch.sourceTimeMs,
+      afterCommit: flushWhenIdle,
     });
     const sync = fullSync;
     const objectSwitch = createObjectSwitch(options.fullSync?.taskName ?? '', objects, log);
@@ -187,6 +201,7 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     log.info('reader stopped', { at: formatPosition(assembler.boundary), aborted: signal.aborted });
     return 'stopped';
   } finally {
+    ended = true;
     for (const t of timers) clearInterval(t);
     stream?.stop();
     await fullSync?.stop();
@@ -205,7 +220,7 @@ export function checkpointEveryMs(options: Pick<ReaderOptions, 'checkpointInterv
  * when a third would start, or when the slowest destination is `maxLagBatches` behind, the binlog
  * socket is paused, so memory holds at most two batches whatever the stream's speed.
  */
-function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null) {
+function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null, onIdle: () => void) {
   const { log } = deps;
   const pending: { batch: Batch; bytes: number }[] = [];
   let running: Promise<void> | null = null;
@@ -264,6 +279,10 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
 
   return {
     failed,
+    /** No batch waiting or being appended. */
+    get idle(): boolean {
+      return running === null && pending.length === 0;
+    },
     /** Resolves when the appender can take another batch (full-sync chunks wait for it). */
     async room(): Promise<void> {
       while ((pending.length >= 2 || lagging) && !deps.signal.aborted) await movedOnce;
@@ -280,6 +299,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
         .finally(() => {
           running = null;
           tick();
+          onIdle();
         });
     },
     async drain(): Promise<void> {

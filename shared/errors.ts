@@ -7,6 +7,8 @@
 export const ErrorCodes = {
   /** The task file is missing, unreadable, or does not match the schema; the message names the path. */
   TASK_CONFIG: 'DTS_TASK_CONFIG',
+  /** A task's mapping cannot be applied to a table as the source defines it (a key column left out); the message names table, column and path. */
+  MAPPING: 'DTS_MAPPING',
   /** The source database refused a connection or dropped it. Retried within the connection window. */
   SOURCE_CONNECTION: 'DTS_SOURCE_CONNECTION',
   /** The source is not configured for change capture (binlog off, not ROW, not FULL row image). */

@@ -3,6 +3,6 @@ import { DtsError, ErrorCodes, type ErrorContext } from '../errors.ts';
 
 export class MappingError extends DtsError {
   constructor(message: string, context: ErrorContext) {
-    super(message, { code: ErrorCodes.TASK_CONFIG, context, retriable: false });
+    super(message, { code: ErrorCodes.MAPPING, context, retriable: false });
   }
 }

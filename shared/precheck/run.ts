@@ -6,16 +6,10 @@
 import mysql from 'mysql2/promise';
 import { connectionOptions, type SourceEndpoint } from '../source/binlog/connection-options.ts';
 import type { SqlQuery } from '../source/schema/table-schemas.ts';
-import type { ResolvedKafkaConfig } from '../sink/kafka/index.ts';
-import type { ResolvedDestination } from '../sink/registry.ts';
+import { destinationModule, type ResolvedDestination } from '../sink/registry.ts';
 import type { Task } from '../task/index.ts';
-import { kafkaItems } from './destinations/kafka.ts';
-import { fcItems } from './destinations/fc.ts';
-import { maxComputeItems } from './destinations/maxcompute.ts';
-import type { ResolvedFcConfig } from '../sink/fc/invoker.ts';
 import { heartbeatOf } from '../source/heartbeat/index.ts';
-import type { ResolvedMaxComputeConfig } from '../sink/maxcompute/maxcompute-sink.ts';
-import { fail, warn, type Finding } from './finding.ts';
+import { fail, type Finding } from './finding.ts';
 import { objectItems } from './objects.ts';
 import { mappingItems } from './mapping.ts';
 import { sourceItems } from './source.ts';
@@ -49,14 +43,8 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
     }
   }
   for (const d of destinations) {
-    if (d.type === 'kafka') findings.push(...(await kafkaItems(d as ResolvedKafkaConfig)));
-    else if (d.type === 'maxcompute') findings.push(...(await maxComputeItems(d as ResolvedMaxComputeConfig)));
-    else if (d.type === 'fc') findings.push(...(await fcItems(d as ResolvedFcConfig)));
-    else {
-      // A destination type added without a precheck item of its own.
-      const other = d as ResolvedDestination;
-      findings.push(warn(`destination.${other.name}.reachable`, `the precheck does not check ${other.type} destinations yet: the task checks them when it starts`, 'run the task and watch its first deliveries'));
-    }
+    const items = await destinationModule(d.type).precheck();
+    findings.push(...(await items(d)));
   }
   return findings;
 }

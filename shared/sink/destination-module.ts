@@ -1,9 +1,10 @@
 /**
  * What a destination type contributes to the product: its task-file fragment, the secret fields
- * that runtime/ resolves, and a lazy loader of its sink (so a function bundles and loads only the
- * clients of the destinations it delivers to). `registry.ts` lists them; nothing else names types.
+ * that runtime/ resolves, a lazy loader of its sink and of its precheck items (so a function bundles and loads only the
+ * clients of the destinations it delivers to). `registry.ts` lists them.
  */
 import type { z } from 'zod';
+import type { Finding } from '../precheck/finding.ts';
 import type { Secret } from '../task/secret.ts';
 import type { Sink, SinkDeps } from './types.ts';
 
@@ -34,4 +35,6 @@ export interface DestinationModule<Schema extends z.ZodType = z.ZodType> {
   readonly secrets: readonly string[];
   /** Imports the sink on first use (a dynamic `import()` of the folder's sink file). */
   load(): Promise<SinkFactory<Resolved<z.output<Schema>>>>;
+  /** Imports the destination's precheck items (`npm run dts -- precheck`): reachable, permitted, ready. */
+  precheck(): Promise<(config: Resolved<z.output<Schema>>) => Promise<Finding[]>>;
 }

@@ -1,9 +1,11 @@
 /**
  * The one list of destination types. The task schema (task/schema.ts), secret resolution and sink
- * creation (runtime/) and the build (scripts/build.ts) all read it; nothing else names a type.
+ * creation (runtime/), the precheck (precheck/run.ts) and the build (scripts/build.ts) all read it.
  * A new destination is a folder `shared/sink/<type>/` with a `module.ts` (the folder is named as
- * the type: the build finds a module's loader by it) and one line here.
- * Each module loads its sink on demand, so importing this list loads no client library.
+ * the type: the build finds a module's loader by it) and one line here. Only rules about one
+ * destination's names name its type elsewhere (mapping/check-config.ts: MaxCompute's lower-case
+ * tables, Kafka's per-table settings).
+ * Each module loads its sink and precheck on demand, so importing this list loads no client library.
  */
 import type { z } from 'zod';
 import { InvariantError } from '../errors.ts';

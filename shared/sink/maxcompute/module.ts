@@ -1,4 +1,4 @@
-/** The MaxCompute destination as the registry lists it: `type: maxcompute`, its fragment, its secrets, its sink on demand. */
+/** The MaxCompute destination as the registry lists it: `type: maxcompute`, its fragment, its secrets, its sink and precheck items on demand. */
 import type { DestinationModule } from '../destination-module.ts';
 import { maxComputeDestinationSchema } from './config.ts';
 
@@ -7,4 +7,5 @@ export const maxComputeDestination = {
   schema: maxComputeDestinationSchema,
   secrets: ['accessKeyId', 'accessKeySecret', 'securityToken'],
   load: async () => (await import('./maxcompute-sink.ts')).createMaxComputeSink,
+  precheck: async () => (await import('./precheck-items.ts')).maxComputeItems,
 } as const satisfies DestinationModule<typeof maxComputeDestinationSchema>;

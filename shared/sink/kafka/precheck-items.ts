@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import type { ResolvedKafkaConfig } from '../../sink/kafka/index.ts';
-import { createRouter } from '../../sink/kafka/route.ts';
-import { fail, pass, type Finding } from '../finding.ts';
-import { listNames } from '../objects.ts';
+import type { ResolvedKafkaConfig } from './index.ts';
+import { createRouter } from './route.ts';
+import { fail, pass, type Finding } from '../../precheck/finding.ts';
+import { listNames } from '../../precheck/objects.ts';
 
 export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs = 5_000): Promise<Finding[]> {
   const id = `destination.${config.name}`;

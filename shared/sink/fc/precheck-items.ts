@@ -8,9 +8,9 @@
  */
 import { GetFunctionRequest } from '@alicloud/fc20230330';
 import { RuntimeOptions } from '@darabonba/typescript';
-import { fc2Client, fc3Client } from '../../sink/fc/fc-clients.ts';
-import type { ResolvedFcConfig } from '../../sink/fc/invoker.ts';
-import { fail, pass, warn, type Finding } from '../finding.ts';
+import { fc2Client, fc3Client } from './fc-clients.ts';
+import type { ResolvedFcConfig } from './invoker.ts';
+import { fail, pass, warn, type Finding } from '../../precheck/finding.ts';
 
 const credentialCodes = new Set(['SignatureNotMatch', 'SignatureDoesNotMatch', 'InvalidAccessKeyID', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'InvalidAuthorization', 'RequestTimeTooSkewed']);
 const missingFunctionCodes = new Set(['FunctionNotFound', 'AliasNotFound', 'VersionNotFound', 'QualifierNotFound', 'NotFound']);

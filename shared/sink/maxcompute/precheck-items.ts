@@ -4,9 +4,9 @@
  * project and the signature were accepted; no such project, a refused signature or no answer fail.
  */
 import { silentLogger } from '../../log.ts';
-import type { ResolvedMaxComputeConfig } from '../../sink/maxcompute/maxcompute-sink.ts';
-import { createMaxComputeClient } from '../../sink/maxcompute/rest-client.ts';
-import { fail, pass, type Finding } from '../finding.ts';
+import type { ResolvedMaxComputeConfig } from './maxcompute-sink.ts';
+import { createMaxComputeClient } from './rest-client.ts';
+import { fail, pass, type Finding } from '../../precheck/finding.ts';
 
 const PROBE_TABLE = 'dts_precheck_probe';
 

@@ -6,7 +6,7 @@
  * 0x9D kept as the C1 controls of the same number, `hebrew` 0xAF is U+203E, `cp1250` leaves 0x81
  * undefined, and so on for 14 of the 25. A byte the server has no character for reads as `?`, as
  * the server returns it to a query, so the binlog and the full sync see the same text.
- * Each entry is 256 characters, byte 0x00 first. test/unit/source/charset/single-byte.test.ts
+ * Each entry is 256 characters, byte 0x00 first. test/integration/single-byte-charsets.test.ts
  * compares every entry with the running server.
  */
 

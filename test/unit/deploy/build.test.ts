@@ -16,7 +16,7 @@ import { destinationModules } from '../../../shared/sink/registry.ts';
 import { createFileQueue } from '../../../shared/queue/file/index.ts';
 import { readTaskState, writeTaskState } from '../../../shared/task/index.ts';
 import { makeBatch } from '../../helpers/queue-batches.ts';
-import { consumeMessages, createTopic, stack, tempDir, uniqueName } from '../../helpers/stack.ts';
+import { stack, tempDir } from '../../helpers/stack.ts';
 import { invokeBuilt } from './run-built.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
@@ -241,35 +241,5 @@ describe('the built functions', () => {
     expect((await control('pause')).error).toBe('cannot pause task built-control: it is PAUSED; only a RUNNING task can be paused; `resume` starts a stopped or failed one');
     expect((await control('resume')).result).toEqual({ task: 'built-control', before: 'PAUSED', after: 'RUNNING' });
     expect((await control('halt')).error).toMatch(/^control: invalid event: "action": expected one of "status", "pause", "resume", "stop" \(a string\), got "halt"/);
-  });
-
-  it('deliver-kafka sends the queue to Kafka, LZ4-compressed, in order, and moves its cursor', { timeout: 90_000 }, async () => {
-    const topic = uniqueName('built');
-    await createTopic(topic);
-    const queueDir = join(work, 'deliver-queue');
-    const queue = await createFileQueue(queueDir, { consumers: ['kafka'] });
-    for (let i = 1; i <= 4; i++) await queue.append(makeBatch(i, 2));
-    await queue.close();
-    const taskFile = join(work, 'deliver.yaml');
-    await writeFile(
-      taskFile,
-      stringify({
-        name: 'built-deliver',
-        source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5901 },
-        objects: [{ database: 'shop' }],
-        destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'canal-json', compression: 'lz4' }],
-        queue: { type: 'file', dir: queueDir },
-      }),
-    );
-    const run = await invokeBuilt(outdir, 'deliver-kafka', { taskFile, idleMs: 300, maxRunMs: 30_000 }, { cwd: work });
-    expect(run.error).toBeUndefined();
-    expect(run.result).toEqual({ task: 'built-deliver', delivered: { kafka: 8 } });
-    const messages = await consumeMessages(topic, 8);
-    expect(messages.map((m) => [m.json.id, m.json.type, m.json.table])).toEqual(
-      Array.from({ length: 8 }, (_, n) => [n + 1, n % 2 === 0 ? 'INSERT' : 'UPDATE', 'orders']),
-    );
-    const after = await createFileQueue(queueDir, { consumers: ['kafka'], writer: false });
-    expect(await after.cursor('kafka')).toBe(4);
-    await after.close();
   });
 });

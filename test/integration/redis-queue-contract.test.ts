@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import type { Queue } from '../../shared/queue/index.ts';
 import { createRedisQueue } from '../../shared/queue/redis/index.ts';
-import { queueContract } from './queue.contract.ts';
+import { queueContract } from '../contracts/queue.contract.ts';
 
 const url = process.env.DTS_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const admin = new Redis(url);

@@ -5,9 +5,9 @@
  */
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeSingleByte, decodeSingleByteView, encodeSingleByte, isSingleByteCharset } from '../../../../shared/source/charset/single-byte.ts';
-import { singleByteTables } from '../../../../shared/source/charset/single-byte-tables.ts';
-import { sourceConnection } from '../../../helpers/stack.ts';
+import { decodeSingleByte, decodeSingleByteView, encodeSingleByte, isSingleByteCharset } from '../../shared/source/charset/single-byte.ts';
+import { singleByteTables } from '../../shared/source/charset/single-byte-tables.ts';
+import { sourceConnection } from '../helpers/stack.ts';
 
 const ALL = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const hex2 = (b: number) => b.toString(16).padStart(2, '0');

@@ -10,7 +10,7 @@ import { createKafkaSink } from '../../shared/sink/kafka/index.ts';
 import { kafkaDestinationSchema } from '../../shared/sink/kafka/config.ts';
 import { consumeTopics, messageCount } from '../helpers/kafka-read.ts';
 import { createTopic, kafka, stack, uniqueName } from '../helpers/stack.ts';
-import { sinkContract, type DeliveredRecord } from './sink.contract.ts';
+import { sinkContract, type DeliveredRecord } from '../contracts/sink.contract.ts';
 
 async function setMaxMessageBytes(topic: string, bytes: number): Promise<void> {
   const admin = kafka().admin();

@@ -11,7 +11,7 @@ export class UnsupportedColumnTypeError extends DtsError {
   constructor(database: string, table: string, column: string, type: string) {
     super(
       `column ${column} of ${database}.${table} has type ${type}, which the MaxCompute destination does not map; ` +
-        'remove the table from the task (objects) or change the column to a supported type (see the MaxCompute type mapping in the README)',
+        'remove the table from the task (objects) or change the column to a supported type (see the type mapping in docs/maxcompute.md)',
       { code: ErrorCodes.MAXCOMPUTE_COLUMN_TYPE, retriable: false, context: { database, table, column, type } },
     );
   }

@@ -1,7 +1,7 @@
 /**
  * The reader on its own thread. Decoding the binlog and delivering to destinations each need
  * most of a core at full speed; on one thread they take turns, on two they overlap (catch-up
- * throughput roughly doubles, see the README's numbers). The queue is the only link between them:
+ * throughput roughly doubles, see docs/performance.md). The queue is the only link between them:
  * this thread appends, the main thread reads, exactly as separate FC functions would.
  *
  * The reader's retry window is kept in the task state (its own store, opened here), as the FC

@@ -99,7 +99,7 @@ describe('odpsTypeOf: the type mapping table', () => {
     expect(error).toBeInstanceOf(UnsupportedColumnTypeError);
     const e = error as UnsupportedColumnTypeError;
     expect(e.message).toBe(
-      `column u of shop.orders has type ${type}, which the MaxCompute destination does not map; remove the table from the task (objects) or change the column to a supported type (see the MaxCompute type mapping in the README)`,
+      `column u of shop.orders has type ${type}, which the MaxCompute destination does not map; remove the table from the task (objects) or change the column to a supported type (see the type mapping in docs/maxcompute.md)`,
     );
     expect(e).toMatchObject({ code: 'DTS_MAXCOMPUTE_COLUMN_TYPE', retriable: false, context: { database: 'shop', table: 'orders', column: 'u', type } });
   });

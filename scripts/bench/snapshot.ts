@@ -121,7 +121,8 @@ function benchTask(topic: string, workers: number, chunkRows: number, format: st
   return parseTask(
     {
       name: 'bench-snapshot',
-      source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5498 },
+      // A replica id no other bench uses (catchup 5499, steady 5498): two benches at once would keep evicting each other's binlog connection.
+      source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5497 },
       objects: [{ database: DATABASE, tables: [TABLE] }],
       syncTypes: ['full'],
       fullSync: { workers, chunkRows },

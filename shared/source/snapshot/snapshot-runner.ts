@@ -121,9 +121,13 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
       ahead = null;
       const chunk = await current.chunk;
       await deps.room();
+      // Place it from a fresh turn of the event loop, not in the microtasks that freed the room: the
+      // reader's appender frees it from inside its append loop and marks that loop ended a few
+      // microtasks later, and a batch added in between waits for a loop that never comes.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       // A request may replace the run while this chunk is pending: its rows still go out, the new run copies them again.
       current.pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows) : cursor));
-      if (!chunk.last && chunk.lastKey) ahead = await readAfter(table, chunk.lastKey);
+      if (!chunk.last && chunk.lastKey && !signal.aborted) ahead = await readAfter(table, chunk.lastKey);
       // A stale chunk (the table was altered while it was pending) left the cursor as it was: the loop reads the range again.
       const outcome = await untilMergedOrStopped(current.pending.handle.merged, signal);
       if (outcome === 'stale') log.info('full sync chunk read again: the table was altered while it was pending', { table: name, range: rangeIndex });

@@ -7,10 +7,11 @@
  * zero-filled tail left by a crash reads as a broken frame, not as an empty one.
  */
 import zlib from 'node:zlib';
+import { DtsError, ErrorCodes } from '../../errors.ts';
 
 // zlib.crc32 arrived in Node 20.15 / 22.2; say so instead of failing on the first append.
 const crc32: (data: Uint8Array) => number = zlib.crc32;
-if (typeof crc32 !== 'function') throw new Error(`the file queue needs zlib.crc32: Node.js 20.15 or later (this is ${process.version})`);
+if (typeof crc32 !== 'function') throw new DtsError(`the file queue needs zlib.crc32: Node.js 20.15 or later (this is ${process.version})`, { code: ErrorCodes.QUEUE_IO, retriable: false });
 
 export const FRAME_HEADER_BYTES = 8;
 export const MAX_PAYLOAD_BYTES = 0xffff_ffff;

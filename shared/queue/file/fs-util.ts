@@ -1,5 +1,6 @@
 /** Small file-system steps the file queue repeats: full writes, atomic replaces, directory fsync, errno checks. */
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { QueueIoError } from '../errors.ts';
 
 export function hasCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
@@ -10,7 +11,7 @@ export async function writeFully(fh: FileHandle, chunks: readonly Uint8Array[], 
   let pending = chunks.filter((c) => c.length > 0);
   while (pending.length > 0) {
     const { bytesWritten } = await fh.writev(pending, position);
-    if (bytesWritten === 0) throw new Error(`writev wrote 0 bytes at offset ${position}`);
+    if (bytesWritten === 0) throw new QueueIoError(`writev wrote 0 bytes at offset ${position} (disk full?)`, { offset: position });
     position += bytesWritten;
     let skip = bytesWritten;
     const rest: Uint8Array[] = [];

@@ -181,7 +181,7 @@ export class BinlogStream {
   /** zongji pauses the connection itself while it fetches metadata; both holds must be released. */
   #wrapFlowControl(): void {
     const conn = this.#zongji.connection as unknown as { pause(): void; resume(): void } | null;
-    if (!conn) throw new Error('zongji has no binlog connection after start(); flow control cannot attach');
+    if (!conn) throw new InvariantError('zongji has no binlog connection after start(); flow control cannot attach');
     this.#rawPause = conn.pause.bind(conn);
     this.#rawResume = conn.resume.bind(conn);
     conn.pause = () => {

@@ -8,6 +8,7 @@
  * - nothing of a rolled-back transaction is emitted.
  * No I/O: the stream feeds it calls, and `emit` receives finished batches.
  */
+import { InvariantError } from '../../errors.ts';
 import { comparePositions, type Batch, type ChangeRecord, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type SourceInfo, type TableSchema } from '../../record/index.ts';
 
 export interface AssemblerOptions {
@@ -119,8 +120,8 @@ export class TransactionAssembler {
    * here, so a restart neither repeats nor loses the chunk. An empty chunk still records progress.
    */
   init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void {
-    if (this.#tx) throw new Error('full-sync rows can only be placed between transactions');
-    if (schema === null && rows.length > 0) throw new Error('full-sync rows need their table schema');
+    if (this.#tx) throw new InvariantError('full-sync rows can only be placed between transactions');
+    if (schema === null && rows.length > 0) throw new InvariantError('full-sync rows need their table schema');
     const source: SourceInfo = { serverId: this.#o.serverId, serverVersion: this.#o.serverVersion, file: this.#file, position: this.#boundary.position, gtid: null, timestampMs, txId: null };
     let seq = 0;
     for (const after of rows) {

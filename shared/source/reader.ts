@@ -220,7 +220,7 @@ export function checkpointEveryMs(options: Pick<ReaderOptions, 'checkpointInterv
  * when a third would start, or when the slowest destination is `maxLagBatches` behind, the binlog
  * socket is paused, so memory holds at most two batches whatever the stream's speed.
  */
-function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null, onIdle: () => void) {
+export function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null, onIdle: () => void) {
   const { log } = deps;
   const pending: { batch: Batch; bytes: number }[] = [];
   let running: Promise<void> | null = null;
@@ -277,6 +277,24 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
     }
   }
 
+  let broken = false;
+  function start(): void {
+    running ??= pump()
+      .catch((err: Error) => {
+        broken = true;
+        log.error('append to the queue failed', { error: err.message });
+        fail(err);
+      })
+      .finally(() => {
+        running = null;
+        // A batch added after pump's loop ended but before this ran (a full-sync worker woken by
+        // tick() adds in between) found `running` set: append it now, or it would wait forever.
+        if (pending.length > 0 && !broken) return start();
+        tick();
+        onIdle();
+      });
+  }
+
   return {
     failed,
     /** No batch waiting or being appended. */
@@ -291,16 +309,7 @@ function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, 
       pending.push({ batch, bytes });
       if (pending.length >= 2) stream()?.pause('queue');
       if (status) status.paused = stream()?.paused ?? false;
-      running ??= pump()
-        .catch((err: Error) => {
-          log.error('append to the queue failed', { error: err.message });
-          fail(err);
-        })
-        .finally(() => {
-          running = null;
-          tick();
-          onIdle();
-        });
+      start();
     },
     async drain(): Promise<void> {
       while (running) await running;

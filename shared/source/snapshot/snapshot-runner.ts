@@ -4,6 +4,7 @@
  * stream (never further ahead), so memory holds at most two chunks a worker, and progress is
  * always the cursor the merger stored. Everything resumes from that cursor after a restart.
  */
+import { AbortedError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { SnapshotCursor, TableSnapshot } from '../../record/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
@@ -121,10 +122,6 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
       ahead = null;
       const chunk = await current.chunk;
       await deps.room();
-      // Place it from a fresh turn of the event loop, not in the microtasks that freed the room: the
-      // reader's appender frees it from inside its append loop and marks that loop ended a few
-      // microtasks later, and a batch added in between waits for a loop that never comes.
-      await new Promise<void>((resolve) => setImmediate(resolve));
       // A request may replace the run while this chunk is pending: its rows still go out, the new run copies them again.
       current.pending.ready(chunk, (cursor, rows) => (cursor.runId === runId ? advance(cursor, rangeIndex, chunk.lastKey, chunk.last, rows) : cursor));
       if (!chunk.last && chunk.lastKey && !signal.aborted) ahead = await readAfter(table, chunk.lastKey);
@@ -154,7 +151,7 @@ async function scanKeyless(options: SnapshotRunOptions, deps: SnapshotRunDeps, r
   const { merger, signal, log } = deps;
   log.warn('copying a table without a primary or unique key in one pass: rows changed during the pass may arrive twice or out of date', { table: `${table.database}.${table.table}` });
   await reader.scan(table, filter, options.chunkRows, async (chunk) => {
-    if (signal.aborted) throw new Error('stopped');
+    if (signal.aborted) throw new AbortedError();
     await deps.room();
     await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);
     const pending = merger.register(null);

@@ -6,16 +6,16 @@
  * new one when the count moves, and a column change the stream did not report still caught.
  */
 import { describe, expect, it } from 'vitest';
-import { createThrottle } from '../../../../shared/ops/throttle.ts';
-import { silentLogger, type Logger } from '../../../../shared/log.ts';
-import type { ResumePosition, Row, TableSchema, TableSnapshot } from '../../../../shared/record/index.ts';
-import type { SqlQuery } from '../../../../shared/source/schema/table-schemas.ts';
-import { ChunkMerger, type MergeTarget } from '../../../../shared/source/snapshot/chunk-merger.ts';
-import { ChunkReader } from '../../../../shared/source/snapshot/chunk-reader.ts';
-import { ShapeCache } from '../../../../shared/source/snapshot/shape-cache.ts';
-import { newSnapshotCursor, runSnapshot } from '../../../../shared/source/snapshot/snapshot-runner.ts';
-import { Secret } from '../../../../shared/task/secret.ts';
-import { stack, useDatabase, waitFor } from '../../../helpers/stack.ts';
+import { createThrottle } from '../../shared/ops/throttle.ts';
+import { silentLogger, type Logger } from '../../shared/log.ts';
+import type { ResumePosition, Row, TableSchema, TableSnapshot } from '../../shared/record/index.ts';
+import type { SqlQuery } from '../../shared/source/schema/table-schemas.ts';
+import { ChunkMerger, type MergeTarget } from '../../shared/source/snapshot/chunk-merger.ts';
+import { ChunkReader } from '../../shared/source/snapshot/chunk-reader.ts';
+import { ShapeCache } from '../../shared/source/snapshot/shape-cache.ts';
+import { newSnapshotCursor, runSnapshot } from '../../shared/source/snapshot/snapshot-runner.ts';
+import { Secret } from '../../shared/task/secret.ts';
+import { stack, useDatabase, waitFor } from '../helpers/stack.ts';
 
 const ROWS = 95;
 const source = useDatabase('snaprunner', 'CREATE TABLE ${db}.t (id INT PRIMARY KEY, v VARCHAR(20))', 'CREATE TABLE ${db}.shape (id INT PRIMARY KEY, v VARCHAR(20))');

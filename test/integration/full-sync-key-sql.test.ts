@@ -4,9 +4,9 @@
  * lexicographic filter in JS, so a wrong expansion (a missing equality, a strict `<=`) fails.
  */
 import { describe, expect, it } from 'vitest';
-import type { Value } from '../../../../shared/record/index.ts';
-import { chunkQuery, keyAfter, keyAtMost, keyString, quoteId, selectList, tableRef } from '../../../../shared/source/snapshot/key-sql.ts';
-import { useDatabase } from '../../../helpers/stack.ts';
+import type { Value } from '../../shared/record/index.ts';
+import { chunkQuery, keyAfter, keyAtMost, keyString, quoteId, selectList, tableRef } from '../../shared/source/snapshot/key-sql.ts';
+import { useDatabase } from '../helpers/stack.ts';
 
 describe('key SQL text', () => {
   it('quotes identifiers, doubling backquotes', () => {

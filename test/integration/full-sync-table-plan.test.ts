@@ -4,14 +4,14 @@
  * the table with no gap and no overlap. Keyless tables are refused with a message naming them.
  */
 import { describe, expect, it } from 'vitest';
-import type { KeyRange, TableSnapshot } from '../../../../shared/record/index.ts';
-import type { SqlQuery } from '../../../../shared/source/schema/table-schemas.ts';
-import { ChunkReader } from '../../../../shared/source/snapshot/chunk-reader.ts';
-import { NoKeyTableError } from '../../../../shared/source/snapshot/errors.ts';
-import { keyString } from '../../../../shared/source/snapshot/key-sql.ts';
-import { planTable, type PlanOptions } from '../../../../shared/source/snapshot/table-plan.ts';
-import { Secret } from '../../../../shared/task/secret.ts';
-import { stack, useDatabase } from '../../../helpers/stack.ts';
+import type { KeyRange, TableSnapshot } from '../../shared/record/index.ts';
+import type { SqlQuery } from '../../shared/source/schema/table-schemas.ts';
+import { ChunkReader } from '../../shared/source/snapshot/chunk-reader.ts';
+import { NoKeyTableError } from '../../shared/source/snapshot/errors.ts';
+import { keyString } from '../../shared/source/snapshot/key-sql.ts';
+import { planTable, type PlanOptions } from '../../shared/source/snapshot/table-plan.ts';
+import { Secret } from '../../shared/task/secret.ts';
+import { stack, useDatabase } from '../helpers/stack.ts';
 
 const source = useDatabase(
   'tableplan',

@@ -1,7 +1,8 @@
 /**
  * The task's one stored state, as DTS shows it: Running, Paused, Stopped, Failed with the reason,
  * Completed; the start of each open retry window per stage; the full sync's progress; each
- * destination's delivered position. Kept beside the queue (state.json in the file queue's
+ * destination's delivered position and latency series; each alert rule's state; the object sets
+ * the task has read with and where each took effect. Kept beside the queue (state.json in the file queue's
  * directory, `<prefix>:state` in Redis) so that every process, every FC invocation and every
  * command reads the same one. Stores: shared/task/state/ (the Redis one is loaded on demand).
  */

@@ -75,7 +75,10 @@ const ESM_PRELUDE = [
 
 export async function functionNames(): Promise<string[]> {
   const entries = await readdir(join(repo, 'functions'), { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** s.yaml's `vars.task`: the task file a deployment carries. */

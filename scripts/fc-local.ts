@@ -33,8 +33,17 @@ const program = new Command()
   .parse();
 
 const opts = program.opts<{
-  port: number; host: string; accessKeyId?: string; accessKeySecret?: string; securityToken?: string; handler: string;
-  service?: string; function?: string; region: string; accountId: string; timeout: number;
+  port: number;
+  host: string;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
+  handler: string;
+  service?: string;
+  function?: string;
+  region: string;
+  accountId: string;
+  timeout: number;
 }>();
 const dir = resolve(program.args[0]!);
 const accessKeyId = opts.accessKeyId ?? process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;

@@ -49,7 +49,10 @@ const program = new Command()
   .parse();
 
 const [name, eventFile] = program.args as [string, string | undefined];
-const available = (await readdir(functionsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const available = (await readdir(functionsDir, { withFileTypes: true }))
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 if (!available.includes(name)) {
   process.stderr.write(`unknown function "${name}"; available: ${available.join(', ')}\n`);
   process.exit(2);

@@ -65,7 +65,11 @@ async function main(): Promise<number> {
   // SIGHUP: the task file's object set (edited since the start) is applied at a binlog position.
   process.on('SIGHUP', () => {
     requestObjectChangeFromFile(file, process.cwd()).then(
-      ({ request }) => log.info(request ? 'object set change requested on SIGHUP' : 'SIGHUP: the task file selects the objects already read', request ? { signalId: request.signalId, objects: request.objects.join(','), fullSync: request.fullSyncTables.join(',') } : {}),
+      ({ request }) =>
+        log.info(
+          request ? 'object set change requested on SIGHUP' : 'SIGHUP: the task file selects the objects already read',
+          request ? { signalId: request.signalId, objects: request.objects.join(','), fullSync: request.fullSyncTables.join(',') } : {},
+        ),
       (err: Error) => log.error('SIGHUP: the task file was not applied', { error: err.message }),
     );
   });

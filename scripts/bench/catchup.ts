@@ -86,7 +86,12 @@ export async function main(argv: string[]): Promise<void> {
     try {
       const started = Date.now();
       const task = run({
-        type: 'maxcompute', name: 'mc', endpoint: endpoint.url, project: 'dts_demo', accessKeyId: 'dts-local-ak', accessKeySecret: 'dts-local-secret',
+        type: 'maxcompute',
+        name: 'mc',
+        endpoint: endpoint.url,
+        project: 'dts_demo',
+        accessKeyId: 'dts-local-ak',
+        accessKeySecret: 'dts-local-secret',
         flush: { maxRows: Number(values['flush-rows']), maxMegabytes: Number(values['flush-mb']), maxSeconds: 30 },
       });
       const seconds = await untilCommitted(endpoint.dataDir, 'dts_demo', 'catchup_log', rows, started);

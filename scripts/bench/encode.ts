@@ -83,10 +83,20 @@ export async function main(argv: string[]): Promise<void> {
   for (const [name, c] of chosen) {
     const sorted = seconds.get(name)!.sort((a, b) => a - b);
     const median = sorted[sorted.length >> 1]!;
-    process.stdout.write(`${JSON.stringify({
-      bench: 'encode', format: c.format, implementation: c.implementation, op, records: rows, recordsPerTransaction: tx, rounds,
-      medianSeconds: Number(median.toFixed(3)), recordsPerSecond: Math.round(rows / median), bytesPerRecord: Math.round(bytes.get(name)! / rows),
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'encode',
+        format: c.format,
+        implementation: c.implementation,
+        op,
+        records: rows,
+        recordsPerTransaction: tx,
+        rounds,
+        medianSeconds: Number(median.toFixed(3)),
+        recordsPerSecond: Math.round(rows / median),
+        bytesPerRecord: Math.round(bytes.get(name)! / rows),
+      })}\n`,
+    );
   }
   process.stdout.write(`${JSON.stringify({ bench: 'encode', heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 1048576), peakRssMiB: peakRssMiB() })}\n`);
 }

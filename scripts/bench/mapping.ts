@@ -43,6 +43,8 @@ export async function main(argv: string[]): Promise<void> {
   for (const name of Object.keys(cases)) {
     const sorted = seconds.get(name)!.sort((a, b) => a - b);
     const median = sorted[sorted.length >> 1]!;
-    process.stdout.write(`${JSON.stringify({ bench: 'mapping', case: name, format: 'canal-json', records: rows, rounds, medianSeconds: Number(median.toFixed(3)), recordsPerSecond: Math.round(rows / median), bytesPerRecord: Math.round(bytes.get(name)! / rows) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'mapping', case: name, format: 'canal-json', records: rows, rounds, medianSeconds: Number(median.toFixed(3)), recordsPerSecond: Math.round(rows / median), bytesPerRecord: Math.round(bytes.get(name)! / rows) })}\n`,
+    );
   }
 }

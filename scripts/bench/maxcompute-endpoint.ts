@@ -17,7 +17,11 @@ export interface MaxComputeProcess {
 export async function startMaxComputeProcess(dir: string): Promise<MaxComputeProcess> {
   const dataDir = resolve(dir);
   await rm(dataDir, { recursive: true, force: true });
-  const child = spawn(process.execPath, [...(process.env.DTS_BENCH_ENDPOINT_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'scripts/maxcompute-local.ts', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.DTS_BENCH_ENDPOINT_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'scripts/maxcompute-local.ts', '--port', '0', '--data-dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -22,12 +22,28 @@ function record(table: TableSchema, id: number, timestampMs: number): RowRecord 
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, call: { type: 'string', default: '20000' }, 'flush-rows': { type: 'string', default: '100000' }, 'flush-mb': { type: 'string', default: '64' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      call: { type: 'string', default: '20000' },
+      'flush-rows': { type: 'string', default: '100000' },
+      'flush-mb': { type: 'string', default: '64' },
+    },
+  });
   const rows = Number(values.rows);
   const call = Number(values.call);
   const endpoint = await startMaxComputeProcess('.dts/bench-maxcompute-sink');
   try {
-    const parsed = maxComputeDestinationSchema.parse({ type: 'maxcompute', name: 'mc', endpoint: endpoint.url, project: 'dts_demo', accessKeyId: 'dts-local-ak', accessKeySecret: 'dts-local-secret', flush: { maxRows: Number(values['flush-rows']), maxMegabytes: Number(values['flush-mb']), maxSeconds: 3600 } });
+    const parsed = maxComputeDestinationSchema.parse({
+      type: 'maxcompute',
+      name: 'mc',
+      endpoint: endpoint.url,
+      project: 'dts_demo',
+      accessKeyId: 'dts-local-ak',
+      accessKeySecret: 'dts-local-secret',
+      flush: { maxRows: Number(values['flush-rows']), maxMegabytes: Number(values['flush-mb']), maxSeconds: 3600 },
+    });
     let note: string | null = null;
     const sink = createMaxComputeSink(
       { ...parsed, accessKeyId: new Secret('dts-local-ak'), accessKeySecret: new Secret('dts-local-secret'), securityToken: undefined },

@@ -22,11 +22,25 @@ function batches(rows: number, size: number): Batch[] {
   const table = benchSchema();
   const out: Batch[] = [];
   for (let first = 1; first <= rows; first += size) {
-    const source: SourceInfo = { serverId: 1, serverVersion: '11.4.2-MariaDB', file: 'binlog.000001', position: first * 100, gtid: `0-1-${first}`, timestampMs: 1_767_322_000_000 + first, txId: String(first) };
+    const source: SourceInfo = {
+      serverId: 1,
+      serverVersion: '11.4.2-MariaDB',
+      file: 'binlog.000001',
+      position: first * 100,
+      gtid: `0-1-${first}`,
+      timestampMs: 1_767_322_000_000 + first,
+      txId: String(first),
+    };
     const records: RowRecord[] = [];
     for (let id = first; id < first + size && id <= rows; id++) records.push(record(table, id, source, id - first));
     const last = records[records.length - 1]!.id;
-    out.push({ records, resume: { file: 'binlog.000001', position: (last + 1) * 100, gtidSet: `0-1-${last}`, nextRecordId: last + 1 }, endsTransaction: true, lastRecordId: last, sourceTimeMs: 1_767_322_000_000 + first });
+    out.push({
+      records,
+      resume: { file: 'binlog.000001', position: (last + 1) * 100, gtidSet: `0-1-${last}`, nextRecordId: last + 1 },
+      endsTransaction: true,
+      lastRecordId: last,
+      sourceTimeMs: 1_767_322_000_000 + first,
+    });
   }
   return out;
 }
@@ -63,12 +77,19 @@ export async function main(argv: string[]): Promise<void> {
   const input = batches(rows, Number(values.batch));
   const best: Record<'v1' | 'v2', Round> = { v1: { encodeMs: Infinity, decodeMs: Infinity, bytes: 0 }, v2: { encodeMs: Infinity, decodeMs: Infinity, bytes: 0 } };
   for (let i = 0; i < Number(values.rounds); i++) {
-    for (const [name, encode] of [['v1', encodeV1], ['v2', encodeBatch]] as const) {
+    for (const [name, encode] of [
+      ['v1', encodeV1],
+      ['v2', encodeBatch],
+    ] as const) {
       const r = round(input, encode);
       best[name] = { encodeMs: Math.min(best[name].encodeMs, r.encodeMs), decodeMs: Math.min(best[name].decodeMs, r.decodeMs), bytes: r.bytes };
     }
   }
-  const report = (r: Round) => ({ encodeRecordsPerSecond: Math.round(rows / (r.encodeMs / 1000)), decodeRecordsPerSecond: Math.round(rows / (r.decodeMs / 1000)), bytesPerRecord: Number((r.bytes / rows).toFixed(1)) });
+  const report = (r: Round) => ({
+    encodeRecordsPerSecond: Math.round(rows / (r.encodeMs / 1000)),
+    decodeRecordsPerSecond: Math.round(rows / (r.decodeMs / 1000)),
+    bytesPerRecord: Number((r.bytes / rows).toFixed(1)),
+  });
   const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 1048576);
   process.stdout.write(`${JSON.stringify({ bench: 'queue-codec', rows, batch: Number(values.batch), v1: report(best.v1), v2: report(best.v2), heapUsedMiB, peakRssMiB: peakRssMiB() })}\n`);
 }

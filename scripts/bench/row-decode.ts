@@ -63,7 +63,12 @@ async function capture(from: { file: string; position: number }, rows: number): 
         const at = packet.offset + 1;
         const type = packet.buffer[at + 4]!;
         if (EVENT_CLASSES[type] && packet.end - at > HEADER + 6 && packet.buffer.readUIntLE(at + HEADER, 6) === tableId) {
-          events.push({ type, timestamp: packet.buffer.readUInt32LE(at) * 1000, nextPosition: packet.buffer.readUInt32LE(at + 13), body: Buffer.from(packet.buffer.subarray(at + HEADER, packet.end)) });
+          events.push({
+            type,
+            timestamp: packet.buffer.readUInt32LE(at) * 1000,
+            nextPosition: packet.buffer.readUInt32LE(at + 13),
+            body: Buffer.from(packet.buffer.subarray(at + HEADER, packet.end)),
+          });
         }
         return original.call(this, packet, connection);
       };

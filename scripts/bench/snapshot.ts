@@ -190,7 +190,11 @@ async function readOnly(rows: number, workers: number, chunkRows: number): Promi
   let counted = 0;
   const boundary: ResumePosition = { file: 'binlog.999999', position: Number.MAX_SAFE_INTEGER, gtidSet: null, nextRecordId: 0 };
   const target = { inTransaction: false, boundary, init: (_schema: unknown, chunk: readonly unknown[]) => void (counted += chunk.length), record: () => {} };
-  const merger = new ChunkMerger(newSnapshotCursor('bench', [`${DATABASE}.${TABLE}`]), () => target, () => {});
+  const merger = new ChunkMerger(
+    newSnapshotCursor('bench', [`${DATABASE}.${TABLE}`]),
+    () => target,
+    () => {},
+  );
   const started = Date.now();
   await runSnapshot(
     { ...options.fullSync!, throttle: createThrottle(undefined), endpoint: options.endpoint, isMariaDb: true },
@@ -266,7 +270,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`workers ${workers}: end to end into Kafka\n`);
     const e2e = await inChild([...common, '--workers', String(workers), '--child', 'e2e', ...(values.profile ? ['--profile', values.profile] : [])], values.profile);
     const queued = e2e.queuedSeconds === undefined ? 'n/a' : `${fmt(Math.round(rows / e2e.queuedSeconds))} (${e2e.queuedSeconds.toFixed(1)} s)`;
-    table.push(`| ${fmt(rows)} | ${workers} | ${fmt(chunkRows)} | ${values.format} | ${fmt(e2e.rowsPerSecond)} | ${e2e.seconds.toFixed(1)} | ${e2e.peakRssMiB} MiB | ${e2e.cpuMsPer1000Rows} | ${queued} | ${fmt(read.rowsPerSecond)} | ${read.peakRssMiB} MiB | ${read.cpuMsPer1000Rows} |`);
+    table.push(
+      `| ${fmt(rows)} | ${workers} | ${fmt(chunkRows)} | ${values.format} | ${fmt(e2e.rowsPerSecond)} | ${e2e.seconds.toFixed(1)} | ${e2e.peakRssMiB} MiB | ${e2e.cpuMsPer1000Rows} | ${queued} | ${fmt(read.rowsPerSecond)} | ${read.peakRssMiB} MiB | ${read.cpuMsPer1000Rows} |`,
+    );
   }
   process.stdout.write(
     [

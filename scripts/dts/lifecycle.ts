@@ -58,7 +58,9 @@ export function formatStatus(r: TaskStatusReport): string {
   const objects = r.objectSets.at(-1);
   if (objects) {
     const changes = r.objectSets.length - 1;
-    lines.push(`  objects: ${objectNames(objects.objects).join(', ')} (from ${objects.from.file}:${objects.from.position}, ${objects.signalId === null ? 'as the task started' : `switched ${objects.at} by signal ${objects.signalId}`}${changes > 0 ? `; ${changes} change${changes > 1 ? 's' : ''} recorded` : ''})`);
+    lines.push(
+      `  objects: ${objectNames(objects.objects).join(', ')} (from ${objects.from.file}:${objects.from.position}, ${objects.signalId === null ? 'as the task started' : `switched ${objects.at} by signal ${objects.signalId}`}${changes > 0 ? `; ${changes} change${changes > 1 ? 's' : ''} recorded` : ''})`,
+    );
     if (objects.added.length > 0 && objects.signalId !== null) lines.push(`    added: ${objects.added.join(', ')}`);
     if (objects.removed.length > 0) lines.push(`    removed: ${objects.removed.join(', ')}`);
   }
@@ -91,7 +93,9 @@ function lifecycleCommand(operation: LifecycleOperation, description: string): C
     .action(async (options: { task: string; json?: boolean }) => {
       await withTask(options.task, async (task) => {
         const { before, after } = await changeTaskLifecycle(task, baseDir(), options.task, operation);
-        const text = options.json ? JSON.stringify({ task: task.name, before: before?.status ?? null, after: after.status }) : `task ${task.name}: ${before?.status ?? 'RUNNING (no state recorded)'} → ${after.status}`;
+        const text = options.json
+          ? JSON.stringify({ task: task.name, before: before?.status ?? null, after: after.status })
+          : `task ${task.name}: ${before?.status ?? 'RUNNING (no state recorded)'} → ${after.status}`;
         process.stdout.write(`${text}\n`);
         return 0;
       });

@@ -21,7 +21,9 @@ export const reloadCommand = new Command('reload')
       else if (!request) process.stdout.write(`task ${task.name}: the file selects the objects the reader already reads (or the task has not run yet); nothing to change\n`);
       else {
         const copy = request.fullSyncTables.length > 0 ? `; then copies ${request.fullSyncTables.join(', ')}` : '';
-        process.stdout.write(`task ${task.name}: object set change ${request.alreadyRequested ? 'already requested' : 'requested'} (signal ${request.signalId}); the reader switches to ${request.objects.join(', ')} when it reads it${copy}\n`);
+        process.stdout.write(
+          `task ${task.name}: object set change ${request.alreadyRequested ? 'already requested' : 'requested'} (signal ${request.signalId}); the reader switches to ${request.objects.join(', ')} when it reads it${copy}\n`,
+        );
       }
       process.exitCode = 0;
     } catch (err) {

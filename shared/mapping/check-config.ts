@@ -34,7 +34,10 @@ export function mappingIssues(task: Task): TaskIssue[] {
     const path = o.as === undefined ? `objects[${i}].database` : `objects[${i}].as`;
     const first = databases.get(database);
     if (first && (first.whole || o.tables === undefined)) {
-      issues.push({ path, message: `databases ${first.source} and ${o.database} are both delivered as database "${database}"${caseNote}, and one of them is selected whole, so their tables may collide; give one its own name with as, or list its tables` });
+      issues.push({
+        path,
+        message: `databases ${first.source} and ${o.database} are both delivered as database "${database}"${caseNote}, and one of them is selected whole, so their tables may collide; give one its own name with as, or list its tables`,
+      });
     } else if (!first) {
       databases.set(database, { path, source: o.database, whole: o.tables === undefined });
     }
@@ -46,10 +49,15 @@ export function mappingIssues(task: Task): TaskIssue[] {
       const rule = typeof t === 'string' ? null : columnRuleOf(t.columns, `${tablePath}.columns`);
       const here = { path: at, source: `${o.database}.${entry.name}`, rule };
       const clash = claim(tables, `${target.database}.${target.table}`, here);
-      if (clash) issues.push({ path: at, message: `tables ${clash.source} and ${here.source} are both delivered as ${target.database}.${target.table}${caseNote}; give one of them its own name with as` });
+      if (clash)
+        issues.push({ path: at, message: `tables ${clash.source} and ${here.source} are both delivered as ${target.database}.${target.table}${caseNote}; give one of them its own name with as` });
       if (toMaxCompute && !clash) {
         const mcClash = claim(maxComputeTables, target.table.toLowerCase(), here);
-        if (mcClash) issues.push({ path: at, message: `tables ${mcClash.source} and ${here.source} would both be written to the MaxCompute tables ${target.table.toLowerCase()}_base and _log (MaxCompute names carry no database and ignore case); give one of them its own name with as` });
+        if (mcClash)
+          issues.push({
+            path: at,
+            message: `tables ${mcClash.source} and ${here.source} would both be written to the MaxCompute tables ${target.table.toLowerCase()}_base and _log (MaxCompute names carry no database and ignore case); give one of them its own name with as`,
+          });
       }
       if (rule) issues.push(...columnRuleIssues(rule, entry));
     });
@@ -104,12 +112,20 @@ function kafkaMappingIssues(
   const key = `${m.database}.${m.table}`;
   const whole = databases.get(m.database)?.whole === true;
   if (whole && !tables.has(key) && withCase(m.table, task.objectNameCase) !== m.table) {
-    return [{ path: `${path}.table`, message: `${key} cannot be delivered: objectNameCase is ${task.objectNameCase}, so the tables of ${m.database} are delivered as ${withCase(m.table, task.objectNameCase)}; per-table settings name tables as delivered` }];
+    return [
+      {
+        path: `${path}.table`,
+        message: `${key} cannot be delivered: objectNameCase is ${task.objectNameCase}, so the tables of ${m.database} are delivered as ${withCase(m.table, task.objectNameCase)}; per-table settings name tables as delivered`,
+      },
+    ];
   }
   const delivered = tables.has(key) || whole;
   if (!delivered) {
     const target = task.objects.some((o) => o.database === m.database) ? names.table(m.database, m.table) : null;
-    const hint = target && `${target.database}.${target.table}` !== key ? `; per-table settings name tables as delivered: this one is delivered as ${target.database}.${target.table}` : '; select it in objects, or correct the name';
+    const hint =
+      target && `${target.database}.${target.table}` !== key
+        ? `; per-table settings name tables as delivered: this one is delivered as ${target.database}.${target.table}`
+        : '; select it in objects, or correct the name';
     return [{ path: `${path}.table`, message: `${key} is not a table this task delivers${hint}` }];
   }
   const rule = tables.get(key)?.rule;
@@ -121,7 +137,8 @@ function kafkaMappingIssues(
     if (destinationNames.has(lower)) return;
     const renamed = rule.rename.get(lower);
     const left = rule.drop.has(lower) || (rule.keep !== null && !rule.keep.has(lower));
-    if (renamed !== undefined) issues.push({ path: `${path}.partitionKey[${c}]`, message: `column ${column} is delivered as ${renamed} (${rule.path}.rename); partitionKey names columns as delivered` });
+    if (renamed !== undefined)
+      issues.push({ path: `${path}.partitionKey[${c}]`, message: `column ${column} is delivered as ${renamed} (${rule.path}.rename); partitionKey names columns as delivered` });
     else if (left) issues.push({ path: `${path}.partitionKey[${c}]`, message: `column ${column} is not delivered (${rule.path}); a partition key must be a delivered column` });
   });
   return issues;

@@ -85,7 +85,7 @@ export class RetryWindow {
     const windowMs = kind === 'connection' ? this.#windows.connectionMs : this.#windows.otherMs;
     const delayMs = backoffDelay(this.#attempts, this.#backoff);
     if (!isInsideRetryWindow(this.#firstFailureAt, now + delayMs, windowMs)) {
-      return { retry: false, error: new RetryWindowExceededError(kind, Math.round(windowMs / 60_000 * 100) / 100, this.#attempts, this.#firstFailureAt, err) };
+      return { retry: false, error: new RetryWindowExceededError(kind, Math.round((windowMs / 60_000) * 100) / 100, this.#attempts, this.#firstFailureAt, err) };
     }
     return { retry: true, delayMs };
   }

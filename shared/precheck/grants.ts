@@ -31,7 +31,13 @@ export function parseGrants(lines: readonly string[]): GrantSet {
       continue;
     }
     // Column lists ("SELECT (a, b)") grant part of a table: not SELECT on it.
-    const privileges = new Set(m[1]!.replace(/\([^)]*\)/g, '()').split(',').map((p) => p.trim().toUpperCase()).filter((p) => !p.endsWith('()')));
+    const privileges = new Set(
+      m[1]!
+        .replace(/\([^)]*\)/g, '()')
+        .split(',')
+        .map((p) => p.trim().toUpperCase())
+        .filter((p) => !p.endsWith('()')),
+    );
     grants.push({ privileges, database: unquote(m[2]!), table: unquote(m[3]!) });
   }
   return { grants, hasRoles };
@@ -74,13 +80,17 @@ export function grantItems(set: GrantSet, objects: readonly SelectedObject[], is
     if (p === 'REPLICATION CLIENT' && isMariaDb && holds(set, 'BINLOG MONITOR', '*', '*')) return false;
     return !set.grants.some((g) => g.database === '*' && (g.privileges.has(p) || g.privileges.has('ALL PRIVILEGES')));
   });
-  items.push(replication.length === 0
-    ? pass('source.privileges.replication', 'the user holds REPLICATION SLAVE and REPLICATION CLIENT')
-    : missing('source.privileges.replication', `the user lacks ${replication.join(' and ')} on *.*, needed to read the binlog`, `GRANT ${replication.join(', ')} ON *.* TO ${account}`));
+  items.push(
+    replication.length === 0
+      ? pass('source.privileges.replication', 'the user holds REPLICATION SLAVE and REPLICATION CLIENT')
+      : missing('source.privileges.replication', `the user lacks ${replication.join(' and ')} on *.*, needed to read the binlog`, `GRANT ${replication.join(', ')} ON *.* TO ${account}`),
+  );
   const noSelect = objects.filter((o) => !holds(set, 'SELECT', o.database, o.table));
-  items.push(noSelect.length === 0
-    ? pass('source.privileges.select', 'the user holds SELECT on every selected object')
-    : missing('source.privileges.select', `the user lacks SELECT on ${noSelect.map(objectName).join(', ')}`, noSelect.map((o) => `GRANT SELECT ON ${objectName(o)} TO ${account}`).join('; ')));
+  items.push(
+    noSelect.length === 0
+      ? pass('source.privileges.select', 'the user holds SELECT on every selected object')
+      : missing('source.privileges.select', `the user lacks SELECT on ${noSelect.map(objectName).join(', ')}`, noSelect.map((o) => `GRANT SELECT ON ${objectName(o)} TO ${account}`).join('; ')),
+  );
   return items;
 }
 

@@ -26,7 +26,9 @@ export async function mappingItems(query: SqlQuery, task: Task): Promise<Finding
     const tables = o.tables
       ? o.tables.map((t) => (typeof t === 'string' ? t : t.name))
       : // Binary order: names differing only in case (lower_case_table_names=0) come in one order on every server.
-        (await query<{ TABLE_NAME: string }>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY CAST(TABLE_NAME AS BINARY)", [o.database])).map((r) => r.TABLE_NAME);
+        (
+          await query<{ TABLE_NAME: string }>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY CAST(TABLE_NAME AS BINARY)", [o.database])
+        ).map((r) => r.TABLE_NAME);
     for (const table of tables) {
       const source = `${o.database}.${table}`;
       const schema = await catalogSchema(query, o.database, table);

@@ -17,7 +17,11 @@ export function listNames(names: readonly string[]): string {
 
 export function existItem(missing: readonly string[]): Finding {
   if (missing.length === 0) return pass('objects.exist', 'every selected database and table exists');
-  return fail('objects.exist', `not on the source (or not visible to the user): ${listNames(missing)}`, 'create them on the source, grant the user SELECT on them, or remove them from objects in the task file');
+  return fail(
+    'objects.exist',
+    `not on the source (or not visible to the user): ${listNames(missing)}`,
+    'create them on the source, grant the user SELECT on them, or remove them from objects in the task file',
+  );
 }
 
 export function keyItem(keyless: readonly string[], syncTypes: Task['syncTypes'], keylessTables: Task['fullSync']['keylessTables']): Finding {
@@ -26,10 +30,18 @@ export function keyItem(keyless: readonly string[], syncTypes: Task['syncTypes']
   const names = listNames(keyless);
   const addKey = 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)';
   if (syncTypes.includes('full') && keylessTables === 'refuse') {
-    return fail(id, `${names} have no primary key and no unique key on NOT NULL columns, so they cannot be copied in chunks (fullSync.keylessTables: refuse)`, `${addKey}, or set fullSync.keylessTables: scan to copy them in one pass`);
+    return fail(
+      id,
+      `${names} have no primary key and no unique key on NOT NULL columns, so they cannot be copied in chunks (fullSync.keylessTables: refuse)`,
+      `${addKey}, or set fullSync.keylessTables: scan to copy them in one pass`,
+    );
   }
   const full = syncTypes.includes('full') ? 'the full sync copies them in one pass (rows changed during it may arrive twice); ' : '';
-  return warn(id, `${names} have no primary key and no unique key on NOT NULL columns: ${full}their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`, addKey);
+  return warn(
+    id,
+    `${names} have no primary key and no unique key on NOT NULL columns: ${full}their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`,
+    addKey,
+  );
 }
 
 interface ObjectsDeps {
@@ -51,7 +63,9 @@ export async function objectItems(deps: ObjectsDeps): Promise<Finding[]> {
     }
     const tables = o.tables
       ? o.tables.map((t) => (typeof t === 'string' ? t : t.name))
-      : (await query<{ TABLE_NAME: string }>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", [o.database])).map((r) => r.TABLE_NAME);
+      : (await query<{ TABLE_NAME: string }>("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", [o.database])).map(
+          (r) => r.TABLE_NAME,
+        );
     for (const table of tables) {
       const schema = await catalogSchema(query, o.database, table);
       if (schema.columns.length === 0) missing.push(`${o.database}.${table}`);
@@ -75,5 +89,5 @@ async function filterItems(query: SqlQuery, objects: Task['objects']): Promise<F
     }
   }
   if (problems.length === 0) return [pass('objects.filters', `${filters.size} filter condition(s) accepted`)];
-  return [fail('objects.filters', problems.join('; '), 'correct objects[].tables[].filter in the task file: a WHERE condition over the table\'s columns')];
+  return [fail('objects.filters', problems.join('; '), "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns")];
 }

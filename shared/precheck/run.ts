@@ -29,7 +29,13 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
     conn = await mysql.createConnection(connectionOptions(endpoint));
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    findings.push(fail('source.connect', `cannot connect to ${endpoint.user}@${endpoint.host}:${endpoint.port}: ${e.code ?? e.message ?? String(err)}`, 'check source.host, source.port, source.user and source.password, and that the source accepts connections from here'));
+    findings.push(
+      fail(
+        'source.connect',
+        `cannot connect to ${endpoint.user}@${endpoint.host}:${endpoint.port}: ${e.code ?? e.message ?? String(err)}`,
+        'check source.host, source.port, source.user and source.password, and that the source accepts connections from here',
+      ),
+    );
   }
   if (conn) {
     try {

@@ -15,8 +15,19 @@ export interface SourceVariables {
 }
 
 const NAMES = [
-  'version', 'log_bin', 'binlog_format', 'binlog_row_image', 'binlog_row_metadata', 'binlog_expire_logs_seconds', 'expire_logs_days',
-  'binlog_expire_logs_auto_purge', 'log_slave_updates', 'log_replica_updates', 'server_id', 'gtid_mode', 'character_set_server',
+  'version',
+  'log_bin',
+  'binlog_format',
+  'binlog_row_image',
+  'binlog_row_metadata',
+  'binlog_expire_logs_seconds',
+  'expire_logs_days',
+  'binlog_expire_logs_auto_purge',
+  'log_slave_updates',
+  'log_replica_updates',
+  'server_id',
+  'gtid_mode',
+  'character_set_server',
 ];
 
 export async function readSourceVariables(query: SqlQuery): Promise<SourceVariables> {

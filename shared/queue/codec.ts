@@ -42,8 +42,7 @@ export function decodeBatch(bytes: Uint8Array, where: ErrorContext = {}): Batch 
   }
   if (version !== V1) {
     throw new QueueCorruptError(
-      `queue payload ${at} has format version ${version}, this build reads versions ${V1} and ${V2}: ` +
-        'was the queue written by a newer build? Run that build, or drain the queue with it first',
+      `queue payload ${at} has format version ${version}, this build reads versions ${V1} and ${V2}: ` + 'was the queue written by a newer build? Run that build, or drain the queue with it first',
       where,
     );
   }

@@ -121,7 +121,7 @@ export function alertWebhookOf(task: Task, origin: string): AlertWebhook | null 
     // reported below without the value: it may hold a token
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new TaskConfigError(origin, [{ path: 'alerts.webhook.url', message: 'is not an http(s) URL (its value is not shown: it may hold a token); set it to the robot\'s or receiver\'s full URL' }]);
+    throw new TaskConfigError(origin, [{ path: 'alerts.webhook.url', message: "is not an http(s) URL (its value is not shown: it may hold a token); set it to the robot's or receiver's full URL" }]);
   }
   return { url, type: config.type, ...(config.secret ? { secret: resolveSecret(config.secret, 'alerts.webhook.secret', origin) } : {}) };
 }

@@ -61,7 +61,13 @@ export async function requestObjectChange(task: Task, origin: string, store: Tas
 export async function requestObjectChangeLogged(task: Task, origin: string, store: TaskStateStore, log: Logger): Promise<void> {
   try {
     const request = await requestObjectChange(task, origin, store);
-    if (request) log.info('object set change requested; the reader switches when it reads the request', { signalId: request.signalId, alreadyRequested: request.alreadyRequested, objects: request.objects.join(','), fullSync: request.fullSyncTables.join(',') });
+    if (request)
+      log.info('object set change requested; the reader switches when it reads the request', {
+        signalId: request.signalId,
+        alreadyRequested: request.alreadyRequested,
+        objects: request.objects.join(','),
+        fullSync: request.fullSyncTables.join(','),
+      });
   } catch (err) {
     log.warn('object set change not requested yet (asked again at the next start or reload)', { error: (err as Error).message });
   }

@@ -38,7 +38,9 @@ function readPem(ref: PemRef, path: string, origin: string, baseDir: string, env
     }
   }
   if (!text.includes('-----BEGIN ')) {
-    throw new TaskConfigError(origin, [{ path, message: `${'env' in ref ? `environment variable ${ref.env}` : ref.file} holds no PEM block (-----BEGIN ...); give a PEM ${path.endsWith('.key') ? 'key' : 'certificate'}` }]);
+    throw new TaskConfigError(origin, [
+      { path, message: `${'env' in ref ? `environment variable ${ref.env}` : ref.file} holds no PEM block (-----BEGIN ...); give a PEM ${path.endsWith('.key') ? 'key' : 'certificate'}` },
+    ]);
   }
   return text;
 }

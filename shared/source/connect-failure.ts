@@ -21,10 +21,18 @@ export function sourceConnectFailure(endpoint: SourceEndpoint, doing: string, er
     // (it has a syscall) is a dropped connection, retried. The rest are decided by the settings.
     const tls = err as Error & { reason?: unknown; host?: unknown; library?: unknown };
     if (typeof tls.reason === 'string' && typeof tls.host === 'string') {
-      return new SourceTlsError(`${doing} cannot connect to the source ${where}: its TLS certificate does not name ${endpoint.host} (${err.message}); set source.host to a name the certificate holds`, { ...context, tls: 'certificate name' }, err);
+      return new SourceTlsError(
+        `${doing} cannot connect to the source ${where}: its TLS certificate does not name ${endpoint.host} (${err.message}); set source.host to a name the certificate holds`,
+        { ...context, tls: 'certificate name' },
+        err,
+      );
     }
     if (tls.library !== undefined) {
-      return new SourceTlsError(`${doing} cannot connect to the source ${where}: the TLS handshake failed (${err.message}); check source.ssl.minVersion against the server's tls_version`, { ...context, tls: 'handshake' }, err);
+      return new SourceTlsError(
+        `${doing} cannot connect to the source ${where}: the TLS handshake failed (${err.message}); check source.ssl.minVersion against the server's tls_version`,
+        { ...context, tls: 'handshake' },
+        err,
+      );
     }
     return new SourceTlsError(
       `${doing} cannot connect to the source ${where}: its TLS certificate is not trusted (${err.message}); set source.ssl.ca to the file of the CA that signed the server's certificate (RDS, PolarDB: the region's CA bundle)`,
@@ -33,10 +41,18 @@ export function sourceConnectFailure(endpoint: SourceEndpoint, doing: string, er
     );
   }
   if (code === 'HANDSHAKE_NO_SSL_SUPPORT') {
-    return new SourceTlsError(`${doing} cannot connect to the source ${where}: it does not offer TLS, but the task sets source.ssl; enable TLS on the server (ssl_cert, ssl_key) or remove source.ssl`, { ...context, tls: 'not offered' }, err);
+    return new SourceTlsError(
+      `${doing} cannot connect to the source ${where}: it does not offer TLS, but the task sets source.ssl; enable TLS on the server (ssl_cert, ssl_key) or remove source.ssl`,
+      { ...context, tls: 'not offered' },
+      err,
+    );
   }
   if (code.startsWith('ERR_OSSL')) {
-    return new SourceTlsError(`${doing} cannot connect to the source ${where}: the PEMs of source.ssl are not usable (${code}: ${err.message}); check that source.ssl.ca, cert and key hold PEM certificates and an unencrypted PEM key`, { ...context, tls: 'unusable PEM' }, err);
+    return new SourceTlsError(
+      `${doing} cannot connect to the source ${where}: the PEMs of source.ssl are not usable (${code}: ${err.message}); check that source.ssl.ca, cert and key hold PEM certificates and an unencrypted PEM key`,
+      { ...context, tls: 'unusable PEM' },
+      err,
+    );
   }
   const hint = (err as { errno?: number }).errno === ACCESS_DENIED && !endpoint.tls ? '; if the account requires TLS (REQUIRE SSL or X509), set source.ssl' : '';
   return new SourceConnectionError(`${doing} cannot connect to the source ${where} as ${endpoint.user}: ${err.message}${hint}`, context, err);

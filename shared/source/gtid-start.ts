@@ -23,16 +23,25 @@ export async function checkGtidStart(query: SqlQuery, isMariaDb: boolean, set: s
   const context = { path: PATH };
   if (isMariaDb) {
     if (!MARIADB_SET.test(gtid)) {
-      throw new SourcePrecheckError(`${PATH} "${set}" is not a MariaDB GTID position: write domain-server-sequence triples separated by commas (such as "0-1-42", from SELECT @@gtid_binlog_pos), or start from "current"`, context);
+      throw new SourcePrecheckError(
+        `${PATH} "${set}" is not a MariaDB GTID position: write domain-server-sequence triples separated by commas (such as "0-1-42", from SELECT @@gtid_binlog_pos), or start from "current"`,
+        context,
+      );
     }
     return; // MariaDB has no purged set to compare with; a purged start fails on connect (PositionLostError)
   }
   const [mode] = await query<{ mode: string }>('SELECT @@gtid_mode AS mode', []);
   if (mode?.mode.toUpperCase() !== 'ON') {
-    throw new SourcePrecheckError(`${PATH} is set, but the source runs with gtid_mode=${mode?.mode ?? 'unknown'}: start from a file and position ({ file, position }) or "current", or turn GTIDs on (gtid_mode=ON, enforce_gtid_consistency=ON)`, context);
+    throw new SourcePrecheckError(
+      `${PATH} is set, but the source runs with gtid_mode=${mode?.mode ?? 'unknown'}: start from a file and position ({ file, position }) or "current", or turn GTIDs on (gtid_mode=ON, enforce_gtid_consistency=ON)`,
+      context,
+    );
   }
   if (!MYSQL_SET.test(gtid)) {
-    throw new SourcePrecheckError(`${PATH} "${set}" is not a MySQL GTID set: write source_uuid:first-last intervals separated by commas (such as "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5", from SELECT @@gtid_executed), or start from "current"`, context);
+    throw new SourcePrecheckError(
+      `${PATH} "${set}" is not a MySQL GTID set: write source_uuid:first-last intervals separated by commas (such as "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5", from SELECT @@gtid_executed), or start from "current"`,
+      context,
+    );
   }
   const [sets] = await query<{ executed: string; purged: string; covered: number | string; known: number | string }>(
     'SELECT @@gtid_executed AS executed, @@gtid_purged AS purged, GTID_SUBSET(@@gtid_purged, ?) AS covered, GTID_SUBSET(?, @@gtid_executed) AS known',

@@ -34,17 +34,21 @@ export async function precheckSource(query: SqlQuery, check?: SourceCheck): Prom
   if (!source.version) throw new SourcePrecheckError('the source returned no server variables');
   // Warnings are ignorable (the standalone precheck shows them); failures stop the task.
   const failed = failures(check ? await sourceItems(query, check, source) : binlogItems(source).filter((f) => CAPTURE_ITEMS.has(f.id)));
-  if (failed.length > 0) throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, { items: failed.map((f) => f.id).join(',') });
+  if (failed.length > 0)
+    throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, { items: failed.map((f) => f.id).join(',') });
   const vars = { version: source.version, server_id: source.vars.server_id ?? '0' };
   const isMariaDb = /mariadb/i.test(vars.version);
   const status = await binlogStatus(query);
-  if (!status) throw new SourcePrecheckError('SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)');
+  if (!status)
+    throw new SourcePrecheckError(
+      'SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)',
+    );
   let gtidSet: string | null = null;
   if (isMariaDb) {
     const [g] = await query<{ pos: string }>('SELECT @@gtid_binlog_pos AS pos', []);
     gtidSet = g?.pos ?? '';
   } else {
-    const [g] = await query<{ mode: string; executed: string }>("SELECT @@gtid_mode AS mode, @@gtid_executed AS executed", []).catch(() => []);
+    const [g] = await query<{ mode: string; executed: string }>('SELECT @@gtid_mode AS mode, @@gtid_executed AS executed', []).catch(() => []);
     if (g && g.mode.toUpperCase() === 'ON') gtidSet = g.executed.replace(/\s+/g, '');
   }
   return { version: vars.version, isMariaDb, serverId: Number(vars.server_id), file: status.file, position: status.position, gtidSet };

@@ -131,7 +131,19 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     };
     const appender = createAppender(queue, options, deps, status, () => stream, flushWhenIdle);
     fullSync = options.fullSync
-      ? startFullSync(options.fullSync, { endpoint: options.endpoint, isMariaDb: facts.isMariaDb, objects, query, log, signal, target: () => assembler, room: appender.room, status, fresh: last === null, cursor: resume.snapshot ?? null })
+      ? startFullSync(options.fullSync, {
+          endpoint: options.endpoint,
+          isMariaDb: facts.isMariaDb,
+          objects,
+          query,
+          log,
+          signal,
+          target: () => assembler,
+          room: appender.room,
+          status,
+          fresh: last === null,
+          cursor: resume.snapshot ?? null,
+        })
       : null;
     assembler = new TransactionAssembler({
       serverId: facts.serverId,
@@ -173,10 +185,13 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     await Promise.race([stream.start(), stopped]);
     if (!signal.aborted) deps.onReady?.(resume);
     timers.push(
-      setInterval(() => {
-        sync?.merge();
-        assembler.flush();
-      }, Math.max(options.reader.batchMaxDelayMs, 10)),
+      setInterval(
+        () => {
+          sync?.merge();
+          assembler.flush();
+        },
+        Math.max(options.reader.batchMaxDelayMs, 10),
+      ),
     );
     timers.push(setInterval(() => assembler.flush(true), checkpointEveryMs(options)));
 

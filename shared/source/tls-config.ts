@@ -13,13 +13,11 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 const envPattern = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /** `path`, `{ file: path }`, `{ env: NAME }` or `${NAME}`. */
-const pemSchema = z
-  .union([z.string().min(1), z.object({ file: z.string().min(1) }).strict(), z.object({ env: envName }).strict()])
-  .transform((v): PemRef => {
-    if (typeof v !== 'string') return v;
-    const m = envPattern.exec(v);
-    return m?.[1] ? { env: m[1] } : { file: v };
-  });
+const pemSchema = z.union([z.string().min(1), z.object({ file: z.string().min(1) }).strict(), z.object({ env: envName }).strict()]).transform((v): PemRef => {
+  if (typeof v !== 'string') return v;
+  const m = envPattern.exec(v);
+  return m?.[1] ? { env: m[1] } : { file: v };
+});
 
 const tlsObjectSchema = z
   .object({

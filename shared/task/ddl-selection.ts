@@ -8,13 +8,27 @@ import type { DdlKind } from '../record/index.ts';
 
 /** Every DdlKind, in the order DTS lists them (the record's own union is the source of truth). */
 export const ddlKinds = [
-  'CREATE_TABLE', 'ALTER_TABLE', 'DROP_TABLE', 'RENAME_TABLE', 'TRUNCATE_TABLE',
-  'CREATE_VIEW', 'ALTER_VIEW', 'DROP_VIEW',
-  'CREATE_PROCEDURE', 'ALTER_PROCEDURE', 'DROP_PROCEDURE',
-  'CREATE_FUNCTION', 'ALTER_FUNCTION', 'DROP_FUNCTION',
-  'CREATE_TRIGGER', 'DROP_TRIGGER',
-  'CREATE_INDEX', 'DROP_INDEX',
-  'CREATE_DATABASE', 'ALTER_DATABASE', 'DROP_DATABASE',
+  'CREATE_TABLE',
+  'ALTER_TABLE',
+  'DROP_TABLE',
+  'RENAME_TABLE',
+  'TRUNCATE_TABLE',
+  'CREATE_VIEW',
+  'ALTER_VIEW',
+  'DROP_VIEW',
+  'CREATE_PROCEDURE',
+  'ALTER_PROCEDURE',
+  'DROP_PROCEDURE',
+  'CREATE_FUNCTION',
+  'ALTER_FUNCTION',
+  'DROP_FUNCTION',
+  'CREATE_TRIGGER',
+  'DROP_TRIGGER',
+  'CREATE_INDEX',
+  'DROP_INDEX',
+  'CREATE_DATABASE',
+  'ALTER_DATABASE',
+  'DROP_DATABASE',
   'OTHER',
 ] as const satisfies readonly DdlKind[];
 
@@ -28,7 +42,10 @@ const spelled = ddlKinds.map((k) => k.replaceAll('_', ' ')).join(', ');
 
 /** "create  table" → CREATE_TABLE; null when it names no kind. */
 export function ddlKindOf(text: string): DdlKind | null {
-  const kind = text.trim().toUpperCase().replace(/[\s_]+/g, '_');
+  const kind = text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s_]+/g, '_');
   return known.has(kind) ? (kind as DdlKind) : null;
 }
 

@@ -47,7 +47,15 @@ export function objectSetAt(history: readonly ObjectSetChange[], at: BinlogPoint
 /** One text per object set, whatever the key order in the file: equal sets compare equal. */
 export function objectsKey(objects: readonly TaskObject[]): string {
   const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(sorted(objects));
 }
 

@@ -34,13 +34,7 @@ const sourceSchema = z
     /** Replica server id this task presents to the source; unique among all replicas of it. */
     serverId: z.number().int().min(1).max(4294967295),
     /** Where incremental sync starts when the queue is empty: the current end of the binlog, or a position. */
-    start: z
-      .union([
-        z.literal('current'),
-        z.object({ file: z.string().min(1), position: z.number().int().min(4) }).strict(),
-        z.object({ gtid: z.string() }).strict(),
-      ])
-      .default('current'),
+    start: z.union([z.literal('current'), z.object({ file: z.string().min(1), position: z.number().int().min(4) }).strict(), z.object({ gtid: z.string() }).strict()]).default('current'),
     connectTimeoutMs: z.number().int().min(1000).default(10000),
     /** TLS for every connection to the source (see source/tls-config.ts); plain TCP when absent. */
     ssl: sourceTlsSchema.optional(),
@@ -110,7 +104,10 @@ const advancedSchema = z
         z.literal(false),
         z
           .object({
-            table: z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'database.table').default(defaults.heartbeatTable),
+            table: z
+              .string()
+              .regex(/^[^.\s]+\.[^.\s]+$/, 'database.table')
+              .default(defaults.heartbeatTable),
             intervalSeconds: z.number().int().min(1).max(3600).default(defaults.heartbeatIntervalSeconds),
           })
           .strict(),
@@ -150,7 +147,10 @@ const fullSyncSchema = z
       .refine((cron) => cronProblem(cron) === null, { message: 'not a cron expression: six fields "sec min hour day month weekday" in UTC, e.g. "0 0 3 * * *" for 03:00 daily' })
       .optional(),
     /** `database.table` in the source where re-baseline requests are written (created on first use). */
-    signalTable: z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'database.table').default(defaults.signalTable),
+    signalTable: z
+      .string()
+      .regex(/^[^.\s]+\.[^.\s]+$/, 'database.table')
+      .default(defaults.signalTable),
   })
   .strict();
 
@@ -176,17 +176,27 @@ export const taskSchema = z
     ddl: ddlSelectionSchema.optional(),
     /** DTS "Capitalization of Object Names in Destination Instance" for names without as/rename. */
     objectNameCase: objectNameCaseSchema.default('source'),
-    syncTypes: z.array(z.enum(['full', 'incremental'])).min(1).default(['incremental']),
+    syncTypes: z
+      .array(z.enum(['full', 'incremental']))
+      .min(1)
+      .default(['incremental']),
     fullSync: fullSyncSchema.default({ chunkRows: defaults.fullSyncChunkRows, workers: defaults.fullSyncWorkers, keylessTables: 'refuse', signalTable: defaults.signalTable }),
     queue: queueSchema.default({ type: 'file' }),
-    advanced: advancedSchema.default({ retryConnectionMinutes: defaults.retryConnectionMinutes, retryOtherMinutes: defaults.retryOtherMinutes, heartbeat: { table: defaults.heartbeatTable, intervalSeconds: defaults.heartbeatIntervalSeconds } }),
+    advanced: advancedSchema.default({
+      retryConnectionMinutes: defaults.retryConnectionMinutes,
+      retryOtherMinutes: defaults.retryOtherMinutes,
+      heartbeat: { table: defaults.heartbeatTable, intervalSeconds: defaults.heartbeatIntervalSeconds },
+    }),
     reader: readerSchema.default({
       batchMaxRecords: defaults.batchMaxRecords,
       batchMaxBytes: defaults.batchMaxBytes,
       batchMaxDelayMs: defaults.batchMaxDelayMs,
       maxLagBatches: defaults.maxLagBatches,
     }),
-    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default(defaults.logLevel) }).strict().default({ level: defaults.logLevel }),
+    log: z
+      .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default(defaults.logLevel) })
+      .strict()
+      .default({ level: defaults.logLevel }),
     /** Alert rules and the webhook they notify (ops/alerts/config.ts). */
     alerts: alertsSchema.optional(),
   })
@@ -194,7 +204,8 @@ export const taskSchema = z
   .superRefine((task, ctx) => {
     const names = new Set<string>();
     task.destinations.forEach((d, i) => {
-      if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'name'], message: `duplicate destination name "${d.name}"; each destination needs its own name (it names its cursor)` });
+      if (names.has(d.name))
+        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'name'], message: `duplicate destination name "${d.name}"; each destination needs its own name (it names its cursor)` });
       names.add(d.name);
     });
     const dbs = new Set<string>();
@@ -203,7 +214,11 @@ export const taskSchema = z
       dbs.add(o.database);
     });
     if (task.alerts) {
-      for (const [i, message] of unknownRuleTargets(task.alerts, task.destinations.map((d) => d.name))) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'when'], message });
+      for (const [i, message] of unknownRuleTargets(
+        task.alerts,
+        task.destinations.map((d) => d.name),
+      ))
+        ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'when'], message });
     }
   });
 

@@ -13,16 +13,11 @@ export type SecretRef = { readonly env: string } | { readonly value: string };
 
 const envPattern = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
-export const secretSchema = z
-  .union([
-    z.string(),
-    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict(),
-  ])
-  .transform((v): SecretRef => {
-    if (typeof v !== 'string') return { env: v.env };
-    const m = envPattern.exec(v);
-    return m?.[1] ? { env: m[1] } : { value: v };
-  });
+export const secretSchema = z.union([z.string(), z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }).strict()]).transform((v): SecretRef => {
+  if (typeof v !== 'string') return { env: v.env };
+  const m = envPattern.exec(v);
+  return m?.[1] ? { env: m[1] } : { value: v };
+});
 
 /** A resolved secret. Its text is reachable only through `reveal()`. */
 export class Secret {

@@ -26,8 +26,17 @@ sinkContract({
     const target = await createFcTarget();
     const endpoint = await startLocalFcEndpoint({ dir: target.dir, port: 0, credentials: KEY, service: 'dts', functionName: 'sink', log: silentLogger, writeLogLine: () => {} });
     const parsed = fcDestinationSchema.parse({
-      type: 'fc', name: 'fc', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret,
-      service: 'dts', function: 'sink', maxInvocationRecords: 3, maxRecordBytes,
+      type: 'fc',
+      name: 'fc',
+      region: 'cn-hangzhou',
+      accountId: '1234567890',
+      endpoint: endpoint.url,
+      accessKeyId: KEY.accessKeyId,
+      accessKeySecret: KEY.accessKeySecret,
+      service: 'dts',
+      function: 'sink',
+      maxInvocationRecords: 3,
+      maxRecordBytes,
     });
     const config = { ...parsed, accessKeySecret: new Secret(KEY.accessKeySecret), securityToken: undefined };
     return {

@@ -56,7 +56,8 @@ sinkContract({
   noDuplicates: true,
   skip: [
     {
-      reason: "MaxCompute limits a cell (8 MiB, checked by the row encoder), not a record: the suite's 8 KiB record limit has no MaxCompute setting; the 8 MiB cell rule is tested in test/unit/sink/maxcompute/sink.test.ts",
+      reason:
+        "MaxCompute limits a cell (8 MiB, checked by the row encoder), not a record: the suite's 8 KiB record limit has no MaxCompute setting; the 8 MiB cell rule is tested in test/unit/sink/maxcompute/sink.test.ts",
       rules: ['oversize'],
     },
   ],
@@ -73,8 +74,21 @@ sinkContract({
     const judge = javaOdps({ endpoint: server.endpoint, project: MC_PROJECT, accessKeyId: MC_ACCESS_KEY_ID, accessKeySecret: MC_ACCESS_KEY_SECRET });
     return {
       newSink(deps) {
-        const real = createMaxComputeClient({ endpoint: server.endpoint, project: MC_PROJECT, accessKeyId: MC_ACCESS_KEY_ID, accessKeySecret: config.accessKeySecret, timeoutMs: 30_000, log: silentLogger, sink: 'mc' });
-        const client: MaxComputeClient = { project: real.project, getTable: (t) => real.getTable(t), runSql: (sql) => real.runSql(sql), tunnel: async () => refusingTunnel(await real.tunnel(), () => poison) };
+        const real = createMaxComputeClient({
+          endpoint: server.endpoint,
+          project: MC_PROJECT,
+          accessKeyId: MC_ACCESS_KEY_ID,
+          accessKeySecret: config.accessKeySecret,
+          timeoutMs: 30_000,
+          log: silentLogger,
+          sink: 'mc',
+        });
+        const client: MaxComputeClient = {
+          project: real.project,
+          getTable: (t) => real.getTable(t),
+          runSql: (sql) => real.runSql(sql),
+          tunnel: async () => refusingTunnel(await real.tunnel(), () => poison),
+        };
         return createMaxComputeSink(config, { ...deps, client });
       },
       readBack: async () => delivered(await judge.read('orders_log').catch((err: Error) => (/orders_log/.test(err.message) ? [] : Promise.reject(err)))),

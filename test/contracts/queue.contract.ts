@@ -328,7 +328,15 @@ function exoticBatch(): Batch {
     records: [
       { id: 1, seq: 0, source, op: 'INSERT', schema: blobs, before: null, after: [1, Buffer.from(allBytes), Buffer.alloc(0), '18446744073709551615', 2 ** 53 - 1, -1.5e-300, null] },
       { id: 2, seq: 1, source, op: 'INIT', schema: blobs, before: null, after: [2, new Uint8Array([1, 2, 3, 250]), null, '0', 0, 0, null] },
-      { id: 3, seq: 2, source, op: 'UPDATE', schema: orders, before: [3, 'a', '1.00', 0.5, '2026-01-01 00:00:00.000000', null, 'old'], after: [3, 'b', '2.00', 0.25, '2026-01-01 00:00:00.000001', null, bigText] },
+      {
+        id: 3,
+        seq: 2,
+        source,
+        op: 'UPDATE',
+        schema: orders,
+        before: [3, 'a', '1.00', 0.5, '2026-01-01 00:00:00.000000', null, 'old'],
+        after: [3, 'b', '2.00', 0.25, '2026-01-01 00:00:00.000001', null, bigText],
+      },
       { id: 4, seq: 3, source: { ...source, txId: null }, op: 'DDL', kind: 'ALTER_TABLE', database: 'shop', table: 'orders', sql: 'ALTER TABLE orders ADD COLUMN `ß` int' },
     ],
     resume: { file: 'mysql-bin.000009', position: 456, gtidSet: null, nextRecordId: 5 },

@@ -140,7 +140,6 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const firstOccurrences = (list: readonly number[]) => list.filter((id, i) => list.indexOf(id) === i);
 const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSWrap').length;
 
-
 export function sinkContract(options: SinkContractOptions): void {
   const skipped = new Map<SinkRule, string>();
   for (const s of options.skip ?? []) for (const rule of s.rules) skipped.set(rule, s.reason);

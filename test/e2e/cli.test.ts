@@ -18,9 +18,17 @@ const cases: [name: string, doc: unknown, expected: RegExp[]][] = [
   ['wrong types', { ...valid, source: { ...valid.source, port: '33306x', serverId: 'one' } }, [/source\.port: expected number, received string/, /source\.serverId: expected number/]],
   ['unknown destination type', { ...valid, destinations: [{ type: 'kafak', brokers: ['127.0.0.1:19092'], topic: 'dts' }] }, [/destinations\[0\]\.type: .*"type" must be one of/]],
   ['a typo in a key', { ...valid, source: { ...valid.source, pasword: 'x' } }, [/source: unknown key "pasword"/]],
-  ['retry windows out of order', { ...valid, advanced: { retryConnectionMinutes: 30, retryOtherMinutes: 60 } }, [/advanced\.retryOtherMinutes: retryOtherMinutes must be smaller than retryConnectionMinutes/]],
+  [
+    'retry windows out of order',
+    { ...valid, advanced: { retryConnectionMinutes: 30, retryOtherMinutes: 60 } },
+    [/advanced\.retryOtherMinutes: retryOtherMinutes must be smaller than retryConnectionMinutes/],
+  ],
   ['not YAML', 'name: [unclosed\nsource: {', [/not valid YAML at line \d+, column \d+/]],
-  ['an unset secret', { ...valid, source: { ...valid.source, password: { env: 'DTS_TEST_UNSET_PASSWORD' } } }, [/source\.password: refers to environment variable DTS_TEST_UNSET_PASSWORD, which is not set/]],
+  [
+    'an unset secret',
+    { ...valid, source: { ...valid.source, password: { env: 'DTS_TEST_UNSET_PASSWORD' } } },
+    [/source\.password: refers to environment variable DTS_TEST_UNSET_PASSWORD, which is not set/],
+  ],
 ];
 
 describe('bad task files', () => {

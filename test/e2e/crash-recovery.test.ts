@@ -12,7 +12,6 @@ const topic = uniqueName('crash');
 const ROWS = 60_000;
 const PER_TRANSACTION = 300;
 
-
 async function insertRange(conn: mysql.Connection, from: number, to: number): Promise<void> {
   for (let start = from; start <= to; start += PER_TRANSACTION) {
     const values: string[] = [];

@@ -43,8 +43,15 @@ describe('FC destination, end to end', () => {
   });
 
   const destination = (name = 'fc') => ({
-    type: 'fc' as const, name, region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url,
-    accessKeyId: KEY_ID, accessKeySecret: { env: SECRET_ENV }, service: 'dts', function: 'target',
+    type: 'fc' as const,
+    name,
+    region: 'cn-hangzhou',
+    accountId: '1234567890',
+    endpoint: endpoint.url,
+    accessKeyId: KEY_ID,
+    accessKeySecret: { env: SECRET_ENV },
+    service: 'dts',
+    function: 'target',
   });
 
   it('delivers full-sync rows, DDL, INSERT, UPDATE and DELETE in the documented shape, in order', { timeout: 90_000 }, async () => {
@@ -53,13 +60,20 @@ describe('FC destination, end to end', () => {
     await conn.query(`INSERT INTO ${db}.items VALUES (1, 'apple', 1.50, '2026-01-01 00:00:00.125', NULL), (2, 'pear', 2.00, '2026-01-02 08:30:00.000', 'ripe')`);
     const [[status]] = (await conn.query('SHOW MASTER STATUS')) as unknown as [{ File: string; Position: number }[]];
     const schema: TableSchema = {
-      database: db, table: 'items', pkNames: ['id'],
+      database: db,
+      table: 'items',
+      pkNames: ['id'],
       columns: [column('id', 'int(11)', { key: true, nullable: false }), column('name', 'varchar(20)'), column('price', 'decimal(8,2)'), column('at', 'datetime(3)'), column('note', 'text')],
     };
     const [rows] = (await conn.query(`SELECT id, name, price, at, note FROM ${db}.items ORDER BY id`)) as unknown as [Record<string, number | string | null>[]];
     const snapshotMs = Date.now();
     const init: RowRecord[] = rows.map((r, i) => ({
-      op: 'INIT', id: i + 1, seq: i, schema, before: null, after: [r.id, r.name, r.price, r.at, r.note] as Row,
+      op: 'INIT',
+      id: i + 1,
+      seq: i,
+      schema,
+      before: null,
+      after: [r.id, r.name, r.price, r.at, r.note] as Row,
       source: { serverId: Number(serverId), file: status!.File, position: Number(status!.Position), gtid: null, timestampMs: snapshotMs, txId: null },
     }));
     const dir = await tempDir('fce2e');
@@ -76,10 +90,14 @@ describe('FC destination, end to end', () => {
       await conn.query(`INSERT INTO ${db}.items VALUES (3, 'plum', 0.99, '2026-01-03 10:00:00.500', 'new', 7)`);
       await conn.query(`UPDATE ${db}.items SET price = 1.75, qty = 5 WHERE id = 1`);
       await conn.query(`DELETE FROM ${db}.items WHERE id = 2`);
-      const records = await waitFor(async () => {
-        const got = (await target.delivered()).filter((r) => r.database === db);
-        return got.length >= 6 && got;
-      }, 60_000, 'six records at the function');
+      const records = await waitFor(
+        async () => {
+          const got = (await target.delivered()).filter((r) => r.database === db);
+          return got.length >= 6 && got;
+        },
+        60_000,
+        'six records at the function',
+      );
       const doneMs = Date.now();
       expect(records).toHaveLength(6);
 
@@ -99,20 +117,29 @@ describe('FC destination, end to end', () => {
         { ...common, type: 'INIT', id: 2, data: [{ id: '2', name: 'pear', price: '2.00', at: '2026-01-02 08:30:00.000', note: 'ripe' }], sqlType: before, mysqlType: names },
         { type: 'DDL', serverId, sql: ddl, database: db, id: 3, isDdl: true, table: 'items' },
         {
-          ...common, type: 'INSERT', id: 4,
+          ...common,
+          type: 'INSERT',
+          id: 4,
           data: [{ id: '3', name: 'plum', price: '0.99', at: '2026-01-03 10:00:00.500', note: 'new', qty: '7' }],
-          sqlType: { ...before, qty: 3 }, mysqlType: { ...names, qty: 'int' },
+          sqlType: { ...before, qty: 3 },
+          mysqlType: { ...names, qty: 'int' },
         },
         {
-          ...common, type: 'UPDATE', id: 5,
+          ...common,
+          type: 'UPDATE',
+          id: 5,
           data: [{ id: '1', name: 'apple', price: '1.75', at: '2026-01-01 00:00:00.125', note: null, qty: '5' }],
           old: [{ id: '1', name: 'apple', price: '1.50', at: '2026-01-01 00:00:00.125', note: null, qty: null }],
-          sqlType: { ...before, qty: 3 }, mysqlType: { ...names, qty: 'int' },
+          sqlType: { ...before, qty: 3 },
+          mysqlType: { ...names, qty: 'int' },
         },
         {
-          ...common, type: 'DELETE', id: 6,
+          ...common,
+          type: 'DELETE',
+          id: 6,
           data: [{ id: '2', name: 'pear', price: '2.00', at: '2026-01-02 08:30:00.000', note: 'ripe', qty: null }],
-          sqlType: { ...before, qty: 3 }, mysqlType: { ...names, qty: 'int' },
+          sqlType: { ...before, qty: 3 },
+          mysqlType: { ...names, qty: 'int' },
         },
       ]);
       // Field order as DTS writes it, and row keys in its HashMap order.
@@ -148,7 +175,11 @@ describe('FC destination, end to end', () => {
     expect(await reading).toMatchObject({ task: 'fc-functions', records: 3 });
     expect(await deliver(Buffer.from(JSON.stringify({ taskFile, idleMs: 500 })), createLocalContext('deliver-fc'))).toEqual({ task: 'fc-functions', delivered: { 'to-fc': 3 } });
     const got = (await target.delivered()).filter((r) => r.table === 'fn');
-    expect(got.map((r) => [r.type, r.data![0]!.v])).toEqual([['INSERT', 'one'], ['INSERT', 'two'], ['UPDATE', 'uno']]);
+    expect(got.map((r) => [r.type, r.data![0]!.v])).toEqual([
+      ['INSERT', 'one'],
+      ['INSERT', 'two'],
+      ['UPDATE', 'uno'],
+    ]);
     expect(got.map((r) => r.id)).toEqual([1, 2, 3]);
   });
 });

@@ -62,7 +62,11 @@ describe('full sync after a crash', () => {
     const progressLine = new RegExp(`fullSync.*0/1 tables.*${db}\\.items [1-9]\\d*/~\\d+`);
     const stateFile = `${dir}/queue/state.json`;
     const statusShowsCopy = async () => (await readFile(stateFile, 'utf8').catch(() => '')).includes('"currentRows"');
-    await waitFor(async () => progressLine.test(first.stderr()) && (await statusShowsCopy()) && (await topicSize(topic)) >= 6000, 90_000, 'progress in the log and the status, and 6,000 messages in Kafka').catch((err: Error) => {
+    await waitFor(
+      async () => progressLine.test(first.stderr()) && (await statusShowsCopy()) && (await topicSize(topic)) >= 6000,
+      90_000,
+      'progress in the log and the status, and 6,000 messages in Kafka',
+    ).catch((err: Error) => {
       throw new Error(`${err.message}; the task's log:\n${first.stderr()}`);
     });
     first.child.kill('SIGKILL');

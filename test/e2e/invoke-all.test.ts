@@ -73,7 +73,7 @@ async function invoke(name: string, eventFile = join(repo, 'examples', 'events',
 /** Every stored batch's records, in order: what the destinations must end up with. */
 async function storedRecords(): Promise<{ id: number; timestampMs: number }[]> {
   const out: { id: number; timestampMs: number }[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await queue.read(after, { maxBatches: 100 });
     if (page.length === 0) return out;
     for (const { batch } of page) for (const r of batch.records) out.push({ id: r.id, timestampMs: r.source.timestampMs });
@@ -88,7 +88,16 @@ beforeAll(async () => {
   await mkdir(target);
   await writeFile(join(target, 'index.mjs'), 'export const handler = async (event) => { globalThis.__invokeAllEvents.push(JSON.parse(event.toString("utf8"))); return "ok"; };\n');
   maxcompute = await startLocalMaxCompute({ port: 0, dataDir: join(work, 'maxcompute') });
-  endpoint = await startLocalFcEndpoint({ dir: target, credentials: { accessKeyId: 'LTAI-invoke-all', accessKeySecret: FC_SECRET }, service: 'svc', functionName: 'target', accountId: '1234567890', region: 'cn-hangzhou', log: silentLogger, writeLogLine: () => {} });
+  endpoint = await startLocalFcEndpoint({
+    dir: target,
+    credentials: { accessKeyId: 'LTAI-invoke-all', accessKeySecret: FC_SECRET },
+    service: 'svc',
+    functionName: 'target',
+    accountId: '1234567890',
+    region: 'cn-hangzhou',
+    log: silentLogger,
+    writeLogLine: () => {},
+  });
 
   // Rows before the task's start position reach the destinations only through full-sync.
   const conn = source.conn();
@@ -106,7 +115,18 @@ beforeAll(async () => {
       objects: [{ database: source.db }],
       destinations: [
         { type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'canal-json' },
-        { type: 'fc', name: 'fc', fcVersion: '2.0', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: 'LTAI-invoke-all', accessKeySecret: '${FC_TEST_SECRET}', service: 'svc', function: 'target' },
+        {
+          type: 'fc',
+          name: 'fc',
+          fcVersion: '2.0',
+          region: 'cn-hangzhou',
+          accountId: '1234567890',
+          endpoint: endpoint.url,
+          accessKeyId: 'LTAI-invoke-all',
+          accessKeySecret: '${FC_TEST_SECRET}',
+          service: 'svc',
+          function: 'target',
+        },
         { type: 'maxcompute', name: 'mc', endpoint: maxcompute.endpoint, project: MC_PROJECT, accessKeyId: MC_ACCESS_KEY_ID, accessKeySecret: '${MC_TEST_SECRET}' },
       ],
       queue: { type: 'redis', url: '${DTS_REDIS_URL}', prefix },
@@ -160,7 +180,17 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     const oldest = new Date(stored[0]!.timestampMs).toISOString();
     const headTime = Math.max(...stored.map((r) => r.timestampMs));
     // Nothing acknowledged yet: no DTS latency (it is measured from what a destination acknowledged).
-    const expected: Lag = { cursor: 0, behindBatches: head!.seq, behindRecords: stored.length, recordsExact: true, oldestPendingEventTime: oldest, lagMs: headTime - stored[0]!.timestampMs, latencyMs: null, currentTo: null, latencyExact: true };
+    const expected: Lag = {
+      cursor: 0,
+      behindBatches: head!.seq,
+      behindRecords: stored.length,
+      recordsExact: true,
+      oldestPendingEventTime: oldest,
+      lagMs: headTime - stored[0]!.timestampMs,
+      latencyMs: null,
+      currentTo: null,
+      latencyExact: true,
+    };
     // The head is the full sync's closing batch, which records progress and holds no change: no event time.
     const headEventTime = head!.batch.records.length > 0 ? new Date(headTime).toISOString() : null;
     // Its metrics (also logged as one line): record ids are dense, so the newest one counts what was read.
@@ -179,8 +209,19 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
     ]);
     // Full data sync rows are INSERTs in Canal JSON, with the rows as they are now (when the
     // full-sync step failed, its own test says why, and only the reader's records are stored).
-    const initRows = fullSyncRan ? [['INSERT', '1', 'a1x'], ['INSERT', '2', 'a2'], ['INSERT', '3', 'b3']] : [];
-    expect(messages.slice(2).map((m) => [m.type, m.data[0]!.id, m.data[0]!.v]).sort()).toEqual(initRows);
+    const initRows = fullSyncRan
+      ? [
+          ['INSERT', '1', 'a1x'],
+          ['INSERT', '2', 'a2'],
+          ['INSERT', '3', 'b3'],
+        ]
+      : [];
+    expect(
+      messages
+        .slice(2)
+        .map((m) => [m.type, m.data[0]!.id, m.data[0]!.v])
+        .sort(),
+    ).toEqual(initRows);
   });
 
   it('deliver-fc: invokes the target function with every stored record, in order', async () => {
@@ -200,7 +241,15 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
       [stored[1]!.id, 'U', 'Y', '1', 'a1'],
     ]);
     const base = (await judge.read('t_base')).map((r) => [r.values.id, r.values.v]).sort();
-    expect(base).toEqual(fullSyncRan ? [['1', 'a1x'], ['2', 'a2'], ['3', 'b3']] : []);
+    expect(base).toEqual(
+      fullSyncRan
+        ? [
+            ['1', 'a1x'],
+            ['2', 'a2'],
+            ['3', 'b3'],
+          ]
+        : [],
+    );
   });
 
   it('latency: sees every destination caught up', async () => {
@@ -213,7 +262,12 @@ describe('every function in s.yaml, invoked locally', { timeout: 150_000 }, () =
   it("heartbeat: reports the stored position against the source's binlog end", async () => {
     const resume = (await queue.last())!.batch.resume;
     const before = await masterStatus(source.conn());
-    const result = (await invoke('heartbeat')) as { task: string; source: { version: string; file: string; offset: number }; reader: { position: string; behind: { files: number; bytes: number | null } }; status: unknown };
+    const result = (await invoke('heartbeat')) as {
+      task: string;
+      source: { version: string; file: string; offset: number };
+      reader: { position: string; behind: { files: number; bytes: number | null } };
+      status: unknown;
+    };
     const [[{ version }]] = (await source.conn().query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
     expect(result.task).toBe(TASK);
     expect(result.source.version).toBe(version);

@@ -87,6 +87,9 @@ describe('FC functions invoked locally', () => {
 
   it('npm run invoke refuses an unknown function and names the known ones', async () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(repo, 'scripts/invoke-function.ts'), 'no-such-function'], { cwd: repo });
-    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown function "no-such-function"; available: control, deliver-fc, deliver-kafka, deliver-maxcompute, full-sync, heartbeat, latency, reader, retry-window') });
+    await expect(run).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown function "no-such-function"; available: control, deliver-fc, deliver-kafka, deliver-maxcompute, full-sync, heartbeat, latency, reader, retry-window'),
+    });
   });
 });

@@ -76,10 +76,13 @@ describe('MaxCompute deliverer after SIGKILL', () => {
     for (let i = 0; i < ROWS; i += 2000) await conn.query(`INSERT INTO ${db}.items VALUES ${Array.from({ length: 2000 }, (_, j) => `(${i + j + 1}, 'item-${i + j + 1}', ${j})`).join(',')}`);
     let trap: Trap = null;
     const relay = await startRelay(mc.endpoint(), () => trap);
-    onTestFinished(() => new Promise<void>((resolve) => {
-      relay.server.closeAllConnections();
-      relay.server.close(() => resolve());
-    }));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          relay.server.closeAllConnections();
+          relay.server.close(() => resolve());
+        }),
+    );
     const dir = await tempDir('mccrash');
     const taskFile = await writeTaskFile(dir, {
       name: 'mccrash',
@@ -141,7 +144,11 @@ describe('MaxCompute deliverer after SIGKILL', () => {
     });
     await third.waitForLog('resumed after an unconfirmed MaxCompute flush', 60_000);
     const stateFile = join(dir, 'queue', 'state.json');
-    await waitFor(async () => (JSON.parse(await readFile(stateFile, 'utf8').catch(() => '{}')) as { fullSync?: { completed: boolean } }).fullSync?.completed === true, 90_000, 'the full sync complete').catch((err: Error) => {
+    await waitFor(
+      async () => (JSON.parse(await readFile(stateFile, 'utf8').catch(() => '{}')) as { fullSync?: { completed: boolean } }).fullSync?.completed === true,
+      90_000,
+      'the full sync complete',
+    ).catch((err: Error) => {
       throw new Error(`${err.message}; the task's log:\n${third.stderr().slice(-3000)}`);
     });
     await new Promise((r) => setTimeout(r, 500));
@@ -160,7 +167,10 @@ describe('MaxCompute deliverer after SIGKILL', () => {
 
     const merged = mergeBaseAndLog(base, log, (v) => v.id as string);
     const differing = [...new Set([...expected.keys(), ...merged.keys()])].filter((k) => JSON.stringify(merged.get(k)) !== JSON.stringify(expected.get(k)));
-    expect(differing.slice(0, 20).map((k) => ({ key: k, merged: merged.get(k) ?? null, source: expected.get(k) ?? null })), `${differing.length} rows differ; the task's log:\n${third.stderr().slice(-2000)}`).toEqual([]);
+    expect(
+      differing.slice(0, 20).map((k) => ({ key: k, merged: merged.get(k) ?? null, source: expected.get(k) ?? null })),
+      `${differing.length} rows differ; the task's log:\n${third.stderr().slice(-2000)}`,
+    ).toEqual([]);
     const pairs = log.map((r) => `${r.values.new_dts_sync_record_id as string}/${r.values.new_dts_sync_before_flag as string}`);
     expect(pairs.length - new Set(pairs).size, 'no (record id, before flag) twice in _log').toBe(0);
     // A flush committed twice would repeat up to 1,500 rows; a resumed copy repeats at most the chunks in flight (500 each).

@@ -63,7 +63,12 @@ export async function createFcTarget(): Promise<FcTarget> {
   await writeFile(join(dir, 'index.mjs'), handlerSource);
   const log = join(dir, 'invocations.jsonl');
   const invocations = async (): Promise<Invocation[]> =>
-    existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Invocation) : [];
+    existsSync(log)
+      ? (await readFile(log, 'utf8'))
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Invocation)
+      : [];
   return {
     dir,
     invocations,

@@ -115,14 +115,30 @@ function toolClasses(): Promise<string> {
 
 async function call(conn: OdpsConnection, args: readonly string[], timeoutMs = 120_000): Promise<string[]> {
   const classes = await toolClasses();
-  const argv = ['-Duser.timezone=UTC', '-Xshare:auto', '-XX:TieredStopAtLevel=1', '-cp', `${classes}:${odpsLibs}/*`, 'JavaOdpsTool', conn.endpoint, conn.project, conn.accessKeyId, conn.accessKeySecret, conn.securityToken ?? '-', ...args];
+  const argv = [
+    '-Duser.timezone=UTC',
+    '-Xshare:auto',
+    '-XX:TieredStopAtLevel=1',
+    '-cp',
+    `${classes}:${odpsLibs}/*`,
+    'JavaOdpsTool',
+    conn.endpoint,
+    conn.project,
+    conn.accessKeyId,
+    conn.accessKeySecret,
+    conn.securityToken ?? '-',
+    ...args,
+  ];
   try {
     const { stdout } = await run('java', argv, { maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs, encoding: 'utf8' });
     return stdout.split('\n').filter((l) => l !== '');
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     const stderr = e.stderr ?? '';
-    const line = stderr.split('\n').reverse().find((l) => l.startsWith('{"error"'));
+    const line = stderr
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{"error"'));
     if (line) {
       const doc = JSON.parse(line) as { error?: string; message?: string; status?: number; code?: string };
       throw new JavaOdpsError(`the MaxCompute Java SDK failed (${args[0]}): ${doc.error}: ${doc.message}`, doc.error, doc.status, doc.code, stderr);

@@ -56,8 +56,12 @@ export function useLocalMaxCompute(prefix: string, projects: readonly string[] =
 /** A maxcompute destination for a task file; flushes after a second so tests see rows soon. */
 export function maxComputeDestination(endpoint: string, overrides: Record<string, unknown> = {}) {
   return {
-    type: 'maxcompute' as const, name: 'mc', endpoint, project: MC_PROJECT,
-    accessKeyId: MC_ACCESS_KEY_ID, accessKeySecret: MC_ACCESS_KEY_SECRET,
+    type: 'maxcompute' as const,
+    name: 'mc',
+    endpoint,
+    project: MC_PROJECT,
+    accessKeyId: MC_ACCESS_KEY_ID,
+    accessKeySecret: MC_ACCESS_KEY_SECRET,
     flush: { maxRows: 100_000, maxMegabytes: 64, maxSeconds: 1 },
     ...overrides,
   };
@@ -74,7 +78,12 @@ export function metadataNames(rule: 'new' | 'old' = 'new') {
  * per key the row ordered first by record id desc, after flag desc; kept when its after flag is Y.
  * Returns the business columns of the surviving rows, keyed by `key(values)`.
  */
-export function mergeBaseAndLog(base: readonly OdpsRow[], log: readonly OdpsRow[], key: (values: Record<string, OdpsCell>) => string, rule: 'new' | 'old' = 'new'): Map<string, Record<string, OdpsCell>> {
+export function mergeBaseAndLog(
+  base: readonly OdpsRow[],
+  log: readonly OdpsRow[],
+  key: (values: Record<string, OdpsCell>) => string,
+  rule: 'new' | 'old' = 'new',
+): Map<string, Record<string, OdpsCell>> {
   const m = metadataNames(rule);
   const metadata = new Set(Object.values(m));
   const business = (values: Record<string, OdpsCell>) => Object.fromEntries(Object.entries(values).filter(([k]) => !metadata.has(k)));

@@ -78,9 +78,14 @@ export class PrivateMysql8 {
       join(this.#home, 'bin/mysqld'),
       [
         // The stack's own server settings (one copy, read by scripts/start-stack.sh too), then the test's.
-        `--defaults-file=${SERVER_CNF}`, `--basedir=${this.#home}`, `--datadir=${join(this.#dir, 'data')}`, ...root,
+        `--defaults-file=${SERVER_CNF}`,
+        `--basedir=${this.#home}`,
+        `--datadir=${join(this.#dir, 'data')}`,
+        ...root,
         `--port=${this.port}`,
-        `--socket=${join(this.#dir, 'mysqld.sock')}`, `--pid-file=${join(this.#dir, 'mysqld.pid')}`, `--log-error=${join(this.#dir, 'error.log')}`,
+        `--socket=${join(this.#dir, 'mysqld.sock')}`,
+        `--pid-file=${join(this.#dir, 'mysqld.pid')}`,
+        `--log-error=${join(this.#dir, 'error.log')}`,
         ...this.#extraArgs,
       ],
       { stdio: 'ignore' },
@@ -119,7 +124,16 @@ export class PrivateMysql8 {
   }
 
   connect(): Promise<mysql.Connection> {
-    return mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', charset: 'utf8mb4_general_ci', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 2_000 });
+    return mysql.createConnection({
+      host: '127.0.0.1',
+      port: this.port,
+      user: 'root',
+      charset: 'utf8mb4_general_ci',
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      connectTimeout: 2_000,
+    });
   }
 
   /** Kills the server if it runs and deletes its directory. */

@@ -41,7 +41,14 @@ function row(i: number, n: number, version: number): Value[] {
 /** Batch `i` (1, 2, 3 …): one transaction of `rows` records alternating INSERT and UPDATE. */
 export function makeBatch(i: number, rows = 3): Batch {
   const firstId = (i - 1) * rows + 1;
-  const source: SourceInfo = { serverId: 1, file: 'mysql-bin.000001', position: 4 + i * 100, gtid: `3e11fa47-71ca-11e1-9e33-c80aa9429562:${i}`, timestampMs: 1_767_322_000_000 + i * 1000, txId: String(i) };
+  const source: SourceInfo = {
+    serverId: 1,
+    file: 'mysql-bin.000001',
+    position: 4 + i * 100,
+    gtid: `3e11fa47-71ca-11e1-9e33-c80aa9429562:${i}`,
+    timestampMs: 1_767_322_000_000 + i * 1000,
+    txId: String(i),
+  };
   const records: RowRecord[] = [];
   for (let n = 0; n < rows; n++) {
     const update = n % 2 === 1;

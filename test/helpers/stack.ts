@@ -43,7 +43,16 @@ export function uniqueName(prefix: string): string {
 
 /** A connection to the stack's source (MariaDB or MySQL 8) in UTC, utf8mb4, and a permissive sql_mode (zero dates). */
 export async function sourceConnection(): Promise<mysql.Connection> {
-  const conn = await mysql.createConnection({ host: '127.0.0.1', port: stack.mysqlPort, user: 'root', charset: 'utf8mb4_general_ci', multipleStatements: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const conn = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: stack.mysqlPort,
+    user: 'root',
+    charset: 'utf8mb4_general_ci',
+    multipleStatements: true,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   await conn.query("SET time_zone = '+00:00', sql_mode = ''");
   return conn;
 }
@@ -62,16 +71,20 @@ export async function createTopic(topic: string, numPartitions = 1, timeoutMs = 
   await admin.connect();
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: false });
-    await waitFor(async () => {
-      try {
-        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-        const partitions = topics[0]?.partitions ?? [];
-        return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0);
-      } catch (err) {
-        if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION' || (err as { type?: string }).type === 'LEADER_NOT_AVAILABLE') return false;
-        throw err;
-      }
-    }, timeoutMs, `leaders of the ${numPartitions} partitions of topic ${topic}`);
+    await waitFor(
+      async () => {
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+          const partitions = topics[0]?.partitions ?? [];
+          return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0);
+        } catch (err) {
+          if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION' || (err as { type?: string }).type === 'LEADER_NOT_AVAILABLE') return false;
+          throw err;
+        }
+      },
+      timeoutMs,
+      `leaders of the ${numPartitions} partitions of topic ${topic}`,
+    );
   } finally {
     await admin.disconnect();
   }

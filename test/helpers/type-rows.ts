@@ -9,8 +9,31 @@
 
 /** Every MySQL charset of one byte per character but `binary`: a column each, holding all 256 bytes. */
 export const singleByteCharsets = [
-  'armscii8', 'ascii', 'cp1250', 'cp1251', 'cp1256', 'cp1257', 'cp850', 'cp852', 'cp866', 'dec8', 'geostd8', 'greek', 'hebrew',
-  'hp8', 'keybcs2', 'koi8r', 'koi8u', 'latin1', 'latin2', 'latin5', 'latin7', 'macce', 'macroman', 'swe7', 'tis620',
+  'armscii8',
+  'ascii',
+  'cp1250',
+  'cp1251',
+  'cp1256',
+  'cp1257',
+  'cp850',
+  'cp852',
+  'cp866',
+  'dec8',
+  'geostd8',
+  'greek',
+  'hebrew',
+  'hp8',
+  'keybcs2',
+  'koi8r',
+  'koi8u',
+  'latin1',
+  'latin2',
+  'latin5',
+  'latin7',
+  'macce',
+  'macroman',
+  'swe7',
+  'tis620',
 ] as const;
 
 const ALL_BYTES = `x'${Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0')).join('')}'`;
@@ -146,7 +169,10 @@ const NINES_30 = '9'.repeat(30);
 export const valueRows: readonly ValueCase[] = [
   {
     id: ['1', '1'],
-    j: json('{"k": [1, 2.5, "x", null], "a": 1e2, "bb": -0.0, "c": 1.0E+30, "d": 12345678901234567890, "e": "\\u00e9\\n", "f": true}', '{"a": 100.0, "c": 9.999999999999999e29, "d": 12345678901234567890, "e": "é\\n", "f": true, "k": [1, 2.5, "x", null], "bb": -0.0}'),
+    j: json(
+      '{"k": [1, 2.5, "x", null], "a": 1e2, "bb": -0.0, "c": 1.0E+30, "d": 12345678901234567890, "e": "\\u00e9\\n", "f": true}',
+      '{"a": 100.0, "c": 9.999999999999999e29, "d": 12345678901234567890, "e": "é\\n", "f": true, "k": [1, 2.5, "x", null], "bb": -0.0}',
+    ),
     // More digits than the column keeps: MySQL rounds them (unless sql_mode TIME_TRUNCATE_FRACTIONAL), MariaDB truncates.
     dt1: ["'2026-01-01 00:00:00.96'", { mariadb: '2026-01-01 00:00:00.9', mysql8: '2026-01-01 00:00:01.0' }],
     dt3: ["'1000-01-01 00:00:00'", '1000-01-01 00:00:00.000'],
@@ -190,7 +216,10 @@ export const valueRows: readonly ValueCase[] = [
   },
   {
     id: ['3', '3'],
-    j: json('[1.5e300, -1e-300, 3.0, 0.30000000000000004, 1e15, 1e16, 123456789012345678, -9223372036854775808, 18446744073709551615, 18446744073709551616, 1e-7]', '[1.5e300, -1e-300, 3.0, 0.30000000000000004, 1e15, 1e16, 123456789012345678, -9223372036854775808, 18446744073709551615, 1.8446744073709552e19, 0.0000001]'),
+    j: json(
+      '[1.5e300, -1e-300, 3.0, 0.30000000000000004, 1e15, 1e16, 123456789012345678, -9223372036854775808, 18446744073709551615, 18446744073709551616, 1e-7]',
+      '[1.5e300, -1e-300, 3.0, 0.30000000000000004, 1e15, 1e16, 123456789012345678, -9223372036854775808, 18446744073709551615, 1.8446744073709552e19, 0.0000001]',
+    ),
     dt1: ['NULL', null],
     dt3: ['NULL', null],
     ts6: ['NULL', null],

@@ -66,10 +66,18 @@ describe('alerts on the FC retry-window function', () => {
   it('Redis state: FIRING once for a FAILED task across two ticks, signed; RESOLVED once after resume; retrying > 2m; no secret in logs or results', { timeout: 60_000 }, async () => {
     const prefix = `dts-test:alerts:${randomUUID()}`;
     const dir = await tempDir('alerts-redis');
-    const file = await writeTaskFile(dir, { ...baseTask('alerting'), queue: { type: 'redis', url: redisUrl, prefix }, alerts: { webhook: dingtalk, rules: [{ when: 'failed' }, { when: 'retrying > 2m' }] } });
+    const file = await writeTaskFile(dir, {
+      ...baseTask('alerting'),
+      queue: { type: 'redis', url: redisUrl, prefix },
+      alerts: { webhook: dingtalk, rules: [{ when: 'failed' }, { when: 'retrying > 2m' }] },
+    });
     const store = await createRedisTaskStateStore(redisUrl, prefix);
     const lines: string[] = [];
-    const tick = async () => JSON.parse(JSON.stringify(await retryWindowEntry({ taskFile: file }, context, recordingLogger(lines)))) as { alerts: { firing: string[]; sent: unknown[]; failed: unknown[] }; recorded: boolean };
+    const tick = async () =>
+      JSON.parse(JSON.stringify(await retryWindowEntry({ taskFile: file }, context, recordingLogger(lines)))) as {
+        alerts: { firing: string[]; sent: unknown[]; failed: unknown[] };
+        recorded: boolean;
+      };
     const results: unknown[] = [];
     try {
       // Nothing recorded, nothing firing: nothing sent, and no state is created by looking.

@@ -49,10 +49,9 @@ describe('the built deliver-kafka function', () => {
     expect(run.error).toBeUndefined();
     expect(run.result).toEqual({ task: 'built-deliver', delivered: { kafka: 8 } });
     const messages = await consumeMessages(topic, 8);
-    expect(messages.map((m) => [m.json.id, m.json.type, m.json.table])).toEqual(
-      Array.from({ length: 8 }, (_, n) => [n + 1, n % 2 === 0 ? 'INSERT' : 'UPDATE', 'orders']),
-    );
+    expect(messages.map((m) => [m.json.id, m.json.type, m.json.table])).toEqual(Array.from({ length: 8 }, (_, n) => [n + 1, n % 2 === 0 ? 'INSERT' : 'UPDATE', 'orders']));
     const after = await createFileQueue(queueDir, { consumers: ['kafka'], writer: false });
     expect(await after.cursor('kafka')).toBe(4);
     await after.close();
-  });});
+  });
+});

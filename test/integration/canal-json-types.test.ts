@@ -10,7 +10,18 @@ import avsc from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { consumeTopics } from '../helpers/kafka-read.ts';
-import { charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow as typesEdgeRow, expectedOn, otherRow as typesOtherRow, singleByteCharsets, typesTable, valueRows, valuesTable } from '../helpers/type-rows.ts';
+import {
+  charsetColumns,
+  charsetEdgeRow,
+  charsetOtherRow,
+  edgeRow as typesEdgeRow,
+  expectedOn,
+  otherRow as typesOtherRow,
+  singleByteCharsets,
+  typesTable,
+  valueRows,
+  valuesTable,
+} from '../helpers/type-rows.ts';
 import { consumeMessages, createTopic, sourceConnection, stack, startTask, taskFor, tempDir, uniqueName, type RunningTask } from '../helpers/stack.ts';
 
 const db = uniqueName('types');
@@ -37,14 +48,47 @@ const edgeRow = { ...typesEdgeRow, ...charsetEdgeRow };
 const otherRow = { ...typesOtherRow, ...charsetOtherRow };
 
 const expectedTypes: Record<string, [string, number]> = {
-  id: ['int(11)', 4], ti: ['tinyint(4)', -6], tiu: ['tinyint(3) unsigned', 5], si: ['smallint(6)', 5], siu: ['smallint(5) unsigned', 4],
-  mi: ['mediumint(9)', 4], miu: ['mediumint(8) unsigned', 4], i: ['int(11)', 4], iu: ['int(10) unsigned', -5], bi: ['bigint(20)', -5],
-  biu: ['bigint(20) unsigned', 3], d: ['decimal(65,30)', 3], f: ['float', 7], db: ['double', 8], dt: ['datetime', 93], dt6: ['datetime(6)', 93],
-  ts3: ['timestamp(3)', 93], tm6: ['time(6)', 92], tm: ['time', 92], y: ['year(4)', 12], dd: ['date', 91], bt: ['bit(64)', -7], b1: ['bit(1)', -7],
-  e: ["enum('a','b','ç')", 4], s: ["set('x','y','z')", -7], vc: ['varchar(20)', 12], ch: ['char(10)', 1], lat: ['varchar(10)', 12],
-  bn: ['binary(4)', 2004], vb: ['varbinary(10)', 2004], bl: ['blob', 2004], tx: ['text', 2005], g: ['geometry', 2004],
-  e0: ["enum('a','b')", 4], el: ["enum('a','\u0081\u009d€')", 4], sl: ["set('x','\u008f')", -7], l1: ['varchar(10)', 12], lt: ['text', 2005],
-  sb_latin1: ['varchar(256)', 12], sb_swe7: ['varchar(256)', 12], j: ['longtext', 2005],
+  id: ['int(11)', 4],
+  ti: ['tinyint(4)', -6],
+  tiu: ['tinyint(3) unsigned', 5],
+  si: ['smallint(6)', 5],
+  siu: ['smallint(5) unsigned', 4],
+  mi: ['mediumint(9)', 4],
+  miu: ['mediumint(8) unsigned', 4],
+  i: ['int(11)', 4],
+  iu: ['int(10) unsigned', -5],
+  bi: ['bigint(20)', -5],
+  biu: ['bigint(20) unsigned', 3],
+  d: ['decimal(65,30)', 3],
+  f: ['float', 7],
+  db: ['double', 8],
+  dt: ['datetime', 93],
+  dt6: ['datetime(6)', 93],
+  ts3: ['timestamp(3)', 93],
+  tm6: ['time(6)', 92],
+  tm: ['time', 92],
+  y: ['year(4)', 12],
+  dd: ['date', 91],
+  bt: ['bit(64)', -7],
+  b1: ['bit(1)', -7],
+  e: ["enum('a','b','ç')", 4],
+  s: ["set('x','y','z')", -7],
+  vc: ['varchar(20)', 12],
+  ch: ['char(10)', 1],
+  lat: ['varchar(10)', 12],
+  bn: ['binary(4)', 2004],
+  vb: ['varbinary(10)', 2004],
+  bl: ['blob', 2004],
+  tx: ['text', 2005],
+  g: ['geometry', 2004],
+  e0: ["enum('a','b')", 4],
+  el: ["enum('a','\u0081\u009d€')", 4],
+  sl: ["set('x','\u008f')", -7],
+  l1: ['varchar(10)', 12],
+  lt: ['text', 2005],
+  sb_latin1: ['varchar(256)', 12],
+  sb_swe7: ['varchar(256)', 12],
+  j: ['longtext', 2005],
 };
 
 /**
@@ -52,8 +96,18 @@ const expectedTypes: Record<string, [string, number]> = {
  * COLUMN_TYPE, and its JSON is a type of its own (sqlType VARCHAR) where MariaDB's is LONGTEXT.
  */
 const mysql8Types: Record<string, string> = {
-  id: 'int', ti: 'tinyint', tiu: 'tinyint unsigned', si: 'smallint', siu: 'smallint unsigned', mi: 'mediumint', miu: 'mediumint unsigned',
-  i: 'int', iu: 'int unsigned', bi: 'bigint', biu: 'bigint unsigned', y: 'year',
+  id: 'int',
+  ti: 'tinyint',
+  tiu: 'tinyint unsigned',
+  si: 'smallint',
+  siu: 'smallint unsigned',
+  mi: 'mediumint',
+  miu: 'mediumint unsigned',
+  i: 'int',
+  iu: 'int unsigned',
+  bi: 'bigint',
+  biu: 'bigint unsigned',
+  y: 'year',
 };
 if (stack.source === 'mysql8') {
   for (const [column, type] of Object.entries(mysql8Types)) expectedTypes[column] = [type, expectedTypes[column]![1]];
@@ -173,7 +227,10 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
       expect([column, sqlType[column]]).toEqual([column, code]);
     }
     // Every column's type is the source's own COLUMN_TYPE, in table order.
-    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [db, 't'])) as unknown as [{ c: string; t: string }[]];
+    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [
+      db,
+      't',
+    ])) as unknown as [{ c: string; t: string }[]];
     expect(Object.entries(mysqlType)).toEqual(catalog.map((r) => [r.c, r.t]));
     expect(Object.keys(sqlType)).toEqual(catalog.map((r) => r.c));
 
@@ -190,7 +247,10 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
   it('carries the same values in DTS Avro: the stored bytes of text and binary columns, the Canal text of the others', async () => {
     const canal = (await consumeMessages(topic, 2)).slice(0, 2).map((m) => (m.json.data as Record<string, string | null>[])[0]!);
     const avro = (await consumeTopics({ [avroTopic]: 10 }))[avroTopic]!.slice(0, 2).map((m) => avroImages(m.value));
-    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [db, 't'])) as unknown as [{ c: string; cs: string | null }[]];
+    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [
+      db,
+      't',
+    ])) as unknown as [{ c: string; cs: string | null }[]];
     const names = catalog.map((r) => r.c);
     /**
      * Avro's bytes come from the text (the record model carries text), so a byte the server reads
@@ -199,11 +259,20 @@ describe('Canal JSON from the real binlog: every type, every DML', () => {
      */
     const fromServerText = (charset: string, hex: string): string => {
       const chars = [...serverText[`sb_${charset}`]!];
-      return Buffer.from(Buffer.from(hex, 'hex').map((b) => (chars[b] === '?' && b !== 0x3f ? 0x3f : chars.indexOf(chars[b]!)))).toString('hex').toUpperCase();
+      return Buffer.from(Buffer.from(hex, 'hex').map((b) => (chars[b] === '?' && b !== 0x3f ? 0x3f : chars.indexOf(chars[b]!))))
+        .toString('hex')
+        .toUpperCase();
     };
     const int = (n: number | null) => (n === null ? null : { int: n });
-    const parts = (year: number | null, month: number | null, day: number | null, hour: number | null, minute: number | null, second: number | null, millis: number | null) =>
-      ({ year: int(year), month: int(month), day: int(day), hour: int(hour), minute: int(minute), second: int(second), millis: int(millis) });
+    const parts = (year: number | null, month: number | null, day: number | null, hour: number | null, minute: number | null, second: number | null, millis: number | null) => ({
+      year: int(year),
+      month: int(month),
+      day: int(day),
+      hour: int(hour),
+      minute: int(minute),
+      second: int(second),
+      millis: int(millis),
+    });
     // Per row: the DateTime parts of each temporal column (TIME's sign on every part, see value-image.ts).
     const temporal: Record<string, Record<string, unknown>>[] = [
       {
@@ -302,7 +371,10 @@ describe('Canal JSON and DTS Avro from the real binlog: more edge values per typ
     const data = messages.map((m) => (m.data as Record<string, string | null>[])[0]!);
     const columns = Object.keys(valueRows[0]!);
     // mysqlType is the source's COLUMN_TYPE: MySQL 8 keeps a display width only on TINYINT(1) (BOOL).
-    const [types] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [vdb, 'v'])) as unknown as [{ c: string; t: string }[]];
+    const [types] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [
+      vdb,
+      'v',
+    ])) as unknown as [{ c: string; t: string }[]];
     for (const m of messages) expect(Object.entries(m.mysqlType as Record<string, string>)).toEqual(types.map((r) => [r.c, r.t]));
     const mysqlType = messages[0]!.mysqlType as Record<string, string>;
     expect([mysqlType.id, mysqlType.bo, mysqlType.w3]).toEqual(stack.source === 'mysql8' ? ['int', 'tinyint(1)', 'smallint'] : ['int(11)', 'tinyint(1)', 'smallint(3)']);
@@ -319,7 +391,10 @@ describe('Canal JSON and DTS Avro from the real binlog: more edge values per typ
 
     // DTS Avro of the same rows: bytes as stored, Canal's text, and the parts of Canal's temporal text.
     const avro = (await consumeTopics({ [vavro]: valueRows.length }))[vavro]!.map((m) => avroImages(m.value));
-    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [vdb, 'v'])) as unknown as [{ c: string; cs: string | null }[]];
+    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [
+      vdb,
+      'v',
+    ])) as unknown as [{ c: string; cs: string | null }[]];
     expect(catalog.map((r) => r.c)).toEqual(columns);
     const [stored] = (await conn.query(`SELECT ${columns.map((c) => `HEX(${c}) AS ${c}`).join(', ')} FROM ${vdb}.v ORDER BY id`)) as unknown as [Record<string, string | null>[]];
     const int = (n: number | undefined) => (n === undefined ? null : { int: n });
@@ -352,9 +427,24 @@ describe('Canal JSON and DTS Avro from the real binlog: more edge values per typ
           // MariaDB's JSON is a LONGTEXT column: a TEXT object there.
           TextObject: { type: column === 'j' ? (stack.source === 'mysql8' ? 'JSON' : 'TEXT') : column === 'e' ? 'ENUM' : 'SET', value: text },
           Integer: { precision: { id: 4, b3: 1, b17: 3, bo: 1, w3: 2 }[column], value: text },
-          Decimal: { value: text, precision: text.replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '').length, scale: text.split('.')[1]?.length ?? 0 },
+          Decimal: {
+            value: text,
+            precision: text
+              .replace(/^-/, '')
+              .replace('.', '')
+              .replace(/^0+(?=\d)/, '').length,
+            scale: text.split('.')[1]?.length ?? 0,
+          },
           DateTime: column === 'y' ? { ...time('0:0:0'), hour: null, minute: null, second: null, millis: null, year: int(Number(text)) } : column.startsWith('tm') ? time(text) : dateTime(text),
-          Timestamp: { timestamp: Date.UTC(...(numbers(text).slice(0, 6).map((n, k) => (k === 1 ? n - 1 : n)) as [number, number, number, number, number, number])) / 1000, millis: numbers(text)[6] },
+          Timestamp: {
+            timestamp:
+              Date.UTC(
+                ...(numbers(text)
+                  .slice(0, 6)
+                  .map((n, k) => (k === 1 ? n - 1 : n)) as [number, number, number, number, number, number]),
+              ) / 1000,
+            millis: numbers(text)[6],
+          },
         };
         const got = branch === 'Character' || branch === 'BinaryGeometry' ? { ...v, value: (v.value as Buffer).toString('hex').toUpperCase() } : v;
         expect([row, column, branch, got]).toEqual([row, column, branch, expected[branch]]);

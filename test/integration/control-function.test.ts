@@ -68,7 +68,12 @@ describe('the control function', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     await insert(4, 6);
     await new Promise((r) => setTimeout(r, 1_500));
-    const paused = (await control(taskFile, { action: 'status' })) as { status: string; readerSeq: number; destinations: { name: string; deliveredSeq: number; lagRecords: number }[]; stateAt: string };
+    const paused = (await control(taskFile, { action: 'status' })) as {
+      status: string;
+      readerSeq: number;
+      destinations: { name: string; deliveredSeq: number; lagRecords: number }[];
+      stateAt: string;
+    };
     expect(paused.status).toBe('PAUSED');
     expect(paused.stateAt).toContain(`${prefix}:state`);
     expect(paused.destinations).toEqual([expect.objectContaining({ name: 'kafka', deliveredSeq: paused.readerSeq, lagRecords: 0 })]);

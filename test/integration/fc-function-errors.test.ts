@@ -34,7 +34,18 @@ describe('target function errors', () => {
       {
         destinations: [
           // One record per invocation, so each row is its own batch for the function.
-          { type: 'fc', name: 'fc', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret, service: 'dts', function: 'sink', maxInvocationRecords: 1 },
+          {
+            type: 'fc',
+            name: 'fc',
+            region: 'cn-hangzhou',
+            accountId: '1234567890',
+            endpoint: endpoint.url,
+            accessKeyId: KEY.accessKeyId,
+            accessKeySecret: KEY.accessKeySecret,
+            service: 'dts',
+            function: 'sink',
+            maxInvocationRecords: 1,
+          },
         ],
       },
     );
@@ -45,7 +56,13 @@ describe('target function errors', () => {
     const task = startTask(await fcTask('t', 'fcerr-retry'), { windows: { connectionMs: 60_000, otherMs: 30_000 }, backoff: fastBackoff });
     try {
       await task.ready;
-      for (const [id, v] of [[1, 'first'], [2, 'poison'], [3, 'third'], [4, 'fourth']] as const) await conn().query(`INSERT INTO ${db}.t VALUES (?, ?)`, [id, v]);
+      for (const [id, v] of [
+        [1, 'first'],
+        [2, 'poison'],
+        [3, 'third'],
+        [4, 'fourth'],
+      ] as const)
+        await conn().query(`INSERT INTO ${db}.t VALUES (?, ?)`, [id, v]);
       await waitFor(async () => (await target.delivered()).length >= 4, 30_000, 'four delivered records');
       const invocations = (await target.invocations()).filter((i) => i.event.Records.every((r) => r.table === 't'));
       // Every attempt in order: the poison row three times failed, then taken; "first" only once.

@@ -42,7 +42,16 @@ describe('local FC endpoint', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    endpoint = await startLocalFcEndpoint({ dir: await handlerDir(), port: 0, credentials: KEY, region: 'cn-shanghai', accountId: '42', timeoutSeconds: 1, log: silentLogger, writeLogLine: (l) => lines.push(l) });
+    endpoint = await startLocalFcEndpoint({
+      dir: await handlerDir(),
+      port: 0,
+      credentials: KEY,
+      region: 'cn-shanghai',
+      accountId: '42',
+      timeoutSeconds: 1,
+      log: silentLogger,
+      writeLogLine: (l) => lines.push(l),
+    });
     client = new FCClient('42', { accessKeyID: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret, region: 'cn-shanghai', endpoint: endpoint.url });
   });
   afterAll(async () => {
@@ -79,7 +88,10 @@ describe('local FC endpoint', () => {
 
   it('npm run fc:local refuses to start without a key or a directory, saying what to pass', async () => {
     const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', join(repo, 'scripts/fc-local.ts'), ...args], { cwd: repo, env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '', ...env } });
+      promisify(execFile)(process.execPath, ['--import', 'tsx', join(repo, 'scripts/fc-local.ts'), ...args], {
+        cwd: repo,
+        env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '', ...env },
+      });
     await expect(run([join(repo, 'examples/fc-target')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('no access key: pass --access-key-id and --access-key-secret') });
     await expect(run([join(repo, 'no-such-dir'), '--access-key-id', 'a', '--access-key-secret', 'b'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('is not a directory') });
     const empty = await tempDir('fc-empty');

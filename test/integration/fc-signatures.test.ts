@@ -53,7 +53,12 @@ async function invoke(version: Version, endpoint: string, options: { secret?: st
   const url = new URL(endpoint);
   const client = new Fc3Client(new $OpenApiUtil.Config({ accessKeyId: keyId, accessKeySecret: secret, endpoint: url.host, protocol: 'HTTP', regionId: 'cn-hangzhou' }));
   try {
-    const response = await client.invokeFunctionWithOptions(fn, new InvokeFunctionRequest({ body: Readable.from([body]), qualifier: options.qualifier ?? 'LATEST' }), new InvokeFunctionHeaders({}), new RuntimeOptions({}));
+    const response = await client.invokeFunctionWithOptions(
+      fn,
+      new InvokeFunctionRequest({ body: Readable.from([body]), qualifier: options.qualifier ?? 'LATEST' }),
+      new InvokeFunctionHeaders({}),
+      new RuntimeOptions({}),
+    );
     const chunks: Buffer[] = [];
     for await (const c of response.body!) chunks.push(Buffer.from(c as Uint8Array));
     return { status: response.statusCode!, errorType: response.headers!['x-fc-error-type'], body: Buffer.concat(chunks).toString('utf8') };

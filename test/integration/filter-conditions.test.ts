@@ -42,16 +42,97 @@ const COLLATIONS = [
   ['latin1', 'latin1_general_cs'],
   ['latin1', 'latin1_bin'],
   ...(stack.source === 'mysql8'
-    ? [['utf8mb3', 'utf8mb3_general_ci'], ['utf8mb4', 'utf8mb4_0900_ai_ci'], ['utf8mb4', 'utf8mb4_0900_as_cs'], ['utf8mb4', 'utf8mb4_0900_bin']]
+    ? [
+        ['utf8mb3', 'utf8mb3_general_ci'],
+        ['utf8mb4', 'utf8mb4_0900_ai_ci'],
+        ['utf8mb4', 'utf8mb4_0900_as_cs'],
+        ['utf8mb4', 'utf8mb4_0900_bin'],
+      ]
     : []),
 ] as const;
 
 // Strings where collations disagree: case, accents, trailing and leading blanks, expansions (ß, æ,
 // ligatures), look-alike quotes, emoji (past the BMP), Hangul syllables and jamo, CJK, full-width.
 const TEXTS = [
-  'cn', 'CN', 'Cn', 'cn ', 'cn  ', ' cn', 'cn\t', 'c', 'ç', 'Ç', 'e', 'é', 'É', 'ê', 'E', 'ë', 'ß', 'ss', 'SS', 'ẞ', 's', 'ﬁ', 'fi', 'FI',
-  'æ', 'ae', 'Æ', 'ø', 'o', 'œ', 'oe', '😀', '😁', '🥰', '👍🏽', '한', '한국', 'ᄒ', 'ㅎ', '中', '中文', '丁', '𠀀', 'ｃｎ', 'Ⅻ', '½', '1', '10', '2',
-  '-', '_x', "'", '’', '"', '“', 'a', 'A', 'à', 'z', 'Z', 'þ', 'th', 'ð', 'd', 'Å', 'aa', 'Ω', 'ω', 'я', 'Я', 'й', 'и', 'l·l', 'll', 'ŀl', 'a\u0301', 'á', '', null,
+  'cn',
+  'CN',
+  'Cn',
+  'cn ',
+  'cn  ',
+  ' cn',
+  'cn\t',
+  'c',
+  'ç',
+  'Ç',
+  'e',
+  'é',
+  'É',
+  'ê',
+  'E',
+  'ë',
+  'ß',
+  'ss',
+  'SS',
+  'ẞ',
+  's',
+  'ﬁ',
+  'fi',
+  'FI',
+  'æ',
+  'ae',
+  'Æ',
+  'ø',
+  'o',
+  'œ',
+  'oe',
+  '😀',
+  '😁',
+  '🥰',
+  '👍🏽',
+  '한',
+  '한국',
+  'ᄒ',
+  'ㅎ',
+  '中',
+  '中文',
+  '丁',
+  '𠀀',
+  'ｃｎ',
+  'Ⅻ',
+  '½',
+  '1',
+  '10',
+  '2',
+  '-',
+  '_x',
+  "'",
+  '’',
+  '"',
+  '“',
+  'a',
+  'A',
+  'à',
+  'z',
+  'Z',
+  'þ',
+  'th',
+  'ð',
+  'd',
+  'Å',
+  'aa',
+  'Ω',
+  'ω',
+  'я',
+  'Я',
+  'й',
+  'и',
+  'l·l',
+  'll',
+  'ŀl',
+  'a\u0301',
+  'á',
+  '',
+  null,
 ];
 const LITERALS = ['cn', 'CN ', 'c', 'e', 'É', 'ss', 'ß', 'fi', 'ae', 'a', 'z', '😀', '한', '中', '’', 'aa', 'и', 'l·l', 'a\t'];
 const PATTERNS = ['c%', '_n', '%ß%', 'e', 'É_', '%😀%', 'a_', '%s'];
@@ -86,17 +167,71 @@ describe(`the evaluator agrees with ${stack.source}`, () => {
   const bins = ['abc', 'ABC', null, 'abc '];
   const conditions = [
     CONDITION,
-    "region = 'cn'", "region <> 'cn'", "region < 'b'", "region > 'Z'", "region >= 'c'", "region <=> NULL", "region = 12", "region IN ('us', 'C', NULL)",
-    "region NOT IN ('us', 'cn')", "region LIKE 'c%'", "region LIKE 'c_'", "region NOT LIKE '%n'", "region LIKE '\\_%'", "region LIKE '|_x' ESCAPE '|'",
-    "region BETWEEN 'a' AND 'cz'", 'region', 'NOT region', 'region IS NULL', "region = 'cn' XOR amount > 0", "region = 'cn' OR amount > 100 AND id > 3",
-    'amount >= 100', 'amount = 100', 'amount <> 100.0', 'amount BETWEEN -6 AND 100.005', 'amount IN (0, 99.99)', 'amount + 0.01 = 100.01', 'amount * 2 > 199.98',
-    'amount / 3 > 33.3333', 'amount % 7 = 2', 'amount DIV 3 = 33', '-amount < -100', "amount = '100'", "amount LIKE '%.00'", 'amount = 12345678901234567.89',
-    'big = 9007199254740993', 'big > 9007199254740992', "big = '9007199254740993'", 'big = 18446744073709551615', 'big DIV 2 = 3', 'big <=> NULL',
-    'score > 1', 'score = 0.1', 'score * 2 = 3', 'score IN (1.5, 100)', 'score + amount > 100',
-    "created >= '2024-02-01'", "created < '2024-01-31 23:59:59.999'", "created = '2024-2-1'", "created BETWEEN '2023-01-01' AND '2024-01-31 23:59:59.999'",
-    "created LIKE '2024-%'", "day < '2024-02-01 00:00:01'", "day = '2024-01-31'", 'created > day', "span > '10:00:00'", "span < '0:0:0'", "span = '9:30'",
-    "status = 'PAID'", "status IN ('new')", "bin = 'abc'", "bin < 'abc'", "bin LIKE 'a%'",
-    "(region = 'cn' OR region = 'us') AND NOT (amount < 100 OR amount IS NULL)", 'id % 2 = 0 IS TRUE', 'amount > 100 IS NOT FALSE', 'amount > 100 IS UNKNOWN',
+    "region = 'cn'",
+    "region <> 'cn'",
+    "region < 'b'",
+    "region > 'Z'",
+    "region >= 'c'",
+    'region <=> NULL',
+    'region = 12',
+    "region IN ('us', 'C', NULL)",
+    "region NOT IN ('us', 'cn')",
+    "region LIKE 'c%'",
+    "region LIKE 'c_'",
+    "region NOT LIKE '%n'",
+    "region LIKE '\\_%'",
+    "region LIKE '|_x' ESCAPE '|'",
+    "region BETWEEN 'a' AND 'cz'",
+    'region',
+    'NOT region',
+    'region IS NULL',
+    "region = 'cn' XOR amount > 0",
+    "region = 'cn' OR amount > 100 AND id > 3",
+    'amount >= 100',
+    'amount = 100',
+    'amount <> 100.0',
+    'amount BETWEEN -6 AND 100.005',
+    'amount IN (0, 99.99)',
+    'amount + 0.01 = 100.01',
+    'amount * 2 > 199.98',
+    'amount / 3 > 33.3333',
+    'amount % 7 = 2',
+    'amount DIV 3 = 33',
+    '-amount < -100',
+    "amount = '100'",
+    "amount LIKE '%.00'",
+    'amount = 12345678901234567.89',
+    'big = 9007199254740993',
+    'big > 9007199254740992',
+    "big = '9007199254740993'",
+    'big = 18446744073709551615',
+    'big DIV 2 = 3',
+    'big <=> NULL',
+    'score > 1',
+    'score = 0.1',
+    'score * 2 = 3',
+    'score IN (1.5, 100)',
+    'score + amount > 100',
+    "created >= '2024-02-01'",
+    "created < '2024-01-31 23:59:59.999'",
+    "created = '2024-2-1'",
+    "created BETWEEN '2023-01-01' AND '2024-01-31 23:59:59.999'",
+    "created LIKE '2024-%'",
+    "day < '2024-02-01 00:00:01'",
+    "day = '2024-01-31'",
+    'created > day',
+    "span > '10:00:00'",
+    "span < '0:0:0'",
+    "span = '9:30'",
+    "status = 'PAID'",
+    "status IN ('new')",
+    "bin = 'abc'",
+    "bin < 'abc'",
+    "bin LIKE 'a%'",
+    "(region = 'cn' OR region = 'us') AND NOT (amount < 100 OR amount IS NULL)",
+    'id % 2 = 0 IS TRUE',
+    'amount > 100 IS NOT FALSE',
+    'amount > 100 IS UNKNOWN',
   ];
 
   it('selects the same rows for every supported operator', { timeout: 60_000 }, async () => {
@@ -104,11 +239,11 @@ describe(`the evaluator agrees with ${stack.source}`, () => {
     const conn = source.conn();
     const q = (v: unknown) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v)}'`);
     const rows = Array.from({ length: 70 }, (_, i) => {
-      const pick = <T,>(list: T[], k: number) => list[(i * k + Math.floor(i / list.length)) % list.length]!;
+      const pick = <T>(list: T[], k: number) => list[(i * k + Math.floor(i / list.length)) % list.length]!;
       return `(${i + 1}, ${[pick(regions, 1), pick(amounts, 3), pick(bigs, 5), pick(scores, 7), pick(created, 1), pick(days, 3), pick(spans, 5), pick(statuses, 1), pick(bins, 3)].map(q).join(', ')})`;
     });
     await conn.query(`INSERT INTO ${db}.mixed VALUES ${rows.join(',')}`);
-    const query = async <T,>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
+    const query = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
     const schema = await catalogSchema(query, db, 'mixed');
     const [all] = (await conn.query({ sql: `SELECT * FROM ${db}.mixed ORDER BY id`, rowsAsArray: true })) as unknown as [Value[][]];
     const disagreements: string[] = [];
@@ -134,8 +269,11 @@ describe(`text compares by the column's collation, as ${stack.source} compares i
     const conn = texts.conn();
     const cols = COLLATIONS.map(([, collation]) => `c_${collation}`);
     const values = TEXTS.map((t, i) => `(${i + 1}, ${cols.map(() => '?').join(', ')})`).join(', ');
-    await conn.query(`INSERT INTO ${db}.texts VALUES ${values}`, TEXTS.flatMap((t) => cols.map(() => t)));
-    const query = async <T,>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
+    await conn.query(
+      `INSERT INTO ${db}.texts VALUES ${values}`,
+      TEXTS.flatMap((t) => cols.map(() => t)),
+    );
+    const query = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
     const schema = await catalogSchema(query, db, 'texts');
     expect(schema.columns.slice(1).map((c) => c.collation)).toEqual(COLLATIONS.map(([, collation]) => collation));
     const [all] = (await conn.query({ sql: `SELECT * FROM ${db}.texts ORDER BY id`, rowsAsArray: true })) as unknown as [Value[][]];
@@ -209,7 +347,7 @@ describe(`text compares by the column's collation, as ${stack.source} compares i
       ),
     );
     // A condition on its other columns is fine.
-    const query = async <T,>(sql: string, params: unknown[]) => (await texts.conn().query(sql, params))[0] as T[];
+    const query = async <T>(sql: string, params: unknown[]) => (await texts.conn().query(sql, params))[0] as T[];
     expect(compileCondition('id > 1', await catalogSchema(query, texts.db, 'odd'))([2, 'x'])).toBe(true);
   });
 });
@@ -244,9 +382,17 @@ describe('a task with a filter condition', () => {
     await conn.query(`INSERT INTO ${db}.orders VALUES (9, 'cn', 100.00, 'end')`); // the last message
 
     const expected = [
-      'INSERT 7 150.00', 'INSERT 2 120.00', 'DELETE 1 100.00', 'UPDATE 4 250.00 note d→x',
-      'UPDATE 4 250.00 note x→m', 'DELETE 6 100.00', 'UPDATE 7 150.00 note g→m', 'INSERT 8 150.00',
-      'DELETE 7 150.00', 'DELETE 2 120.00', 'INSERT 9 100.00',
+      'INSERT 7 150.00',
+      'INSERT 2 120.00',
+      'DELETE 1 100.00',
+      'UPDATE 4 250.00 note d→x',
+      'UPDATE 4 250.00 note x→m',
+      'DELETE 6 100.00',
+      'UPDATE 7 150.00 note g→m',
+      'INSERT 8 150.00',
+      'DELETE 7 150.00',
+      'DELETE 2 120.00',
+      'INSERT 9 100.00',
     ];
     const messages = await consumeMessages(topic, (m) => m.some((x) => (x.json as unknown as Canal).data?.[0]?.note === 'end'), 60_000);
     const stream = messages.slice(3).map((m) => describeMessage(m.json as unknown as Canal));
@@ -280,7 +426,9 @@ describe('a task with a filter condition', () => {
     const outcome = await task.outcome;
     expect(outcome.status).toBe('FAILED');
     expect(outcome.error?.message).toMatch(
-      new RegExp(`the filter condition of ${db}\\.altering cannot be evaluated on the stream at binlog position \\S+:\\d+, with the columns the table has there: unknown column \`amount\` \\(${db}\\.altering has tag, id, region\\)`),
+      new RegExp(
+        `the filter condition of ${db}\\.altering cannot be evaluated on the stream at binlog position \\S+:\\d+, with the columns the table has there: unknown column \`amount\` \\(${db}\\.altering has tag, id, region\\)`,
+      ),
     );
     expect(outcome.error?.message).toContain(`condition: "${CONDITION}" (objects[0].tables[0].filter)`);
   });

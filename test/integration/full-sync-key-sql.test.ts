@@ -59,7 +59,13 @@ describe('key SQL text', () => {
   });
 
   it('selectList names every column and reads FLOAT through DOUBLE (the text protocol prints 6 digits)', () => {
-    expect(selectList([{ name: 'id', typeCode: 3 }, { name: 'f', typeCode: 4 }, { name: 'd`x', typeCode: 5 }])).toBe('`id`, CAST(`f` AS DOUBLE) AS `f`, `d``x`');
+    expect(
+      selectList([
+        { name: 'id', typeCode: 3 },
+        { name: 'f', typeCode: 4 },
+        { name: 'd`x', typeCode: 5 },
+      ]),
+    ).toBe('`id`, CAST(`f` AS DOUBLE) AS `f`, `d``x`');
     expect(chunkQuery({ database: 'd', table: 't', key: ['id'], after: null, upTo: null, filter: null, limit: 5, select: '`id`' }).sql).toBe('SELECT `id` FROM `d`.`t` ORDER BY `id` LIMIT 5');
   });
 

@@ -42,7 +42,11 @@ describe('runSnapshot: reading ahead', () => {
     const { db } = source;
     await source.conn().query(`INSERT INTO ${db}.t VALUES ${Array.from({ length: ROWS }, (_, i) => `(${i + 1}, 'v${i + 1}')`).join(',')}`);
     const stream = new HeldStream();
-    const merger = new ChunkMerger(newSnapshotCursor('run', [`${db}.t`]), () => stream, () => {});
+    const merger = new ChunkMerger(
+      newSnapshotCursor('run', [`${db}.t`]),
+      () => stream,
+      () => {},
+    );
     const logged: string[] = [];
     const log: Logger = { ...silentLogger, info: (message) => void logged.push(message) };
     const stop = new AbortController();
@@ -115,7 +119,10 @@ describe('ShapeCache', () => {
     try {
       const before = await reader.read(table(), 0, null, 2);
       expect(before.schema.columns[1]!.type).toBe('varchar(20)');
-      expect(before.rows).toEqual([[1, 'a'], [2, 'b']]);
+      expect(before.rows).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+      ]);
       const again = await reader.read(table(), 0, null, 2);
       expect(again.schema).toBe(before.schema); // kept: one object for every chunk
       // Same names, another type, and the DDL count never moved (as if the stream missed it).
@@ -123,7 +130,10 @@ describe('ShapeCache', () => {
       await source.conn().query(`ALTER TABLE ${db}.shape MODIFY v INT`);
       const after = await reader.read(table(), 0, null, 2);
       expect(after.schema.columns[1]!.type).toMatch(/^int/);
-      expect(after.rows).toEqual([[1, 7], [2, 7]]);
+      expect(after.rows).toEqual([
+        [1, 7],
+        [2, 7],
+      ]);
     } finally {
       await reader.close();
     }

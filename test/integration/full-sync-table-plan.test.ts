@@ -40,13 +40,33 @@ async function fillAll(): Promise<void> {
   if (filled) return;
   filled = true;
   // Dense 1..1000 but with a hole at 400..599.
-  await fill('dense', Array.from({ length: 1000 }, (_, i) => i + 1).filter((id) => id < 400 || id >= 600).map((id) => `(${id}, ${id})`));
+  await fill(
+    'dense',
+    Array.from({ length: 1000 }, (_, i) => i + 1)
+      .filter((id) => id < 400 || id >= 600)
+      .map((id) => `(${id}, ${id})`),
+  );
   // Near 2^64: cuts must be exact decimal strings.
-  await fill('huge', Array.from({ length: 600 }, (_, i) => `(${18446744073709551615n - BigInt(i * 3)}, ${i})`));
-  await fill('pairs', Array.from({ length: 900 }, (_, i) => `('${['cn', 'de', 'us'][i % 3]}', ${(i * 37) % 1000}, ${i})`));
-  await fill('words', Array.from({ length: 700 }, (_, i) => `('w${((i * 7919) % 100000).toString(36)}', ${i})`));
-  await fill('uniq', Array.from({ length: 500 }, (_, i) => `('c${String(i).padStart(4, '0')}', ${i % 2 ? i : 'NULL'}, ${i})`));
-  await fill('heap', Array.from({ length: 10 }, (_, i) => `(${i}, NULL)`));
+  await fill(
+    'huge',
+    Array.from({ length: 600 }, (_, i) => `(${18446744073709551615n - BigInt(i * 3)}, ${i})`),
+  );
+  await fill(
+    'pairs',
+    Array.from({ length: 900 }, (_, i) => `('${['cn', 'de', 'us'][i % 3]}', ${(i * 37) % 1000}, ${i})`),
+  );
+  await fill(
+    'words',
+    Array.from({ length: 700 }, (_, i) => `('w${((i * 7919) % 100000).toString(36)}', ${i})`),
+  );
+  await fill(
+    'uniq',
+    Array.from({ length: 500 }, (_, i) => `('c${String(i).padStart(4, '0')}', ${i % 2 ? i : 'NULL'}, ${i})`),
+  );
+  await fill(
+    'heap',
+    Array.from({ length: 10 }, (_, i) => `(${i}, NULL)`),
+  );
   await fill('tiny', ['(1)', '(2)', '(3)']);
 }
 

@@ -23,7 +23,10 @@ const charsets = ['latin1', 'koi8r', 'cp1250', 'dec8', 'swe7'] as const;
 const keep = (name: string) => !name.startsWith('sb_') || (charsets as readonly string[]).includes(name.slice(3));
 const source = useDatabase(
   'fsvalues',
-  typesTable('${db}', charsetColumns.filter((c) => keep(c.split(' ')[0]!))),
+  typesTable(
+    '${db}',
+    charsetColumns.filter((c) => keep(c.split(' ')[0]!)),
+  ),
   `CREATE TABLE \${db}.plain (id INT PRIMARY KEY, b1 BIT(1), b8 BIT(8), b17 BIT(17), b64 BIT(64), f FLOAT, u BIGINT UNSIGNED, i BIGINT,
     d DECIMAL(20,6), dt DATETIME(6), ts TIMESTAMP(3) NULL, j JSON, bl BLOB, y YEAR, e ENUM('a','b'), l1 VARCHAR(10) CHARACTER SET latin1)`,
 );
@@ -74,12 +77,20 @@ describe('full sync values', () => {
       // Each row exactly once: the copy leaves out a row the stream already delivered, whichever came first.
       const ofTable = (table: string) => records.filter((r) => r.schema.table === table);
       for (const table of ['t', 'plain']) {
-        expect([table, ofTable(table).map((r) => `${r.op} ${Number(r.after![0])}`).sort()]).toEqual([table, ['INIT 1', 'INIT 2', 'INSERT 101', 'INSERT 102']]);
+        expect([
+          table,
+          ofTable(table)
+            .map((r) => `${r.op} ${Number(r.after![0])}`)
+            .sort(),
+        ]).toEqual([table, ['INIT 1', 'INIT 2', 'INSERT 101', 'INSERT 102']]);
       }
       const byId = new Map<number, RowRecord>(ofTable('t').map((r) => [Number(r.after![0]), r]));
       const plainById = new Map<number, RowRecord>(ofTable('plain').map((r) => [Number(r.after![0]), r]));
       for (const rowsById of [byId, plainById]) {
-        for (const [copied, streamed] of [[1, 101], [2, 102]] as const) {
+        for (const [copied, streamed] of [
+          [1, 101],
+          [2, 102],
+        ] as const) {
           const init = rowsById.get(copied)!;
           const insert = rowsById.get(streamed)!;
           expect(init.op).toBe('INIT');
@@ -100,12 +111,44 @@ describe('full sync values', () => {
       };
       for (const id of [1, 101]) {
         expect(plain(id)).toEqual({
-          id, b1: '0x01', b8: '0xab', b17: '0x010001', b64: '0xffffffffffffffff', f: Math.fround(3.4028235e38), u: '18446744073709551615', i: '-9007199254740993',
-          d: '-12345678901234.123456', dt: '2026-01-02 03:04:05.123456', ts: '2038-01-19 03:14:07.999', j: plain(id).j, bl: '0x00ff10', y: 2155, e: 'b', l1: 'é',
+          id,
+          b1: '0x01',
+          b8: '0xab',
+          b17: '0x010001',
+          b64: '0xffffffffffffffff',
+          f: Math.fround(3.4028235e38),
+          u: '18446744073709551615',
+          i: '-9007199254740993',
+          d: '-12345678901234.123456',
+          dt: '2026-01-02 03:04:05.123456',
+          ts: '2038-01-19 03:14:07.999',
+          j: plain(id).j,
+          bl: '0x00ff10',
+          y: 2155,
+          e: 'b',
+          l1: 'é',
         });
         expect(JSON.parse(plain(id).j as string)).toEqual({ a: [1, 2.5, 'x'] });
       }
-      for (const id of [2, 102]) expect(plain(id)).toEqual({ id, b1: null, b8: null, b17: null, b64: '0x0000000000000000', f: null, u: null, i: null, d: null, dt: null, ts: null, j: null, bl: null, y: null, e: null, l1: null });
+      for (const id of [2, 102])
+        expect(plain(id)).toEqual({
+          id,
+          b1: null,
+          b8: null,
+          b17: null,
+          b64: '0x0000000000000000',
+          f: null,
+          u: null,
+          i: null,
+          d: null,
+          dt: null,
+          ts: null,
+          j: null,
+          bl: null,
+          y: null,
+          e: null,
+          l1: null,
+        });
       // The two value defects of issue 10, on both paths: exact values, not only equal ones.
       const value = (r: RowRecord, name: string) => r.after![r.schema.columns.findIndex((c) => c.name === name)];
       const [[server]] = (await conn.query(`SELECT ${charsets.map((c) => `sb_${c}`).join(', ')} FROM ${db}.t WHERE id = 101`)) as unknown as [[Record<string, string>]];
@@ -116,8 +159,18 @@ describe('full sync values', () => {
         expect([id, value(r, 'el'), value(r, 'sl')]).toEqual([id, '\u0081\u009d€', 'x,\u008f']);
         for (const c of charsets) expect([id, c, value(r, `sb_${c}`)]).toEqual([id, c, server[`sb_${c}`]]);
         // DTS Avro Character.value: the stored bytes.
-        expect(charsetEncodingOf('latin1').encode(value(r, 'l1') as string).toString('hex')).toBe('818d8f909d80');
-        for (const c of losslessCharsets) expect([c, charsetEncodingOf(c).encode(value(r, `sb_${c}`) as string).toString('hex')]).toEqual([c, ALL_BYTES_HEX]);
+        expect(
+          charsetEncodingOf('latin1')
+            .encode(value(r, 'l1') as string)
+            .toString('hex'),
+        ).toBe('818d8f909d80');
+        for (const c of losslessCharsets)
+          expect([
+            c,
+            charsetEncodingOf(c)
+              .encode(value(r, `sb_${c}`) as string)
+              .toString('hex'),
+          ]).toEqual([c, ALL_BYTES_HEX]);
       }
       for (const id of [2, 102]) expect([id, value(byId.get(id)!, 'e0')]).toEqual([id, null]);
     } finally {

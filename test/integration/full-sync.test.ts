@@ -142,10 +142,16 @@ describe('full data sync', () => {
     const locker = await sourceConnection();
     try {
       await locker.query(`LOCK TABLES ${db}.altered WRITE`);
-      await waitFor(async () => {
-        const [held] = await conn.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE 'SELECT%${db}%altered%' AND STATE LIKE '%metadata lock%'`);
-        return Number((held as { n: number | string }[])[0]!.n) > 0;
-      }, 30_000, 'a chunk SELECT waiting for the table lock');
+      await waitFor(
+        async () => {
+          const [held] = await conn.query(
+            `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE 'SELECT%${db}%altered%' AND STATE LIKE '%metadata lock%'`,
+          );
+          return Number((held as { n: number | string }[])[0]!.n) > 0;
+        },
+        30_000,
+        'a chunk SELECT waiting for the table lock',
+      );
       await locker.query(`ALTER TABLE ${db}.altered ADD COLUMN extra INT NOT NULL DEFAULT 7`);
       await locker.query(`UPDATE ${db}.altered SET v = 'changed' WHERE id IN (1, 1500, 2999)`);
       await consumeMessages(topic, (ms) => ms.filter((m) => m.json.type === 'UPDATE').length === 3, 60_000);
@@ -161,7 +167,11 @@ describe('full data sync', () => {
     expect(ddlAt, 'the ALTER came after copied rows').toBeGreaterThanOrEqual(100);
     // The held chunk (100 rows) and the UPDATEs at least come after it.
     expect(ddlAt, 'the ALTER came during the copy').toBeLessThan(messages.length - 103);
-    const rows = (from: number, to: number) => messages.slice(from, to).filter((m) => !m.json.isDdl).map((m) => (m.json.data as Record<string, string>[])[0]!);
+    const rows = (from: number, to: number) =>
+      messages
+        .slice(from, to)
+        .filter((m) => !m.json.isDdl)
+        .map((m) => (m.json.data as Record<string, string>[])[0]!);
     // Before the DDL every row has the old shape; after it, the new one (copied rows included).
     expect(rows(0, ddlAt).every((r) => !('extra' in r))).toBe(true);
     const after = rows(ddlAt + 1, messages.length);

@@ -139,10 +139,14 @@ describe('the heartbeat and latency functions', () => {
       await conn().query(`INSERT INTO ${db}.t VALUES (1)`);
       await consumeMessages(topic, 1);
       // Other writers of the shared server move the stream too, but only at the reader's 5 s checkpoints.
-      const stale = await waitFor(async () => {
-        const r = (await invoke(latencyEntry)) as { destinations: { kafka: { latencyMs: number; behindBatches: number } } };
-        return r.destinations.kafka.latencyMs >= 3_000 && r;
-      }, 15_000, 'latency of 3 s or more on the idle source');
+      const stale = await waitFor(
+        async () => {
+          const r = (await invoke(latencyEntry)) as { destinations: { kafka: { latencyMs: number; behindBatches: number } } };
+          return r.destinations.kafka.latencyMs >= 3_000 && r;
+        },
+        15_000,
+        'latency of 3 s or more on the idle source',
+      );
       expect(stale.destinations.kafka.behindBatches).toBe(0);
 
       const beatAt = Date.now();
@@ -153,10 +157,14 @@ describe('the heartbeat and latency functions', () => {
       // The beat reaches the queue at the reader's next checkpoint (every 5 s here): from then on
       // the latency is measured from the beat (binlog times are whole seconds), not from row 1.
       type Latency = { latencyMs: number; currentTo: string | null };
-      const fresh = await waitFor(async () => {
-        const k = ((await invoke(latencyEntry)) as { destinations: { kafka: Latency } }).destinations.kafka;
-        return k.currentTo !== null && Date.parse(k.currentTo) >= Math.floor(beatAt / 1000) * 1000 && { k, at: Date.now() };
-      }, 15_000, "the latency function current to the heartbeat function's beat");
+      const fresh = await waitFor(
+        async () => {
+          const k = ((await invoke(latencyEntry)) as { destinations: { kafka: Latency } }).destinations.kafka;
+          return k.currentTo !== null && Date.parse(k.currentTo) >= Math.floor(beatAt / 1000) * 1000 && { k, at: Date.now() };
+        },
+        15_000,
+        "the latency function current to the heartbeat function's beat",
+      );
       expect(fresh.k.latencyMs).toBeLessThanOrEqual(fresh.at - beatAt + 1_000);
       expect(fresh.k.latencyMs).toBeLessThan(stale.destinations.kafka.latencyMs + (fresh.at - beatAt));
     } finally {

@@ -115,7 +115,10 @@ describe('Kafka authentication, TLS and the record size limit', () => {
         const task = startTask(
           taskFor(
             { database: db, tables: ['auth'], topic: '', dir },
-            { source: sourceWithOwnServerId(), destinations: [destination('kafka', uniqueName('badpass'), { brokers: [saslBroker], sasl: { mechanism, username: 'dts', password: 'not-the-password' } })] },
+            {
+              source: sourceWithOwnServerId(),
+              destinations: [destination('kafka', uniqueName('badpass'), { brokers: [saslBroker], sasl: { mechanism, username: 'dts', password: 'not-the-password' } })],
+            },
           ),
           // Windows far longer than the test: failing inside them means the error was final.
           { windows: { connectionMs: 600_000, otherMs: 300_000 }, backoff: fastBackoff },
@@ -163,7 +166,11 @@ describe('Kafka authentication, TLS and the record size limit', () => {
     const topic = uniqueName('oversize');
     const dir = await tempDir('oversize');
     const serverSource = sourceWithOwnServerId();
-    const task = (maxRecordBytes: number) => taskFor({ database: db, tables: ['big'], topic, dir }, { source: serverSource, destinations: [destination('kafka', topic, { brokers: [`127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`], maxRecordBytes })] });
+    const task = (maxRecordBytes: number) =>
+      taskFor(
+        { database: db, tables: ['big'], topic, dir },
+        { source: serverSource, destinations: [destination('kafka', topic, { brokers: [`127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`], maxRecordBytes })] },
+      );
 
     const first = startTask(task(1024), { backoff: fastBackoff });
     await first.ready;
@@ -190,12 +197,16 @@ describe('Kafka authentication, TLS and the record size limit', () => {
     try {
       await second.ready;
       await conn.query(`INSERT INTO ${db}.big VALUES (7, 'after restart')`);
-      const all = await waitFor(async () => {
-        const count = await messageCount(topic);
-        if (count < 8) return undefined;
-        const list = (await consumeTopics({ [topic]: count }))[topic]!;
-        return ids(list).at(-1) === 7 ? list : undefined;
-      }, 30_000, 'row 7 after the restart');
+      const all = await waitFor(
+        async () => {
+          const count = await messageCount(topic);
+          if (count < 8) return undefined;
+          const list = (await consumeTopics({ [topic]: count }))[topic]!;
+          return ids(list).at(-1) === 7 ? list : undefined;
+        },
+        30_000,
+        'row 7 after the restart',
+      );
       const again = all.slice(3);
       const from = ids(again)[0]!;
       expect(from).toBeGreaterThanOrEqual(1);
@@ -218,7 +229,10 @@ describe('Kafka authentication, TLS and the record size limit', () => {
     const task = startTask(
       taskFor(
         { database: db, tables: ['dlq'], topic, dir: await tempDir('dlq') },
-        { source: sourceWithOwnServerId(), destinations: [destination('kafka', topic, { brokers: [`127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`], maxRecordBytes: 1024, oversize: 'dead-letter' })] },
+        {
+          source: sourceWithOwnServerId(),
+          destinations: [destination('kafka', topic, { brokers: [`127.0.0.1:${process.env.DTS_KAFKA_PORT ?? 19092}`], maxRecordBytes: 1024, oversize: 'dead-letter' })],
+        },
       ),
     );
     try {

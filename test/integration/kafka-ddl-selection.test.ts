@@ -40,10 +40,7 @@ describe('DDL selection per task, database entry and table', () => {
         {
           source: sourceWithOwnServerId(),
           ddl: { deliver: ['CREATE TABLE', 'ALTER TABLE', 'DROP TABLE', 'CREATE INDEX'] },
-          objects: [
-            { database: whole },
-            { database: narrow, ddl: { deliver: ['ALTER_TABLE'] }, tables: ['n', { name: 'quiet', ddl: { deliver: 'none' } }] },
-          ],
+          objects: [{ database: whole }, { database: narrow, ddl: { deliver: ['ALTER_TABLE'] }, tables: ['n', { name: 'quiet', ddl: { deliver: 'none' } }] }],
           destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, ddlTopic, format: 'canal-json' }],
         },
       ),
@@ -89,7 +86,11 @@ describe('DDL selection per task, database entry and table', () => {
     expect(await messageCount(topic)).toBe(rows.length);
     expect(ddl.every((m) => m.isDdl)).toBe(true);
     // The server writes DROP TABLE back with quoted names and a comment.
-    const plain = (sql: string) => sql.replace(/\/\*.*?\*\//g, '').replaceAll('`', '').trim();
+    const plain = (sql: string) =>
+      sql
+        .replace(/\/\*.*?\*\//g, '')
+        .replaceAll('`', '')
+        .trim();
     expect(ddl.map((m) => plain(m.sql))).toEqual(expected.map((e) => e.sql));
     expect(ddl.map((m) => m.id)).toEqual(expected.map((e) => e.id));
     expect(data.map((m) => `${m.type} ${m.database}.${m.table} ${m.data![0]!.id}`)).toEqual([`INSERT ${whole}.a 1`, `INSERT ${narrow}.quiet 2`, `INSERT ${narrow}.n 3`]);

@@ -216,7 +216,10 @@ describe('Kafka formats, codecs and acknowledgements', () => {
       { name: 'at', dataTypeNumber: 12 },
     ];
     const image = (r: Row) => {
-      const digits = (r.amount ?? '').replace(/^-/, '').replace('.', '').replace(/^0+(?=\d)/, '');
+      const digits = (r.amount ?? '')
+        .replace(/^-/, '')
+        .replace('.', '')
+        .replace(/^0+(?=\d)/, '');
       return [
         { [`${NS}.Integer`]: { precision: 4, value: String(r.id) } },
         { [`${NS}.Character`]: { charset: 'utf8mb4', value: Buffer.from(r.name, 'utf8') } },
@@ -226,7 +229,8 @@ describe('Kafka formats, codecs and acknowledgements', () => {
         ...(r.extra === undefined ? [] : [r.extra === null ? null : { [`${NS}.Integer`]: { precision: 4, value: String(r.extra) } }]),
       ];
     };
-    const plain = (v: unknown): unknown => (v === null || typeof v !== 'object' || Buffer.isBuffer(v) ? v : Array.isArray(v) ? v.map(plain) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])));
+    const plain = (v: unknown): unknown =>
+      v === null || typeof v !== 'object' || Buffer.isBuffer(v) ? v : Array.isArray(v) ? v.map(plain) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
     avro.forEach((record, i) => {
       const c = changes[i]!;
       expect(record).toMatchObject({ version: 0, source: { sourceType: 'MySQL', version: serverVersion }, operation: c.type });

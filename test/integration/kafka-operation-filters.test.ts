@@ -58,7 +58,8 @@ describe('per-object operation filters', () => {
       [`${db}.everything`]: ['INSERT', 'UPDATE', 'DELETE', 'DDL'],
       [`${db2}.u`]: ['UPDATE'],
     };
-    const book = (database: string, table: string, op: string, id?: number) => written.push({ what: `${op} ${database}.${table}${id === undefined ? '' : ` ${id}`}`, passes: allowed[`${database}.${table}`]!.includes(op) });
+    const book = (database: string, table: string, op: string, id?: number) =>
+      written.push({ what: `${op} ${database}.${table}${id === undefined ? '' : ` ${id}`}`, passes: allowed[`${database}.${table}`]!.includes(op) });
     const dml = async (sql: string, changes: [database: string, table: string, op: string, id: number][]) => {
       await conn.query(sql);
       for (const c of changes) book(...c);
@@ -67,20 +68,34 @@ describe('per-object operation filters', () => {
     for (let round = 1; round <= 3; round++) {
       const a = round * 10;
       await dml(`INSERT INTO ${db}.ins VALUES (${a}, 'i')`, [[db, 'ins', 'INSERT', a]]);
-      await dml(`INSERT INTO ${db}.del VALUES (${a}, 'd'), (${a + 1}, 'd')`, [[db, 'del', 'INSERT', a], [db, 'del', 'INSERT', a + 1]]);
+      await dml(`INSERT INTO ${db}.del VALUES (${a}, 'd'), (${a + 1}, 'd')`, [
+        [db, 'del', 'INSERT', a],
+        [db, 'del', 'INSERT', a + 1],
+      ]);
       await dml(`INSERT INTO ${db}.everything VALUES (${a}, 'e')`, [[db, 'everything', 'INSERT', a]]);
       await dml(`INSERT INTO ${db}.unlisted VALUES (${a}, 'x')`, []); // not selected: no record, no id
       await dml(`INSERT INTO ${db2}.u VALUES (${a}, 'u')`, [[db2, 'u', 'INSERT', a]]);
       // One transaction across all of them.
       await dml(
         `BEGIN; UPDATE ${db}.ins SET v = 'i2' WHERE id = ${a}; UPDATE ${db}.del SET v = 'd2' WHERE id = ${a}; UPDATE ${db}.everything SET v = 'e2' WHERE id = ${a}; UPDATE ${db2}.u SET v = 'u2' WHERE id = ${a}; DELETE FROM ${db}.del WHERE id = ${a + 1}; COMMIT`,
-        [[db, 'ins', 'UPDATE', a], [db, 'del', 'UPDATE', a], [db, 'everything', 'UPDATE', a], [db2, 'u', 'UPDATE', a], [db, 'del', 'DELETE', a + 1]],
+        [
+          [db, 'ins', 'UPDATE', a],
+          [db, 'del', 'UPDATE', a],
+          [db, 'everything', 'UPDATE', a],
+          [db2, 'u', 'UPDATE', a],
+          [db, 'del', 'DELETE', a + 1],
+        ],
       );
       await dml(`DELETE FROM ${db}.ins WHERE id = ${a}`, [[db, 'ins', 'DELETE', a]]);
       await dml(`DELETE FROM ${db}.del WHERE id = ${a}`, [[db, 'del', 'DELETE', a]]);
       await dml(`DELETE FROM ${db2}.u WHERE id = ${a}`, [[db2, 'u', 'DELETE', a]]);
     }
-    for (const [database, table] of [[db, 'ins'], [db, 'del'], [db, 'everything'], [db2, 'u']] as const) {
+    for (const [database, table] of [
+      [db, 'ins'],
+      [db, 'del'],
+      [db, 'everything'],
+      [db2, 'u'],
+    ] as const) {
       await conn.query(`ALTER TABLE ${database}.${table} ADD COLUMN w${table} INT NULL`);
       book(database, table, 'DDL');
     }

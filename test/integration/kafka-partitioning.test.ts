@@ -190,7 +190,7 @@ describe('Kafka partition policies', () => {
 
   it('places every message by its policy and keeps each key in write order', { timeout: 60_000 }, async () => {
     let seed = 20260102;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const counter = { v: 0, id: 0 };
     const ddl: Record<number, [table: string, sql: string]> = {
       30: [CK, `ALTER TABLE ${db}.${CK} ADD COLUMN w INT NULL`],
@@ -251,7 +251,13 @@ describe('Kafka partition policies', () => {
     const keyed = (m: CanalMessage, n: number, partitionKey?: Record<string, string[]>) => {
       if (m.isDdl) return 0;
       const columns = partitionKey?.[m.table] ?? m.pkNames ?? [];
-      return columns.length === 0 ? 0 : keyPartitionRef(m.database, columns.map((c) => m.data![0]![c]), n);
+      return columns.length === 0
+        ? 0
+        : keyPartitionRef(
+            m.database,
+            columns.map((c) => m.data![0]![c]),
+            n,
+          );
     };
     for (const { partition, m } of pk) expect([eventOf(m), partition]).toEqual([eventOf(m), keyed(m, PARTITIONS, { [PKO]: ['grp'] })]);
     for (const { partition, m } of routed) expect([eventOf(m), partition]).toEqual([eventOf(m), keyed(m, PARTITIONS)]);
@@ -279,7 +285,11 @@ describe('Kafka partition policies', () => {
 
     // Order: in each topic, each row's changes in the order they were written (messages are
     // sorted by partition then offset, and one row's changes share a partition).
-    for (const [label, list] of [['database-table', dt], ['primary-key', pk], ['routed', [...routed, ...mapped]]] as const) {
+    for (const [label, list] of [
+      ['database-table', dt],
+      ['primary-key', pk],
+      ['routed', [...routed, ...mapped]],
+    ] as const) {
       const seen = new Map<string, string[]>();
       for (const { m } of list) {
         if (m.isDdl) continue;

@@ -35,7 +35,16 @@ const topicOf = runs.map(({ codec, acks }) => uniqueName(`record_batch_${codec}_
 async function produce(topic: string, codec: string, acks: string): Promise<unknown> {
   await createTopic(topic, PARTITIONS);
   const config = kafkaDestinationSchema.parse({
-    type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, createTopics: false, format: 'canal-json', compression: codec, acks, partitionPolicy: 'primary-key', maxBatchRecords: PER_REQUEST,
+    type: 'kafka',
+    name: 'kafka',
+    brokers: [stack.kafkaBroker],
+    topic,
+    createTopics: false,
+    format: 'canal-json',
+    compression: codec,
+    acks,
+    partitionPolicy: 'primary-key',
+    maxBatchRecords: PER_REQUEST,
   });
   const sink = createKafkaSink({ ...config, sasl: undefined, schemaRegistry: undefined }, { log: silentLogger, now: () => NOW });
   try {
@@ -80,7 +89,12 @@ describe('RecordBatch writer: the Java consumer reads what the sink produced', (
         expect(got.map((m) => m.value)).toEqual(expectedByPartition[p]!.map((e) => e.value));
       }
       // Every record arrived once: the partitions' ids together are exactly 1..2000.
-      expect(expectedByPartition.flat().map((e) => e.id).sort((a, b) => a - b)).toEqual(records.map((r) => r.id));
+      expect(
+        expectedByPartition
+          .flat()
+          .map((e) => e.id)
+          .sort((a, b) => a - b),
+      ).toEqual(records.map((r) => r.id));
 
       const batches = stored[topic]!;
       expect(batches.map((b) => b.codec)).toEqual(batches.map(() => codec));

@@ -67,7 +67,14 @@ async function decode(value: Buffer): Promise<Decoded> {
   // fromBuffer is strict: bytes left over after the record fail the decode.
   const r = (await typeOf(schemaId)).fromBuffer(value.subarray(5)) as Record<string, unknown>;
   const image = (i: unknown) => (i === null ? null : (i as { array: unknown[] }).array.map(cell));
-  return { schemaId, id: Number(r.id), operation: String(r.operation), objectName: (r.objectName as { string: string } | null)?.string ?? null, before: image(r.beforeImages), after: image(r.afterImages) };
+  return {
+    schemaId,
+    id: Number(r.id),
+    operation: String(r.operation),
+    objectName: (r.objectName as { string: string } | null)?.string ?? null,
+    before: image(r.beforeImages),
+    after: image(r.afterImages),
+  };
 }
 
 async function stateOf(dir: string): Promise<{ status: string; reason?: { message: string; code?: string } }> {
@@ -75,7 +82,11 @@ async function stateOf(dir: string): Promise<{ status: string; reason?: { messag
 }
 
 describe('DTS Avro with a Confluent-compatible schema registry', () => {
-  const { db, conn: source } = useDatabase('schemareg', 'CREATE TABLE ${db}.orders (id INT PRIMARY KEY, note VARCHAR(40), amount DECIMAL(10,2))', 'CREATE TABLE ${db}.items (id INT PRIMARY KEY, name VARCHAR(20))');
+  const { db, conn: source } = useDatabase(
+    'schemareg',
+    'CREATE TABLE ${db}.orders (id INT PRIMARY KEY, note VARCHAR(40), amount DECIMAL(10,2))',
+    'CREATE TABLE ${db}.items (id INT PRIMARY KEY, name VARCHAR(20))',
+  );
   let conn: mysql.Connection;
   beforeAll(async () => {
     conn = source();
@@ -95,7 +106,15 @@ describe('DTS Avro with a Confluent-compatible schema registry', () => {
         {
           source: sourceWithOwnServerId(),
           destinations: [
-            { type: 'kafka', name: 'by-topic', brokers: [stack.kafkaBroker], topic: ordersTopic, format: 'dts-avro', mapping: [{ database: db, table: 'items', topic: itemsTopic }], schemaRegistry: { url: stack.registryUrl } },
+            {
+              type: 'kafka',
+              name: 'by-topic',
+              brokers: [stack.kafkaBroker],
+              topic: ordersTopic,
+              format: 'dts-avro',
+              mapping: [{ database: db, table: 'items', topic: itemsTopic }],
+              schemaRegistry: { url: stack.registryUrl },
+            },
             { type: 'kafka', name: 'by-record', brokers: [stack.kafkaBroker], topic: allTopic, format: 'dts-avro', schemaRegistry: { url: `${stack.registryUrl}/`, subjectStrategy: 'record' } },
           ],
         },
@@ -154,14 +173,26 @@ describe('DTS Avro with a Confluent-compatible schema registry', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const task = startTask(
-      taskFor({ database: db, tables: ['orders'], topic, dir }, { source: sourceWithOwnServerId(), destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'dts-avro', schemaRegistry: { url: `http://127.0.0.1:${port}/apis/ccompat/v7`, timeoutMs: 2000 } }] }),
+      taskFor(
+        { database: db, tables: ['orders'], topic, dir },
+        {
+          source: sourceWithOwnServerId(),
+          destinations: [
+            { type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, format: 'dts-avro', schemaRegistry: { url: `http://127.0.0.1:${port}/apis/ccompat/v7`, timeoutMs: 2000 } },
+          ],
+        },
+      ),
       { windows: { connectionMs: 1500, otherMs: 500 }, backoff: fastBackoff },
     );
     task.ready.catch(() => {}); // the sink may fail before the reader is ready
     await conn.query(`INSERT INTO ${db}.orders VALUES (100, 'waits', 1.00)`);
     const outcome = await task.outcome;
     expect([outcome.status, outcome.error?.name]).toEqual(['FAILED', 'RetryWindowExceededError']);
-    expect(outcome.error?.message).toMatch(new RegExp(`failed-connection retry window\\): cannot reach the schema registry at http://127\\.0\\.0\\.1:${port}/apis/ccompat/v7 \\(ECONNREFUSED\\); check schemaRegistry\\.url of destination "kafka" and that the registry is running$`));
+    expect(outcome.error?.message).toMatch(
+      new RegExp(
+        `failed-connection retry window\\): cannot reach the schema registry at http://127\\.0\\.0\\.1:${port}/apis/ccompat/v7 \\(ECONNREFUSED\\); check schemaRegistry\\.url of destination "kafka" and that the registry is running$`,
+      ),
+    );
     expect(await stateOf(dir)).toMatchObject({ status: 'FAILED', reason: { code: 'DTS_RETRY_WINDOW_EXCEEDED', message: outcome.error!.message } });
     await waitForTopics([topic]); // created before the registry was asked
     expect(await messageCount(topic)).toBe(0);
@@ -177,7 +208,10 @@ describe('DTS Avro with a Confluent-compatible schema registry', () => {
     const dir = await tempDir('schemareg-reject');
     const started = Date.now();
     const task = startTask(
-      taskFor({ database: db, tables: ['orders'], topic, dir }, { source: sourceWithOwnServerId(), destinations: [{ type: 'kafka', name: 'avro', brokers: [stack.kafkaBroker], topic, format: 'dts-avro', schemaRegistry: { url: stack.registryUrl } }] }),
+      taskFor(
+        { database: db, tables: ['orders'], topic, dir },
+        { source: sourceWithOwnServerId(), destinations: [{ type: 'kafka', name: 'avro', brokers: [stack.kafkaBroker], topic, format: 'dts-avro', schemaRegistry: { url: stack.registryUrl } }] },
+      ),
       // Windows far longer than the test: failing inside them means the error was final.
       { windows: { connectionMs: 600_000, otherMs: 300_000 }, backoff: fastBackoff },
     );
@@ -185,7 +219,9 @@ describe('DTS Avro with a Confluent-compatible schema registry', () => {
     const outcome = await task.outcome;
     expect([outcome.status, outcome.error?.name]).toEqual(['FAILED', 'SinkWriteError']);
     expect(outcome.error?.message).toContain(`the schema registry at ${stack.registryUrl} rejected the DTS Avro schema for subject ${subject} (HTTP 409, error_code 409: `);
-    expect(outcome.error?.message).toMatch(/Incompatible artifact: .*; allow it \(the subject's compatibility level\) or choose another subject with schemaRegistry\.subjectStrategy of destination "avro"$/);
+    expect(outcome.error?.message).toMatch(
+      /Incompatible artifact: .*; allow it \(the subject's compatibility level\) or choose another subject with schemaRegistry\.subjectStrategy of destination "avro"$/,
+    );
     expect((Date.now() - started) / 1000).toBeLessThan(30);
     expect(await stateOf(dir)).toMatchObject({ status: 'FAILED', reason: { code: 'DTS_SINK_WRITE', message: outcome.error!.message } });
     // The subject still holds only the other schema.

@@ -44,7 +44,15 @@ sinkContract({
     const topic = uniqueName('sink_contract');
     await createTopic(topic);
     const config = kafkaDestinationSchema.parse({
-      type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic, createTopics: false, format: 'canal-json', compression: 'none', maxBatchRecords: 2, maxRecordBytes,
+      type: 'kafka',
+      name: 'kafka',
+      brokers: [stack.kafkaBroker],
+      topic,
+      createTopics: false,
+      format: 'canal-json',
+      compression: 'none',
+      maxBatchRecords: 2,
+      maxRecordBytes,
     });
     const resolved = { ...config, sasl: undefined, schemaRegistry: undefined };
     return {

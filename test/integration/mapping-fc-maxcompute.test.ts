@@ -35,23 +35,41 @@ describe('object mapping into FC and MaxCompute', () => {
     const dw = `${db}_dw`;
     await conn.query(`INSERT INTO ${db}.Items VALUES (1, 'apple', REPEAT('a', 50000), 1.50), (2, 'pear', NULL, 2.25)`);
     const task = startTask(
-      taskFor({ database: db, topic: 'unused', dir: await tempDir('mapfm') }, {
-        source: sourceWithOwnServerId(),
-        syncTypes: ['full', 'incremental'],
-        objectNameCase: 'upper',
-        objects: [{ database: db, as: dw, tables: [{ name: 'Items', as: 'Goods', columns: { drop: ['blob_col'], rename: { price: 'cost' } } }] }],
-        destinations: [
-          { type: 'fc', name: 'fc', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: KEY_ID, accessKeySecret: { env: SECRET_ENV }, service: 'dts', function: 'target' },
-          maxComputeDestination(mc.endpoint()),
-        ],
-      }),
+      taskFor(
+        { database: db, topic: 'unused', dir: await tempDir('mapfm') },
+        {
+          source: sourceWithOwnServerId(),
+          syncTypes: ['full', 'incremental'],
+          objectNameCase: 'upper',
+          objects: [{ database: db, as: dw, tables: [{ name: 'Items', as: 'Goods', columns: { drop: ['blob_col'], rename: { price: 'cost' } } }] }],
+          destinations: [
+            {
+              type: 'fc',
+              name: 'fc',
+              region: 'cn-hangzhou',
+              accountId: '1234567890',
+              endpoint: endpoint.url,
+              accessKeyId: KEY_ID,
+              accessKeySecret: { env: SECRET_ENV },
+              service: 'dts',
+              function: 'target',
+            },
+            maxComputeDestination(mc.endpoint()),
+          ],
+        },
+      ),
     );
     try {
       await task.ready;
-      const fcRows = async (n: number) => waitFor(async () => {
-        const got = (await target.delivered()).filter((r) => !r.isDdl);
-        return got.length >= n ? got : undefined;
-      }, 60_000, `${n} FC records`);
+      const fcRows = async (n: number) =>
+        waitFor(
+          async () => {
+            const got = (await target.delivered()).filter((r) => !r.isDdl);
+            return got.length >= n ? got : undefined;
+          },
+          60_000,
+          `${n} FC records`,
+        );
       await fcRows(2); // the full sync's rows first
       await conn.query(`INSERT INTO ${db}.Items VALUES (3, 'plum', REPEAT('p', 50000), 0.99)`);
       await conn.query(`UPDATE ${db}.Items SET Price = 1.75, Blob_Col = 'x' WHERE Id = 1`);
@@ -73,13 +91,23 @@ describe('object mapping into FC and MaxCompute', () => {
 
       // MaxCompute: names are case-insensitive there and its tables carry no database.
       const judge = mc.judge();
-      const base = await readUntil(() => judge.read('goods_base'), (r) => r.length >= 2, 60_000, 'goods_base holding the 2 full-sync rows');
+      const base = await readUntil(
+        () => judge.read('goods_base'),
+        (r) => r.length >= 2,
+        60_000,
+        'goods_base holding the 2 full-sync rows',
+      );
       expect(base.map((r) => lowerKeys(r.values)).sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual([
         { id: '1', name: 'apple', cost: '1.50' },
         { id: '2', name: 'pear', cost: '2.25' },
       ]);
       const m = metadataNames();
-      const log = await readUntil(() => judge.read('goods_log'), (r) => r.length >= 4, 60_000, 'goods_log holding 4 rows');
+      const log = await readUntil(
+        () => judge.read('goods_log'),
+        (r) => r.length >= 4,
+        60_000,
+        'goods_log holding 4 rows',
+      );
       const logRows = log.map((r) => lowerKeys(r.values)).map((v) => [v[m.flag], v[m.before], v[m.after], v.id, v.name, v.cost]);
       expect(logRows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
         ['D', 'Y', 'N', '2', 'pear', '2.25'],

@@ -30,16 +30,28 @@ describe('object mapping into Kafka', () => {
     await conn.query(`INSERT INTO ${db}.Orders VALUES (1, 11, REPEAT('x', ${PAYLOAD_BYTES}), 'n1'), (2, 12, REPEAT('y', ${PAYLOAD_BYTES}), 'n2'), (3, 13, NULL, NULL)`);
     await conn.query(`INSERT INTO ${db}.Users VALUES (1, 'ann', 's1'), (2, 'bob', 's2')`);
     const task = startTask(
-      taskFor({ database: db, topic: canalTopic, dir: await tempDir('mapk') }, {
-        source: sourceWithOwnServerId(),
-        syncTypes: ['full', 'incremental'],
-        objectNameCase: 'upper',
-        objects: [{ database: db, as: dw, tables: [{ name: 'Orders', as: 'orders_v2', columns: { drop: ['payload'], rename: { cust_id: 'customer_id' } } }, { name: 'Users', columns: { keep: ['id', 'name'] } }] }],
-        destinations: [
-          { type: 'kafka', name: 'canal', brokers: [stack.kafkaBroker], topic: canalTopic, format: 'canal-json', mapping: [{ database: dw, table: 'USERS', topic: usersTopic }] },
-          { type: 'kafka', name: 'avro', brokers: [stack.kafkaBroker], topic: avroTopic, format: 'dts-avro' },
-        ],
-      }),
+      taskFor(
+        { database: db, topic: canalTopic, dir: await tempDir('mapk') },
+        {
+          source: sourceWithOwnServerId(),
+          syncTypes: ['full', 'incremental'],
+          objectNameCase: 'upper',
+          objects: [
+            {
+              database: db,
+              as: dw,
+              tables: [
+                { name: 'Orders', as: 'orders_v2', columns: { drop: ['payload'], rename: { cust_id: 'customer_id' } } },
+                { name: 'Users', columns: { keep: ['id', 'name'] } },
+              ],
+            },
+          ],
+          destinations: [
+            { type: 'kafka', name: 'canal', brokers: [stack.kafkaBroker], topic: canalTopic, format: 'canal-json', mapping: [{ database: dw, table: 'USERS', topic: usersTopic }] },
+            { type: 'kafka', name: 'avro', brokers: [stack.kafkaBroker], topic: avroTopic, format: 'dts-avro' },
+          ],
+        },
+      ),
     );
     try {
       await task.ready;
@@ -89,13 +101,27 @@ describe('object mapping into Kafka', () => {
       ]);
 
       // DTS Avro from the same records: delivered names in objectName, fields and pk_uk_info; same ids.
-      const avro = got[avroTopic]!.map((m) => dtsAvroRecordType.fromBuffer(m.value) as { id: number; operation: string; objectName: { string: string } | null; fields: { array: { name: string }[] } | null; tags: Record<string, string>; afterImages: unknown });
+      const avro = got[avroTopic]!.map(
+        (m) =>
+          dtsAvroRecordType.fromBuffer(m.value) as {
+            id: number;
+            operation: string;
+            objectName: { string: string } | null;
+            fields: { array: { name: string }[] } | null;
+            tags: Record<string, string>;
+            afterImages: unknown;
+          },
+      );
       const avroOrders = avro.filter((r) => r.objectName?.string === `${dw}.orders_v2`);
       expect(avroOrders.map((r) => r.id)).toEqual(rows.map(({ m }) => m.id));
       expect(avroOrders.slice(0, 6).every((r) => JSON.stringify(r.fields!.array.map((f) => f.name)) === '["ID","customer_id","NOTE"]' && r.tags.pk_uk_info === '{"PRIMARY":["ID"]}')).toBe(true);
       // Every record names its task (ids are unique per task only): taskFor's task is called "test".
       expect([...new Set(avro.map((r) => r.tags.task_name))]).toEqual(['test']);
-      expect(avro.filter((r) => r.objectName?.string === `${dw}.USERS`).map((r) => r.fields!.array.map((f) => f.name))).toEqual([['ID', 'NAME'], ['ID', 'NAME'], ['ID', 'NAME']]);
+      expect(avro.filter((r) => r.objectName?.string === `${dw}.USERS`).map((r) => r.fields!.array.map((f) => f.name))).toEqual([
+        ['ID', 'NAME'],
+        ['ID', 'NAME'],
+        ['ID', 'NAME'],
+      ]);
       const avroDdl = avro.find((r) => r.operation === 'DDL')!;
       expect([avroDdl.objectName, avroDdl.afterImages, avroDdl.id]).toEqual([{ string: dw }, { string: ddl }, ddlMessage.id]);
     } finally {
@@ -107,9 +133,7 @@ describe('object mapping into Kafka', () => {
     const { db } = source;
     const conn = source.conn();
     const topic = uniqueName('mapl');
-    const task = startTask(
-      taskFor({ database: db, tables: ['Orders'], topic, dir: await tempDir('mapl') }, { source: sourceWithOwnServerId(), objectNameCase: 'lower' }),
-    );
+    const task = startTask(taskFor({ database: db, tables: ['Orders'], topic, dir: await tempDir('mapl') }, { source: sourceWithOwnServerId(), objectNameCase: 'lower' }));
     try {
       await task.ready;
       await conn.query(`INSERT INTO ${db}.Orders VALUES (40, 41, 'Mixed Case Value', 'Note', NULL)`);

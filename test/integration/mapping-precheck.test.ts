@@ -22,23 +22,30 @@ describe('precheck: objects.mapping', () => {
   it('passes a mapping that fits the tables, and has no item without a mapping', async () => {
     const { db } = source;
     expect(await mappingItems(query, task([{ database: db, tables: ['orders'] }]))).toEqual([]);
-    const ok = task([{ database: db, as: 'dw', tables: [{ name: 'orders', columns: { drop: ['NOTE'], rename: { cust: 'customer' } } }, { name: 'Users', as: 'people', columns: { keep: ['id', 'region'] } }] }]);
+    const ok = task([
+      {
+        database: db,
+        as: 'dw',
+        tables: [
+          { name: 'orders', columns: { drop: ['NOTE'], rename: { cust: 'customer' } } },
+          { name: 'Users', as: 'people', columns: { keep: ['id', 'region'] } },
+        ],
+      },
+    ]);
     expect(await mappingItems(query, ok)).toEqual([{ id: 'objects.mapping', status: 'pass', message: "the object mapping fits the source's tables (2 delivered)" }]);
   });
 
   it('fails unknown columns, a key column left out, two columns under one name and tables a whole-database entry makes collide', async () => {
     const { db } = source;
-    const bad = task(
-      [
-        {
-          database: db,
-          tables: [
-            { name: 'orders', columns: { drop: ['nope'], rename: { cust: 'note' } } },
-            { name: 'Users', columns: { keep: ['id', 'name'] } },
-          ],
-        },
-      ],
-    );
+    const bad = task([
+      {
+        database: db,
+        tables: [
+          { name: 'orders', columns: { drop: ['nope'], rename: { cust: 'note' } } },
+          { name: 'Users', columns: { keep: ['id', 'name'] } },
+        ],
+      },
+    ]);
     const [finding] = await mappingItems(query, bad);
     expect(finding!.status).toBe('fail');
     expect(finding!.message).toBe(

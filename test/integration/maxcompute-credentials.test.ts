@@ -20,14 +20,26 @@ describe('MaxCompute credentials', () => {
     const { db } = source;
     await source.conn().query(`INSERT INTO ${db}.sts VALUES (1, 'one')`);
     const destination = maxComputeDestination(mc.endpoint(), { accessKeyId: 'STS.dts-local', accessKeySecret: 'dts-local-sts-secret', securityToken: { env: STS_TOKEN_ENV } });
-    const task = startTask(taskFor({ database: db, tables: ['sts'], topic: 'unused', dir: await tempDir('mccred') }, { source: sourceWithOwnServerId(), syncTypes: ['full', 'incremental'], destinations: [destination] }));
+    const task = startTask(
+      taskFor({ database: db, tables: ['sts'], topic: 'unused', dir: await tempDir('mccred') }, { source: sourceWithOwnServerId(), syncTypes: ['full', 'incremental'], destinations: [destination] }),
+    );
     try {
       await task.ready;
       const judge = mc.judge();
       // The full sync is over before the change, so a chunk read late cannot copy row 2 too.
-      await readUntil(() => judge.read('sts_base'), (rows) => rows.length >= 1, 40_000, 'sts_base holding the copied row');
+      await readUntil(
+        () => judge.read('sts_base'),
+        (rows) => rows.length >= 1,
+        40_000,
+        'sts_base holding the copied row',
+      );
       await source.conn().query(`INSERT INTO ${db}.sts VALUES (2, 'two')`);
-      const log = await readUntil(() => judge.read('sts_log'), (rows) => rows.length >= 1, 40_000, 'sts_log holding the insert');
+      const log = await readUntil(
+        () => judge.read('sts_log'),
+        (rows) => rows.length >= 1,
+        40_000,
+        'sts_log holding the insert',
+      );
       expect(log.map((r) => [r.values.id, r.values.v])).toEqual([['2', 'two']]);
       expect((await judge.read('sts_base')).map((r) => [r.values.id, r.values.v])).toEqual([['1', 'one']]);
     } finally {
@@ -40,15 +52,20 @@ describe('MaxCompute credentials', () => {
     await source.conn().query(`INSERT INTO ${db}.denied VALUES (1)`);
     const wrong = 'not-the-secret-4711';
     const task = startTask(
-      taskFor({ database: db, tables: ['denied'], topic: 'unused', dir: await tempDir('mccred-denied') }, {
-        source: sourceWithOwnServerId(),
-        syncTypes: ['full', 'incremental'],
-        destinations: [maxComputeDestination(mc.endpoint(), { accessKeySecret: wrong })],
-      }),
+      taskFor(
+        { database: db, tables: ['denied'], topic: 'unused', dir: await tempDir('mccred-denied') },
+        {
+          source: sourceWithOwnServerId(),
+          syncTypes: ['full', 'incremental'],
+          destinations: [maxComputeDestination(mc.endpoint(), { accessKeySecret: wrong })],
+        },
+      ),
     );
     const outcome = await task.outcome;
     expect(outcome.status).toBe('FAILED');
-    expect(outcome.error?.message).toMatch(/^MaxCompute refused to read table dts_demo\.denied_base \(HTTP 403 ODPS-0410042: .*\); check accessKeyId and accessKeySecret \(and securityToken with STS\) of destination "mc"/);
+    expect(outcome.error?.message).toMatch(
+      /^MaxCompute refused to read table dts_demo\.denied_base \(HTTP 403 ODPS-0410042: .*\); check accessKeyId and accessKeySecret \(and securityToken with STS\) of destination "mc"/,
+    );
     expect(JSON.stringify(outcome.error)).not.toContain(wrong);
     expect(String(outcome.error?.stack)).not.toContain(wrong);
   });

@@ -24,11 +24,14 @@ const mc = useLocalMaxCompute('mcddl');
 
 async function runTask(table: string, overrides: Record<string, unknown> = {}) {
   return startTask(
-    taskFor({ database: source.db, tables: [table], topic: 'unused', dir: await tempDir(`mcddl-${table}`) }, {
-      source: sourceWithOwnServerId(),
-      syncTypes: ['full', 'incremental'],
-      destinations: [maxComputeDestination(mc.endpoint(), overrides)],
-    }),
+    taskFor(
+      { database: source.db, tables: [table], topic: 'unused', dir: await tempDir(`mcddl-${table}`) },
+      {
+        source: sourceWithOwnServerId(),
+        syncTypes: ['full', 'incremental'],
+        destinations: [maxComputeDestination(mc.endpoint(), overrides)],
+      },
+    ),
   );
 }
 
@@ -43,16 +46,29 @@ describe('MaxCompute: schema changes and existing tables', () => {
       const judge = mc.judge();
       // The full sync is over (its row committed to _base) before the changes: a chunk still
       // pending at the ALTER is read again, and would then copy rows 2 and 3 into _base as well.
-      await readUntil(() => judge.read('grow_base'), (rows) => rows.length >= 1, 40_000, 'grow_base holding the copied row');
+      await readUntil(
+        () => judge.read('grow_base'),
+        (rows) => rows.length >= 1,
+        40_000,
+        'grow_base holding the copied row',
+      );
       await conn.query(`INSERT INTO ${db}.grow VALUES (2, 'before')`);
       await conn.query(`ALTER TABLE ${db}.grow ADD COLUMN qty INT`);
       await conn.query(`INSERT INTO ${db}.grow VALUES (3, 'after', 7)`);
       await conn.query(`UPDATE ${db}.grow SET qty = 5 WHERE id = 2`);
-      const log = await readUntil(() => judge.read('grow_log'), (rows) => rows.length >= 4, 40_000, 'grow_log holding 4 rows');
+      const log = await readUntil(
+        () => judge.read('grow_log'),
+        (rows) => rows.length >= 4,
+        40_000,
+        'grow_log holding 4 rows',
+      );
       const base = await judge.read('grow_base');
       for (const table of ['grow_base', 'grow_log']) {
         const columns = (await judge.schema(table)).columns;
-        expect(columns.slice(-3).map((c) => `${c.name} ${c.type} ${c.comment}`), table).toEqual(['id INT int(11)', 'name STRING varchar(20)', 'qty INT int(11)']);
+        expect(
+          columns.slice(-3).map((c) => `${c.name} ${c.type} ${c.comment}`),
+          table,
+        ).toEqual(['id INT int(11)', 'name STRING varchar(20)', 'qty INT int(11)']);
       }
       expect(base.map((r) => r.values)).toEqual([{ id: '1', name: 'copied', qty: null }]);
       const summary = log

@@ -22,14 +22,29 @@ const T2 = at('2026-01-09T05:59:59Z');
 const T3 = at('2026-01-09T06:00:00Z');
 const T4 = at('2026-10-31T23:01:02Z');
 
-interface LogRow { id: bigint; flag: string; ts: number; before: string; after: string; key: string; name: string | null; partition: string | null }
+interface LogRow {
+  id: bigint;
+  flag: string;
+  ts: number;
+  before: string;
+  after: string;
+  key: string;
+  name: string | null;
+  partition: string | null;
+}
 
 function logRowsOf(rows: OdpsRow[], rule: 'new' | 'old'): LogRow[] {
   const m = metadataNames(rule);
   return rows
     .map((r) => ({
-      id: BigInt(r.values[m.recordId] as string), flag: r.values[m.flag] as string, ts: Number(r.values[m.timestamp]), before: r.values[m.before] as string, after: r.values[m.after] as string,
-      key: r.values.id as string, name: r.values.name as string | null, partition: r.partition,
+      id: BigInt(r.values[m.recordId] as string),
+      flag: r.values[m.flag] as string,
+      ts: Number(r.values[m.timestamp]),
+      before: r.values[m.before] as string,
+      after: r.values[m.after] as string,
+      key: r.values.id as string,
+      name: r.values.name as string | null,
+      partition: r.partition,
     }))
     .sort((a, b) => (a.id === b.id ? (a.before === 'Y' ? -1 : 1) : a.id < b.id ? -1 : 1));
 }
@@ -40,13 +55,16 @@ describe('MaxCompute: _log metadata and partitions', () => {
     const conn = source.conn();
     const dir = await tempDir('mclayout');
     const task = startTask(
-      taskFor({ database: db, tables: ['items'], topic: 'unused', dir }, {
-        source: sourceWithOwnServerId(),
-        destinations: [
-          maxComputeDestination(mc.endpoint(), { name: 'mc_new' }),
-          maxComputeDestination(mc.endpoint(), { name: 'mc_old', project: 'dts_old', namingRule: 'old', partitionKeys: ['year', 'month', 'day', 'hour', 'minute'] }),
-        ],
-      }),
+      taskFor(
+        { database: db, tables: ['items'], topic: 'unused', dir },
+        {
+          source: sourceWithOwnServerId(),
+          destinations: [
+            maxComputeDestination(mc.endpoint(), { name: 'mc_new' }),
+            maxComputeDestination(mc.endpoint(), { name: 'mc_old', project: 'dts_old', namingRule: 'old', partitionKeys: ['year', 'month', 'day', 'hour', 'minute'] }),
+          ],
+        },
+      ),
     );
     try {
       await task.ready;
@@ -70,10 +88,24 @@ describe('MaxCompute: _log metadata and partitions', () => {
         ['U', 'Y', 'N', '1', 'uno', T4],
         ['U', 'N', 'Y', '1', null, T4],
       ];
-      for (const [rule, project] of [['new', 'dts_demo'], ['old', 'dts_old']] as const) {
+      for (const [rule, project] of [
+        ['new', 'dts_demo'],
+        ['old', 'dts_old'],
+      ] as const) {
         const judge = mc.judge(project);
-        const rows = logRowsOf(await readUntil(() => judge.read('items_log'), (r) => r.length >= 7, 60_000, `items_log in ${project} holding 7 rows`), rule);
-        expect(rows.map((r) => [r.flag, r.before, r.after, r.key, r.name, r.ts]), `rows of the ${rule} rule`).toEqual(expected);
+        const rows = logRowsOf(
+          await readUntil(
+            () => judge.read('items_log'),
+            (r) => r.length >= 7,
+            60_000,
+            `items_log in ${project} holding 7 rows`,
+          ),
+          rule,
+        );
+        expect(
+          rows.map((r) => [r.flag, r.before, r.after, r.key, r.name, r.ts]),
+          `rows of the ${rule} rule`,
+        ).toEqual(expected);
         // Record ids: one per change, increasing; both rows of an UPDATE share theirs.
         const ids = rows.map((r) => r.id);
         expect(ids[0]! < ids[1]! && ids[1]! < ids[2]! && ids[2] === ids[3] && ids[3]! < ids[4]! && ids[4]! < ids[5]! && ids[5] === ids[6], `record ids ${ids.join(', ')}`).toBe(true);
@@ -93,8 +125,18 @@ describe('MaxCompute: _log metadata and partitions', () => {
 
         const schema = await judge.schema('items_log');
         const m = metadataNames(rule);
-        expect(schema.columns.map((c) => `${c.name} ${c.type}`)).toEqual([`${m.recordId} BIGINT`, `${m.flag} STRING`, `${m.timestamp} BIGINT`, `${m.before} STRING`, `${m.after} STRING`, 'id INT', 'name STRING']);
-        expect(schema.partitionKeys.map((c) => `${c.name} ${c.type}`)).toEqual((rule === 'new' ? ['year', 'month', 'day', 'hour'] : ['year', 'month', 'day', 'hour', 'minute']).map((l) => `${p}${l} STRING`));
+        expect(schema.columns.map((c) => `${c.name} ${c.type}`)).toEqual([
+          `${m.recordId} BIGINT`,
+          `${m.flag} STRING`,
+          `${m.timestamp} BIGINT`,
+          `${m.before} STRING`,
+          `${m.after} STRING`,
+          'id INT',
+          'name STRING',
+        ]);
+        expect(schema.partitionKeys.map((c) => `${c.name} ${c.type}`)).toEqual(
+          (rule === 'new' ? ['year', 'month', 'day', 'hour'] : ['year', 'month', 'day', 'hour', 'minute']).map((l) => `${p}${l} STRING`),
+        );
         expect((await judge.schema('items_base')).columns.map((c) => `${c.name} ${c.type} ${c.comment}`)).toEqual(['id INT int(11)', 'name STRING varchar(20)']);
       }
     } finally {

@@ -40,7 +40,14 @@ interface RawReply {
 }
 
 /** A request signed with v2 the way the SDKs sign it (plane: control under /api, tunnel at the root). */
-async function raw(plane: 'control' | 'tunnel', method: string, resource: string, rawQuery: string, body?: Buffer, options: { secret?: string; sentQuery?: string; headers?: Record<string, string> } = {}): Promise<RawReply> {
+async function raw(
+  plane: 'control' | 'tunnel',
+  method: string,
+  resource: string,
+  rawQuery: string,
+  body?: Buffer,
+  options: { secret?: string; sentQuery?: string; headers?: Record<string, string> } = {},
+): Promise<RawReply> {
   const headers: Record<string, string> = { date: new Date().toUTCString(), 'x-odps-tunnel-version': '6' };
   if (body) headers['content-type'] = 'application/octet-stream';
   Object.assign(headers, options.headers);
@@ -79,10 +86,47 @@ afterAll(async () => {
 });
 
 describe('local MaxCompute endpoint with the official Java SDK', () => {
-  const everyType = '(id BIGINT COMMENT "the key", i INT, si SMALLINT, ti TINYINT, flag BOOLEAN, d DOUBLE, f FLOAT, s STRING, v VARCHAR(8), c CHAR(4), b BINARY, dec DECIMAL(38,18), dt DATETIME, day DATE, ts TIMESTAMP, ntz TIMESTAMP_NTZ, j JSON)';
+  const everyType =
+    '(id BIGINT COMMENT "the key", i INT, si SMALLINT, ti TINYINT, flag BOOLEAN, d DOUBLE, f FLOAT, s STRING, v VARCHAR(8), c CHAR(4), b BINARY, dec DECIMAL(38,18), dt DATETIME, day DATE, ts TIMESTAMP, ntz TIMESTAMP_NTZ, j JSON)';
   const rows = [
-    { id: '9223372036854775807', i: '-2147483648', si: '-32768', ti: '127', flag: true, d: '1.0E-300', f: '3.4028235E38', s: '中文 and "quotes"\n', v: 'héllo', c: 'ab', b: '00ff7f80', dec: '-12345678901234567890.123456789012345678', dt: '1704164645678', day: '2024-01-02', ts: '1704164645.123456789', ntz: '-1.999999999', j: '{"a":[1,2]}' },
-    { id: '-9223372036854775807', i: '0', si: '0', ti: '-128', flag: false, d: '-0.0', f: '-1.5', s: '', v: '', c: '', b: '', dec: '0', dt: '-62135596800000', day: '0001-01-01', ts: '0.000000000', ntz: '253402300799.999999999', j: '[]' },
+    {
+      id: '9223372036854775807',
+      i: '-2147483648',
+      si: '-32768',
+      ti: '127',
+      flag: true,
+      d: '1.0E-300',
+      f: '3.4028235E38',
+      s: '中文 and "quotes"\n',
+      v: 'héllo',
+      c: 'ab',
+      b: '00ff7f80',
+      dec: '-12345678901234567890.123456789012345678',
+      dt: '1704164645678',
+      day: '2024-01-02',
+      ts: '1704164645.123456789',
+      ntz: '-1.999999999',
+      j: '{"a":[1,2]}',
+    },
+    {
+      id: '-9223372036854775807',
+      i: '0',
+      si: '0',
+      ti: '-128',
+      flag: false,
+      d: '-0.0',
+      f: '-1.5',
+      s: '',
+      v: '',
+      c: '',
+      b: '',
+      dec: '0',
+      dt: '-62135596800000',
+      day: '0001-01-01',
+      ts: '0.000000000',
+      ntz: '253402300799.999999999',
+      j: '[]',
+    },
     { id: '3', i: null, si: null, ti: null, flag: null, d: null, f: null, s: null, v: null, c: null, b: null, dec: null, dt: null, day: null, ts: null, ntz: null, j: null },
   ];
 
@@ -91,7 +135,23 @@ describe('local MaxCompute endpoint with the official Java SDK', () => {
     const schema = await odps.schema('every_type');
     expect(schema.partitionKeys).toEqual([]);
     expect(schema.columns.map((c) => `${c.name} ${c.type}`)).toEqual([
-      'id BIGINT', 'i INT', 'si SMALLINT', 'ti TINYINT', 'flag BOOLEAN', 'd DOUBLE', 'f FLOAT', 's STRING', 'v VARCHAR(8)', 'c CHAR(4)', 'b BINARY', 'dec DECIMAL(38,18)', 'dt DATETIME', 'day DATE', 'ts TIMESTAMP', 'ntz TIMESTAMP_NTZ', 'j JSON',
+      'id BIGINT',
+      'i INT',
+      'si SMALLINT',
+      'ti TINYINT',
+      'flag BOOLEAN',
+      'd DOUBLE',
+      'f FLOAT',
+      's STRING',
+      'v VARCHAR(8)',
+      'c CHAR(4)',
+      'b BINARY',
+      'dec DECIMAL(38,18)',
+      'dt DATETIME',
+      'day DATE',
+      'ts TIMESTAMP',
+      'ntz TIMESTAMP_NTZ',
+      'j JSON',
     ]);
     expect(schema.columns[0]!.comment).toBe('the key');
   });
@@ -207,7 +267,7 @@ describe('local MaxCompute endpoint with the official Java SDK', () => {
   });
 
   it('partitions: unknown partition refused without create_partition, created with it; a partitioned table needs a spec; read partition by partition', async () => {
-    await odps.sql("CREATE TABLE parted (id BIGINT, s STRING) PARTITIONED BY (ds STRING, hh BIGINT)");
+    await odps.sql('CREATE TABLE parted (id BIGINT, s STRING) PARTITIONED BY (ds STRING, hh BIGINT)');
     const noSpec = await raw('tunnel', 'POST', '/projects/dts_demo/tables/parted', 'uploads');
     expect([noSpec.status, noSpec.json.Code]).toEqual([400, 'MissingPartitionSpec']);
     const unknown = await raw('tunnel', 'POST', '/projects/dts_demo/tables/parted', `uploads&partition=${encodeURIComponent('ds=a,hh=1')}`);
@@ -217,7 +277,14 @@ describe('local MaxCompute endpoint with the official Java SDK', () => {
     const created = await raw('tunnel', 'POST', '/projects/dts_demo/tables/parted', `uploads&partition=${encodeURIComponent('ds=a,hh=1')}&create_partition=true`);
     expect(created.status).toBe(201);
 
-    await odps.write('parted', [{ id: '1', s: 'x' }, { id: '2', s: 'y' }], { partition: 'ds=a,hh=1' });
+    await odps.write(
+      'parted',
+      [
+        { id: '1', s: 'x' },
+        { id: '2', s: 'y' },
+      ],
+      { partition: 'ds=a,hh=1' },
+    );
     await odps.write('parted', [{ id: '3', s: 'z' }], { partition: 'ds=b,hh=2', createPartition: true });
     expect(await odps.read('parted')).toEqual([
       { partition: 'ds=a,hh=1', values: { id: '1', s: 'x' } },
@@ -233,12 +300,17 @@ describe('local MaxCompute endpoint with the official Java SDK', () => {
     await odps.write('grow', [{ id: '1' }]);
     await odps.sql('ALTER TABLE dts_demo.`grow` ADD COLUMNS (`note` STRING COMMENT "added")');
     await odps.write('grow', [{ id: '2', note: 'n' }]);
-    expect((await odps.read('grow')).map((r) => r.values)).toEqual([{ id: '1', note: null }, { id: '2', note: 'n' }]);
+    expect((await odps.read('grow')).map((r) => r.values)).toEqual([
+      { id: '1', note: null },
+      { id: '2', note: 'n' },
+    ]);
 
     expect((await sdkError(odps.sql('SELECT * FROM grow'))).message).toMatch(/ODPS-0130161:\[1,1\] Parse exception - this statement is not supported by the local endpoint/);
     expect((await sdkError(odps.sql('CREATE TABLE dup (a BIGINT, A STRING)'))).message).toMatch(/ODPS-0130071:.*column "a" is defined more than once/);
     expect((await sdkError(odps.sql('CREATE TABLE wide (a DECIMAL(39,0))'))).message).toMatch(/ODPS-0130071:.*precision <= 38/);
-    expect((await sdkError(odps.sql('CREATE TABLE p7 (a BIGINT) PARTITIONED BY (a1 STRING, a2 STRING, a3 STRING, a4 STRING, a5 STRING, a6 STRING, a7 STRING)'))).message).toMatch(/7 partition levels; at most 6/);
+    expect((await sdkError(odps.sql('CREATE TABLE p7 (a BIGINT) PARTITIONED BY (a1 STRING, a2 STRING, a3 STRING, a4 STRING, a5 STRING, a6 STRING, a7 STRING)'))).message).toMatch(
+      /7 partition levels; at most 6/,
+    );
     expect((await sdkError(odps.sql('CREATE TABLE fp (a BIGINT) PARTITIONED BY (x DOUBLE)'))).message).toMatch(/partition keys must be STRING/);
     expect((await sdkError(odps.sql('CREATE TABLE grow (id BIGINT)'))).message).toMatch(/already exists/);
     await odps.sql('DROP TABLE IF EXISTS grow');

@@ -36,16 +36,21 @@ describe('MaxCompute: the merge recipe', () => {
     const { db } = source;
     const conn = source.conn();
     for (let i = 0; i < ROWS; i += 1000) {
-      await conn.query(`INSERT INTO ${db}.items VALUES ${Array.from({ length: 1000 }, (_, j) => `(${i + j + 1}, 'item-${i + j + 1}', ${j}, ${(i + j) % 997}.25, '2026-01-02 03:04:05.${String(j).padStart(6, '0')}')`).join(',')}`);
+      await conn.query(
+        `INSERT INTO ${db}.items VALUES ${Array.from({ length: 1000 }, (_, j) => `(${i + j + 1}, 'item-${i + j + 1}', ${j}, ${(i + j) % 997}.25, '2026-01-02 03:04:05.${String(j).padStart(6, '0')}')`).join(',')}`,
+      );
     }
     const dir = await tempDir('mcmerge');
     const task = startTask(
-      taskFor({ database: db, tables: ['items'], topic: 'unused', dir }, {
-        source: sourceWithOwnServerId(),
-        syncTypes: ['full', 'incremental'],
-        fullSync: { chunkRows: 200, workers: 1, throttle: { rowsPerSecond: 1000 } },
-        destinations: [maxComputeDestination(mc.endpoint(), { flush: { maxRows: 700, maxMegabytes: 64, maxSeconds: 1 } })],
-      }),
+      taskFor(
+        { database: db, tables: ['items'], topic: 'unused', dir },
+        {
+          source: sourceWithOwnServerId(),
+          syncTypes: ['full', 'incremental'],
+          fullSync: { chunkRows: 200, workers: 1, throttle: { rowsPerSecond: 1000 } },
+          destinations: [maxComputeDestination(mc.endpoint(), { flush: { maxRows: 700, maxMegabytes: 64, maxSeconds: 1 } })],
+        },
+      ),
     );
     let writing = true;
     let changes = 0;
@@ -88,7 +93,10 @@ describe('MaxCompute: the merge recipe', () => {
 
     const merged = mergeBaseAndLog(base, log, (v) => v.id as string);
     const differing = [...new Set([...expected.keys(), ...merged.keys()])].filter((k) => JSON.stringify(merged.get(k)) !== JSON.stringify(expected.get(k)));
-    expect(differing.slice(0, 20).map((k) => ({ key: k, merged: merged.get(k) ?? null, source: expected.get(k) ?? null })), `${differing.length} rows differ`).toEqual([]);
+    expect(
+      differing.slice(0, 20).map((k) => ({ key: k, merged: merged.get(k) ?? null, source: expected.get(k) ?? null })),
+      `${differing.length} rows differ`,
+    ).toEqual([]);
     const pairs = log.map((r) => `${r.values.new_dts_sync_record_id as string}/${r.values.new_dts_sync_before_flag as string}`);
     expect(new Set(pairs).size, 'each (record id, before flag) once in _log').toBe(pairs.length);
     expect(base.length).toBeGreaterThan(ROWS / 2);

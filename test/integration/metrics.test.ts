@@ -107,13 +107,17 @@ describe('metrics of a running task', () => {
 
       const k = { destination: 'kafka' };
       const d = { destination: 'down' };
-      const m = await waitFor(async () => {
-        const s = await scrape(port);
-        // Delivered, committed and the full sync's end stored: then the numbers hold still.
-        const settled = sampleValue(s, 'dts_delivered_records_total', k) === 10 && sampleValue(s, 'dts_queue_pending_batches', k) === 0 && s.get('dts_full_sync_completed')?.samples[0]?.value === 1;
-        // The unreachable destination's first failure opens its stored window.
-        return settled && sampleValue(s, 'dts_retry_window_open', { stage: 'deliver:down' }) === 1 && s;
-      }, 30_000, "kafka to have acknowledged all 10 records, and down's retry window to be open");
+      const m = await waitFor(
+        async () => {
+          const s = await scrape(port);
+          // Delivered, committed and the full sync's end stored: then the numbers hold still.
+          const settled = sampleValue(s, 'dts_delivered_records_total', k) === 10 && sampleValue(s, 'dts_queue_pending_batches', k) === 0 && s.get('dts_full_sync_completed')?.samples[0]?.value === 1;
+          // The unreachable destination's first failure opens its stored window.
+          return settled && sampleValue(s, 'dts_retry_window_open', { stage: 'deliver:down' }) === 1 && s;
+        },
+        30_000,
+        "kafka to have acknowledged all 10 records, and down's retry window to be open",
+      );
 
       expect([...m.keys()]).toEqual([
         'dts_task_status',
@@ -162,10 +166,14 @@ describe('metrics of a running task', () => {
       expect(line['kafka.latencyMs'] as number).toBeLessThan(5_000);
       expect(line['down.latencyMs']).toBeNull();
       expect(line).toHaveProperty(['kafka.lagMs']);
-      const series = await waitFor(async () => {
-        const s = (await readTaskState(join(dir, 'state.json')))?.latencySeries?.kafka;
-        return s && s.length >= 3 && s;
-      }, 15_000, 'three latency samples in the state');
+      const series = await waitFor(
+        async () => {
+          const s = (await readTaskState(join(dir, 'state.json')))?.latencySeries?.kafka;
+          return s && s.length >= 3 && s;
+        },
+        15_000,
+        'three latency samples in the state',
+      );
       const times = series.map(([at]) => at);
       expect(times).toEqual([...times].sort((a, b) => a - b));
       expect(new Set(times).size).toBe(times.length);
@@ -179,16 +187,22 @@ describe('metrics of a running task', () => {
       expect(kafka.latencySeries.length).toBeGreaterThanOrEqual(3);
       expect(report.destinations.find((x) => x.name === 'down')).toMatchObject({ latencyMs: null, currentTo: null, latencySeries: [] });
       const text = formatStatus(report);
-      expect(text).toMatch(/kafka \(kafka\): delivered up to batch \d+, lag 0 records in \d+ batches, latency \d+(\.\d)? m?s \(current to \d{4}-\d\d-\d\dT[\d:.]+Z\), highest [\d.]+ m?s in \d+ samples since /);
+      expect(text).toMatch(
+        /kafka \(kafka\): delivered up to batch \d+, lag 0 records in \d+ batches, latency \d+(\.\d)? m?s \(current to \d{4}-\d\d-\d\dT[\d:.]+Z\), highest [\d.]+ m?s in \d+ samples since /,
+      );
       expect(text).toContain('down (kafka): delivered up to batch 0, lag 10 records in');
       expect(text).toContain('latency unknown (nothing acknowledged yet)');
 
       // A pause reaches the status gauge; the endpoint keeps serving while the task waits.
       await changeTaskLifecycle(task, process.cwd(), 'test', 'pause');
-      const paused = await waitFor(async () => {
-        const s = await scrape(port);
-        return status(s).PAUSED === 1 && s;
-      }, 10_000, 'the PAUSED status gauge');
+      const paused = await waitFor(
+        async () => {
+          const s = await scrape(port);
+          return status(s).PAUSED === 1 && s;
+        },
+        10_000,
+        'the PAUSED status gauge',
+      );
       expect(status(paused)).toEqual({ RUNNING: 0, PAUSED: 1, STOPPED: 0, FAILED: 0, COMPLETED: 0 });
       expect(sampleValue(paused, 'dts_read_records_total')).toBe(10);
     } finally {

@@ -46,7 +46,8 @@ describe('objects changed on a running task', () => {
   let running: RunningTask | null = null;
   let dir: string;
   const source = sourceWithOwnServerId();
-  const taskWith = (tables: string[]): Task => taskFor({ database: db, tables, topic, dir }, { source, syncTypes: ['full', 'incremental'], fullSync: { chunkRows: 2, workers: 1, signalTable: `${db}.dts_signal` } });
+  const taskWith = (tables: string[]): Task =>
+    taskFor({ database: db, tables, topic, dir }, { source, syncTypes: ['full', 'incremental'], fullSync: { chunkRows: 2, workers: 1, signalTable: `${db}.dts_signal` } });
   const sourceRows = async (table: string): Promise<Rows> => {
     const [rows] = (await conn.query(`SELECT CAST(id AS CHAR) AS id, v FROM ${db}.${table} ORDER BY id`)) as unknown as [{ id: string; v: string }[]];
     return new Map(rows.map((r) => [r.id, r.v]));
@@ -124,7 +125,10 @@ describe('objects changed on a running task', () => {
       fullSync: { chunkRows: 2, workers: 1, signalTable: `${db}.dts_signal` },
       queue: { type: 'file', dir },
     });
-    const reload = async () => JSON.parse((await promisify(execFile)(process.execPath, ['--import', 'tsx', join(repo, 'scripts/dts.ts'), 'reload', '--task', file, '--json'], { cwd: repo })).stdout) as { request: ObjectChangeRequest };
+    const reload = async () =>
+      JSON.parse((await promisify(execFile)(process.execPath, ['--import', 'tsx', join(repo, 'scripts/dts.ts'), 'reload', '--task', file, '--json'], { cwd: repo })).stdout) as {
+        request: ObjectChangeRequest;
+      };
     const second = (await reload()).request;
     expect(second).toMatchObject({ alreadyRequested: false, fullSyncTables: [`${db}.b`], objects: [`${db}.a`, `${db}.b`] });
     await conn.query(`INSERT INTO ${db}.c VALUES (9, 'c9')`); // after the switch: never delivered
@@ -158,12 +162,20 @@ describe('objects changed on a running task', () => {
     // c1 was updated around its copy: the UPDATE arrives once, the copied row at most once (DBLog
     // drops it when the key changed inside the chunk's window, keeps it when the UPDATE came before).
     const updates = (table: string) => rows.filter((r) => r.table === table && r.type === 'UPDATE').map((r) => r.data[0]!.id);
-    expect(inserts('c').filter((k) => k !== '1').sort()).toEqual(['3', '4', '5', '6', '7', '8']);
+    expect(
+      inserts('c')
+        .filter((k) => k !== '1')
+        .sort(),
+    ).toEqual(['3', '4', '5', '6', '7', '8']);
     expect(inserts('c').filter((k) => k === '1').length).toBeLessThanOrEqual(1);
     expect(updates('c')).toEqual(['1']);
     // b: first copy (1-5), b6 streamed, then the second copy of every row b holds (1-8).
     // (b1 was updated around its second copy: the UPDATE once, that copy's row at most once.)
-    expect(inserts('b').filter((k) => k !== '1').sort((x, y) => Number(x) - Number(y))).toEqual(['2', '2', '3', '3', '4', '4', '5', '5', '6', '6', '7', '8']);
+    expect(
+      inserts('b')
+        .filter((k) => k !== '1')
+        .sort((x, y) => Number(x) - Number(y)),
+    ).toEqual(['2', '2', '3', '3', '4', '4', '5', '5', '6', '6', '7', '8']);
     expect(inserts('b').filter((k) => k === '1').length).toBeGreaterThanOrEqual(1);
     expect(inserts('b').filter((k) => k === '1').length).toBeLessThanOrEqual(2);
     expect(updates('b')).toEqual(['1']);
@@ -177,7 +189,9 @@ describe('objects changed on a running task', () => {
       { signalId: second!.signalId, added: [`${db}.b`], removed: [`${db}.c`] },
     ]);
     const text = formatStatus(status);
-    expect(text).toContain(`  objects: ${db}.a, ${db}.b (from ${status.objectSets[2]!.from.file}:${status.objectSets[2]!.from.position}, switched ${status.objectSets[2]!.at} by signal ${second!.signalId}; 2 changes recorded)`);
+    expect(text).toContain(
+      `  objects: ${db}.a, ${db}.b (from ${status.objectSets[2]!.from.file}:${status.objectSets[2]!.from.position}, switched ${status.objectSets[2]!.at} by signal ${second!.signalId}; 2 changes recorded)`,
+    );
     expect(text).toContain(`    added: ${db}.b\n    removed: ${db}.c`);
     const from = status.objectSets.map((s) => s.from);
     expect(from[1]!.file > from[0]!.file || (from[1]!.file === from[0]!.file && from[1]!.position > from[0]!.position)).toBe(true);

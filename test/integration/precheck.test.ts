@@ -43,8 +43,18 @@ function task(overrides: Partial<TaskFile> = {}, tables: string[] = ['keyed']): 
 }
 
 const SOURCE_IDS = [
-  'source.log_bin', 'source.binlog_format', 'source.binlog_row_image', 'source.binlog_row_metadata', 'source.binlog_retention', 'source.log_slave_updates', 'source.gtid_mode',
-  'source.privileges.replication', 'source.privileges.select', 'source.privileges.heartbeat', 'source.server_id', 'source.replicas',
+  'source.log_bin',
+  'source.binlog_format',
+  'source.binlog_row_image',
+  'source.binlog_row_metadata',
+  'source.binlog_retention',
+  'source.log_slave_updates',
+  'source.gtid_mode',
+  'source.privileges.replication',
+  'source.privileges.select',
+  'source.privileges.heartbeat',
+  'source.server_id',
+  'source.replicas',
 ];
 
 describe('precheck on the stack source', () => {
@@ -55,13 +65,30 @@ describe('precheck on the stack source', () => {
   });
 
   it('fails a missing table, a bad filter and the source server_id; warns a keyless table for incremental sync', async () => {
-    const t = task({ source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 1 }, objects: [{ database: db, tables: [{ name: 'keyed', filter: 'nosuch > 1' }, 'keyless', 'missing'] }] });
+    const t = task({
+      source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 1 },
+      objects: [{ database: db, tables: [{ name: 'keyed', filter: 'nosuch > 1' }, 'keyless', 'missing'] }],
+    });
     const items = byId(await runPrecheck(t, 'test'));
-    expect(items['objects.exist']).toEqual({ id: 'objects.exist', status: 'fail', message: `not on the source (or not visible to the user): ${db}.missing`, fix: 'create them on the source, grant the user SELECT on them, or remove them from objects in the task file' });
-    expect(items['objects.keys']).toMatchObject({ status: 'warn', message: `${db}.keyless have no primary key and no unique key on NOT NULL columns: their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`, fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)' });
+    expect(items['objects.exist']).toEqual({
+      id: 'objects.exist',
+      status: 'fail',
+      message: `not on the source (or not visible to the user): ${db}.missing`,
+      fix: 'create them on the source, grant the user SELECT on them, or remove them from objects in the task file',
+    });
+    expect(items['objects.keys']).toMatchObject({
+      status: 'warn',
+      message: `${db}.keyless have no primary key and no unique key on NOT NULL columns: their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`,
+      fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)',
+    });
     expect(items['objects.filters']).toMatchObject({ status: 'fail', fix: "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns" });
     expect(items['objects.filters']!.message).toContain(`${db}.keyed`);
-    expect(items['source.server_id']).toEqual({ id: 'source.server_id', status: 'fail', message: "source.serverId 1 equals the source's own server_id", fix: 'set source.serverId in the task file to a number no server or replica of this source uses' });
+    expect(items['source.server_id']).toEqual({
+      id: 'source.server_id',
+      status: 'fail',
+      message: "source.serverId 1 equals the source's own server_id",
+      fix: 'set source.serverId in the task file to a number no server or replica of this source uses',
+    });
   });
 
   it('fails a keyless table when the full sync refuses them', async () => {
@@ -71,18 +98,27 @@ describe('precheck on the stack source', () => {
 
   it('fails an unreachable broker, and a missing topic when createTopics is false', async () => {
     const unreachable = byId(await runPrecheck(taskFor({ database: db, tables: ['keyed'], topic, dir, brokers: ['127.0.0.1:1'] }), 'test'));
-    expect(unreachable['destination.kafka.reachable']).toMatchObject({ status: 'fail', fix: 'check brokers, the network path (security group, whitelist) and the ssl/sasl settings of the destination' });
+    expect(unreachable['destination.kafka.reachable']).toMatchObject({
+      status: 'fail',
+      fix: 'check brokers, the network path (security group, whitelist) and the ssl/sasl settings of the destination',
+    });
     expect(unreachable['destination.kafka.reachable']!.message).toMatch(/^Kafka brokers 127\.0\.0\.1:1 do not answer: /);
     const missing = uniqueName('absent');
     const noCreate = byId(await runPrecheck(task({ destinations: [{ type: 'kafka', name: 'kafka', brokers: [stack.kafkaBroker], topic: missing, createTopics: false }] }), 'test'));
-    expect(noCreate['destination.kafka.topics']).toEqual({ id: 'destination.kafka.topics', status: 'fail', message: `topics do not exist and createTopics is false: ${missing}`, fix: `create them (kafka-topics.sh --create --topic <name> --partitions 1) or set createTopics: true` });
+    expect(noCreate['destination.kafka.topics']).toEqual({
+      id: 'destination.kafka.topics',
+      status: 'fail',
+      message: `topics do not exist and createTopics is false: ${missing}`,
+      fix: `create them (kafka-topics.sh --create --topic <name> --partitions 1) or set createTopics: true`,
+    });
   });
 });
 
 describe('a MaxCompute destination', () => {
   const mc = useLocalMaxCompute('precheck');
   it('passes with the project and credentials, fails a wrong secret and an unknown project', async () => {
-    const check = async (overrides: Record<string, unknown>) => byId(await runPrecheck(task({ destinations: [maxComputeDestination(mc.endpoint(), overrides) as never] }), 'test'))['destination.mc.project'];
+    const check = async (overrides: Record<string, unknown>) =>
+      byId(await runPrecheck(task({ destinations: [maxComputeDestination(mc.endpoint(), overrides) as never] }), 'test'))['destination.mc.project'];
     expect(await check({})).toEqual({ id: 'destination.mc.project', status: 'pass', message: `MaxCompute project ${MC_PROJECT} answers at ${mc.endpoint()} with the task's credentials` });
     const fix = 'check endpoint and project, and that the AccessKey belongs to a RAM user with read and write permissions on the project';
     const wrongSecret = await check({ accessKeySecret: 'not-the-secret' });
@@ -113,7 +149,8 @@ describe('the heartbeat table privileges', () => {
     const fix = (grant: string) => `${grant} TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)`;
     // Not created yet: the user creates it, so it needs CREATE as well, on the database.
     expect(await item(heartbeatIn('hb_new'))).toEqual({
-      id: 'source.privileges.heartbeat', status: 'warn',
+      id: 'source.privileges.heartbeat',
+      status: 'warn',
       message: `the user lacks CREATE, SELECT, INSERT, UPDATE on \`${db}\`.*, needed to create and write the heartbeat table ${db}.hb_new: without heartbeats the latency grows while the source is idle`,
       fix: fix(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.*`),
     });
@@ -125,7 +162,8 @@ describe('the heartbeat table privileges', () => {
     // Existing: table grants count, and only the missing privilege is asked for.
     await conn().query(`GRANT SELECT, INSERT ON ${db}.hb_there TO ${account}`);
     expect(await item(heartbeatIn('hb_there'))).toEqual({
-      id: 'source.privileges.heartbeat', status: 'warn',
+      id: 'source.privileges.heartbeat',
+      status: 'warn',
       message: `the user lacks UPDATE on \`${db}\`.\`hb_there\`, needed to write the heartbeat table ${db}.hb_there: without heartbeats the latency grows while the source is idle`,
       fix: fix(`GRANT UPDATE ON \`${db}\`.\`hb_there\``),
     });
@@ -147,7 +185,10 @@ describe('the heartbeat table privileges', () => {
     await conn().query(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${role}`);
     await conn().query(`GRANT ${role} TO ${account}`);
     const found = await item(heartbeatIn('hb_new'));
-    expect(found).toMatchObject({ status: 'warn', fix: `GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)` });
+    expect(found).toMatchObject({
+      status: 'warn',
+      fix: `GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)`,
+    });
     expect(found!.message).toMatch(/\(privileges granted through roles are not listed by SHOW GRANTS: check them by hand\)$/);
   });
 });
@@ -157,13 +198,34 @@ describe('a Function Compute destination', () => {
   let endpoint: LocalFcEndpoint;
   beforeAll(async () => {
     const target = await createFcTarget();
-    endpoint = await startLocalFcEndpoint({ dir: target.dir, port: 0, credentials: KEY, service: 'dts', functionName: 'sink', region: 'cn-hangzhou', accountId: '1234567890', log: silentLogger, writeLogLine: () => {} });
+    endpoint = await startLocalFcEndpoint({
+      dir: target.dir,
+      port: 0,
+      credentials: KEY,
+      service: 'dts',
+      functionName: 'sink',
+      region: 'cn-hangzhou',
+      accountId: '1234567890',
+      log: silentLogger,
+      writeLogLine: () => {},
+    });
   });
   afterAll(async () => {
     await endpoint?.close();
   });
   const check = async (overrides: Record<string, unknown>) => {
-    const destination = { type: 'fc', name: 'fn', region: 'cn-hangzhou', accountId: '1234567890', endpoint: endpoint.url, accessKeyId: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret, service: 'dts', function: 'sink', ...overrides };
+    const destination = {
+      type: 'fc',
+      name: 'fn',
+      region: 'cn-hangzhou',
+      accountId: '1234567890',
+      endpoint: endpoint.url,
+      accessKeyId: KEY.accessKeyId,
+      accessKeySecret: KEY.accessKeySecret,
+      service: 'dts',
+      function: 'sink',
+      ...overrides,
+    };
     return byId(await runPrecheck(task({ destinations: [destination as never] }), 'test'))['destination.fn.function'];
   };
   const where = () => `in region cn-hangzhou (account 1234567890, endpoint ${endpoint.url})`;
@@ -171,17 +233,24 @@ describe('a Function Compute destination', () => {
   it('FC 2.0: passes when the service and function exist; fails a missing function, a missing service, a wrong secret', async () => {
     expect(await check({})).toEqual({ id: 'destination.fn.function', status: 'pass', message: `FC 2.0 function dts.LATEST/sink exists ${where()}` });
     expect(await check({ function: 'nosuch' })).toEqual({
-      id: 'destination.fn.function', status: 'fail',
+      id: 'destination.fn.function',
+      status: 'fail',
       message: `FC function dts.LATEST/nosuch does not exist ${where()} (FunctionNotFound)`,
       fix: 'create the function (and the qualifier LATEST), or correct function, qualifier, region and accountId of destination "fn"',
     });
     expect(await check({ service: 'other' })).toEqual({
-      id: 'destination.fn.function', status: 'fail',
+      id: 'destination.fn.function',
+      status: 'fail',
       message: `FC service other does not exist ${where()}`,
       fix: 'create the FC 2.0 service other with function sink, or correct service, region and accountId of destination "fn"',
     });
     const wrongSecret = await check({ accessKeySecret: 'not-the-secret' });
-    expect(wrongSecret).toEqual({ id: 'destination.fn.function', status: 'fail', message: `FC refused the task's credentials for dts.LATEST/sink ${where()} (SignatureNotMatch)`, fix: 'check accessKeyId, accessKeySecret and securityToken of destination "fn"' });
+    expect(wrongSecret).toEqual({
+      id: 'destination.fn.function',
+      status: 'fail',
+      message: `FC refused the task's credentials for dts.LATEST/sink ${where()} (SignatureNotMatch)`,
+      fix: 'check accessKeyId, accessKeySecret and securityToken of destination "fn"',
+    });
     expect(JSON.stringify(wrongSecret)).not.toContain('not-the-secret');
   });
 
@@ -189,7 +258,10 @@ describe('a Function Compute destination', () => {
     const v3 = { fcVersion: '3.0', service: undefined };
     expect(await check(v3)).toEqual({ id: 'destination.fn.function', status: 'pass', message: `FC 3.0 function sink:LATEST exists ${where()}` });
     expect(await check({ ...v3, function: 'nosuch', qualifier: 'prod' })).toMatchObject({ status: 'fail', message: `FC function nosuch:prod does not exist ${where()} (FunctionNotFound)` });
-    expect(await check({ ...v3, accessKeySecret: 'not-the-secret' })).toMatchObject({ status: 'fail', message: `FC refused the task's credentials for sink:LATEST ${where()} (SignatureDoesNotMatch)` });
+    expect(await check({ ...v3, accessKeySecret: 'not-the-secret' })).toMatchObject({
+      status: 'fail',
+      message: `FC refused the task's credentials for sink:LATEST ${where()} (SignatureDoesNotMatch)`,
+    });
   });
 
   it('fails an endpoint that does not answer', async () => {
@@ -212,8 +284,18 @@ describe('a user with limited grants', () => {
 
   it('fails the privilege items with the GRANT statements that fix them', async () => {
     const items = byId(await runPrecheck(limited(), 'test'));
-    expect(items['source.privileges.replication']).toEqual({ id: 'source.privileges.replication', status: 'fail', message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog', fix: `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'` });
-    expect(items['source.privileges.select']).toEqual({ id: 'source.privileges.select', status: 'fail', message: `the user lacks SELECT on \`${db}\`.\`keyless\``, fix: `GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'` });
+    expect(items['source.privileges.replication']).toEqual({
+      id: 'source.privileges.replication',
+      status: 'fail',
+      message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog',
+      fix: `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`,
+    });
+    expect(items['source.privileges.select']).toEqual({
+      id: 'source.privileges.select',
+      status: 'fail',
+      message: `the user lacks SELECT on \`${db}\`.\`keyless\``,
+      fix: `GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'`,
+    });
     expect(items['source.replicas']?.status).toBe('warn');
     expect(JSON.stringify(items)).not.toContain('pc-secret');
   });
@@ -223,7 +305,9 @@ describe('a user with limited grants', () => {
     await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
     const outcome = await run.outcome;
     expect(outcome.error).toBeInstanceOf(SourcePrecheckError);
-    expect((outcome.error as SourcePrecheckError).message).toContain(`the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`);
+    expect((outcome.error as SourcePrecheckError).message).toContain(
+      `the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`,
+    );
     expect((outcome.error as SourcePrecheckError).context.items).toBe('source.privileges.replication,source.privileges.select');
   });
 });
@@ -234,7 +318,14 @@ if (stack.source === 'mysql8') {
   describe('a MySQL 8 with STATEMENT binlogs kept one hour', () => {
     let server: PrivateMysql8;
     beforeAll(async () => {
-      server = await PrivateMysql8.create(['--binlog-format=STATEMENT', '--binlog-row-image=MINIMAL', '--binlog-row-metadata=MINIMAL', '--binlog-expire-logs-seconds=3600', '--gtid-mode=OFF', '--enforce-gtid-consistency=OFF']);
+      server = await PrivateMysql8.create([
+        '--binlog-format=STATEMENT',
+        '--binlog-row-image=MINIMAL',
+        '--binlog-row-metadata=MINIMAL',
+        '--binlog-expire-logs-seconds=3600',
+        '--gtid-mode=OFF',
+        '--enforce-gtid-consistency=OFF',
+      ]);
       const c = await server.connect();
       await c.query('CREATE DATABASE pc');
       await c.query('CREATE TABLE pc.t (id INT PRIMARY KEY)');
@@ -243,13 +334,24 @@ if (stack.source === 'mysql8') {
     afterAll(async () => {
       await server?.remove();
     });
-    const onServer = (): Task => taskFor({ database: 'pc', tables: ['t'], topic, dir }, { source: { host: '127.0.0.1', port: server.port, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) } });
+    const onServer = (): Task =>
+      taskFor({ database: 'pc', tables: ['t'], topic, dir }, { source: { host: '127.0.0.1', port: server.port, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) } });
 
     it('fails format, image and retention, warns row metadata and GTID mode', async () => {
       const items = byId(await runPrecheck(onServer(), 'test'));
-      expect(items['source.binlog_format']).toEqual({ id: 'source.binlog_format', status: 'fail', message: 'binlog_format is STATEMENT, must be ROW', fix: "SET GLOBAL binlog_format='ROW' (and binlog_format=ROW in my.cnf)" });
+      expect(items['source.binlog_format']).toEqual({
+        id: 'source.binlog_format',
+        status: 'fail',
+        message: 'binlog_format is STATEMENT, must be ROW',
+        fix: "SET GLOBAL binlog_format='ROW' (and binlog_format=ROW in my.cnf)",
+      });
       expect(items['source.binlog_row_image']).toMatchObject({ status: 'fail', message: 'binlog_row_image is MINIMAL, must be FULL' });
-      expect(items['source.binlog_retention']).toEqual({ id: 'source.binlog_retention', status: 'fail', message: 'binlogs are kept 3600 s (binlog_expire_logs_seconds), less than the 24 h minimum: a task stopped longer than that cannot resume', fix: 'SET GLOBAL binlog_expire_logs_seconds = 604800 (and in my.cnf)' });
+      expect(items['source.binlog_retention']).toEqual({
+        id: 'source.binlog_retention',
+        status: 'fail',
+        message: 'binlogs are kept 3600 s (binlog_expire_logs_seconds), less than the 24 h minimum: a task stopped longer than that cannot resume',
+        fix: 'SET GLOBAL binlog_expire_logs_seconds = 604800 (and in my.cnf)',
+      });
       expect(items['source.binlog_row_metadata']?.status).toBe('warn');
       expect(items['source.gtid_mode']?.status).toBe('warn');
       expect(items['source.log_bin']?.status).toBe('pass');
@@ -280,7 +382,12 @@ if (stack.source === 'mysql8') {
 
     it('fails source.log_bin with its fix', async () => {
       const t = taskFor({ database: 'mysql', tables: ['user'], topic, dir }, { source: { host: '127.0.0.1', port: server.port, user: 'root', password: '', serverId: 6000 + (process.pid % 1000) } });
-      expect(byId(await runPrecheck(t, 'test'))['source.log_bin']).toEqual({ id: 'source.log_bin', status: 'fail', message: 'log_bin is OFF', fix: 'start the server with --log-bin (log_bin in my.cnf) and restart it' });
+      expect(byId(await runPrecheck(t, 'test'))['source.log_bin']).toEqual({
+        id: 'source.log_bin',
+        status: 'fail',
+        message: 'log_bin is OFF',
+        fix: 'start the server with --log-bin (log_bin in my.cnf) and restart it',
+      });
     });
   });
 }
@@ -288,7 +395,9 @@ if (stack.source === 'mysql8') {
 describe('npm run dts -- precheck', () => {
   function cli(file: string, json: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../scripts/dts.ts'), 'precheck', '--task', file, ...(json ? ['--json'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../scripts/dts.ts'), 'precheck', '--task', file, ...(json ? ['--json'] : [])], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -298,8 +407,11 @@ describe('npm run dts -- precheck', () => {
   }
   const file = (name: string, doc: unknown): Promise<string> => writeFile(join(dir, name), typeof doc === 'string' ? doc : stringify(doc)).then(() => join(dir, name));
   const doc = (tables: string[]) => ({
-    name: 'pc', source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', serverId: 6000 + (process.pid % 1000) },
-    objects: [{ database: db, tables }], destinations: [{ type: 'kafka', brokers: [stack.kafkaBroker], topic }], queue: { type: 'file', dir },
+    name: 'pc',
+    source: { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', serverId: 6000 + (process.pid % 1000) },
+    objects: [{ database: db, tables }],
+    destinations: [{ type: 'kafka', brokers: [stack.kafkaBroker], topic }],
+    queue: { type: 'file', dir },
   });
 
   it('exit 0 with the --json shape when nothing fails (a warning is ignorable)', async () => {

@@ -31,10 +31,14 @@ describe.each([
     const unreachable = { ...task, source: { ...task.source, port: CLOSED_PORT } };
     const stateFile = join(dir, 'state.json');
     const readerWindow = async (atLeast: number) =>
-      waitFor(async () => {
-        const w = (await readTaskState(stateFile))?.retryWindows?.reader;
-        return w && w.attempts >= atLeast ? w : undefined;
-      }, 20_000, `the reader's window with ${atLeast} attempts`);
+      waitFor(
+        async () => {
+          const w = (await readTaskState(stateFile))?.retryWindows?.reader;
+          return w && w.attempts >= atLeast ? w : undefined;
+        },
+        20_000,
+        `the reader's window with ${atLeast} attempts`,
+      );
 
     const first = startUnready(unreachable, { windows: { connectionMs: 600_000, otherMs: 60_000 }, backoff: fastBackoff, readerThread });
     const opened = await readerWindow(1);

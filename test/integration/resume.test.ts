@@ -22,7 +22,10 @@ describe('resuming from the queue', () => {
     await conn.query(`INSERT INTO ${db}.t VALUES (1, 'before start')`); // before the start position: not delivered
     const [[status]] = (await conn.query('SHOW MASTER STATUS')) as unknown as [[{ File: string; Position: number }]];
     await conn.query(`INSERT INTO ${db}.t VALUES (2, 'after start')`); // after it, before the task runs: delivered
-    const task = taskFor({ database: db, tables: ['t'], topic, dir }, { source: { host: '127.0.0.1', port: stack.mysqlPort, serverId: 5901, start: { file: status.File, position: Number(status.Position) } } });
+    const task = taskFor(
+      { database: db, tables: ['t'], topic, dir },
+      { source: { host: '127.0.0.1', port: stack.mysqlPort, serverId: 5901, start: { file: status.File, position: Number(status.Position) } } },
+    );
 
     const first = startTask(task);
     await first.ready;

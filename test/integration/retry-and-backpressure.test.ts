@@ -50,10 +50,10 @@ describe('retry windows and backpressure', () => {
 
   it('pauses the binlog when the slowest destination is maxLagBatches behind', { timeout: 60_000 }, async () => {
     const dir = await tempDir('lag');
-    const task = startTask(
-      taskFor({ database: db, tables: ['t'], topic: uniqueName('lag'), dir, brokers: [CLOSED_PORT_BROKER] }, { reader: { batchMaxRecords: 1, maxLagBatches: 3 } }),
-      { windows: { connectionMs: 600_000, otherMs: 60_000 }, backoff: fastBackoff },
-    );
+    const task = startTask(taskFor({ database: db, tables: ['t'], topic: uniqueName('lag'), dir, brokers: [CLOSED_PORT_BROKER] }, { reader: { batchMaxRecords: 1, maxLagBatches: 3 } }), {
+      windows: { connectionMs: 600_000, otherMs: 60_000 },
+      backoff: fastBackoff,
+    });
     await task.ready;
     for (let i = 100; i < 130; i++) await conn.query(`INSERT INTO ${db}.t VALUES (${i}, 'x')`); // 30 transactions
     await new Promise((r) => setTimeout(r, 1500));

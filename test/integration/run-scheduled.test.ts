@@ -28,10 +28,23 @@ afterAll(() => {
   else process.env.DTS_LOG_LEVEL = logLevel;
 });
 
-const timer = (name: string, cron: string, payload: object, enable = true) => [{ triggerName: name, triggerType: 'timer', qualifier: 'LATEST', triggerConfig: { cronExpression: cron, enable, payload: JSON.stringify(payload) } }];
+const timer = (name: string, cron: string, payload: object, enable = true) => [
+  { triggerName: name, triggerType: 'timer', qualifier: 'LATEST', triggerConfig: { cronExpression: cron, enable, payload: JSON.stringify(payload) } },
+];
 const fc3 = (dir: string, timeout: number, triggers: object[] = []) => ({
   component: 'fc3',
-  props: { region: '${vars.region}', functionName: `dts-${dir}`, runtime: 'nodejs20', code: `./dist/${dir}`, handler: 'index.handler', memorySize: 512, timeout, environmentVariables: '${vars.env}', concurrencyConfig: { reservedConcurrency: 1 }, triggers },
+  props: {
+    region: '${vars.region}',
+    functionName: `dts-${dir}`,
+    runtime: 'nodejs20',
+    code: `./dist/${dir}`,
+    handler: 'index.handler',
+    memorySize: 512,
+    timeout,
+    environmentVariables: '${vars.env}',
+    concurrencyConfig: { reservedConcurrency: 1 },
+    triggers,
+  },
 });
 
 describe('the deployed shape, locally', () => {
@@ -117,7 +130,9 @@ describe('the deployed shape, locally', () => {
     } finally {
       stop.abort();
       counts = await run;
-      await conn().query('DELETE FROM dts.dts_heartbeat WHERE task = ?', [name]).catch(() => {});
+      await conn()
+        .query('DELETE FROM dts.dts_heartbeat WHERE task = ?', [name])
+        .catch(() => {});
     }
 
     // One reader at a time: its 3 s invocations on a 2 s timer had ticks dropped.
@@ -145,7 +160,13 @@ describe('the deployed shape, locally', () => {
       }),
     );
     const sYaml = join(dir, 's.yaml');
-    await writeFile(sYaml, stringify({ edition: '3.0.0', resources: { reader: fc3('reader', 10, timer('keep-alive', '@every 1m', { maxRunMs: 600_000 })), 'retry-window': fc3('retry-window', 10, timer('check', '@every 1s', {})) } }));
+    await writeFile(
+      sYaml,
+      stringify({
+        edition: '3.0.0',
+        resources: { reader: fc3('reader', 10, timer('keep-alive', '@every 1m', { maxRunMs: 600_000 })), 'retry-window': fc3('retry-window', 10, timer('check', '@every 1s', {})) },
+      }),
+    );
     process.env.DTS_LOG_LEVEL = 'info'; // the child's functions log their invocations, read below
     const task = startTaskProcess(taskFile, ['--as-deployed', '--s-yaml', sYaml]);
     await task.waitForLog('"function":"retry-window","trigger":"check","cron":"@every 1s"');

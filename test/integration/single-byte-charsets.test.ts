@@ -14,9 +14,31 @@ const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 
 /** Bytes that do not come back from their text: no character on the server (`?`), or a character a lower byte has. */
 const expectedLost: Record<string, number> = {
-  armscii8: 6, ascii: 128, cp1250: 5, cp1251: 1, cp1256: 8, cp1257: 12, cp850: 0, cp852: 0, cp866: 0, dec8: 14, geostd8: 41,
-  greek: 6, hebrew: 36, hp8: 1, keybcs2: 0, koi8r: 0, koi8u: 0, latin1: 0, latin2: 0, latin5: 0, latin7: 0, macce: 0,
-  macroman: 0, swe7: 129, tis620: 8,
+  armscii8: 6,
+  ascii: 128,
+  cp1250: 5,
+  cp1251: 1,
+  cp1256: 8,
+  cp1257: 12,
+  cp850: 0,
+  cp852: 0,
+  cp866: 0,
+  dec8: 14,
+  geostd8: 41,
+  greek: 6,
+  hebrew: 36,
+  hp8: 1,
+  keybcs2: 0,
+  koi8r: 0,
+  koi8u: 0,
+  latin1: 0,
+  latin2: 0,
+  latin5: 0,
+  latin7: 0,
+  macce: 0,
+  macroman: 0,
+  swe7: 129,
+  tis620: 8,
 };
 
 describe('single-byte charsets', () => {
@@ -29,7 +51,10 @@ describe('single-byte charsets', () => {
     for (const { Charset: charset } of charsets) {
       const columns = Array.from({ length: 256 }, (_, b) => `CONVERT(_${charset} x'${hex2(b)}' USING utf8mb4) AS c${b}`);
       const [[row]] = (await conn.query(`SELECT ${columns.join(', ')}`)) as unknown as [[Record<string, string>]];
-      server.set(charset, Array.from({ length: 256 }, (_, b) => row[`c${b}`]!));
+      server.set(
+        charset,
+        Array.from({ length: 256 }, (_, b) => row[`c${b}`]!),
+      );
     }
   });
 

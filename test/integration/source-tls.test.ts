@@ -45,7 +45,9 @@ function tlsSource(ssl?: NonNullable<TaskFile['source']>['ssl']): TaskFile['sour
 /** A CA of its own, which signed nothing the server presents. */
 async function foreignCa(): Promise<string> {
   const dir = await tempDir('foreign-ca');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=not the stack CA', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem')], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=not the stack CA', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem')], {
+    stdio: 'ignore',
+  });
   return join(dir, 'ca.pem');
 }
 

@@ -85,11 +85,26 @@ for (const [name, newStores] of Object.entries(harnesses)) {
         // Within the interval: skipped; past it: appended (rounded to whole ms).
         await store.update(withLatencySample({ kafka: 5, fc: 6 }, T0 + 100_000, { minIntervalMs: 50_000 }));
         await store.update(withLatencySample({ kafka: 7.6, fc: 8 }, T0 + 110_000, { minIntervalMs: 50_000 }));
-        expect((await store.read())!.latencySeries).toEqual({ kafka: [[T0 + 60_000, 500], [T0 + 110_000, 8]], fc: [[T0 + 60_000, 600], [T0 + 110_000, 8]] });
+        expect((await store.read())!.latencySeries).toEqual({
+          kafka: [
+            [T0 + 60_000, 500],
+            [T0 + 110_000, 8],
+          ],
+          fc: [
+            [T0 + 60_000, 600],
+            [T0 + 110_000, 8],
+          ],
+        });
         // fc left the task: the next sample drops its series.
         await store.update(withLatencySample({ kafka: 9 }, T0 + 120_000));
         const state = (await store.read())!;
-        expect(state.latencySeries).toEqual({ kafka: [[T0 + 60_000, 500], [T0 + 110_000, 8], [T0 + 120_000, 9]] });
+        expect(state.latencySeries).toEqual({
+          kafka: [
+            [T0 + 60_000, 500],
+            [T0 + 110_000, 8],
+            [T0 + 120_000, 9],
+          ],
+        });
         expect(state.status).toBe('RUNNING');
       } finally {
         await store.close();

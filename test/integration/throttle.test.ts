@@ -33,7 +33,10 @@ describe('throttling', () => {
     const topic = uniqueName('throttle');
     const started = Date.now();
     const task = startTask(
-      taskFor({ database: db, tables: ['full_t'], topic, dir: await tempDir('throttle') }, { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 100, workers: 2, throttle: { rowsPerSecond: 1000, queriesPerSecond: 100 } } }),
+      taskFor(
+        { database: db, tables: ['full_t'], topic, dir: await tempDir('throttle') },
+        { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 100, workers: 2, throttle: { rowsPerSecond: 1000, queriesPerSecond: 100 } } },
+      ),
     );
     expect((await task.outcome).status).toBe('COMPLETED');
     const seconds = (Date.now() - started) / 1000;

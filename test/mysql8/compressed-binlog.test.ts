@@ -33,7 +33,6 @@ async function storedBatches(dir: string): Promise<QueueEntry[]> {
 
 const rowRecords = (entries: readonly QueueEntry[]): ChangeRecord[] => entries.flatMap((e) => e.batch.records);
 
-
 /** One INSERT of `rows` generated rows: one transaction, so one payload with compression on. */
 async function insertGenerated(c: mysql.Connection, table: string, from: number, rows: number, filler: number): Promise<void> {
   await c.query(`SET SESSION cte_max_recursion_depth = ${rows + 1}`);
@@ -91,15 +90,39 @@ describe('MySQL 8 compressed binlog transactions', () => {
     const plain = messages.slice(0, PER_RUN);
     const zstd = messages.slice(PER_RUN);
     expect(plain.map((m) => [m.json.table, m.json.type])).toEqual([
-      ...[['plain_t', 'INSERT'], ['plain_t', 'INSERT'], ['plain_t', 'INSERT'], ['plain_t', 'UPDATE'], ['plain_t', 'UPDATE'], ['plain_t', 'DELETE']],
-      ...[['plain_u', 'INSERT'], ['plain_u', 'INSERT'], ['plain_t', 'UPDATE'], ['plain_u', 'UPDATE'], ['plain_u', 'DELETE']],
+      ...[
+        ['plain_t', 'INSERT'],
+        ['plain_t', 'INSERT'],
+        ['plain_t', 'INSERT'],
+        ['plain_t', 'UPDATE'],
+        ['plain_t', 'UPDATE'],
+        ['plain_t', 'DELETE'],
+      ],
+      ...[
+        ['plain_u', 'INSERT'],
+        ['plain_u', 'INSERT'],
+        ['plain_t', 'UPDATE'],
+        ['plain_u', 'UPDATE'],
+        ['plain_u', 'DELETE'],
+      ],
       ['plain_t', 'ALTER'],
       ['plain_t', 'INSERT'],
-      ...[['plain_t', 'UPDATE'], ['plain_t', 'UPDATE'], ['plain_t', 'UPDATE']],
+      ...[
+        ['plain_t', 'UPDATE'],
+        ['plain_t', 'UPDATE'],
+        ['plain_t', 'UPDATE'],
+      ],
     ]);
     expect(zstd.map((m) => comparable(m, 'zstd_', 'plain_'))).toEqual(plain.map((m) => comparable(m, 'zstd_', 'plain_')));
     // A few values spelled out, so the comparison is not between two equally wrong runs.
-    expect((zstd[0]!.json.data as Record<string, unknown>[])[0]).toMatchObject({ id: '1', u: '18446744073709551615', d: '-12345678901234.123456', dt: '2024-02-29 23:59:59.999999', tm: '-838:59:59.000', vc: 'héllo ✓' });
+    expect((zstd[0]!.json.data as Record<string, unknown>[])[0]).toMatchObject({
+      id: '1',
+      u: '18446744073709551615',
+      d: '-12345678901234.123456',
+      dt: '2024-02-29 23:59:59.999999',
+      tm: '-838:59:59.000',
+      vc: 'héllo ✓',
+    });
     expect((zstd[3]!.json.data as Record<string, unknown>[])[0]!.j).toBe('{"a": [1, 2.5, "x"], "k": 1, "n": -9007199254740993, "bb": {"c": null}}');
 
     // The compressed run really was compressed: four payloads, the DDL as a plain query.
@@ -107,7 +130,13 @@ describe('MySQL 8 compressed binlog transactions', () => {
     const zstdTx = transactionsOn(await binlogEvents(c, zstdFrom.file, zstdFrom.position), db);
     expect(plainTx).toHaveLength(5);
     expect(plainTx.flatMap((t) => t.events).filter((e) => e.type === 'Transaction_payload')).toHaveLength(0);
-    expect(zstdTx.map((t) => t.events.filter((e) => !e.inner).map((e) => e.type))).toEqual([['Transaction_payload'], ['Transaction_payload'], ['Query'], ['Transaction_payload'], ['Transaction_payload']]);
+    expect(zstdTx.map((t) => t.events.filter((e) => !e.inner).map((e) => e.type))).toEqual([
+      ['Transaction_payload'],
+      ['Transaction_payload'],
+      ['Query'],
+      ['Transaction_payload'],
+      ['Transaction_payload'],
+    ]);
 
     // Positions: every record of a transaction carries its GTID event's position and GTID; the
     // batch that ends it resumes at the payload's end, the next transaction's start.
@@ -150,7 +179,10 @@ describe('MySQL 8 compressed binlog transactions', () => {
 
     const [tx] = transactionsOn(await binlogEvents(c, from.file, from.position), db);
     expect(tx!.events.filter((e) => !e.inner).map((e) => e.type)).toEqual(['Transaction_payload']);
-    const { gtid, events: [payload] } = tx as { gtid: BinlogEvent; events: [BinlogEvent] };
+    const {
+      gtid,
+      events: [payload],
+    } = tx as { gtid: BinlogEvent; events: [BinlogEvent] };
     expect(Number(/decompressed_size=(\d+)/.exec(payload.info)![1])).toBeGreaterThan(10_000_000);
     expect(payload.end - payload.pos).toBeLessThan(2_500_000); // zstd'd to a fraction of that
     const entries = (await storedBatches(dir)).filter((e) => e.batch.records.length > 0);

@@ -23,7 +23,7 @@ async function queueRows(dir: string): Promise<RowRecord[]> {
   const queue = await createFileQueue(dir, { consumers: [], writer: false });
   try {
     const rows: RowRecord[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const entries = await queue.read(after, { maxBatches: 1000 });
       if (entries.length === 0) return rows;
       for (const e of entries) rows.push(...e.batch.records.filter(isRowRecord));
@@ -51,10 +51,14 @@ describe('full sync on MySQL 8', () => {
     try {
       await task.ready;
       await conn.query(`INSERT INTO ${db}.inv (id, v, secret, n) VALUES (101, 'one', 's101', 10)`);
-      const rows = await waitFor(async () => {
-        const r = await queueRows(dir);
-        return r.length >= 3 ? r : undefined;
-      }, 30_000, 'two copied rows and one streamed row');
+      const rows = await waitFor(
+        async () => {
+          const r = await queueRows(dir);
+          return r.length >= 3 ? r : undefined;
+        },
+        30_000,
+        'two copied rows and one streamed row',
+      );
       expect(opsOf(rows, 'id').sort()).toEqual(['INIT 1', 'INIT 2', 'INSERT 101']);
       const init = rows.find((r) => r.op === 'INIT' && value(r, 'id') === 1)!;
       const insert = rows.find((r) => r.op === 'INSERT')!;
@@ -80,10 +84,14 @@ describe('full sync on MySQL 8', () => {
       await task.ready;
       await conn.query(`UPDATE ${db}.fx SET name = 'Changed' WHERE id = 250`);
       await conn.query(`INSERT INTO ${db}.fx VALUES (501, 'New', '{"n": 501}')`);
-      const rows = await waitFor(async () => {
-        const r = await queueRows(dir);
-        return r.filter((x) => x.op === 'INIT').length >= 499 && r.length >= 501 ? r : undefined;
-      }, 30_000, 'the copy and the two changes');
+      const rows = await waitFor(
+        async () => {
+          const r = await queueRows(dir);
+          return r.filter((x) => x.op === 'INIT').length >= 499 && r.length >= 501 ? r : undefined;
+        },
+        30_000,
+        'the copy and the two changes',
+      );
       for (const r of rows) expect(names(r), `${r.op} ${String(value(r, 'id'))}`).toEqual(['id', 'name', 'doc']);
       const copied = rows.filter((r) => r.op === 'INIT').map((r) => value(r, 'id') as number);
       // Row 250 changed before or after its chunk: exactly once either way, copied before its UPDATE or through the UPDATE alone.
@@ -108,7 +116,9 @@ describe('full sync on MySQL 8', () => {
     await conn.query(`INSERT INTO ${db}.ci VALUES ${values.join(',')}`);
     for (const dup of ['A', 'á', 'Á ']) await expect(conn.query(`INSERT INTO ${db}.ci VALUES (${conn.escape(dup)}, -1)`)).rejects.toThrow(/Duplicate entry/);
     const dir = await tempDir('fs8ci');
-    const task = startTask(taskFor({ database: db, tables: ['ci'], topic: uniqueName('fs8ci'), dir }, { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 7, workers: 3 } }));
+    const task = startTask(
+      taskFor({ database: db, tables: ['ci'], topic: uniqueName('fs8ci'), dir }, { source: sourceWithOwnServerId(), syncTypes: ['full'], fullSync: { chunkRows: 7, workers: 3 } }),
+    );
     expect((await task.outcome).status).toBe('COMPLETED');
     const rows = await queueRows(dir);
     expect(rows.every((r) => r.op === 'INIT')).toBe(true);
@@ -139,10 +149,14 @@ describe('full sync on MySQL 8', () => {
     const second = startTask(taskFor({ database: db, tables: ['big'], topic, dir }, options));
     try {
       await second.ready;
-      const rows = await waitFor(async () => {
-        const r = await queueRows(dir);
-        return r.length >= 2998 + 3 ? r : undefined;
-      }, 60_000, 'the rest of the copy and the three changes');
+      const rows = await waitFor(
+        async () => {
+          const r = await queueRows(dir);
+          return r.length >= 2998 + 3 ? r : undefined;
+        },
+        60_000,
+        'the rest of the copy and the three changes',
+      );
       await new Promise((r) => setTimeout(r, 300));
       const all = await queueRows(dir);
       expect(all).toHaveLength(rows.length);

@@ -118,7 +118,10 @@ describe('GTID resume on the stack MySQL 8', () => {
       /^source\.start\.gtid "11111111-2222-3333-4444-555555555555:1-3" names transactions this source never executed \(its gtid_executed is \S+\): .*Use a set from this server's SELECT @@gtid_executed, or start from "current"$/,
     ],
   ])('a GTID set %s fails the task before it starts, naming source.start.gtid', { timeout: 30_000 }, async (_what, gtid, message) => {
-    const task = taskFor({ database: source.db, tables: ['t'], topic: uniqueName('gtid8bad'), dir: await tempDir('gtid8bad') }, { source: { host: '127.0.0.1', port: stack.mysqlPort, serverId, start: { gtid } } });
+    const task = taskFor(
+      { database: source.db, tables: ['t'], topic: uniqueName('gtid8bad'), dir: await tempDir('gtid8bad') },
+      { source: { host: '127.0.0.1', port: stack.mysqlPort, serverId, start: { gtid } } },
+    );
     const run = startTask(task, { readerThread: false });
     await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
     const outcome = await run.outcome;

@@ -86,10 +86,14 @@ describe.skipIf(stack.source !== 'mysql8')('MySQL 8 only: invisible and hidden c
   });
 
   it('delivers every column the binlog row holds, invisible ones with their values, in the server text', async () => {
-    const [[defaults]] = (await conn.query('SELECT @@collation_server AS server, DEFAULT_COLLATION_NAME AS db FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db])) as unknown as [[{ server: string; db: string }]];
+    const [[defaults]] = (await conn.query('SELECT @@collation_server AS server, DEFAULT_COLLATION_NAME AS db FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db])) as unknown as [
+      [{ server: string; db: string }],
+    ];
     expect(defaults).toEqual({ server: 'utf8mb4_0900_ai_ci', db: 'utf8mb4_0900_ai_ci' });
     const literal = (v: string) => conn.escape(v);
-    await conn.query(`INSERT INTO ${db}.t (id, hid, ${textColumns.join(', ')}, e, j, jn, fx) VALUES (1, 7, ${textColumns.map((c) => literal(texts[c]![1])).join(', ')}, 'ä', ${OPAQUE_JSON}, '[]', 'abc')`);
+    await conn.query(
+      `INSERT INTO ${db}.t (id, hid, ${textColumns.join(', ')}, e, j, jn, fx) VALUES (1, 7, ${textColumns.map((c) => literal(texts[c]![1])).join(', ')}, 'ä', ${OPAQUE_JSON}, '[]', 'abc')`,
+    );
     // jn NOT NULL without a value, outside strict mode: MySQL stores an empty value and reads it as JSON null.
     await conn.query(`INSERT INTO ${db}.t (id, e) VALUES (2, 'nope')`);
     await conn.query(`UPDATE ${db}.t SET hid = 8, fx = 'xyz' WHERE id = 1`);
@@ -99,7 +103,10 @@ describe.skipIf(stack.source !== 'mysql8')('MySQL 8 only: invisible and hidden c
     expect(canal.map((m) => m.type)).toEqual(['INSERT', 'INSERT', 'UPDATE']);
 
     // The columns are the catalog's, hidden functional-index column excluded, invisible one included.
-    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, EXTRA AS x FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [db, 't'])) as unknown as [{ c: string; t: string; x: string }[]];
+    const [catalog] = (await conn.query('SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, EXTRA AS x FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [
+      db,
+      't',
+    ])) as unknown as [{ c: string; t: string; x: string }[]];
     const names = ['id', 'hid', ...textColumns, 'e', 'j', 'jn', 'fx'];
     expect(catalog.map((r) => r.c)).toEqual(names);
     expect(catalog.find((r) => r.c === 'hid')!.x).toBe('INVISIBLE');
@@ -114,16 +121,22 @@ describe.skipIf(stack.source !== 'mysql8')('MySQL 8 only: invisible and hidden c
     expect(canal[2]!.old).toEqual([{ hid: '7', fx: 'abc' }]);
 
     // The same as the server returns it to a query.
-    const [server] = (await conn.query(`SELECT id, hid, ${textColumns.join(', ')}, e, CAST(j AS CHAR) AS j, CAST(jn AS CHAR) AS jn, fx FROM ${db}.t ORDER BY id`)) as unknown as [Record<string, unknown>[]];
+    const [server] = (await conn.query(`SELECT id, hid, ${textColumns.join(', ')}, e, CAST(j AS CHAR) AS j, CAST(jn AS CHAR) AS jn, fx FROM ${db}.t ORDER BY id`)) as unknown as [
+      Record<string, unknown>[],
+    ];
     const asText = (r: Record<string, unknown>) => Object.fromEntries(names.map((c) => [c, r[c] === null ? null : String(r[c])]));
     expect([(canal[2]!.data as unknown[])[0], (canal[1]!.data as unknown[])[0]]).toEqual(server.map(asText));
 
     // DTS Avro: Character carries the bytes the column stores, in its charset; ENUM and JSON their text.
-    const avro = got[avroTopic]!.map((m) => recordType.fromBuffer(m.value) as { operation: string; fields: { array: { name: string }[] }; afterImages: { array: Record<string, Record<string, unknown>>[] } });
+    const avro = got[avroTopic]!.map(
+      (m) => recordType.fromBuffer(m.value) as { operation: string; fields: { array: { name: string }[] }; afterImages: { array: Record<string, Record<string, unknown>>[] } },
+    );
     expect(avro.map((r) => r.operation)).toEqual(['INSERT', 'INSERT', 'UPDATE']);
     expect(avro[0]!.fields.array.map((f) => f.name)).toEqual(names);
     const [[hex]] = (await conn.query(`SELECT ${textColumns.map((c) => `HEX(${c}) AS ${c}`).join(', ')} FROM ${db}.t WHERE id = 1`)) as unknown as [[Record<string, string>]];
-    const [charsets] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db, 't'])) as unknown as [{ c: string; cs: string | null }[]];
+    const [charsets] = (await conn.query('SELECT COLUMN_NAME AS c, CHARACTER_SET_NAME AS cs FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db, 't'])) as unknown as [
+      { c: string; cs: string | null }[],
+    ];
     const charsetOf = Object.fromEntries(charsets.map((r) => [r.c, r.cs]));
     const image = avro[0]!.afterImages.array;
     textColumns.forEach((c) => {
@@ -151,7 +164,26 @@ describe.skipIf(stack.source !== 'mysql8')('MySQL 8 only: invisible and hidden c
   });
 
   it('prints a JSON double as MySQL 8 does, over every exponent and a spread of bit patterns', async () => {
-    const xs: number[] = [0, -0, 1, -1, 0.1, 5e-324, Number.MAX_VALUE, Number.MIN_VALUE, 2.2250738585072014e-308, 1234567890123456, 12345678901234568, 1234567890123456.8, 123456789012345.6, 1e-15, 9e-16, 999999999999999, 1e15, 4.35];
+    const xs: number[] = [
+      0,
+      -0,
+      1,
+      -1,
+      0.1,
+      5e-324,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      2.2250738585072014e-308,
+      1234567890123456,
+      12345678901234568,
+      1234567890123456.8,
+      123456789012345.6,
+      1e-15,
+      9e-16,
+      999999999999999,
+      1e15,
+      4.35,
+    ];
     for (let e = -30; e <= 30; e++) for (const m of [1, 1.5, 9.99, 1.2345678901234567]) xs.push(m * 10 ** e, -m * 10 ** e);
     const view = new DataView(new ArrayBuffer(8));
     let seed = 7;
@@ -166,7 +198,9 @@ describe.skipIf(stack.source !== 'mysql8')('MySQL 8 only: invisible and hidden c
     for (let i = 0; i < xs.length; i += 200) {
       const chunk = xs.slice(i, i + 200);
       // CAST(... AS DOUBLE) reads the shortest text back exactly; the JSON parser may not (1.0E+30).
-      const [[row]] = (await conn.query(`SELECT ${chunk.map((x, k) => `CAST(CAST(CAST('${Object.is(x, -0) ? '-0' : String(x)}' AS DOUBLE) AS JSON) AS CHAR) AS c${k}`).join(', ')}`)) as unknown as [[Record<string, string>]];
+      const [[row]] = (await conn.query(`SELECT ${chunk.map((x, k) => `CAST(CAST(CAST('${Object.is(x, -0) ? '-0' : String(x)}' AS DOUBLE) AS JSON) AS CHAR) AS c${k}`).join(', ')}`)) as unknown as [
+        [Record<string, string>],
+      ];
       chunk.forEach((x, k) => {
         if (mysqlJsonDouble(x) !== row[`c${k}`]) {
           differences += 1;

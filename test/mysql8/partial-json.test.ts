@@ -46,10 +46,16 @@ describe('MySQL 8 partial JSON updates', () => {
     const j = (i: number, image: 'data' | 'old' = 'data') => (partial[i]!.json[image] as Record<string, string | null>[]).map((r) => r.j);
     expect([4, 5, 6, 7].map((i) => j(i))).toEqual(EXPECTED_AFTER.first.map((d) => [d]));
     expect(j(4, 'old')).toEqual(['{"a": 1, "s": "text", "arr": [1, 2, 3], "obj": {"k": "v", "deep": {"x": true}}}']);
-    expect(partial[8]!.json.data).toEqual([expect.objectContaining({ id: '1', n: '11', vc: 'changed', j: '{"a": 3.25, "s": "longer text than before", "arr": [20, 3], "obj": {"deep": {"x": true, "y": [1, "two"]}}, "added": "new"}' })]);
+    expect(partial[8]!.json.data).toEqual([
+      expect.objectContaining({ id: '1', n: '11', vc: 'changed', j: '{"a": 3.25, "s": "longer text than before", "arr": [20, 3], "obj": {"deep": {"x": true, "y": [1, "two"]}}, "added": "new"}' }),
+    ]);
     expect(partial[9]!.json.data).toEqual([expect.objectContaining({ j2: '[1, {"b": "two"}, false]' })]);
-    expect(j(10)).toEqual(['{"at": "2024-02-29 12:34:56.789000", "tm": "-12:00:01.000000", "big": 18446744073709551615, "day": "2024-02-29", "dec": 12.345, "neg": -42, "num": 1.5, "ü-key": "ünïcode ✓"}']);
-    expect(j(11)).toEqual(['{"at": "2024-02-29 12:34:56.789000", "tm": "-12:00:01.000000", "big": 18446744073709551615, "day": "2024-02-29", "dec": 12.345, "neg": -9223372036854775808, "num": 1e300, "ü-key": "ändern"}']);
+    expect(j(10)).toEqual([
+      '{"at": "2024-02-29 12:34:56.789000", "tm": "-12:00:01.000000", "big": 18446744073709551615, "day": "2024-02-29", "dec": 12.345, "neg": -42, "num": 1.5, "ü-key": "ünïcode ✓"}',
+    ]);
+    expect(j(11)).toEqual([
+      '{"at": "2024-02-29 12:34:56.789000", "tm": "-12:00:01.000000", "big": 18446744073709551615, "day": "2024-02-29", "dec": 12.345, "neg": -9223372036854775808, "num": 1e300, "ü-key": "ändern"}',
+    ]);
     expect(j(12)).toEqual([`{"n": 2, "big": "${'x'.repeat(70_000)}"}`]);
   });
 });

@@ -109,10 +109,10 @@ function writeOld(w: JsonWriter, template: RowTemplate, before: Row, after: Row)
 
 function checkImage(record: RowRecord, image: Row | null, template: RowTemplate): asserts image is Row {
   if (image === null || image.length !== template.kinds.length) {
-    throw new InvariantError(
-      `${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${template.kinds.length} columns`,
-      { database: record.schema.database, table: record.schema.table },
-    );
+    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${template.kinds.length} columns`, {
+      database: record.schema.database,
+      table: record.schema.table,
+    });
   }
 }
 

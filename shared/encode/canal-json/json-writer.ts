@@ -234,14 +234,29 @@ export class JsonWriter {
 function escape(s: Buffer, p: number, c: number): number {
   s[p++] = 0x5c;
   switch (c) {
-    case 0x22: s[p++] = 0x22; return p;
-    case 0x5c: s[p++] = 0x5c; return p;
-    case 0x08: s[p++] = 0x62; return p; // \b
-    case 0x09: s[p++] = 0x74; return p; // \t
-    case 0x0a: s[p++] = 0x6e; return p; // \n
-    case 0x0c: s[p++] = 0x66; return p; // \f
-    case 0x0d: s[p++] = 0x72; return p; // \r
-    default: return escapeUnicode(s, p - 1, c);
+    case 0x22:
+      s[p++] = 0x22;
+      return p;
+    case 0x5c:
+      s[p++] = 0x5c;
+      return p;
+    case 0x08:
+      s[p++] = 0x62;
+      return p; // \b
+    case 0x09:
+      s[p++] = 0x74;
+      return p; // \t
+    case 0x0a:
+      s[p++] = 0x6e;
+      return p; // \n
+    case 0x0c:
+      s[p++] = 0x66;
+      return p; // \f
+    case 0x0d:
+      s[p++] = 0x72;
+      return p; // \r
+    default:
+      return escapeUnicode(s, p - 1, c);
   }
 }
 

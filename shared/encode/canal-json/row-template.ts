@@ -57,10 +57,15 @@ function buildTemplate(schema: TableSchema): RowTemplate {
 
 function kindOf(column: Column): ValueKind {
   switch (column.typeCode) {
-    case MysqlTypeCode.FLOAT: return ValueKind.FLOAT;
-    case MysqlTypeCode.DOUBLE: return ValueKind.DOUBLE;
-    case MysqlTypeCode.YEAR: return ValueKind.YEAR;
-    case MysqlTypeCode.BIT: return ValueKind.BIT;
-    default: return ValueKind.AS_IS;
+    case MysqlTypeCode.FLOAT:
+      return ValueKind.FLOAT;
+    case MysqlTypeCode.DOUBLE:
+      return ValueKind.DOUBLE;
+    case MysqlTypeCode.YEAR:
+      return ValueKind.YEAR;
+    case MysqlTypeCode.BIT:
+      return ValueKind.BIT;
+    default:
+      return ValueKind.AS_IS;
   }
 }

@@ -30,32 +30,53 @@ const T = JavaSqlTypes;
 export function sqlTypeOf(column: Column): number {
   const binary = isBinaryCharset(column.charset);
   switch (column.typeCode) {
-    case MysqlTypeCode.TINY: return column.unsigned ? T.SMALLINT : T.TINYINT;
-    case MysqlTypeCode.SHORT: return column.unsigned ? T.INTEGER : T.SMALLINT;
-    case MysqlTypeCode.INT24: return T.INTEGER;
-    case MysqlTypeCode.LONG: return column.unsigned ? T.BIGINT : T.INTEGER;
-    case MysqlTypeCode.LONGLONG: return column.unsigned ? T.DECIMAL : T.BIGINT;
-    case MysqlTypeCode.FLOAT: return T.REAL;
-    case MysqlTypeCode.DOUBLE: return T.DOUBLE;
+    case MysqlTypeCode.TINY:
+      return column.unsigned ? T.SMALLINT : T.TINYINT;
+    case MysqlTypeCode.SHORT:
+      return column.unsigned ? T.INTEGER : T.SMALLINT;
+    case MysqlTypeCode.INT24:
+      return T.INTEGER;
+    case MysqlTypeCode.LONG:
+      return column.unsigned ? T.BIGINT : T.INTEGER;
+    case MysqlTypeCode.LONGLONG:
+      return column.unsigned ? T.DECIMAL : T.BIGINT;
+    case MysqlTypeCode.FLOAT:
+      return T.REAL;
+    case MysqlTypeCode.DOUBLE:
+      return T.DOUBLE;
     case MysqlTypeCode.DECIMAL:
-    case MysqlTypeCode.NEWDECIMAL: return T.DECIMAL;
-    case MysqlTypeCode.BIT: return T.BIT;
-    case MysqlTypeCode.DATE: return T.DATE;
-    case MysqlTypeCode.TIME: return T.TIME;
+    case MysqlTypeCode.NEWDECIMAL:
+      return T.DECIMAL;
+    case MysqlTypeCode.BIT:
+      return T.BIT;
+    case MysqlTypeCode.DATE:
+      return T.DATE;
+    case MysqlTypeCode.TIME:
+      return T.TIME;
     case MysqlTypeCode.DATETIME:
-    case MysqlTypeCode.TIMESTAMP: return T.TIMESTAMP;
-    case MysqlTypeCode.YEAR: return T.VARCHAR;
-    case MysqlTypeCode.STRING: return binary ? T.BLOB : T.CHAR; // CHAR / BINARY
+    case MysqlTypeCode.TIMESTAMP:
+      return T.TIMESTAMP;
+    case MysqlTypeCode.YEAR:
+      return T.VARCHAR;
+    case MysqlTypeCode.STRING:
+      return binary ? T.BLOB : T.CHAR; // CHAR / BINARY
     case MysqlTypeCode.VARCHAR:
-    case MysqlTypeCode.VAR_STRING: return binary ? T.BLOB : T.VARCHAR; // VARCHAR / VARBINARY
+    case MysqlTypeCode.VAR_STRING:
+      return binary ? T.BLOB : T.VARCHAR; // VARCHAR / VARBINARY
     case MysqlTypeCode.TINY_BLOB:
     case MysqlTypeCode.BLOB:
     case MysqlTypeCode.MEDIUM_BLOB:
-    case MysqlTypeCode.LONG_BLOB: return binary ? T.BLOB : T.CLOB; // *BLOB / *TEXT
-    case MysqlTypeCode.JSON: return T.VARCHAR;
-    case MysqlTypeCode.ENUM: return T.INTEGER;
-    case MysqlTypeCode.SET: return T.BIT;
-    case MysqlTypeCode.GEOMETRY: return T.BLOB;
-    default: return T.OTHER;
+    case MysqlTypeCode.LONG_BLOB:
+      return binary ? T.BLOB : T.CLOB; // *BLOB / *TEXT
+    case MysqlTypeCode.JSON:
+      return T.VARCHAR;
+    case MysqlTypeCode.ENUM:
+      return T.INTEGER;
+    case MysqlTypeCode.SET:
+      return T.BIT;
+    case MysqlTypeCode.GEOMETRY:
+      return T.BLOB;
+    default:
+      return T.OTHER;
   }
 }

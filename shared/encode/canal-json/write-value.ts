@@ -17,10 +17,17 @@ export function writeValue(w: JsonWriter, kind: ValueKind, value: Value): void {
     w.string(value);
   } else if (typeof value === 'number') {
     switch (kind) {
-      case ValueKind.FLOAT: w.quotedAscii(javaFloatToString(value)); break;
-      case ValueKind.DOUBLE: w.quotedAscii(javaDoubleToString(value)); break;
-      case ValueKind.YEAR: w.quotedAscii(String(value).padStart(4, '0')); break;
-      default: w.quotedNumber(value);
+      case ValueKind.FLOAT:
+        w.quotedAscii(javaFloatToString(value));
+        break;
+      case ValueKind.DOUBLE:
+        w.quotedAscii(javaDoubleToString(value));
+        break;
+      case ValueKind.YEAR:
+        w.quotedAscii(String(value).padStart(4, '0'));
+        break;
+      default:
+        w.quotedNumber(value);
     }
   } else if (kind === ValueKind.BIT) {
     w.quotedAscii(bitToDecimal(value));

@@ -57,11 +57,16 @@ function memberValue(value: ImageValue | null): unknown {
 
 function fieldsOf(value: ImageValue): Record<string, unknown> {
   switch (value.branch) {
-    case 'Integer': return { precision: value.precision, value: value.value };
-    case 'Character': return { charset: value.charset, value: buffer(value.value) };
-    case 'Decimal': return { value: value.value, precision: value.precision, scale: value.scale };
-    case 'Float': return { value: value.value, precision: value.precision, scale: value.scale };
-    case 'Timestamp': return { timestamp: value.timestamp, millis: value.millis };
+    case 'Integer':
+      return { precision: value.precision, value: value.value };
+    case 'Character':
+      return { charset: value.charset, value: buffer(value.value) };
+    case 'Decimal':
+      return { value: value.value, precision: value.precision, scale: value.scale };
+    case 'Float':
+      return { value: value.value, precision: value.precision, scale: value.scale };
+    case 'Timestamp':
+      return { timestamp: value.timestamp, millis: value.millis };
     case 'DateTime':
       return {
         year: optionalInt(value.year),
@@ -73,8 +78,10 @@ function fieldsOf(value: ImageValue): Record<string, unknown> {
         millis: optionalInt(value.millis),
       };
     case 'BinaryGeometry':
-    case 'BinaryObject': return { type: value.type, value: buffer(value.value) };
-    case 'TextObject': return { type: value.type, value: value.value };
+    case 'BinaryObject':
+      return { type: value.type, value: buffer(value.value) };
+    case 'TextObject':
+      return { type: value.type, value: value.value };
   }
 }
 

@@ -106,10 +106,10 @@ function positionOf(source: SourceInfo): string {
 function imageOf(record: RowRecord, row: Row | null, parts: TableParts): Image {
   const { images } = parts;
   if (row === null || row.length !== images.length) {
-    throw new InvariantError(
-      `${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`,
-      { database: record.schema.database, table: record.schema.table },
-    );
+    throw new InvariantError(`${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`, {
+      database: record.schema.database,
+      table: record.schema.table,
+    });
   }
   const image = new Array<ImageValue | null>(images.length);
   for (let i = 0; i < images.length; i++) image[i] = images[i]!(row[i] as Value);

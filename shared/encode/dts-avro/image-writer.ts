@@ -35,32 +35,51 @@ export function imageWriterOf(column: Column): ImageWriter {
 
 function writerOf(column: Column): (value: NonNull) => void {
   switch (column.typeCode) {
-    case T.TINY: return integerWriter(column, 1);
-    case T.SHORT: return integerWriter(column, 2);
-    case T.INT24: return integerWriter(column, 3);
-    case T.LONG: return integerWriter(column, 4);
-    case T.LONGLONG: return integerWriter(column, 8);
-    case T.BIT: return bitWriter(column);
+    case T.TINY:
+      return integerWriter(column, 1);
+    case T.SHORT:
+      return integerWriter(column, 2);
+    case T.INT24:
+      return integerWriter(column, 3);
+    case T.LONG:
+      return integerWriter(column, 4);
+    case T.LONGLONG:
+      return integerWriter(column, 8);
+    case T.BIT:
+      return bitWriter(column);
     case T.DECIMAL:
-    case T.NEWDECIMAL: return decimalWriter(column);
+    case T.NEWDECIMAL:
+      return decimalWriter(column);
     case T.FLOAT:
-    case T.DOUBLE: return floatWriter(column);
-    case T.TIMESTAMP: return timestampWriter(column);
-    case T.DATETIME: return dateTimeWriter(column);
-    case T.DATE: return dateWriter(column);
-    case T.TIME: return timeWriter(column);
-    case T.YEAR: return yearWriter(column);
+    case T.DOUBLE:
+      return floatWriter(column);
+    case T.TIMESTAMP:
+      return timestampWriter(column);
+    case T.DATETIME:
+      return dateTimeWriter(column);
+    case T.DATE:
+      return dateWriter(column);
+    case T.TIME:
+      return timeWriter(column);
+    case T.YEAR:
+      return yearWriter(column);
     case T.STRING:
     case T.VARCHAR:
-    case T.VAR_STRING: return characterWriter(column);
+    case T.VAR_STRING:
+      return characterWriter(column);
     case T.TINY_BLOB:
     case T.BLOB:
     case T.MEDIUM_BLOB:
-    case T.LONG_BLOB: return objectWriter(column);
-    case T.JSON: return textObjectWriter(column, 'JSON');
-    case T.ENUM: return textObjectWriter(column, 'ENUM');
-    case T.SET: return textObjectWriter(column, 'SET');
-    case T.GEOMETRY: return binaryWriter(column, B.BinaryGeometry, 'GEOMETRY');
+    case T.LONG_BLOB:
+      return objectWriter(column);
+    case T.JSON:
+      return textObjectWriter(column, 'JSON');
+    case T.ENUM:
+      return textObjectWriter(column, 'ENUM');
+    case T.SET:
+      return textObjectWriter(column, 'SET');
+    case T.GEOMETRY:
+      return binaryWriter(column, B.BinaryGeometry, 'GEOMETRY');
     default:
       throw new InvariantError(`column ${column.name} has type code ${column.typeCode}, which DTS Avro has no image for`);
   }

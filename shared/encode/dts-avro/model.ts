@@ -80,16 +80,7 @@ export interface TextObjectImage {
 }
 
 /** One member of an image array; SQL NULL is `null` (the union's `null` branch). */
-export type ImageValue =
-  | IntegerImage
-  | CharacterImage
-  | DecimalImage
-  | FloatImage
-  | TimestampImage
-  | DateTimeImage
-  | BinaryGeometryImage
-  | BinaryObjectImage
-  | TextObjectImage;
+export type ImageValue = IntegerImage | CharacterImage | DecimalImage | FloatImage | TimestampImage | DateTimeImage | BinaryGeometryImage | BinaryObjectImage | TextObjectImage;
 
 export type ImageBranch = ImageValue['branch'];
 

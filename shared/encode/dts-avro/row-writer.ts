@@ -74,10 +74,10 @@ export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buff
 function writeImage(record: RowRecord, row: Row | null, plan: RowPlan): void {
   const { images } = plan;
   if (row === null || row.length !== images.length) {
-    throw new InvariantError(
-      `${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`,
-      { database: record.schema.database, table: record.schema.table },
-    );
+    throw new InvariantError(`${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`, {
+      database: record.schema.database,
+      table: record.schema.table,
+    });
   }
   writeInt(2);
   if (images.length > 0) {

@@ -43,32 +43,51 @@ export function imageOf(column: Column): ImageOf {
 
 function imageBuilderOf(column: Column): (value: NonNull) => ImageValue {
   switch (column.typeCode) {
-    case T.TINY: return integerImage(column, 1);
-    case T.SHORT: return integerImage(column, 2);
-    case T.INT24: return integerImage(column, 3);
-    case T.LONG: return integerImage(column, 4);
-    case T.LONGLONG: return integerImage(column, 8);
-    case T.BIT: return bitImage(column);
+    case T.TINY:
+      return integerImage(column, 1);
+    case T.SHORT:
+      return integerImage(column, 2);
+    case T.INT24:
+      return integerImage(column, 3);
+    case T.LONG:
+      return integerImage(column, 4);
+    case T.LONGLONG:
+      return integerImage(column, 8);
+    case T.BIT:
+      return bitImage(column);
     case T.DECIMAL:
-    case T.NEWDECIMAL: return decimalImage(column);
+    case T.NEWDECIMAL:
+      return decimalImage(column);
     case T.FLOAT:
-    case T.DOUBLE: return floatImage(column);
-    case T.TIMESTAMP: return timestampImage(column);
-    case T.DATETIME: return dateTimeImage(column);
-    case T.DATE: return dateImage(column);
-    case T.TIME: return timeImage(column);
-    case T.YEAR: return yearImage(column);
+    case T.DOUBLE:
+      return floatImage(column);
+    case T.TIMESTAMP:
+      return timestampImage(column);
+    case T.DATETIME:
+      return dateTimeImage(column);
+    case T.DATE:
+      return dateImage(column);
+    case T.TIME:
+      return timeImage(column);
+    case T.YEAR:
+      return yearImage(column);
     case T.STRING:
     case T.VARCHAR:
-    case T.VAR_STRING: return characterImage(column);
+    case T.VAR_STRING:
+      return characterImage(column);
     case T.TINY_BLOB:
     case T.BLOB:
     case T.MEDIUM_BLOB:
-    case T.LONG_BLOB: return objectImage(column);
-    case T.JSON: return textObjectImage(column, 'JSON');
-    case T.ENUM: return textObjectImage(column, 'ENUM');
-    case T.SET: return textObjectImage(column, 'SET');
-    case T.GEOMETRY: return geometryImage(column);
+    case T.LONG_BLOB:
+      return objectImage(column);
+    case T.JSON:
+      return textObjectImage(column, 'JSON');
+    case T.ENUM:
+      return textObjectImage(column, 'ENUM');
+    case T.SET:
+      return textObjectImage(column, 'SET');
+    case T.GEOMETRY:
+      return geometryImage(column);
     default:
       throw new InvariantError(`column ${column.name} has type code ${column.typeCode}, which DTS Avro has no image for`);
   }
@@ -100,7 +119,6 @@ function bitImage(column: Column): (value: NonNull) => ImageValue {
     return { branch: 'Integer', precision, value: bitToDecimal(value) };
   };
 }
-
 
 /** DECIMAL: the text as it is; text that is not a number (never from MySQL) gets precision 0, scale 0. */
 function decimalImage(column: Column): (value: NonNull) => ImageValue {

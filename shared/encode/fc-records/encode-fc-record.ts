@@ -43,10 +43,10 @@ function rowRecord(record: RowRecord, nowMs: number): string {
 
 function rowObject(record: RowRecord, image: Row | null, parts: SchemaParts): string {
   if (image === null || image.length !== parts.values.length) {
-    throw new InvariantError(
-      `${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${parts.values.length} columns`,
-      { database: record.schema.database, table: record.schema.table },
-    );
+    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${parts.values.length} columns`, {
+      database: record.schema.database,
+      table: record.schema.table,
+    });
   }
   let text = '';
   for (const i of parts.order) text += `${text === '' ? '' : ','}${parts.keys[i]}${parts.values[i]!(image[i]!)}`;

@@ -69,10 +69,7 @@ export function createMaxComputeLayout(options: LogLayoutOptions): MaxComputeLay
           rows = [logRow(converters, imageOf(record, record.after), id, 'I', seconds, 'N', 'Y')];
           break;
         case 'UPDATE':
-          rows = [
-            logRow(converters, imageOf(record, record.before), id, 'U', seconds, 'Y', 'N'),
-            logRow(converters, imageOf(record, record.after), id, 'U', seconds, 'N', 'Y'),
-          ];
+          rows = [logRow(converters, imageOf(record, record.before), id, 'U', seconds, 'Y', 'N'), logRow(converters, imageOf(record, record.after), id, 'U', seconds, 'N', 'Y')];
           break;
         case 'DELETE':
           rows = [logRow(converters, imageOf(record, record.before), id, 'D', seconds, 'Y', 'N')];
@@ -106,15 +103,7 @@ function baseRow(converters: readonly CellConverter[], image: Row): OdpsValue[] 
   return values;
 }
 
-function logRow(
-  converters: readonly CellConverter[],
-  image: Row,
-  id: number,
-  flag: string,
-  seconds: number,
-  before: string,
-  after: string,
-): OdpsValue[] {
+function logRow(converters: readonly CellConverter[], image: Row, id: number, flag: string, seconds: number, before: string, after: string): OdpsValue[] {
   const n = converters.length;
   const values: OdpsValue[] = new Array(METADATA_COUNT + n);
   values[0] = id;

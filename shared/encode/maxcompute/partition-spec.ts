@@ -33,11 +33,16 @@ export function createPartitionSpecOf(options: LogLayoutOptions): (timestampMs: 
 
 function levelValue(date: Date, level: PartitionLevel): string {
   switch (level) {
-    case 'year': return String(date.getUTCFullYear()).padStart(4, '0');
-    case 'month': return pad2(date.getUTCMonth() + 1);
-    case 'day': return pad2(date.getUTCDate());
-    case 'hour': return pad2(date.getUTCHours());
-    case 'minute': return pad2(date.getUTCMinutes());
+    case 'year':
+      return String(date.getUTCFullYear()).padStart(4, '0');
+    case 'month':
+      return pad2(date.getUTCMonth() + 1);
+    case 'day':
+      return pad2(date.getUTCDate());
+    case 'hour':
+      return pad2(date.getUTCHours());
+    case 'minute':
+      return pad2(date.getUTCMinutes());
   }
 }
 

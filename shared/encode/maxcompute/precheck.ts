@@ -15,13 +15,7 @@ import { odpsTypeOf } from './column-mapping.ts';
 import { reservedNamesOf, type LogLayoutOptions } from './naming-rule.ts';
 import { baseTableName, isValidColumnName, isValidTableName, logTableName } from './table-names.ts';
 
-export type MaxComputeFindingCode =
-  | 'COLUMN_NAME_CONFLICT'
-  | 'UNSUPPORTED_COLUMN_TYPE'
-  | 'INVALID_COLUMN_NAME'
-  | 'TOO_MANY_COLUMNS'
-  | 'INVALID_TABLE_NAME'
-  | 'DESTINATION_NAME_COLLISION';
+export type MaxComputeFindingCode = 'COLUMN_NAME_CONFLICT' | 'UNSUPPORTED_COLUMN_TYPE' | 'INVALID_COLUMN_NAME' | 'TOO_MANY_COLUMNS' | 'INVALID_TABLE_NAME' | 'DESTINATION_NAME_COLLISION';
 
 export interface MaxComputeFinding {
   readonly code: MaxComputeFindingCode;
@@ -39,10 +33,7 @@ const METADATA_COLUMNS = 5;
 
 /** Every finding for the selected tables; empty when they can all be written. */
 export function precheckMaxComputeTables(schemas: readonly TableSchema[], options: LogLayoutOptions): MaxComputeFinding[] {
-  return [
-    ...destinationNameFindings(schemas),
-    ...schemas.flatMap((schema) => [...columnFindings(schema), ...namingConflicts(schema, options)]),
-  ];
+  return [...destinationNameFindings(schemas), ...schemas.flatMap((schema) => [...columnFindings(schema), ...namingConflicts(schema, options)])];
 }
 
 /** Source columns whose names equal a metadata or partition column of `_log` under the task's naming rule. */
@@ -69,20 +60,28 @@ export function columnFindings(schema: TableSchema): MaxComputeFinding[] {
   for (const c of schema.columns) {
     if (odpsTypeOf(c) === undefined) {
       findings.push({
-        code: 'UNSUPPORTED_COLUMN_TYPE', database, table, column: c.name,
+        code: 'UNSUPPORTED_COLUMN_TYPE',
+        database,
+        table,
+        column: c.name,
         message: `column ${c.name} of ${database}.${table} has type ${c.type}, which the MaxCompute destination does not map; remove the table from the task's objects or change the column's type`,
       });
     }
     if (!isValidColumnName(c.name)) {
       findings.push({
-        code: 'INVALID_COLUMN_NAME', database, table, column: c.name,
+        code: 'INVALID_COLUMN_NAME',
+        database,
+        table,
+        column: c.name,
         message: `column "${c.name}" of ${database}.${table} is not a valid MaxCompute column name (letters, digits, _ and Chinese characters, at most 128 bytes); rename the column or remove the table from the task's objects`,
       });
     }
   }
   if (schema.columns.length + METADATA_COLUMNS > MAX_COLUMNS) {
     findings.push({
-      code: 'TOO_MANY_COLUMNS', database, table,
+      code: 'TOO_MANY_COLUMNS',
+      database,
+      table,
       message: `${database}.${table} has ${schema.columns.length} columns; ${logTableName(table)} would have ${schema.columns.length + METADATA_COLUMNS}, above MaxCompute's ${MAX_COLUMNS} per table; remove the table from the task's objects`,
     });
   }
@@ -98,7 +97,9 @@ export function destinationNameFindings(tables: ReadonlyArray<{ readonly databas
     const log = logTableName(table);
     if (!isValidTableName(base) || !isValidTableName(log)) {
       findings.push({
-        code: 'INVALID_TABLE_NAME', database, table,
+        code: 'INVALID_TABLE_NAME',
+        database,
+        table,
         message: `table ${database}.${table} cannot be written to MaxCompute: ${base} is not a valid MaxCompute table name (letters, digits and _, at most 128 characters); rename the source table or remove it from the task's objects`,
       });
       continue;
@@ -106,7 +107,9 @@ export function destinationNameFindings(tables: ReadonlyArray<{ readonly databas
     const first = byName.get(base);
     if (first) {
       findings.push({
-        code: 'DESTINATION_NAME_COLLISION', database, table,
+        code: 'DESTINATION_NAME_COLLISION',
+        database,
+        table,
         message: `tables ${first.database}.${first.table} and ${database}.${table} would both be written to ${base} and ${log} (MaxCompute names are case-insensitive and carry no database); give one of them its own name with objects[].tables[].as, or select only one of them in this task`,
       });
     } else {

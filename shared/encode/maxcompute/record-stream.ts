@@ -65,7 +65,11 @@ export interface RecordStreamOptions {
 
 /** A value of the right type that the column's MaxCompute type cannot hold. Not retriable. */
 export class OdpsValueError extends DtsError {
-  constructor(message: string, readonly column: number, context: { columnName: string; type: string; record: number }) {
+  constructor(
+    message: string,
+    readonly column: number,
+    context: { columnName: string; type: string; record: number },
+  ) {
     super(message, { code: ErrorCodes.MAXCOMPUTE_VALUE, retriable: false, context: { column, ...context } });
   }
 }
@@ -137,21 +141,50 @@ export function columnCodecOf(column: OdpsColumn, index: number): ColumnCodec {
   let intDigits = -1;
   let scale = -1;
   switch (base) {
-    case 'BIGINT': kind = Kind.BIGINT; break;
-    case 'INT': case 'SMALLINT': case 'TINYINT': kind = Kind.INT; [min, max] = intRanges[base]!; break;
-    case 'BOOLEAN': kind = Kind.BOOLEAN; break;
-    case 'DOUBLE': kind = Kind.DOUBLE; break;
-    case 'FLOAT': kind = Kind.FLOAT; break;
-    case 'STRING': case 'JSON': kind = Kind.TEXT; break;
-    case 'CHAR': case 'VARCHAR': kind = Kind.TEXT; maxChars = p1; break;
-    case 'BINARY': kind = Kind.BINARY; break;
+    case 'BIGINT':
+      kind = Kind.BIGINT;
+      break;
+    case 'INT':
+    case 'SMALLINT':
+    case 'TINYINT':
+      kind = Kind.INT;
+      [min, max] = intRanges[base]!;
+      break;
+    case 'BOOLEAN':
+      kind = Kind.BOOLEAN;
+      break;
+    case 'DOUBLE':
+      kind = Kind.DOUBLE;
+      break;
+    case 'FLOAT':
+      kind = Kind.FLOAT;
+      break;
+    case 'STRING':
+    case 'JSON':
+      kind = Kind.TEXT;
+      break;
+    case 'CHAR':
+    case 'VARCHAR':
+      kind = Kind.TEXT;
+      maxChars = p1;
+      break;
+    case 'BINARY':
+      kind = Kind.BINARY;
+      break;
     case 'DECIMAL':
       kind = Kind.DECIMAL;
       if (p1 >= 0) [intDigits, scale] = [p1 - Math.max(p2, 0), Math.max(p2, 0)];
       break;
-    case 'DATETIME': kind = Kind.DATETIME; break;
-    case 'DATE': kind = Kind.DATE; break;
-    case 'TIMESTAMP': case 'TIMESTAMP_NTZ': kind = Kind.TIMESTAMP; break;
+    case 'DATETIME':
+      kind = Kind.DATETIME;
+      break;
+    case 'DATE':
+      kind = Kind.DATE;
+      break;
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_NTZ':
+      kind = Kind.TIMESTAMP;
+      break;
     default:
       throw new InvariantError(`the tunnel record writer does not support column ${index} (${column.name}) of type ${column.type}`, { column: index, type: column.type });
   }

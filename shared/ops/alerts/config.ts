@@ -38,7 +38,9 @@ export const alertsSchema = z
       .object({
         /** The robot's or receiver's URL; a secret (DingTalk's carries the access token). */
         url: z
-          .custom<string | { env: string }>((v) => typeof v === 'string' || (typeof v === 'object' && v !== null), { message: 'is required: the webhook URL as a secret, e.g. "${DTS_ALERT_WEBHOOK}" or { env: DTS_ALERT_WEBHOOK }' })
+          .custom<string | { env: string }>((v) => typeof v === 'string' || (typeof v === 'object' && v !== null), {
+            message: 'is required: the webhook URL as a secret, e.g. "${DTS_ALERT_WEBHOOK}" or { env: DTS_ALERT_WEBHOOK }',
+          })
           .pipe(secretSchema),
         /** DingTalk custom robot "Additional Signature" secret: adds `timestamp` and `sign` to the URL. */
         secret: secretSchema.optional(),
@@ -52,7 +54,8 @@ export const alertsSchema = z
   .superRefine((alerts, ctx) => {
     const names = new Set<string>();
     alerts.rules.forEach((rule, i) => {
-      if (names.has(rule.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `two rules are named "${rule.name}"; give one a distinct \`name\` (it keys the rule's stored state)` });
+      if (names.has(rule.name))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `two rules are named "${rule.name}"; give one a distinct \`name\` (it keys the rule's stored state)` });
       names.add(rule.name);
     });
   });

@@ -74,7 +74,9 @@ export async function evaluateAlerts(deps: AlertDeps, now: number = Date.now()):
     return sameStates(previous, states) ? null : withAlerts(states)(current);
   });
   for (const c of changes) (c.state === 'FIRING' ? log.warn : log.info).call(log, `alert ${c.state}`, { rule: c.rule, values: c.values });
-  const firing = Object.entries(states).filter(([, s]) => s.firing).map(([name]) => name);
+  const firing = Object.entries(states)
+    .filter(([, s]) => s.firing)
+    .map(([name]) => name);
   if (claimed.length === 0) return { changes, sent: [], failed: [], firing };
 
   const results = await Promise.all(

@@ -55,7 +55,12 @@ export async function sendAlert(webhook: AlertWebhook, notification: AlertNotifi
     // fetch's errors name the host and port at most (its cause), never the query.
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message;
-    throw new AlertWebhookError(origin, `not reachable (${(err as Error).name === 'TimeoutError' ? 'no answer within the timeout' : `${(err as Error).message}${why ? `: ${why}` : ''}`})`, undefined, false);
+    throw new AlertWebhookError(
+      origin,
+      `not reachable (${(err as Error).name === 'TimeoutError' ? 'no answer within the timeout' : `${(err as Error).message}${why ? `: ${why}` : ''}`})`,
+      undefined,
+      false,
+    );
   }
   const text = await response.text().catch(() => '');
   if (!response.ok) throw new AlertWebhookError(origin, `answered HTTP ${response.status}`);

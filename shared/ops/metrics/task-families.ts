@@ -16,7 +16,7 @@ export function taskMetricFamilies(m: TaskMetrics): MetricFamily[] {
   f.counter('dts_read_records_total', 'Records the reader has queued (row changes, full-sync rows, DDL), since the queue began.')(m.readRecordsTotal, task);
   f.gauge('dts_queue_head_seq', 'Sequence number of the newest batch in the queue.')(m.queueHeadSeq, task);
 
-  const delivered = f.counter('dts_delivered_records_total', "Records the destination has acknowledged (records its operation filter drops count as passed).");
+  const delivered = f.counter('dts_delivered_records_total', 'Records the destination has acknowledged (records its operation filter drops count as passed).');
   const latency = f.gauge('dts_latency_seconds', 'DTS latency: now minus the source commit time of the newest change the destination acknowledged, heartbeats included.');
   const pendingBatches = f.gauge('dts_queue_pending_batches', 'Queued batches the destination has not acknowledged.');
   const pendingRecords = f.gauge('dts_queue_pending_records', 'Queued records the destination has not acknowledged.');

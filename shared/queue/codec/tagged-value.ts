@@ -21,8 +21,21 @@ import { PayloadCorruption } from './byte-reader.ts';
 import type { ByteWriter } from './byte-writer.ts';
 
 export const Tag = {
-  NULL: 0, UNDEFINED: 1, FALSE: 2, TRUE: 3, INT: 4, F64: 5, ASCII: 6, UTF8: 7, UTF16: 8,
-  BYTES: 9, BIGINT64: 10, BIGINT_TEXT: 11, ARRAY: 12, OBJECT: 13, ABSENT: 14,
+  NULL: 0,
+  UNDEFINED: 1,
+  FALSE: 2,
+  TRUE: 3,
+  INT: 4,
+  F64: 5,
+  ASCII: 6,
+  UTF8: 7,
+  UTF16: 8,
+  BYTES: 9,
+  BIGINT64: 10,
+  BIGINT_TEXT: 11,
+  ARRAY: 12,
+  OBJECT: 13,
+  ABSENT: 14,
 } as const;
 
 /** Returned by readValue for ABSENT: the caller leaves the field out. */

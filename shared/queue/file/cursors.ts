@@ -67,11 +67,10 @@ async function acquire(path: string): Promise<HeldLock> {
     const attempt = await tryLock(path);
     if ('held' in attempt) return attempt.held;
     if (Date.now() > deadline) {
-      throw new QueueIoError(
-        `queue cursor lock ${path} has been held by process ${attempt.holderPid} for over ${LOCK_WAIT_MS} ms: ` +
-          'if that process is not a DTS process, delete the file',
-        { path, pid: attempt.holderPid },
-      );
+      throw new QueueIoError(`queue cursor lock ${path} has been held by process ${attempt.holderPid} for over ${LOCK_WAIT_MS} ms: ` + 'if that process is not a DTS process, delete the file', {
+        path,
+        pid: attempt.holderPid,
+      });
     }
     await sleep(2);
   }

@@ -124,10 +124,11 @@ class FileQueue implements Queue {
       this.io('commit', async () => {
         if (seq > this.index.lastSeq && !this.writer) await this.refresh('observe');
         if (seq > this.index.lastSeq) {
-          throw new QueueRangeError(
-            `consumer "${consumer}" cannot commit seq ${seq}: queue ${this.dir} ends at seq ${this.index.lastSeq}; commit only seqs it has read`,
-            { path: this.dir, seq, consumer },
-          );
+          throw new QueueRangeError(`consumer "${consumer}" cannot commit seq ${seq}: queue ${this.dir} ends at seq ${this.index.lastSeq}; commit only seqs it has read`, {
+            path: this.dir,
+            seq,
+            consumer,
+          });
         }
         await this.dropPassed(await raiseCursor(this.dir, consumer, seq));
       }),
@@ -230,7 +231,9 @@ class FileQueue implements Queue {
       const floor = retentionFloor(this.options.consumers, cursors);
       const doomed = this.index.segments.slice(0, droppableSegments(this.index.segments, floor));
       for (const segment of doomed) {
-        await unlink(segment.path).catch((err) => { if (!hasCode(err, 'ENOENT')) throw err; });
+        await unlink(segment.path).catch((err) => {
+          if (!hasCode(err, 'ENOENT')) throw err;
+        });
       }
       this.index.segments = this.index.segments.filter((s) => !doomed.includes(s));
     });

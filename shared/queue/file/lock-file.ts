@@ -34,7 +34,9 @@ export async function tryLock(path: string): Promise<LockAttempt> {
       const holderPid = await readPid(path);
       if (holderPid === null) continue; // released meanwhile: try again
       if (isHeld(path, holderPid)) return { holderPid };
-      await unlink(path).catch((err) => { if (!hasCode(err, 'ENOENT')) throw err; });
+      await unlink(path).catch((err) => {
+        if (!hasCode(err, 'ENOENT')) throw err;
+      });
     }
     return { holderPid: (await readPid(path)) ?? -1 };
   } finally {
@@ -44,7 +46,9 @@ export async function tryLock(path: string): Promise<LockAttempt> {
 
 async function release(path: string): Promise<void> {
   if (!heldHere.delete(path)) return;
-  await unlink(path).catch((err) => { if (!hasCode(err, 'ENOENT')) throw err; });
+  await unlink(path).catch((err) => {
+    if (!hasCode(err, 'ENOENT')) throw err;
+  });
 }
 
 async function readPid(path: string): Promise<number | null> {

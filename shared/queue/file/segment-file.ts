@@ -82,7 +82,10 @@ class ChunkReader {
   private chunk: Buffer = Buffer.alloc(0);
   private chunkAt = 0;
 
-  constructor(private readonly fh: FileHandle, private readonly size: number) {}
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly size: number,
+  ) {}
 
   async bytes(at: number, length: number): Promise<Buffer | null> {
     if (at + length > this.size) return null;

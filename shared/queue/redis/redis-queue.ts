@@ -135,10 +135,11 @@ class RedisQueue implements Queue {
     assertSeq(`commit of consumer "${consumer}"`, seq, this.stream);
     return this.io('commit', async () => {
       if (seq > this.lastSeq && seq > (await this.loadLastSeq())) {
-        throw new QueueRangeError(
-          `consumer "${consumer}" cannot commit seq ${seq}: the Redis queue ${this.stream} ends at seq ${this.lastSeq}; commit only seqs it has read`,
-          { path: this.stream, seq, consumer },
-        );
+        throw new QueueRangeError(`consumer "${consumer}" cannot commit seq ${seq}: the Redis queue ${this.stream} ends at seq ${this.lastSeq}; commit only seqs it has read`, {
+          path: this.stream,
+          seq,
+          consumer,
+        });
       }
       const flat = (await this.main.eval(RAISE_CURSOR, 1, this.cursorsKey, consumer, String(seq))) as string[];
       const floor = retentionFloor(this.options.consumers, pairsToCursors(flat));

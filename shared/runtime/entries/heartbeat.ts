@@ -62,9 +62,7 @@ export const heartbeatEntry: Entry<HeartbeatEvent> = async (event) => {
   return {
     task: task.name,
     source: { version: facts.version, position: formatPosition(facts), file: facts.file, offset: facts.position, gtidSet: facts.gtidSet },
-    reader: resume
-      ? { position: formatPosition(resume), file: resume.file, offset: resume.position, storedSeq: last!.seq, behind: binlogDistance(resume, facts) }
-      : null,
+    reader: resume ? { position: formatPosition(resume), file: resume.file, offset: resume.position, storedSeq: last!.seq, behind: binlogDistance(resume, facts) } : null,
     status: state?.status ?? null,
     heartbeat: heartbeat ? { table: `${heartbeat.table.database}.${heartbeat.table.table}`, intervalSeconds: heartbeat.intervalMs / 1000, written: beating, at: new Date().toISOString() } : 'off',
   };

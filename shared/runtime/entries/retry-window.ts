@@ -69,6 +69,8 @@ export const retryWindowEntry: Entry<RetryWindowEvent> = async (event, _context,
     windows: { connectionMinutes: task.advanced.retryConnectionMinutes, otherMinutes: task.advanced.retryOtherMinutes },
     // Only when a stage is retrying: stage → since (ISO), attempts, last error.
     ...(alerts ? { alerts: { firing: alerts.firing, sent: alerts.sent, failed: alerts.failed } } : {}),
-    ...(open.length > 0 ? { retrying: Object.fromEntries(open.map(([stage, w]) => [stage, { since: new Date(w.since).toISOString(), attempts: w.attempts, lastError: w.lastError?.message ?? null }])) } : {}),
+    ...(open.length > 0
+      ? { retrying: Object.fromEntries(open.map(([stage, w]) => [stage, { since: new Date(w.since).toISOString(), attempts: w.attempts, lastError: w.lastError?.message ?? null }])) }
+      : {}),
   };
 };

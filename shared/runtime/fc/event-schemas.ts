@@ -34,12 +34,7 @@ export const deliverEvent = z.strictObject({
 export const fullSyncEvent = z.strictObject({
   ...timerFields,
   taskFile,
-  tables: z
-    .array(z.string().min(1))
-    .min(1)
-    .nullable()
-    .describe('a non-empty list of "database.table" names the task selects, or absent for every selected table')
-    .optional(),
+  tables: z.array(z.string().min(1)).min(1).nullable().describe('a non-empty list of "database.table" names the task selects, or absent for every selected table').optional(),
 });
 
 export const heartbeatEvent = z.strictObject({ ...timerFields, taskFile });

@@ -49,7 +49,10 @@ export function parseEvent(event: unknown): EntryEvent {
 
 export function fcHandler<S extends z.ZodObject>(name: string, entry: Entry<z.output<S>>, schema: S): FcHandler {
   const handler = async (event: unknown, context: FcContext) => {
-    const log = createLogger({ level: (process.env.DTS_LOG_LEVEL as 'info') ?? 'info', format: process.env.DTS_LOG_FORMAT === 'text' ? 'text' : 'json' }).child({ function: name, requestId: context.requestId });
+    const log = createLogger({ level: (process.env.DTS_LOG_LEVEL as 'info') ?? 'info', format: process.env.DTS_LOG_FORMAT === 'text' ? 'text' : 'json' }).child({
+      function: name,
+      requestId: context.requestId,
+    });
     const started = Date.now();
     log.info('invocation started');
     try {

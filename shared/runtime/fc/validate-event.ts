@@ -65,8 +65,5 @@ export function validateEvent<S extends z.ZodObject>(functionName: string, schem
   });
   const paths = result.error.issues.map((i) => (i.code === 'unrecognized_keys' ? i.keys.join(',') : fieldPath(i.path))).join(' ');
   const fix = onTimer ? `Fix the invocation's event, or the timer trigger's payload in s.yaml (resources.${functionName}.props.triggers[].triggerConfig.payload)` : "Fix the invocation's event";
-  throw new InvalidEventError(
-    `${functionName}: invalid event: ${problems.join('; ')}. ${fix}`,
-    { function: functionName, path: paths },
-  );
+  throw new InvalidEventError(`${functionName}: invalid event: ${problems.join('; ')}. ${fix}`, { function: functionName, path: paths });
 }

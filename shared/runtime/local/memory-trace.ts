@@ -19,7 +19,15 @@ export function startMemoryTrace(thread: string, env: NodeJS.ProcessEnv = proces
   if (file) {
     const sample = () => {
       const m = process.memoryUsage();
-      const line = { thread, t: Math.round((Date.now() - started) / 1000), rss: m.rss / MiB, heapTotal: m.heapTotal / MiB, heapUsed: m.heapUsed / MiB, external: m.external / MiB, arrayBuffers: m.arrayBuffers / MiB };
+      const line = {
+        thread,
+        t: Math.round((Date.now() - started) / 1000),
+        rss: m.rss / MiB,
+        heapTotal: m.heapTotal / MiB,
+        heapUsed: m.heapUsed / MiB,
+        external: m.external / MiB,
+        arrayBuffers: m.arrayBuffers / MiB,
+      };
       appendFileSync(file, `${JSON.stringify(line, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
     };
     const timer = setInterval(sample, 1000);

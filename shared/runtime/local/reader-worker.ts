@@ -56,25 +56,29 @@ const statusTimer = setInterval(() => post({ type: 'status', status }), 1000);
 try {
   await supervise(
     (progress) =>
-      runReader(readerOptions(data.task, data.origin), {
-        queue,
-        log,
-        signal: stop.signal,
-        objectSets: objectSetLogOf(store),
-        // Streaming from the source is a success too: an idle source must not keep a window open.
-        onReady: (start) => {
-          progress();
-          post({ type: 'ready', start: { file: start.file, position: start.position, gtidSet: start.gtidSet } });
+      runReader(
+        readerOptions(data.task, data.origin),
+        {
+          queue,
+          log,
+          signal: stop.signal,
+          objectSets: objectSetLogOf(store),
+          // Streaming from the source is a success too: an idle source must not keep a window open.
+          onReady: (start) => {
+            progress();
+            post({ type: 'ready', start: { file: start.file, position: start.position, gtidSet: start.gtidSet } });
+          },
+          onProgress: () => {
+            progress();
+            const now = Date.now();
+            if (now - lastPost >= 50) {
+              lastPost = now;
+              post({ type: 'status', status });
+            }
+          },
         },
-        onProgress: () => {
-          progress();
-          const now = Date.now();
-          if (now - lastPost >= 50) {
-            lastPost = now;
-            post({ type: 'status', status });
-          }
-        },
-      }, status),
+        status,
+      ),
     { windows: data.windows, backoff: data.backoff, signal: stop.signal, log, stored: { store, stage: 'reader' } },
   );
   post({ type: 'status', status });

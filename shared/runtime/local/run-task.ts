@@ -192,10 +192,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
   };
   const stages: Promise<void>[] = [];
   if (inThread) {
-    const reader = startReaderThread(
-      { task, origin: o.origin, baseDir: o.baseDir, log: o.logOptions ?? { level: task.log.level, format: 'text' }, windows, backoff: o.backoff },
-      o.onReaderReady,
-    );
+    const reader = startReaderThread({ task, origin: o.origin, baseDir: o.baseDir, log: o.logOptions ?? { level: task.log.level, format: 'text' }, windows, backoff: o.backoff }, o.onReaderReady);
     stop.signal.addEventListener('abort', () => reader.stop(), { once: true });
     readerStatus = reader.status;
     stages.push(reader.done.then(() => whenComplete(), failStage('reader')));
@@ -243,7 +240,13 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
     if (stop.signal.aborted) return;
     if (Date.now() - lastSampleAt >= sampleEveryMs) {
       lastSampleAt = Date.now();
-      void sampleLatency(queue, store, destinations.map((d) => d.name), lastSampleAt, sampleEveryMs).catch(() => {});
+      void sampleLatency(
+        queue,
+        store,
+        destinations.map((d) => d.name),
+        lastSampleAt,
+        sampleEveryMs,
+      ).catch(() => {});
     }
     const snapshot = readerStatus.snapshot;
     const text = JSON.stringify(snapshot);

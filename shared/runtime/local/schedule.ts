@@ -20,20 +20,22 @@ export function scheduleEvery(cron: string, signal: AbortSignal, log: Logger, ru
     const at = expression.next().getTime();
     // setTimeout holds at most ~24.8 days; re-arm in steps for sparse schedules.
     const wait = Math.min(at - Date.now(), 2 ** 31 - 1);
-    timer = setTimeout(() => {
-      if (Date.now() + 1000 < at) return arm();
-      run().then(
-        (result) => log.info('scheduled full sync requested', { cron, result: JSON.stringify(result) }),
-        (err: Error) => log.error('scheduled full sync request failed', { cron, error: err.message }),
-      );
-      arm();
-    }, Math.max(0, wait));
+    timer = setTimeout(
+      () => {
+        if (Date.now() + 1000 < at) return arm();
+        run().then(
+          (result) => log.info('scheduled full sync requested', { cron, result: JSON.stringify(result) }),
+          (err: Error) => log.error('scheduled full sync request failed', { cron, error: err.message }),
+        );
+        arm();
+      },
+      Math.max(0, wait),
+    );
     timer.unref();
   };
   signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true });
   arm();
 }
-
 
 /**
  * Writes the task's heartbeat every interval until `signal` aborts (nothing when it is off). One

@@ -16,7 +16,10 @@ export const fcDestinationSchema = z
   .object({
     type: z.literal('fc'),
     /** Names the destination's cursor in the queue; renaming it starts the destination over. */
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('fc'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+      .default('fc'),
     /** DTS supports FC 2.0 targets (service + function); 3.0 (function only) is an extension. */
     fcVersion: z.enum(['2.0', '3.0']).default('2.0'),
     region: z.string().regex(/^[a-z]+(-[a-z0-9]+)+$/, 'an Alibaba Cloud region id such as cn-hangzhou'),
@@ -32,11 +35,19 @@ export const fcDestinationSchema = z
     service: fcName.optional(),
     function: fcName,
     /** DTS "Service Version and Alias": LATEST, a version number or an alias. */
-    qualifier: z.string().regex(/^(LATEST|[0-9]+|[A-Za-z][A-Za-z0-9_-]{0,127})$/, 'LATEST, a version number or an alias name').default('LATEST'),
+    qualifier: z
+      .string()
+      .regex(/^(LATEST|[0-9]+|[A-Za-z][A-Za-z0-9_-]{0,127})$/, 'LATEST, a version number or an alias name')
+      .default('LATEST'),
     /** Records per invocation at most. */
     maxInvocationRecords: z.number().int().min(1).max(100_000).default(500),
     /** Event bytes per invocation at most; FC refuses synchronous payloads above 32 MB. */
-    maxInvocationBytes: z.number().int().min(1024).max(FC_SYNC_PAYLOAD_LIMIT).default(30 * MiB),
+    maxInvocationBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(FC_SYNC_PAYLOAD_LIMIT)
+      .default(30 * MiB),
     /** A record encoding to more stops the task (DTS: 16 MB); lower it to catch large rows early. */
     maxRecordBytes: z.number().int().min(256).max(FC_RECORD_LIMIT).default(FC_RECORD_LIMIT),
     /** How long one synchronous invocation may take, the function's own run time included. */

@@ -18,7 +18,16 @@ interface SdkErrorShape {
   message?: string;
 }
 
-const credentialCodes = new Set(['SignatureNotMatch', 'InvalidAccessKeyID', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'AccessDenied', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'Forbidden']);
+const credentialCodes = new Set([
+  'SignatureNotMatch',
+  'InvalidAccessKeyID',
+  'InvalidAccessKeyId',
+  'InvalidAccessKeyId.NotFound',
+  'AccessDenied',
+  'InvalidSecurityToken',
+  'InvalidSecurityToken.Expired',
+  'Forbidden',
+]);
 const missingCodes = new Set(['ServiceNotFound', 'FunctionNotFound', 'AliasNotFound', 'VersionNotFound', 'QualifierNotFound', 'NotFound']);
 
 export interface FcWhere {
@@ -38,7 +47,12 @@ export function classifyFcError(err: unknown, where: FcWhere): DtsError {
     return new SinkConnectionError(`FC refused the request date for ${where.target} (${detail}); set this machine's clock right (FC allows 15 minutes of skew)`, context, err, false);
   }
   if ((e.code && credentialCodes.has(e.code)) || status === 401 || status === 403) {
-    return new SinkConnectionError(`FC refused the credentials for ${where.target} (${detail}); check accessKeyId, accessKeySecret and securityToken ${settings}, and that the key may call fc:InvokeFunction`, context, err, false);
+    return new SinkConnectionError(
+      `FC refused the credentials for ${where.target} (${detail}); check accessKeyId, accessKeySecret and securityToken ${settings}, and that the key may call fc:InvokeFunction`,
+      context,
+      err,
+      false,
+    );
   }
   if ((e.code && missingCodes.has(e.code)) || status === 404) {
     return new SinkConnectionError(`FC has no function ${where.target} (${detail}); check service, function and qualifier ${settings}, and its region and accountId`, context, err, false);
@@ -56,10 +70,12 @@ export function classifyFcError(err: unknown, where: FcWhere): DtsError {
 /** The function threw or called back with an error: DTS retries the same records, in order. */
 export function functionFailedError(where: FcWhere, errorType: string, body: Buffer, requestId: string, records: number): SinkWriteError {
   const { message, type } = functionErrorOf(body);
-  return new SinkWriteError(
-    `the function ${where.target} failed on ${records} record${records === 1 ? '' : 's'} (${errorType}${type ? ` ${type}` : ''}): ${message}`,
-    { sink: where.sink, function: where.target, errorType, requestId },
-  );
+  return new SinkWriteError(`the function ${where.target} failed on ${records} record${records === 1 ? '' : 's'} (${errorType}${type ? ` ${type}` : ''}): ${message}`, {
+    sink: where.sink,
+    function: where.target,
+    errorType,
+    requestId,
+  });
 }
 
 /** FC's error document `{"errorMessage","errorType","stackTrace"}`, or the raw text when it is not one. */

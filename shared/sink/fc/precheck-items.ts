@@ -12,7 +12,17 @@ import { fc2Client, fc3Client } from './fc-clients.ts';
 import type { ResolvedFcConfig } from './invoker.ts';
 import { fail, pass, warn, type Finding } from '../../precheck/finding.ts';
 
-const credentialCodes = new Set(['SignatureNotMatch', 'SignatureDoesNotMatch', 'InvalidAccessKeyID', 'InvalidAccessKeyId', 'InvalidAccessKeyId.NotFound', 'InvalidSecurityToken', 'InvalidSecurityToken.Expired', 'InvalidAuthorization', 'RequestTimeTooSkewed']);
+const credentialCodes = new Set([
+  'SignatureNotMatch',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyID',
+  'InvalidAccessKeyId',
+  'InvalidAccessKeyId.NotFound',
+  'InvalidSecurityToken',
+  'InvalidSecurityToken.Expired',
+  'InvalidAuthorization',
+  'RequestTimeTooSkewed',
+]);
 const missingFunctionCodes = new Set(['FunctionNotFound', 'AliasNotFound', 'VersionNotFound', 'QualifierNotFound', 'NotFound']);
 
 /** One GetFunction call; rejects with the SDK's error (`code`: FC's error code, `statusCode` on FC 3.0). */
@@ -39,16 +49,40 @@ export async function fcItems(config: ResolvedFcConfig, timeoutMs = 10_000): Pro
     const e = err as { code?: string; statusCode?: number; name?: string; message?: string };
     const code = e.code ?? e.name ?? 'Error';
     if (code === 'ServiceNotFound') {
-      return [fail(id, `FC service ${config.service} does not exist ${where}`, `create the FC 2.0 service ${config.service} with function ${config.function}, or correct service, region and accountId ${settings}`)];
+      return [
+        fail(
+          id,
+          `FC service ${config.service} does not exist ${where}`,
+          `create the FC 2.0 service ${config.service} with function ${config.function}, or correct service, region and accountId ${settings}`,
+        ),
+      ];
     }
     if (missingFunctionCodes.has(code) || e.statusCode === 404) {
-      return [fail(id, `FC function ${target} does not exist ${where} (${code})`, `create the function (and the qualifier ${config.qualifier}), or correct function, qualifier, region and accountId ${settings}`)];
+      return [
+        fail(
+          id,
+          `FC function ${target} does not exist ${where} (${code})`,
+          `create the function (and the qualifier ${config.qualifier}), or correct function, qualifier, region and accountId ${settings}`,
+        ),
+      ];
     }
     if (credentialCodes.has(code) || e.statusCode === 401) {
-      return [fail(id, `FC refused the task's credentials for ${target} ${where} (${code})`, `check accessKeyId, accessKeySecret and securityToken ${settings}${code === 'RequestTimeTooSkewed' ? ", and this machine's clock" : ''}`)];
+      return [
+        fail(
+          id,
+          `FC refused the task's credentials for ${target} ${where} (${code})`,
+          `check accessKeyId, accessKeySecret and securityToken ${settings}${code === 'RequestTimeTooSkewed' ? ", and this machine's clock" : ''}`,
+        ),
+      ];
     }
     if (code === 'AccessDenied' || code === 'Forbidden' || e.statusCode === 403) {
-      return [warn(id, `the task's key may not read function ${target} ${where} (${code}), so whether it exists was not checked; deliveries need only fc:InvokeFunction`, 'allow fc:GetFunction on the function to the key, or check the function by hand')];
+      return [
+        warn(
+          id,
+          `the task's key may not read function ${target} ${where} (${code}), so whether it exists was not checked; deliveries need only fc:InvokeFunction`,
+          'allow fc:GetFunction on the function to the key, or check the function by hand',
+        ),
+      ];
     }
     return [fail(id, `FC did not answer for function ${target} ${where}: ${code}`, `check endpoint, region and accountId ${settings} and the network path to FC`)];
   }

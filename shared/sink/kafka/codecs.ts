@@ -48,7 +48,7 @@ export const snappyCodec: KafkaCodec = {
   async decompress(buffer) {
     if (buffer.length < XERIAL_HEADER_BYTES || !buffer.subarray(0, 8).equals(XERIAL_MAGIC)) return uncompressSync(buffer) as Buffer;
     const parts: Buffer[] = [];
-    for (let offset = XERIAL_HEADER_BYTES; offset < buffer.length; ) {
+    for (let offset = XERIAL_HEADER_BYTES; offset < buffer.length;) {
       const length = buffer.readInt32BE(offset);
       parts.push(uncompressSync(buffer.subarray(offset + 4, offset + 4 + length)) as Buffer);
       offset += 4 + length;

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { envText, secretSchema } from '../../task/secret.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, for example 127.0.0.1:9092');
-const topicName = z.string().min(1).max(249).regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name (letters, digits, . _ -)');
+const topicName = z
+  .string()
+  .min(1)
+  .max(249)
+  .regex(/^[A-Za-z0-9._-]+$/, 'a Kafka topic name (letters, digits, . _ -)');
 const partitionCount = z.number().int().min(1).max(10_000);
 
 /** DTS "object name mapping" for one table: its own topic, partition count, partition-key columns. */
@@ -26,10 +30,15 @@ const tableMappingSchema = z
 const schemaRegistrySchema = z
   .object({
     /** The registry's Confluent API base, e.g. http://registry:8081 or Apicurio's .../apis/ccompat/v7. */
-    url: z.url({ protocol: /^https?$/, error: 'an http(s) URL, for example http://127.0.0.1:8081' }).refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL: use schemaRegistry.basicAuth'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'an http(s) URL, for example http://127.0.0.1:8081' })
+      .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL: use schemaRegistry.basicAuth'),
     /** `topic`: subject `<topic>-value` (TopicNameStrategy); `record`: `com.alibaba.dts.formats.avro.Record`. */
     subjectStrategy: z.enum(['topic', 'record']).default('topic'),
-    basicAuth: z.object({ username: z.string().min(1), password: secretSchema }).strict().optional(),
+    basicAuth: z
+      .object({ username: z.string().min(1), password: secretSchema })
+      .strict()
+      .optional(),
     /** Per-request timeout towards the registry. */
     timeoutMs: z.number().int().min(1000).max(300000).default(10000),
   })
@@ -39,7 +48,10 @@ export const kafkaDestinationSchema = z
   .object({
     type: z.literal('kafka'),
     /** Names the destination's cursor in the queue; renaming it starts the destination over. */
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('kafka'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+      .default('kafka'),
     /** Each one host:port, or `${NAME}` read from the environment when the task starts. */
     brokers: z.array(envText(hostPort)).min(1, 'at least one broker'),
     topic: topicName,
@@ -70,7 +82,12 @@ export const kafkaDestinationSchema = z
     /** Records per produce request. */
     maxBatchRecords: z.number().int().min(1).max(100000).default(2000),
     /** DTS refuses records above 10 MB by default; raise up to the broker's max.message.bytes. */
-    maxRecordBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+    maxRecordBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(10 * 1024 * 1024),
     sasl: z
       .object({
         mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
@@ -80,9 +97,7 @@ export const kafkaDestinationSchema = z
       .strict()
       .optional(),
     /** TLS: true for the system CAs, or a CA file (PEM) for a private CA. */
-    ssl: z
-      .union([z.boolean(), z.object({ caFile: z.string().min(1).optional(), rejectUnauthorized: z.boolean().default(true) }).strict()])
-      .default(false),
+    ssl: z.union([z.boolean(), z.object({ caFile: z.string().min(1).optional(), rejectUnauthorized: z.boolean().default(true) }).strict()]).default(false),
     schemaRegistry: schemaRegistrySchema.optional(),
   })
   .strict()

@@ -14,14 +14,7 @@ interface KafkaJsErrorShape {
   cause?: unknown;
 }
 
-const connectionErrors = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSMetadataNotLoaded',
-  'KafkaJSLockTimeout',
-]);
+const connectionErrors = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError', 'KafkaJSMetadataNotLoaded', 'KafkaJSLockTimeout']);
 
 const fatalProtocolTypes = new Set([
   'SASL_AUTHENTICATION_FAILED',

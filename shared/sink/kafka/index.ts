@@ -55,7 +55,12 @@ function tlsOptions(ssl: ResolvedKafkaConfig['ssl']): boolean | { rejectUnauthor
   try {
     return { rejectUnauthorized: ssl.rejectUnauthorized, ca: [readFileSync(ssl.caFile)] };
   } catch (err) {
-    throw new SinkConnectionError(`cannot read the Kafka CA file ${ssl.caFile} (${(err as NodeJS.ErrnoException).code ?? String(err)}); fix ssl.caFile of the destination`, { path: ssl.caFile }, err, false);
+    throw new SinkConnectionError(
+      `cannot read the Kafka CA file ${ssl.caFile} (${(err as NodeJS.ErrnoException).code ?? String(err)}); fix ssl.caFile of the destination`,
+      { path: ssl.caFile },
+      err,
+      false,
+    );
   }
 }
 
@@ -104,7 +109,14 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    deps.log.info('connected to Kafka', { brokers: config.brokers.join(','), topic: config.topic, acks: config.acks, compression: config.compression, partitionPolicy: config.partitionPolicy, schemaRegistry: config.schemaRegistry && registryEndpoint(config.schemaRegistry.url) });
+    deps.log.info('connected to Kafka', {
+      brokers: config.brokers.join(','),
+      topic: config.topic,
+      acks: config.acks,
+      compression: config.compression,
+      partitionPolicy: config.partitionPolicy,
+      schemaRegistry: config.schemaRegistry && registryEndpoint(config.schemaRegistry.url),
+    });
     producer = p;
     return { p, r: router };
   }
@@ -125,7 +137,13 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       let value = schemaIds ? schemaIds.frame(route.topic, encode(record, { nowMs })) : encode(record, { nowMs });
       if (value.length > config.maxRecordBytes) {
         if (config.oversize === 'fail') {
-          tooLarge = new RecordTooLargeError(record, value.length, config.maxRecordBytes, `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`, { sink: config.name, topic: route.topic });
+          tooLarge = new RecordTooLargeError(
+            record,
+            value.length,
+            config.maxRecordBytes,
+            `raise maxRecordBytes of destination "${config.name}" (up to the topic's max.message.bytes), or set oversize: dead-letter, and restart the task`,
+            { sink: config.name, topic: route.topic },
+          );
           break;
         }
         // The descriptor names the row by its key values, for whoever repairs it; the log does not.

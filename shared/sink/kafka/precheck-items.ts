@@ -30,7 +30,13 @@ export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs = 5_000)
     existing = new Set(await admin.listTopics());
   } catch (err) {
     await admin.disconnect().catch(() => {});
-    return [fail(`${id}.reachable`, `Kafka brokers ${config.brokers.join(', ')} do not answer: ${(err as Error).message}`, 'check brokers, the network path (security group, whitelist) and the ssl/sasl settings of the destination')];
+    return [
+      fail(
+        `${id}.reachable`,
+        `Kafka brokers ${config.brokers.join(', ')} do not answer: ${(err as Error).message}`,
+        'check brokers, the network path (security group, whitelist) and the ssl/sasl settings of the destination',
+      ),
+    ];
   }
   await admin.disconnect().catch(() => {});
   const wanted = [...createRouter(config, () => 1).topics.keys()];
@@ -39,5 +45,12 @@ export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs = 5_000)
   const reachable = pass(`${id}.reachable`, `Kafka brokers ${config.brokers.join(', ')} answer`);
   if (missing.length === 0) return [reachable, pass(`${id}.topics`, `topics exist: ${listNames(wanted)}`)];
   if (config.createTopics) return [reachable, pass(`${id}.topics`, `missing topics are created at start (createTopics: true): ${listNames(missing)}`)];
-  return [reachable, fail(`${id}.topics`, `topics do not exist and createTopics is false: ${listNames(missing)}`, `create them (kafka-topics.sh --create --topic <name> --partitions ${config.partitions}) or set createTopics: true`)];
+  return [
+    reachable,
+    fail(
+      `${id}.topics`,
+      `topics do not exist and createTopics is false: ${listNames(missing)}`,
+      `create them (kafka-topics.sh --create --topic <name> --partitions ${config.partitions}) or set createTopics: true`,
+    ),
+  ];
 }

@@ -107,7 +107,16 @@ export function createProduceRequestV3(Encoder: new () => EncoderLike) {
         parts.push(int32(partitions.length));
         for (const { partition, firstSequence, messages } of partitions) {
           const [firstTimestamp, maxTimestamp] = timestampRange(messages, now);
-          const batch = await encodeRecordBatch(messages, { codec, firstTimestamp, maxTimestamp, defaultTimestamp: now, producerId, producerEpoch: args.producerEpoch ?? 0, baseSequence: firstSequence ?? 0, transactional: transactionalId !== null });
+          const batch = await encodeRecordBatch(messages, {
+            codec,
+            firstTimestamp,
+            maxTimestamp,
+            defaultTimestamp: now,
+            producerId,
+            producerEpoch: args.producerEpoch ?? 0,
+            baseSequence: firstSequence ?? 0,
+            transactional: transactionalId !== null,
+          });
           parts.push(int32(partition), int32(batch.length), batch);
         }
       }

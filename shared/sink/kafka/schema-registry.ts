@@ -84,26 +84,50 @@ export function createSchemaIds(config: ResolvedSchemaRegistryConfig, destinatio
       text = await response.text();
     } catch (err) {
       const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${config.timeoutMs} ms` : causeCode(err);
-      throw new SinkConnectionError(`cannot reach the schema registry at ${endpoint} (${reason}); check schemaRegistry.url of destination "${destination}" and that the registry is running`, context, err);
+      throw new SinkConnectionError(
+        `cannot reach the schema registry at ${endpoint} (${reason}); check schemaRegistry.url of destination "${destination}" and that the registry is running`,
+        context,
+        err,
+      );
     }
     const answer = parseJson(text);
     const said = describeAnswer(response.status, answer, text);
     if (response.status === 401 || response.status === 403) {
-      throw new SinkConnectionError(`the schema registry at ${endpoint} refused the request for subject ${subject} (${said}); check schemaRegistry.basicAuth of destination "${destination}"`, context, undefined, false);
+      throw new SinkConnectionError(
+        `the schema registry at ${endpoint} refused the request for subject ${subject} (${said}); check schemaRegistry.basicAuth of destination "${destination}"`,
+        context,
+        undefined,
+        false,
+      );
     }
     // Overloaded or failing registry (Confluent 500xx backend errors): worth another try.
     if (response.status >= 500 || response.status === 408 || response.status === 429) {
       throw new SinkWriteError(`the schema registry at ${endpoint} failed to register subject ${subject} (${said})`, context);
     }
     if (response.status === 404) {
-      throw new SinkWriteError(`the schema registry at ${endpoint} has no subject API there (${said}); set schemaRegistry.url of destination "${destination}" to the registry's Confluent-compatible base URL (for Apicurio: .../apis/ccompat/v7)`, context, undefined, false);
+      throw new SinkWriteError(
+        `the schema registry at ${endpoint} has no subject API there (${said}); set schemaRegistry.url of destination "${destination}" to the registry's Confluent-compatible base URL (for Apicurio: .../apis/ccompat/v7)`,
+        context,
+        undefined,
+        false,
+      );
     }
     if (!response.ok) {
-      throw new SinkWriteError(`the schema registry at ${endpoint} rejected the DTS Avro schema for subject ${subject} (${said}); allow it (the subject's compatibility level) or choose another subject with schemaRegistry.subjectStrategy of destination "${destination}"`, context, undefined, false);
+      throw new SinkWriteError(
+        `the schema registry at ${endpoint} rejected the DTS Avro schema for subject ${subject} (${said}); allow it (the subject's compatibility level) or choose another subject with schemaRegistry.subjectStrategy of destination "${destination}"`,
+        context,
+        undefined,
+        false,
+      );
     }
     const id = (answer as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
-      throw new SinkWriteError(`the schema registry at ${endpoint} answered the registration of subject ${subject} without a schema id (${said}); is schemaRegistry.url of destination "${destination}" a Confluent-compatible API?`, context, undefined, false);
+      throw new SinkWriteError(
+        `the schema registry at ${endpoint} answered the registration of subject ${subject} without a schema id (${said}); is schemaRegistry.url of destination "${destination}" a Confluent-compatible API?`,
+        context,
+        undefined,
+        false,
+      );
     }
     return id;
   }

@@ -45,7 +45,10 @@ export const maxComputeDestinationSchema = z
   .object({
     type: z.literal('maxcompute'),
     /** Names the destination's cursor in the queue; renaming it starts the destination over. */
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('maxcompute'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+      .default('maxcompute'),
     /** The service endpoint, e.g. `http://service.cn-hangzhou.maxcompute.aliyun.com/api`; the tunnel endpoint is discovered. */
     endpoint: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL such as http://service.cn-hangzhou.maxcompute.aliyun.com/api' }),
     project: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'a MaxCompute project name: a letter, then letters, digits and _'),

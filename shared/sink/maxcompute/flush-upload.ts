@@ -115,7 +115,10 @@ export class FlushUpload {
       }
       g.commitSent = true;
       try {
-        await tunnel.commit(session, g.blocks.map((_, i) => i));
+        await tunnel.commit(
+          session,
+          g.blocks.map((_, i) => i),
+        );
       } catch (err) {
         // A session the server dropped (or a commit that did land) is known at once; anything else is retried.
         const action = await this.#settle(tunnel, g, session).catch(() => null);

@@ -106,16 +106,13 @@ async function send(base: URL, path: string, method: string, headers: Record<str
 function sendOnce(base: URL, path: string, method: string, headers: Record<string, string>, body: Uint8Array | undefined, timeoutMs: number): Promise<OdpsResponse> {
   const transport = base.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = transport.request(
-      { protocol: base.protocol, hostname: base.hostname, port: base.port || undefined, method, path, headers, agent: agents[base.protocol as 'http:'] },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-        res.on('aborted', () => reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })));
-      },
-    );
+    const req = transport.request({ protocol: base.protocol, hostname: base.hostname, port: base.port || undefined, method, path, headers, agent: agents[base.protocol as 'http:'] }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+      res.on('aborted', () => reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })));
+    });
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no data for ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);

@@ -49,10 +49,18 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
   const log: Logger = deps.log;
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
-  const client = deps.client ?? createMaxComputeClient({
-    endpoint: config.endpoint, project: config.project, accessKeyId: config.accessKeyId.reveal(), accessKeySecret: config.accessKeySecret,
-    securityToken: config.securityToken, timeoutMs: config.timeoutMs, log, sink: config.name,
-  });
+  const client =
+    deps.client ??
+    createMaxComputeClient({
+      endpoint: config.endpoint,
+      project: config.project,
+      accessKeyId: config.accessKeyId.reveal(),
+      accessKeySecret: config.accessKeySecret,
+      securityToken: config.securityToken,
+      timeoutMs: config.timeoutMs,
+      log,
+      sink: config.name,
+    });
   const layout = createMaxComputeLayout({ namingRule: config.namingRule, partitionKeys: config.partitionKeys });
   const tables = new SchemaSync(client, layout, log, config.name);
   const buffer = new FlushBuffer((columns) => createRecordStreamWriter(columns), MAX_BLOCK_BYTES);
@@ -178,10 +186,21 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
   function rejected(record: RowRecord, cell: RejectedCell): Error {
     const where = { sink: config.name, column: cell.column };
     if (cell.reason === 'too-large') {
-      return new RecordTooLargeError(record, cell.bytes, cell.limit, `MaxCompute stores at most ${cell.limit} bytes in a cell (column ${cell.column}): leave the column out of the task or shrink the value, then restart the task`, where);
+      return new RecordTooLargeError(
+        record,
+        cell.bytes,
+        cell.limit,
+        `MaxCompute stores at most ${cell.limit} bytes in a cell (column ${cell.column}): leave the column out of the task or shrink the value, then restart the task`,
+        where,
+      );
     }
     const { text, context } = describeRecord(record);
-    return new SinkWriteError(`${text}: column ${cell.column} holds a value MaxCompute ${cell.type} cannot store (${cell.detail}); change the value on the source or leave the column out of the task`, { ...context, ...where }, undefined, false);
+    return new SinkWriteError(
+      `${text}: column ${cell.column} holds a value MaxCompute ${cell.type} cannot store (${cell.detail}); change the value on the source or leave the column out of the task`,
+      { ...context, ...where },
+      undefined,
+      false,
+    );
   }
 
   function logOtherDdl(record: DdlRecord): void {
@@ -244,7 +263,13 @@ export function createMaxComputeSink(config: ResolvedMaxComputeConfig, deps: Max
 
     async connect() {
       if (!recovered) {
-        log.info('delivering to MaxCompute', { endpoint: config.endpoint, project: config.project, namingRule: config.namingRule, partitionKeys: config.partitionKeys.join(','), sts: config.securityToken !== undefined });
+        log.info('delivering to MaxCompute', {
+          endpoint: config.endpoint,
+          project: config.project,
+          namingRule: config.namingRule,
+          partitionKeys: config.partitionKeys.join(','),
+          sts: config.securityToken !== undefined,
+        });
         await recover();
         recovered = true;
       }

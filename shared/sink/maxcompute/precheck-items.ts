@@ -13,13 +13,25 @@ const PROBE_TABLE = 'dts_precheck_probe';
 export async function maxComputeItems(config: ResolvedMaxComputeConfig, timeoutMs = 10_000): Promise<Finding[]> {
   const id = `destination.${config.name}.project`;
   const client = createMaxComputeClient({
-    endpoint: config.endpoint, project: config.project, accessKeyId: config.accessKeyId.reveal(), accessKeySecret: config.accessKeySecret,
-    securityToken: config.securityToken, timeoutMs: Math.min(config.timeoutMs, timeoutMs), log: silentLogger, sink: config.name,
+    endpoint: config.endpoint,
+    project: config.project,
+    accessKeyId: config.accessKeyId.reveal(),
+    accessKeySecret: config.accessKeySecret,
+    securityToken: config.securityToken,
+    timeoutMs: Math.min(config.timeoutMs, timeoutMs),
+    log: silentLogger,
+    sink: config.name,
   });
   try {
     await client.getTable(PROBE_TABLE);
     return [pass(id, `MaxCompute project ${config.project} answers at ${config.endpoint} with the task's credentials`)];
   } catch (err) {
-    return [fail(id, `MaxCompute project ${config.project} at ${config.endpoint} refused or did not answer: ${(err as Error).message}`, 'check endpoint and project, and that the AccessKey belongs to a RAM user with read and write permissions on the project')];
+    return [
+      fail(
+        id,
+        `MaxCompute project ${config.project} at ${config.endpoint} refused or did not answer: ${(err as Error).message}`,
+        'check endpoint and project, and that the AccessKey belongs to a RAM user with read and write permissions on the project',
+      ),
+    ];
   }
 }

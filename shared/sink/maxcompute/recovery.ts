@@ -26,7 +26,12 @@ export function sessionAction(noted: NoteSession, observed: Pick<UploadSession, 
     case 'COMMITTING':
       return 'wait';
     case 'NORMAL':
-      return sameBlocks(noted.blocks, observed.blocks.map((b) => b.blockId)) ? 'commit' : 'redo';
+      return sameBlocks(
+        noted.blocks,
+        observed.blocks.map((b) => b.blockId),
+      )
+        ? 'commit'
+        : 'redo';
     default:
       return 'redo';
   }

@@ -50,18 +50,14 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
   const { project } = options;
   const log = options.log.child({ component: 'maxcompute.client' });
   const credentials = { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret, securityToken: options.securityToken, region: options.region };
-  const callerFor = (base: string): OdpsCaller =>
-    createOdpsCaller({ base, project, credentials, timeoutMs: options.timeoutMs, userAgent: options.userAgent ?? DEFAULT_USER_AGENT, log });
+  const callerFor = (base: string): OdpsCaller => createOdpsCaller({ base, project, credentials, timeoutMs: options.timeoutMs, userAgent: options.userAgent ?? DEFAULT_USER_AGENT, log });
   const service = callerFor(options.endpoint);
   let tunnel: Promise<TunnelClient> | undefined;
 
   async function discoverTunnel(): Promise<TunnelClient> {
     let base = options.tunnelEndpoint;
     if (!base) {
-      const res = await service.call(
-        { method: 'GET', resource: `/projects/${project}/tunnel`, params: [['service', '']] },
-        { what: 'find the tunnel endpoint', project, sink: options.sink },
-      );
+      const res = await service.call({ method: 'GET', resource: `/projects/${project}/tunnel`, params: [['service', '']] }, { what: 'find the tunnel endpoint', project, sink: options.sink });
       const host = res.body.toString('utf8').trim();
       if (!host) throw new SinkWriteError(`MaxCompute gave no tunnel endpoint for project ${project}`, { project, sink: options.sink }, undefined, false);
       base = /^https?:\/\//i.test(host) ? host : `${new URL(options.endpoint).protocol}//${host}`;
@@ -100,7 +96,8 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 
 /** `<Table><Schema>` JSON → columns and partition keys, types upper-cased as the SDKs print them. */
 export function tableSchemaOf(body: Buffer, project: string, table: string): OdpsTableSchema {
-  const unreadable = (why: string, cause?: unknown) => new SinkWriteError(`MaxCompute described table ${project}.${table} in a form this client cannot read (${why})`, { project, table }, cause, false);
+  const unreadable = (why: string, cause?: unknown) =>
+    new SinkWriteError(`MaxCompute described table ${project}.${table} in a form this client cannot read (${why})`, { project, table }, cause, false);
   let schemaText: string | undefined;
   try {
     schemaText = childText(parseXml(body.toString('utf8')), 'Schema');

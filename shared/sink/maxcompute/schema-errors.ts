@@ -10,16 +10,20 @@ import { SinkWriteError } from '../errors.ts';
 /** Precheck: a destination table exists with another shape (DTS "Precheck and Report Errors" on conflicting tables). */
 export class TableShapeError extends SinkWriteError {
   constructor(schema: TableSchema, table: string, mismatch: string, sink: string) {
-    super(`precheck of ${schema.database}.${schema.table} for MaxCompute destination "${sink}": ${mismatch}`, { sink, database: schema.database, table: schema.table, destinationTable: table }, undefined, false, ErrorCodes.MAXCOMPUTE_TABLE_SHAPE);
+    super(
+      `precheck of ${schema.database}.${schema.table} for MaxCompute destination "${sink}": ${mismatch}`,
+      { sink, database: schema.database, table: schema.table, destinationTable: table },
+      undefined,
+      false,
+      ErrorCodes.MAXCOMPUTE_TABLE_SHAPE,
+    );
   }
 }
 
 /** A source DDL changed a table in a way other than appending columns: DTS follows only ADD COLUMN into MaxCompute. */
 export class UnsupportedSchemaChangeError extends SinkWriteError {
   constructor(schema: TableSchema, before: string, after: string, ddl: DdlRecord | null, rowPosition: string, sink: string) {
-    const statement = ddl
-      ? `the last DDL on it was \`${oneLine(ddl.sql)}\` at ${formatRecordPosition(ddl.source, ddl.seq)}`
-      : 'no DDL on it was read since the destination started (it ran before)';
+    const statement = ddl ? `the last DDL on it was \`${oneLine(ddl.sql)}\` at ${formatRecordPosition(ddl.source, ddl.seq)}` : 'no DDL on it was read since the destination started (it ran before)';
     super(
       `the columns of ${schema.database}.${schema.table} changed from ${before} to ${after}, which MaxCompute destination "${sink}" cannot follow ` +
         `(only ADD COLUMN at the end of a table is synchronized to MaxCompute); ${statement}; the first row in the new shape is at ${rowPosition}. ` +

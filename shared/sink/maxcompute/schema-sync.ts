@@ -93,7 +93,11 @@ export class SchemaSync {
       await flushBuffered();
       await this.#addColumns(tables.base, baseAdded);
       await this.#addColumns(tables.log, logAdded);
-      this.#log.info('added columns to the MaxCompute tables', { table: `${schema.database}.${schema.table}`, columns: baseAdded.map((c) => c.name).join(','), tables: `${tables.base.name},${tables.log.name}` });
+      this.#log.info('added columns to the MaxCompute tables', {
+        table: `${schema.database}.${schema.table}`,
+        columns: baseAdded.map((c) => c.name).join(','),
+        tables: `${tables.base.name},${tables.log.name}`,
+      });
     }
     known.schema = schema;
     known.tables = tables;
@@ -121,7 +125,12 @@ export class SchemaSync {
       if (created === null || tableShapeMismatch(table.name, created, table.shape) !== null) {
         throw new TableShapeError(schema, table.name, tableShapeMismatch(table.name, created ?? { columns: [], partitionKeys: [] }, table.shape) ?? '', this.#sink);
       }
-      this.#log.info('created MaxCompute table', { table: table.name, source: `${schema.database}.${schema.table}`, columns: table.shape.columns.length, partitionKeys: table.shape.partitionKeys.map((c) => c.name).join(',') });
+      this.#log.info('created MaxCompute table', {
+        table: table.name,
+        source: `${schema.database}.${schema.table}`,
+        columns: table.shape.columns.length,
+        partitionKeys: table.shape.partitionKeys.map((c) => c.name).join(','),
+      });
       return;
     }
     const mismatch = tableShapeMismatch(table.name, existing, table.shape);

@@ -87,7 +87,9 @@ export function signingKeyV4(secret: string, day: string, region: string): Buffe
 /** v4: `ODPS <accessKeyId>/<yyyymmdd>/<region>/odps/aliyun_v4_request:<signature>`. */
 export function authorizationV4(accessKeyId: string, secret: string, stringToSign: string, date: Date, region: string): string {
   const day = date.toISOString().slice(0, 10).replaceAll('-', '');
-  const signature = createHmac('sha1', signingKeyV4(secret, day, region)).update(stringToSign, 'utf8').digest('base64');
+  const signature = createHmac('sha1', signingKeyV4(secret, day, region))
+    .update(stringToSign, 'utf8')
+    .digest('base64');
   return `ODPS ${accessKeyId}/${day}/${region}/odps/aliyun_v4_request:${signature}`;
 }
 

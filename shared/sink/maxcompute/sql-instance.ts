@@ -52,7 +52,12 @@ export async function runSqlInstance(caller: OdpsCaller, project: string, sql: s
     // Without a Location the server ran the task synchronously: the body holds its result.
     const tasks = children(child(created.body.length > 0 ? xmlOf(created, '(synchronous)', project) : undefined, 'Tasks'), 'Task');
     if (tasks.length === 0) {
-      throw new SinkWriteError(`MaxCompute answered HTTP ${created.status} without the instance's Location to run the SQL statement "${statement}"`, { project, sink: options.sink, status: created.status }, undefined, false);
+      throw new SinkWriteError(
+        `MaxCompute answered HTTP ${created.status} without the instance's Location to run the SQL statement "${statement}"`,
+        { project, sink: options.sink, status: created.status },
+        undefined,
+        false,
+      );
     }
     return judge('(synchronous)', tasks, tasks);
   }
@@ -63,7 +68,11 @@ export async function runSqlInstance(caller: OdpsCaller, project: string, sql: s
     const status = childText(xmlOf(res, id, project), 'Status');
     if (status?.toLowerCase() === 'terminated') break;
     if (Date.now() + pause > deadline) {
-      throw new SinkWriteError(`SQL instance ${id} of project ${project} is still ${status ?? 'unknown'} after ${Math.round((options.waitMs ?? 600_000) / 1000)} s: "${statement}"`, { project, sink: options.sink, instanceId: id });
+      throw new SinkWriteError(`SQL instance ${id} of project ${project} is still ${status ?? 'unknown'} after ${Math.round((options.waitMs ?? 600_000) / 1000)} s: "${statement}"`, {
+        project,
+        sink: options.sink,
+        instanceId: id,
+      });
     }
     await sleep(pause);
   }
@@ -74,7 +83,12 @@ export async function runSqlInstance(caller: OdpsCaller, project: string, sql: s
 
   function judge(instance: string, tasks: XmlElement[], results: XmlElement[]): void {
     if (succeeded(tasks)) return;
-    const text = results.map((t) => resultText(child(t, 'Result'))).filter(Boolean).join('\n').trim() || '(the server gave no result text)';
+    const text =
+      results
+        .map((t) => resultText(child(t, 'Result')))
+        .filter(Boolean)
+        .join('\n')
+        .trim() || '(the server gave no result text)';
     const states = tasks.map((t) => `${childText(t, 'Name') ?? '?'} ${childText(t, 'Status') ?? '?'}`).join(', ') || 'no tasks';
     throw new MaxComputeSqlError(`MaxCompute SQL failed (instance ${instance}, ${states}): ${text.slice(0, 2000)}; statement: "${statement}"`, instance, text, { project, sink: options.sink });
   }

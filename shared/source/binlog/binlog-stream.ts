@@ -105,7 +105,8 @@ export class BinlogStream {
       this.#failure = reject;
       this.#zongji.on('stopped', () => {
         if (this.#stopped) resolve();
-        else reject(new SourceConnectionError(`the binlog connection to ${options.endpoint.host}:${options.endpoint.port} ended unexpectedly`, { position: formatPosition(options.assembler.boundary) }));
+        else
+          reject(new SourceConnectionError(`the binlog connection to ${options.endpoint.host}:${options.endpoint.port} ended unexpectedly`, { position: formatPosition(options.assembler.boundary) }));
       });
     });
     this.done.catch(() => {}); // observed by the caller; never an unhandled rejection
@@ -129,7 +130,21 @@ export class BinlogStream {
         serverId: replicaServerId,
         ...(start.gtidSet !== null ? { gtidSet: start.gtidSet } : { filename: start.file, position: start.position }),
         includeSchema: this.#includeSchema(filter),
-        includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid', 'gtid', 'mariadbgtid', 'transactionpayload', 'partialupdaterows', 'xaprepare', ...POSITION_ONLY_EVENTS],
+        includeEvents: [
+          'rotate',
+          'tablemap',
+          'writerows',
+          'updaterows',
+          'deleterows',
+          'query',
+          'xid',
+          'gtid',
+          'mariadbgtid',
+          'transactionpayload',
+          'partialupdaterows',
+          'xaprepare',
+          ...POSITION_ONLY_EVENTS,
+        ],
       });
       // start() creates the binlog connection synchronously; flow control wraps it before any event.
       this.#wrapFlowControl();
@@ -170,7 +185,8 @@ export class BinlogStream {
   /** Every hold released: a partly fed compressed transaction goes on first, then the socket flows. */
   #continue(): void {
     if (this.#blocked) return;
-    if (this.#feed.pending) this.#feed.drain(); // resumes the socket itself once the payload is done
+    if (this.#feed.pending)
+      this.#feed.drain(); // resumes the socket itself once the payload is done
     else this.#rawResume();
   }
 
@@ -199,8 +215,6 @@ export class BinlogStream {
     this.#failure?.(err); // before stop(): zongji's 'stopped' would otherwise settle `done` as a clean end
     this.stop();
   }
-
-
 
   #onEvent(event: AnyBinlogEvent): void {
     const a = this.#o.assembler;

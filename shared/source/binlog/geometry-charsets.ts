@@ -19,8 +19,16 @@ const COLUMN_CHARSET = 3;
 const BLOB_COMPRESSED = 140;
 const VARCHAR_COMPRESSED = 141;
 const MARIADB_CHARACTER_TYPES = new Set<number>([
-  MysqlTypeCode.VARCHAR, MysqlTypeCode.VAR_STRING, MysqlTypeCode.STRING, MysqlTypeCode.TINY_BLOB, MysqlTypeCode.MEDIUM_BLOB,
-  MysqlTypeCode.LONG_BLOB, MysqlTypeCode.BLOB, BLOB_COMPRESSED, VARCHAR_COMPRESSED, MysqlTypeCode.GEOMETRY,
+  MysqlTypeCode.VARCHAR,
+  MysqlTypeCode.VAR_STRING,
+  MysqlTypeCode.STRING,
+  MysqlTypeCode.TINY_BLOB,
+  MysqlTypeCode.MEDIUM_BLOB,
+  MysqlTypeCode.LONG_BLOB,
+  MysqlTypeCode.BLOB,
+  BLOB_COMPRESSED,
+  VARCHAR_COMPRESSED,
+  MysqlTypeCode.GEOMETRY,
 ]);
 
 /** The parts of zongji's TableMap event and its packet parser this touches. */

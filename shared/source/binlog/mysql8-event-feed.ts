@@ -68,7 +68,9 @@ export class Mysql8EventFeed {
     if (z.isMariaDb) return; // MariaDB writes neither event
     const proto = z.BinlogClass?.prototype;
     if (!proto || typeof proto.binlogData !== 'function') {
-      throw new InvariantError('zongji has no binlog command class at ready, so compressed and partial-JSON events cannot be decoded; the installed @vlasky/zongji is not the 0.9 this reader was built for');
+      throw new InvariantError(
+        'zongji has no binlog command class at ready, so compressed and partial-JSON events cannot be decoded; the installed @vlasky/zongji is not the 0.9 this reader was built for',
+      );
     }
     const original = proto.binlogData;
     const take = (packet: BinlogPacket, deliver: (p: BinlogPacket) => unknown): boolean => {

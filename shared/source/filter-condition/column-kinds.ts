@@ -25,7 +25,15 @@ export interface ColumnKind {
 }
 
 const INTEGER_CODES = new Set<number>([MysqlTypeCode.TINY, MysqlTypeCode.SHORT, MysqlTypeCode.INT24, MysqlTypeCode.LONG, MysqlTypeCode.LONGLONG, MysqlTypeCode.YEAR]);
-const TEXT_CODES = new Set<number>([MysqlTypeCode.VARCHAR, MysqlTypeCode.VAR_STRING, MysqlTypeCode.STRING, MysqlTypeCode.TINY_BLOB, MysqlTypeCode.BLOB, MysqlTypeCode.MEDIUM_BLOB, MysqlTypeCode.LONG_BLOB]);
+const TEXT_CODES = new Set<number>([
+  MysqlTypeCode.VARCHAR,
+  MysqlTypeCode.VAR_STRING,
+  MysqlTypeCode.STRING,
+  MysqlTypeCode.TINY_BLOB,
+  MysqlTypeCode.BLOB,
+  MysqlTypeCode.MEDIUM_BLOB,
+  MysqlTypeCode.LONG_BLOB,
+]);
 
 function readExact(value: Value): Exact {
   if (typeof value === 'number') return exactFromInteger(value);

@@ -116,7 +116,11 @@ function temporal(source: string, l: Typed, r: Typed): [Side, Side, Comparator] 
       }
       return constant(value);
     }
-    return reject(source, n.span, `a ${kindName(other.kind)} compares here only with another such column or a quoted literal such as ${kind === 'time' ? "'12:30:00'" : "'2024-01-31 00:00:00'"}, not with a ${kindName(n.kind)}`);
+    return reject(
+      source,
+      n.span,
+      `a ${kindName(other.kind)} compares here only with another such column or a quoted literal such as ${kind === 'time' ? "'12:30:00'" : "'2024-01-31 00:00:00'"}, not with a ${kindName(n.kind)}`,
+    );
   };
   const order = kind === 'time' ? (a: number, b: number) => a - b : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [side(l, r), side(r, l), order];
@@ -125,7 +129,11 @@ function temporal(source: string, l: Typed, r: Typed): [Side, Side, Comparator] 
 /** MySQL's coercibility: a column's collation wins over a literal's; two columns must agree. */
 function textOrder(source: string, l: Typed, r: Typed): Comparator {
   if (l.collation && r.collation && l.collation.name !== r.collation.name) {
-    reject(source, [l.span[0], r.span[1]], `compares columns of different collations (${l.collation.name}, ${r.collation.name}), which MySQL resolves by rules this evaluator does not follow; compare each column with a literal instead`);
+    reject(
+      source,
+      [l.span[0], r.span[1]],
+      `compares columns of different collations (${l.collation.name}, ${r.collation.name}), which MySQL resolves by rules this evaluator does not follow; compare each column with a literal instead`,
+    );
   }
   const collation = l.collation ?? r.collation ?? collationNamed(CONNECTION_COLLATION)!;
   return (a: string, b: string) => collation.compare(a, b);

@@ -7,9 +7,7 @@ import type { Row, TableSchema } from '../../record/index.ts';
 import { columnKind } from './column-kinds.ts';
 import { collationNamed, CONNECTION_COLLATION } from './collations/text-collation.ts';
 import { compareNodes } from './compare-nodes.ts';
-import {
-  addExact, divideExact, exactFromInteger, exactToString, integerDivideExact, multiplyExact, negateExact, parseExact, remainderExact, subtractExact, type Exact,
-} from './exact-number.ts';
+import { addExact, divideExact, exactFromInteger, exactToString, integerDivideExact, multiplyExact, negateExact, parseExact, remainderExact, subtractExact, type Exact } from './exact-number.ts';
 import { likeMatcher } from './like-pattern.ts';
 import { parseCondition } from './parse-condition.ts';
 import type { ArithmeticOp, Expr, Span } from './syntax.ts';
@@ -61,10 +59,14 @@ class Compiler {
         const value = this.compile(e.e);
         const low = asTruth(this.#source, compareNodes(this.#source, '>=', value, this.compile(e.low), span));
         const high = asTruth(this.#source, compareNodes(this.#source, '<=', value, this.compile(e.high), span));
-        return { kind: 'exact', span, eval: (row) => {
-          const t = and(low(row), high(row));
-          return fromTruth(e.negated ? not(t) : t);
-        } };
+        return {
+          kind: 'exact',
+          span,
+          eval: (row) => {
+            const t = and(low(row), high(row));
+            return fromTruth(e.negated ? not(t) : t);
+          },
+        };
       }
       case 'like':
         return this.#like(e);
@@ -196,38 +198,54 @@ class Compiler {
       const f = EXACT_OPS[op];
       const a = l.eval;
       const b = r.eval;
-      return { kind: 'exact', span, eval: (row) => {
-        const x = a(row) as Exact | null;
-        if (x === null) return null;
-        const y = b(row) as Exact | null;
-        return y === null ? null : f(x, y);
-      } };
+      return {
+        kind: 'exact',
+        span,
+        eval: (row) => {
+          const x = a(row) as Exact | null;
+          if (x === null) return null;
+          const y = b(row) as Exact | null;
+          return y === null ? null : f(x, y);
+        },
+      };
     }
     const a = asDouble(this.#source, l);
     const b = asDouble(this.#source, r);
     const f = DOUBLE_OPS[op];
-    return { kind: op === 'DIV' ? 'exact' : 'double', span, eval: (row) => {
-      const x = a(row);
-      if (x === null) return null;
-      const y = b(row);
-      return y === null ? null : f(x, y);
-    } };
+    return {
+      kind: op === 'DIV' ? 'exact' : 'double',
+      span,
+      eval: (row) => {
+        const x = a(row);
+        if (x === null) return null;
+        const y = b(row);
+        return y === null ? null : f(x, y);
+      },
+    };
   }
 
   #negate(n: Typed, span: Span): Typed {
     if (n.kind === 'null') return n;
     if (n.kind === 'exact' && !n.enumLike) {
       const e = n.eval;
-      return { kind: 'exact', span, eval: (row) => {
-        const v = e(row) as Exact | null;
-        return v === null ? null : negateExact(v);
-      } };
+      return {
+        kind: 'exact',
+        span,
+        eval: (row) => {
+          const v = e(row) as Exact | null;
+          return v === null ? null : negateExact(v);
+        },
+      };
     }
     const d = asDouble(this.#source, n);
-    return { kind: 'double', span, eval: (row) => {
-      const v = d(row);
-      return v === null ? null : -v;
-    } };
+    return {
+      kind: 'double',
+      span,
+      eval: (row) => {
+        const v = d(row);
+        return v === null ? null : -v;
+      },
+    };
   }
 }
 

@@ -66,7 +66,7 @@ export function divideExact(a: Exact, b: Exact): Exact | null {
   // a/b * 10^scale = a.units * 10^(b.scale + 4) / b.units, kept doubled to round on the half.
   const numerator = a.units * pow10(b.scale + DIV_PRECISION_INCREMENT) * 2n;
   const doubled = numerator / b.units;
-  const negative = (a.units < 0n) !== (b.units < 0n);
+  const negative = a.units < 0n !== b.units < 0n;
   const magnitude = (doubled < 0n ? -doubled : doubled) + 1n;
   return { units: (negative ? -1n : 1n) * (magnitude / 2n), scale };
 }

@@ -17,7 +17,54 @@ const COMPARE: Record<string, CompareOp> = { '=': '=', '<>': '<>', '!=': '<>', '
 const MULTIPLY: Record<string, ArithmeticOp> = { '*': '*', '/': '/', '%': '%', DIV: 'DIV', MOD: '%' };
 const BITWISE = new Set(['|', '&', '<<', '>>', '^', '~']);
 /** Words that cannot be a bare column name here: operators of the grammar, or constructs not supported. */
-const KEYWORDS = new Set(['AND', 'OR', 'XOR', 'NOT', 'IS', 'IN', 'BETWEEN', 'LIKE', 'ESCAPE', 'DIV', 'MOD', 'NULL', 'TRUE', 'FALSE', 'UNKNOWN', 'REGEXP', 'RLIKE', 'SOUNDS', 'MEMBER', 'COLLATE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'INTERVAL', 'EXISTS', 'SELECT', 'WITH', 'VALUES', 'BINARY', 'CAST', 'CONVERT', 'MATCH', 'ROW', 'DEFAULT', 'ANY', 'ALL', 'SOME', 'ORDER', 'GROUP', 'LIMIT', 'HAVING', 'UNION', 'FROM', 'WHERE']);
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'XOR',
+  'NOT',
+  'IS',
+  'IN',
+  'BETWEEN',
+  'LIKE',
+  'ESCAPE',
+  'DIV',
+  'MOD',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'UNKNOWN',
+  'REGEXP',
+  'RLIKE',
+  'SOUNDS',
+  'MEMBER',
+  'COLLATE',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'INTERVAL',
+  'EXISTS',
+  'SELECT',
+  'WITH',
+  'VALUES',
+  'BINARY',
+  'CAST',
+  'CONVERT',
+  'MATCH',
+  'ROW',
+  'DEFAULT',
+  'ANY',
+  'ALL',
+  'SOME',
+  'ORDER',
+  'GROUP',
+  'LIMIT',
+  'HAVING',
+  'UNION',
+  'FROM',
+  'WHERE',
+]);
 
 export function parseCondition(source: string): Expr {
   return new ConditionParser(source).parse();
@@ -248,7 +295,11 @@ class ConditionParser {
       return this.#fail(t.start, t.end, `${upper} is not supported`);
     }
     if (this.#isOp(this.#peek(), '(')) {
-      return this.#fail(t.start, this.#closing(this.#i), `functions (${t.value}(…)) are not supported: the stream evaluates conditions without the source, so only columns, literals and operators are allowed`);
+      return this.#fail(
+        t.start,
+        this.#closing(this.#i),
+        `functions (${t.value}(…)) are not supported: the stream evaluates conditions without the source, so only columns, literals and operators are allowed`,
+      );
     }
     if (upper === 'NULL') return { t: 'literal', value: { kind: 'null' }, span: [t.start, t.end] };
     if (upper === 'TRUE' || upper === 'FALSE') return { t: 'literal', value: { kind: 'exact', digits: upper === 'TRUE' ? '1' : '0' }, span: [t.start, t.end] };

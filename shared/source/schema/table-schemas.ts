@@ -68,7 +68,10 @@ export async function catalogSchema(query: SqlQuery, database: string, table: st
     database,
     table,
     pkNames: key,
-    columns: columns.map((c) => ({ ...toColumn(c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.IS_NULLABLE === 'YES', key.includes(c.COLUMN_NAME)), ...(c.COLLATION_NAME ? { collation: c.COLLATION_NAME } : {}) })),
+    columns: columns.map((c) => ({
+      ...toColumn(c.COLUMN_NAME, c.COLUMN_TYPE, c.CHARACTER_SET_NAME, c.IS_NULLABLE === 'YES', key.includes(c.COLUMN_NAME)),
+      ...(c.COLLATION_NAME ? { collation: c.COLLATION_NAME } : {}),
+    })),
   };
 }
 
@@ -83,13 +86,25 @@ export class TableSchemas {
   /** The cached shape if it matches the binlog's columns; undefined means `load` is needed. */
   peek(database: string, table: string, binlog: readonly BinlogColumn[]): TableSchema | undefined {
     const cached = this.#cache.get(`${database}.${table}`);
-    return cached && sameNames(cached.columns, binlog.map((c) => c.name)) ? cached : undefined;
+    return cached &&
+      sameNames(
+        cached.columns,
+        binlog.map((c) => c.name),
+      )
+      ? cached
+      : undefined;
   }
 
   async load(database: string, table: string, binlog: readonly BinlogColumn[]): Promise<TableSchema> {
     let schema = await catalogSchema(this.#query, database, table);
     const key = schema.pkNames;
-    if (binlog.length > 0 && !sameNames(schema.columns, binlog.map((c) => c.name))) {
+    if (
+      binlog.length > 0 &&
+      !sameNames(
+        schema.columns,
+        binlog.map((c) => c.name),
+      )
+    ) {
       // The catalog is ahead of (or behind) the event: trust the event for names and types.
       const byName = new Map(schema.columns.map((c) => [c.name, c]));
       const fromBinlog = binlog.map((b) => {

@@ -62,7 +62,13 @@ export class ChunkMerger {
   readonly #now: () => number;
   #ddlsSeen = 0;
 
-  constructor(cursor: SnapshotCursor | null, target: () => MergeTarget | undefined, onMerged: (cursor: SnapshotCursor) => void, now: () => number = Date.now, changed: ChangedKeys = new ChangedKeys()) {
+  constructor(
+    cursor: SnapshotCursor | null,
+    target: () => MergeTarget | undefined,
+    onMerged: (cursor: SnapshotCursor) => void,
+    now: () => number = Date.now,
+    changed: ChangedKeys = new ChangedKeys(),
+  ) {
     this.#cursor = cursor;
     this.#changed = changed;
     this.#target = target;
@@ -182,7 +188,7 @@ export class ChunkMerger {
     }
     const target = this.#target();
     if (!target || target.inTransaction || !this.#cursor) return;
-    for (let i = 0; i < this.#pending.length; ) {
+    for (let i = 0; i < this.#pending.length;) {
       const p = this.#pending[i]!;
       if (!p.ready || comparePositions(target.boundary, p.ready.chunk.high) < 0) {
         i++;

@@ -160,7 +160,10 @@ export class ChunkReader {
       return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
     }
     const status = await binlogStatus(objectRows(conn));
-    if (!status) throw new SourceConnectionError('SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing during the full sync: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)');
+    if (!status)
+      throw new SourceConnectionError(
+        'SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing during the full sync: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)',
+      );
     return status;
   }
 

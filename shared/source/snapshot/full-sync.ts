@@ -78,7 +78,10 @@ export function startFullSync(options: FullSyncOptions, deps: FullSyncDeps): Ful
   const controller = new AbortController();
   const signal = AbortSignal.any([deps.signal, controller.signal]);
   const changed = new ChangedKeys();
-  changed.onFull = () => log.warn('full sync: too many keys changed during the copy to remember them all; rows changed from now on before they are copied may arrive twice (the copy comes last, with the current value)', { keys: CHANGED_KEYS_LIMIT });
+  changed.onFull = () =>
+    log.warn('full sync: too many keys changed during the copy to remember them all; rows changed from now on before they are copied may arrive twice (the copy comes last, with the current value)', {
+      keys: CHANGED_KEYS_LIMIT,
+    });
   const merger = new ChunkMerger(
     deps.cursor,
     deps.target,

@@ -46,7 +46,9 @@ export async function ensureSignalTable(query: SqlQuery, signal: SignalTable): P
 
 export async function requestFullSync(query: SqlQuery, signal: SignalTable, task: string, tables: readonly string[] | null): Promise<string> {
   await ensureSignalTable(query, signal);
-  const result = (await query(`INSERT INTO ${tableRef(signal.database, signal.table)} (task, kind, tables) VALUES (?, 'full-sync', ?)`, [task, tables ? JSON.stringify(tables) : null])) as unknown as { insertId?: number };
+  const result = (await query(`INSERT INTO ${tableRef(signal.database, signal.table)} (task, kind, tables) VALUES (?, 'full-sync', ?)`, [task, tables ? JSON.stringify(tables) : null])) as unknown as {
+    insertId?: number;
+  };
   return String(result.insertId ?? '');
 }
 

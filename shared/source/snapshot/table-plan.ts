@@ -35,13 +35,17 @@ export async function planTable(query: SqlQuery, database: string, table: string
   const wanted = Math.min(options.workers, Math.ceil(estimatedRows / options.chunkRows));
   if (key.length === 0 || wanted <= 1) return { ...base, ranges: [{ after: null, upTo: null, done: false }] };
   const column = schema.columns.find((c) => c.name === key[0]);
-  const cuts = key.length === 1 && column && INTEGER_TYPE.test(column.type) ? await cutByValue(query, database, table, key[0]!, wanted) : await cutBySample(query, database, table, key, wanted, estimatedRows);
+  const cuts =
+    key.length === 1 && column && INTEGER_TYPE.test(column.type) ? await cutByValue(query, database, table, key[0]!, wanted) : await cutBySample(query, database, table, key, wanted, estimatedRows);
   return { ...base, ranges: rangesFromCuts(cuts) };
 }
 
 /** Cuts at even steps between the smallest and largest key (exact for dense keys, fair for gaps). */
 async function cutByValue(query: SqlQuery, database: string, table: string, key: string, parts: number): Promise<Value[][]> {
-  const [bounds] = await query<{ lo: string | number | null; hi: string | number | null }>(`SELECT CAST(MIN(${quoteId(key)}) AS CHAR) AS lo, CAST(MAX(${quoteId(key)}) AS CHAR) AS hi FROM ${tableRef(database, table)}`, []);
+  const [bounds] = await query<{ lo: string | number | null; hi: string | number | null }>(
+    `SELECT CAST(MIN(${quoteId(key)}) AS CHAR) AS lo, CAST(MAX(${quoteId(key)}) AS CHAR) AS hi FROM ${tableRef(database, table)}`,
+    [],
+  );
   if (bounds?.lo === null || bounds?.hi === null || bounds === undefined) return [];
   const lo = BigInt(bounds.lo);
   const hi = BigInt(bounds.hi);

@@ -110,10 +110,14 @@ export class FileTaskStateStore implements TaskStateStore {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new TaskStateIoError(`cannot lock the task state ${this.where}: ${(err as Error).message}`, this.where, err);
       }
-      const age = await stat(this.#lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(this.#lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       const holder = await readFile(this.#lock, 'utf8').catch(() => '');
       if (age > staleLockMs || !holderRunning(holder)) await rm(this.#lock, { force: true });
-      else if (Date.now() > deadline) throw new TaskStateIoError(`the task state ${this.where} stayed locked for ${lockWaitMs / 1000} s; if no dts process is running, delete ${this.#lock}`, this.where);
+      else if (Date.now() > deadline)
+        throw new TaskStateIoError(`the task state ${this.where} stayed locked for ${lockWaitMs / 1000} s; if no dts process is running, delete ${this.#lock}`, this.where);
       else await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -128,7 +128,10 @@ describe('the built functions', () => {
     expect([...kafka.packages, ...kafka.bundled].filter(isFcSdk)).toEqual([]);
     for (const name of ['reader', 'latency', 'retry-window']) {
       const f = fn(name);
-      expect([...f.packages, ...f.bundled].filter((p) => p === 'kafkajs' || isFcSdk(p)), name).toEqual([]);
+      expect(
+        [...f.packages, ...f.bundled].filter((p) => p === 'kafkajs' || isFcSdk(p)),
+        name,
+      ).toEqual([]);
     }
     // The left-out loaders are stubs that say which function has the sink.
     const fcCode = readFileSync(join(fc.dir, 'index.js'), 'utf8');
@@ -136,7 +139,7 @@ describe('the built functions', () => {
     expect(fcCode).not.toContain('without the sink of destination type "fc"');
   });
 
-  it('finds a deliver function\'s destination type in its name, and every listed type has a function', async () => {
+  it("finds a deliver function's destination type in its name, and every listed type has a function", async () => {
     expect(destinationTypesOf('deliver-kafka')).toEqual(['kafka']);
     expect(destinationTypesOf('deliver-maxcompute')).toEqual(['maxcompute']);
     expect(destinationTypesOf('reader')).toEqual([]);
@@ -180,7 +183,17 @@ describe('the built functions', () => {
       head: { seq: 6, eventTime: null },
       destinations: {
         // DTS latency: now − the source time of the batch at the cursor (batch 2's change); nothing acknowledged: null.
-        kafka: { cursor: 2, behindBatches: 4, behindRecords: 9, recordsExact: true, oldestPendingEventTime: second(3), lagMs: 2000, latencyMs: expect.any(Number), currentTo: second(2), latencyExact: true },
+        kafka: {
+          cursor: 2,
+          behindBatches: 4,
+          behindRecords: 9,
+          recordsExact: true,
+          oldestPendingEventTime: second(3),
+          lagMs: 2000,
+          latencyMs: expect.any(Number),
+          currentTo: second(2),
+          latencyExact: true,
+        },
         fc: { cursor: 0, behindBatches: 6, behindRecords: 15, recordsExact: true, oldestPendingEventTime: second(1), lagMs: 4000, latencyMs: null, currentTo: null, latencyExact: true },
       },
       // The metrics it also logs (shared/ops/metrics): record counts from the ids 1–15.
@@ -194,7 +207,17 @@ describe('the built functions', () => {
     });
     // A scan limit makes the count a lower bound, and says so.
     const capped = await invokeBuilt(outdir, 'latency', { taskFile, scanRecords: 4 }, { cwd: work });
-    expect((capped.result!.destinations as Record<string, unknown>).fc).toEqual({ cursor: 0, behindBatches: 6, behindRecords: 6, recordsExact: false, oldestPendingEventTime: second(1), lagMs: 1000, latencyMs: null, currentTo: null, latencyExact: true });
+    expect((capped.result!.destinations as Record<string, unknown>).fc).toEqual({
+      cursor: 0,
+      behindBatches: 6,
+      behindRecords: 6,
+      recordsExact: false,
+      oldestPendingEventTime: second(1),
+      lagMs: 1000,
+      latencyMs: null,
+      currentTo: null,
+      latencyExact: true,
+    });
   });
 
   it('retry-window reports the recorded status with its reason, and says when none is recorded', { timeout: 60_000 }, async () => {
@@ -213,7 +236,15 @@ describe('the built functions', () => {
     );
     const none = await invokeBuilt(outdir, 'retry-window', { taskFile }, { cwd: work });
     expect(none.error).toBeUndefined();
-    expect(none.result).toEqual({ task: 'built-state', recorded: false, stateFile: join(queueDir, 'state.json'), status: null, since: null, reason: null, windows: { connectionMinutes: 30, otherMinutes: 5 } });
+    expect(none.result).toEqual({
+      task: 'built-state',
+      recorded: false,
+      stateFile: join(queueDir, 'state.json'),
+      status: null,
+      since: null,
+      reason: null,
+      windows: { connectionMinutes: 30, otherMinutes: 5 },
+    });
 
     const reason = { message: 'Kafka refused the record: too large', code: 'DTS_SINK_RECORD_TOO_LARGE', context: { table: 'shop.orders' } };
     await writeTaskState(join(queueDir, 'state.json'), { status: 'FAILED', at: '2026-01-02T03:04:05.000Z', reason });

@@ -59,7 +59,10 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
 };
 
 /** Props of every resource as fc3 receives them. */
-export function resolvedProps(doc: { vars?: Record<string, unknown>; resources: Record<string, { props: unknown }> }, env: Readonly<Record<string, string>> = TEST_ENV): Record<string, Record<string, unknown>> {
+export function resolvedProps(
+  doc: { vars?: Record<string, unknown>; resources: Record<string, { props: unknown }> },
+  env: Readonly<Record<string, string>> = TEST_ENV,
+): Record<string, Record<string, unknown>> {
   const vars = resolveEnv(doc.vars ?? {}, env) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(doc.resources).map(([name, r]) => [name, resolveVars(resolveEnv(r.props, env), vars) as Record<string, unknown>]));
 }

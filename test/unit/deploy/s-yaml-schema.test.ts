@@ -72,7 +72,7 @@ describe('s.yaml for fc3', () => {
       const doc = copy();
       delete doc.resources['deliver-fc']!.props.logConfig;
       doc.resources.latency!.props.logConfig = { project: 'my-project', logstore: "${env('DTS_SLS_LOGSTORE')}" };
-      expect(checkSYaml(doc, task)).toEqual(['deliver-fc: no logConfig', "latency: logConfig is neither auto nor a project and logstore from ${env(...)}"]);
+      expect(checkSYaml(doc, task)).toEqual(['deliver-fc: no logConfig', 'latency: logConfig is neither auto nor a project and logstore from ${env(...)}']);
       doc.resources.latency!.props.logConfig = { project: "${env('DTS_SLS_PROJECT')}", logstore: "${env('DTS_SLS_LOGSTORE')}" };
       expect(checkSYaml(doc, task)).toEqual(['deliver-fc: no logConfig']);
     });
@@ -89,7 +89,9 @@ describe('s.yaml for fc3', () => {
       doc.resources['full-sync']!.props.asyncInvokeConfig = { maxAsyncEventAgeInSeconds: 120 };
       doc.vars!.single = { maxAsyncRetryAttempts: 3, maxAsyncEventAgeInSeconds: 120 };
       expect(checkSYaml(doc, task)).toEqual(
-        ['reader', 'deliver-kafka', 'deliver-fc', 'deliver-maxcompute', 'full-sync', 'heartbeat', 'latency', 'retry-window'].map((n) => `${n}: asyncInvokeConfig.maxAsyncRetryAttempts is ${n === 'full-sync' ? 'undefined' : '3'}, not 0`),
+        ['reader', 'deliver-kafka', 'deliver-fc', 'deliver-maxcompute', 'full-sync', 'heartbeat', 'latency', 'retry-window'].map(
+          (n) => `${n}: asyncInvokeConfig.maxAsyncRetryAttempts is ${n === 'full-sync' ? 'undefined' : '3'}, not 0`,
+        ),
       );
     });
 
@@ -120,7 +122,10 @@ describe('s.yaml for fc3', () => {
       env.DTS_KAFKA_BROKER = 'alikafka-1-vpc.alikafka.aliyuncs.com:9092';
       doc.vars!.env = env;
       expect(checkSYaml(doc, task)).toEqual(
-        allFunctions.flatMap((n) => [`${n}: the task's variable DTS_KAFKA_BROKER is not passed as \${env('DTS_KAFKA_BROKER')}`, `${n}: the task's variable DTS_SOURCE_HOST is not passed as \${env('DTS_SOURCE_HOST')}`]),
+        allFunctions.flatMap((n) => [
+          `${n}: the task's variable DTS_KAFKA_BROKER is not passed as \${env('DTS_KAFKA_BROKER')}`,
+          `${n}: the task's variable DTS_SOURCE_HOST is not passed as \${env('DTS_SOURCE_HOST')}`,
+        ]),
       );
     });
 
@@ -152,7 +157,9 @@ describe('npm run build', () => {
     try {
       const built = buildFunctions({ outdir, functions: ['heartbeat'], taskFile: join(repo, 'examples', 'local.yaml') });
       await expect(built).rejects.toBeInstanceOf(FileQueueDeployError);
-      await expect(built).rejects.toThrow(/^examples\/local\.yaml: queue\.type is file, but FC function instances share no disk.*queue: \{ type: redis, url: \$\{DTS_REDIS_URL\}, prefix: dts:<task> \} \(examples\/cloud\.yaml\)/);
+      await expect(built).rejects.toThrow(
+        /^examples\/local\.yaml: queue\.type is file, but FC function instances share no disk.*queue: \{ type: redis, url: \$\{DTS_REDIS_URL\}, prefix: dts:<task> \} \(examples\/cloud\.yaml\)/,
+      );
     } finally {
       await rm(outdir, { recursive: true, force: true });
     }

@@ -83,7 +83,10 @@ describe('s.yaml against the build', () => {
     doc = parse(await readFile(join(repo, 's.yaml'), 'utf8')) as SYaml;
     // Placeholders resolved as the s CLI would, with test values for ${env(...)} (s-vars.ts).
     resources = Object.entries(resolvedProps(doc)).map(([name, props]) => [name, props as unknown as Props]);
-    folders = (await readdir(join(repo, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    folders = (await readdir(join(repo, 'functions'), { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     build = await buildFunctions({ outdir });
   }, 180_000);
 

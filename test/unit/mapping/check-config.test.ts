@@ -42,9 +42,14 @@ describe('mapping keys in the task file', () => {
       { path: 'objects[0].tables[1].as', message: 'tables shop.a and shop.b are both delivered as shop.a; give one of them its own name with as' },
     ]);
     // Two databases merged into one, their tables colliding.
-    expect(issuesOf(doc([{ database: 's1', as: 'dw', tables: ['orders'] }, { database: 's2', as: 'dw', tables: ['orders', 'other'] }]))).toEqual([
-      { path: 'objects[1].tables[0].name', message: 'tables s1.orders and s2.orders are both delivered as dw.orders; give one of them its own name with as' },
-    ]);
+    expect(
+      issuesOf(
+        doc([
+          { database: 's1', as: 'dw', tables: ['orders'] },
+          { database: 's2', as: 'dw', tables: ['orders', 'other'] },
+        ]),
+      ),
+    ).toEqual([{ path: 'objects[1].tables[0].name', message: 'tables s1.orders and s2.orders are both delivered as dw.orders; give one of them its own name with as' }]);
   });
 
   it('refuses names that collide only after objectNameCase', () => {
@@ -52,16 +57,42 @@ describe('mapping keys in the task file', () => {
       { path: 'objects[0].tables[1].name', message: 'tables shop.Orders and shop.orders are both delivered as shop.orders (objectNameCase: lower); give one of them its own name with as' },
     ]);
     expect(issuesOf(doc([{ database: 'Shop' }, { database: 'SHOP' }], { objectNameCase: 'upper' }))).toEqual([
-      { path: 'objects[1].database', message: 'databases Shop and SHOP are both delivered as database "SHOP" (objectNameCase: upper), and one of them is selected whole, so their tables may collide; give one its own name with as, or list its tables' },
+      {
+        path: 'objects[1].database',
+        message:
+          'databases Shop and SHOP are both delivered as database "SHOP" (objectNameCase: upper), and one of them is selected whole, so their tables may collide; give one its own name with as, or list its tables',
+      },
     ]);
   });
 
   it('refuses tables of different databases that MaxCompute would write to one table', () => {
-    expect(issuesOf(doc([{ database: 'a', tables: ['Orders'] }, { database: 'b', tables: [{ name: 'x', as: 'orders' }] }], { destinations: [maxcompute] }))).toEqual([
-      { path: 'objects[1].tables[0].as', message: 'tables a.Orders and b.x would both be written to the MaxCompute tables orders_base and _log (MaxCompute names carry no database and ignore case); give one of them its own name with as' },
+    expect(
+      issuesOf(
+        doc(
+          [
+            { database: 'a', tables: ['Orders'] },
+            { database: 'b', tables: [{ name: 'x', as: 'orders' }] },
+          ],
+          { destinations: [maxcompute] },
+        ),
+      ),
+    ).toEqual([
+      {
+        path: 'objects[1].tables[0].as',
+        message:
+          'tables a.Orders and b.x would both be written to the MaxCompute tables orders_base and _log (MaxCompute names carry no database and ignore case); give one of them its own name with as',
+      },
     ]);
     // Kafka has databases: the same tables are fine there.
-    expect(() => parseTask(doc([{ database: 'a', tables: ['Orders'] }, { database: 'b', tables: [{ name: 'x', as: 'orders' }] }]) as TaskFile, 't')).not.toThrow();
+    expect(() =>
+      parseTask(
+        doc([
+          { database: 'a', tables: ['Orders'] },
+          { database: 'b', tables: [{ name: 'x', as: 'orders' }] },
+        ]) as TaskFile,
+        't',
+      ),
+    ).not.toThrow();
   });
 
   it('refuses column rules that contradict themselves', () => {
@@ -107,7 +138,10 @@ describe('mapping keys in the task file', () => {
     ]);
     // A whole-database entry takes any table of its destination database, in the delivered case.
     expect(issuesOf(doc([{ database: 'shop' }], { objectNameCase: 'upper', destinations: [{ ...kafka, mapping: [{ database: 'SHOP', table: 'orders', topic: 'x' }] }] }))).toEqual([
-      { path: 'destinations[0].mapping[0].table', message: 'SHOP.orders cannot be delivered: objectNameCase is upper, so the tables of SHOP are delivered as ORDERS; per-table settings name tables as delivered' },
+      {
+        path: 'destinations[0].mapping[0].table',
+        message: 'SHOP.orders cannot be delivered: objectNameCase is upper, so the tables of SHOP are delivered as ORDERS; per-table settings name tables as delivered',
+      },
     ]);
     expect(() => parseTask(doc([{ database: 'shop', as: 'dw' }], { destinations: [{ ...kafka, mapping: [{ database: 'dw', table: 'anything', topic: 'x' }] }] }) as TaskFile, 't')).not.toThrow();
   });

@@ -5,10 +5,10 @@ import { silentLogger, type Logger } from '../../../shared/log.ts';
 import { column, table } from '../../helpers/columns.ts';
 
 const source: SourceInfo = { serverId: 1, file: 'mysql-bin.000001', position: 4, gtid: null, timestampMs: 1_700_000_000_000, txId: '7' };
-const orders: TableSchema = table(
-  [column('Id', 'int(11)', { key: true, nullable: false }), column('Cust_Id', 'int(11)'), column('Payload', 'longblob'), column('Note', 'varchar(20)')],
-  { database: 'Shop', table: 'Orders' },
-);
+const orders: TableSchema = table([column('Id', 'int(11)', { key: true, nullable: false }), column('Cust_Id', 'int(11)'), column('Payload', 'longblob'), column('Note', 'varchar(20)')], {
+  database: 'Shop',
+  table: 'Orders',
+});
 
 function row(op: RowRecord['op'], id: number, schema = orders, after: RowRecord['after'] = [1, 2, new Uint8Array([9]), 'n'], before: RowRecord['before'] = null): RowRecord {
   return { id, seq: 0, source, op, schema, before, after };
@@ -24,7 +24,10 @@ describe('createRecordMapping', () => {
   });
 
   it('renames the database, the table and columns, drops columns, and keeps ids, positions and source order', () => {
-    const map = createRecordMapping(config([{ database: 'Shop', as: 'dw', tables: [{ name: 'Orders', as: 'orders_v2', columns: { drop: ['payload'], rename: { cust_id: 'customer_id' } } }] }]), silentLogger)!;
+    const map = createRecordMapping(
+      config([{ database: 'Shop', as: 'dw', tables: [{ name: 'Orders', as: 'orders_v2', columns: { drop: ['payload'], rename: { cust_id: 'customer_id' } } }] }]),
+      silentLogger,
+    )!;
     const before = [1, 2, new Uint8Array([8]), 'old'];
     const out = map(row('UPDATE', 41, orders, [1, 3, new Uint8Array([9]), 'new'], before)) as RowRecord;
     expect(out.id).toBe(41);
@@ -44,7 +47,10 @@ describe('createRecordMapping', () => {
     const b = map(row('INIT', 2)) as RowRecord;
     expect(a.schema).toBe(b.schema);
     expect(a.schema.columns.map((c) => c.name)).toEqual(['Id', 'Note']);
-    expect([a.after, b.after]).toEqual([[1, 'n'], [1, 'n']]);
+    expect([a.after, b.after]).toEqual([
+      [1, 'n'],
+      [1, 'n'],
+    ]);
     expect(b.op).toBe('INIT');
   });
 

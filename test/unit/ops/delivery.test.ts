@@ -187,7 +187,9 @@ describe('runDelivery', () => {
     await append(4);
     const progress = newDeliveryProgress();
     // Acknowledges through id 7 (inside batch 3), then fails.
-    const failing = fakeSink(({ taken }) => (taken.length > 7 ? { acknowledgedThrough: 7, failure: new SinkWriteError('the destination refused record 8') } : { acknowledgedThrough: lastTaken(taken) }));
+    const failing = fakeSink(({ taken }) =>
+      taken.length > 7 ? { acknowledgedThrough: 7, failure: new SinkWriteError('the destination refused record 8') } : { acknowledgedThrough: lastTaken(taken) },
+    );
     await expect(run(failing, { progress, maxRecords: 12 })).rejects.toThrow('the destination refused record 8');
     expect(progress.acknowledgedThrough).toBe(7);
     expect(await queue.cursor(NAME)).toBe(2); // batch 3 (ids 7-9) is not whole

@@ -14,7 +14,8 @@ describe('objects items', () => {
   it('keyless tables: fail for a full sync that refuses them, warn otherwise saying what happens', () => {
     expect(keyItem([], ['incremental'], 'refuse').status).toBe('pass');
     expect(keyItem(['db.t'], ['full', 'incremental'], 'refuse')).toEqual({
-      id: 'objects.keys', status: 'fail',
+      id: 'objects.keys',
+      status: 'fail',
       message: 'db.t have no primary key and no unique key on NOT NULL columns, so they cannot be copied in chunks (fullSync.keylessTables: refuse)',
       fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>), or set fullSync.keylessTables: scan to copy them in one pass',
     });

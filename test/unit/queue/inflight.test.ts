@@ -39,7 +39,10 @@ describe('InflightBatches', () => {
     expect(list.complete(5).map((x) => x.seq)).toEqual([1, 2]);
     expect(list.size).toBe(2);
     expect(list.complete(5)).toEqual([]);
-    expect(list.complete(9)).toEqual([{ seq: 3, lastId: 6, records: 3 }, { seq: 4, lastId: 9, records: 3 }]);
+    expect(list.complete(9)).toEqual([
+      { seq: 3, lastId: 6, records: 3 },
+      { seq: 4, lastId: 9, records: 3 },
+    ]);
     expect(list.size).toBe(0);
     list.add({ seq: 5, lastId: null, records: 0 });
     expect(list.complete(9).map((x) => x.seq)).toEqual([5]);

@@ -58,11 +58,17 @@ describe('${NAME} in non-secret fields', () => {
   it('names the field and the variable when it is unset or empty', async () => {
     const task = await loadTask(cloud);
     setEnv({ ...VARS, DTS_SOURCE_HOST: undefined });
-    expect(issuesOf(() => readerOptions(task, cloud))).toEqual([{ path: 'source.host', message: 'refers to environment variable DTS_SOURCE_HOST, which is not set; export it before starting the task' }]);
+    expect(issuesOf(() => readerOptions(task, cloud))).toEqual([
+      { path: 'source.host', message: 'refers to environment variable DTS_SOURCE_HOST, which is not set; export it before starting the task' },
+    ]);
     setEnv({ ...VARS, DTS_KAFKA_BROKER: undefined });
-    expect(issuesOf(() => resolveDestinations(task, cloud))).toEqual([{ path: 'destinations[0].brokers[0]', message: 'refers to environment variable DTS_KAFKA_BROKER, which is not set; export it before starting the task' }]);
+    expect(issuesOf(() => resolveDestinations(task, cloud))).toEqual([
+      { path: 'destinations[0].brokers[0]', message: 'refers to environment variable DTS_KAFKA_BROKER, which is not set; export it before starting the task' },
+    ]);
     setEnv({ ...VARS, DTS_FC_ACCOUNT_ID: ' ' });
-    expect(issuesOf(() => resolveDestinations(task, cloud))).toEqual([{ path: 'destinations[1].accountId', message: 'refers to environment variable DTS_FC_ACCOUNT_ID, which is empty; export it before starting the task' }]);
+    expect(issuesOf(() => resolveDestinations(task, cloud))).toEqual([
+      { path: 'destinations[1].accountId', message: 'refers to environment variable DTS_FC_ACCOUNT_ID, which is empty; export it before starting the task' },
+    ]);
   });
 
   it('reads a value as written when it is not a whole ${NAME}', () => {
@@ -73,7 +79,9 @@ describe('${NAME} in non-secret fields', () => {
 
   it("still validates literal values, with each field's own message", () => {
     const base = {
-      name: 't', source: { host: 'h', serverId: 1 }, objects: [{ database: 'd' }],
+      name: 't',
+      source: { host: 'h', serverId: 1 },
+      objects: [{ database: 'd' }],
       destinations: [
         { type: 'kafka', brokers: ['${B}', 'no-port'], topic: 't' },
         { type: 'fc', name: 'fc', fcVersion: '3.0', region: 'cn-hangzhou', accountId: 'acct-${A}', accessKeyId: 'id', accessKeySecret: 's', function: 'f' },

@@ -43,7 +43,9 @@ const hint = (name: string) => `. Fix the invocation's event, or the timer trigg
 describe('invalid events fail before the entry runs', () => {
   it('a wrong type: the function, the field, what was expected and what was given', async () => {
     const err = await failure('deliver-kafka', { taskFile: missingTask, idleMs: 'soon' });
-    expect(err.message).toBe(`deliver-kafka: invalid event: "idleMs": expected a whole number of milliseconds >= 0 (return after the queue was idle this long; default 2000), got "soon" (a string)${hint('deliver-kafka')}`);
+    expect(err.message).toBe(
+      `deliver-kafka: invalid event: "idleMs": expected a whole number of milliseconds >= 0 (return after the queue was idle this long; default 2000), got "soon" (a string)${hint('deliver-kafka')}`,
+    );
     expect([err.code, err.retriable, err.name, err.context]).toEqual(['DTS_INVALID_EVENT', false, 'InvalidEventError', { function: 'deliver-kafka', path: 'idleMs' }]);
   });
 
@@ -57,7 +59,9 @@ describe('invalid events fail before the entry runs', () => {
 
   it('an unknown field is named, its value never shown (it may be a secret)', async () => {
     const err = await failure('heartbeat', { taskFile: missingTask, password: 'sentinel-s3cret', maxRunMs: 5 });
-    expect(err.message).toBe(`heartbeat: invalid event: unknown fields "password", "maxRunMs" (heartbeat reads taskFile, beside FC's timer fields triggerName, triggerTime, payload)${hint('heartbeat')}`);
+    expect(err.message).toBe(
+      `heartbeat: invalid event: unknown fields "password", "maxRunMs" (heartbeat reads taskFile, beside FC's timer fields triggerName, triggerTime, payload)${hint('heartbeat')}`,
+    );
     expect(JSON.stringify(err.toJSON())).not.toContain('sentinel-s3cret');
   });
 
@@ -69,7 +73,9 @@ describe('invalid events fail before the entry runs', () => {
     expect((await failure('full-sync', timer(JSON.stringify({ taskFile: missingTask, tables: ['db.a', 7] })))).message).toBe(
       `full-sync: invalid event: "tables[1]": expected a non-empty list of "database.table" names the task selects, or absent for every selected table, got 7 (a number)${hint('full-sync')}`,
     );
-    expect((await failure('latency', timer('{"scanRecords": 0}'))).message).toContain('"scanRecords": expected a whole number of records > 0 (how much backlog to count; default 100000), got 0 (a number)');
+    expect((await failure('latency', timer('{"scanRecords": 0}'))).message).toContain(
+      '"scanRecords": expected a whole number of records > 0 (how much backlog to count; default 100000), got 0 (a number)',
+    );
   });
 
   it('a timer payload or an event that is not a JSON object', async () => {
@@ -80,14 +86,14 @@ describe('invalid events fail before the entry runs', () => {
     expect((await failure('retry-window', '{oops')).message).toBe('the event is not JSON: {oops');
   });
 
-  it('a valid event reaches the entry: without a task file, the error is the task file\'s', async () => {
+  it("a valid event reaches the entry: without a task file, the error is the task file's", async () => {
     const handler = await handlerOf('retry-window');
     await expect(handler(Buffer.from(JSON.stringify({ taskFile: missingTask })), createLocalContext('retry-window'))).rejects.toMatchObject({ code: 'DTS_TASK_CONFIG' });
   });
 });
 
 describe('valid events, as the entry reads them', () => {
-  it('a timer event: the payload merged beside FC\'s fields, defaults applied', async () => {
+  it("a timer event: the payload merged beside FC's fields, defaults applied", async () => {
     const timer = { triggerTime: '2026-12-03T10:00:00Z', triggerName: 'drain', payload: '{"maxRunMs": 840000}' };
     expect(await accepted(deliverEvent, timer)).toEqual({ ...timer, maxRunMs: 840000, idleMs: 2000 });
     expect(await accepted(deliverEvent, { ...timer, payload: '{"maxRunMs": 1000, "idleMs": 0}' })).toEqual({ ...timer, payload: '{"maxRunMs": 1000, "idleMs": 0}', maxRunMs: 1000, idleMs: 0 });
@@ -101,8 +107,10 @@ describe('valid events, as the entry reads them', () => {
     expect(await accepted(fullSyncEvent, { tables: ['db.t'], taskFile: 'x.yaml' })).toEqual({ tables: ['db.t'], taskFile: 'x.yaml' });
   });
 
-  it('every enabled or disabled timer payload in s.yaml passes its function\'s schema', async () => {
-    const doc = parse(await readFile(join(repo, 's.yaml'), 'utf8')) as { resources: Record<string, { props: { code: string; triggers?: { triggerName: string; triggerConfig: { payload?: string } }[] } }> };
+  it("every enabled or disabled timer payload in s.yaml passes its function's schema", async () => {
+    const doc = parse(await readFile(join(repo, 's.yaml'), 'utf8')) as {
+      resources: Record<string, { props: { code: string; triggers?: { triggerName: string; triggerConfig: { payload?: string } }[] } }>;
+    };
     const folders = (await readdir(join(repo, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
     let checked = 0;
     for (const [name, { props }] of Object.entries(doc.resources)) {
@@ -118,7 +126,7 @@ describe('valid events, as the entry reads them', () => {
     expect(checked).toBeGreaterThanOrEqual(8);
   });
 
-  it('every example event in examples/events passes its function\'s schema', async () => {
+  it("every example event in examples/events passes its function's schema", async () => {
     const files = (await readdir(join(repo, 'examples', 'events'))).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(8);
     for (const file of files) {

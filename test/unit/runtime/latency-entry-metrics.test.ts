@@ -27,7 +27,15 @@ const SCHEMA: TableSchema = {
 function batch(first: number, last: number, sourceTimeMs: number): Batch {
   const records: ChangeRecord[] = [];
   for (let id = first; id <= last; id++) {
-    records.push({ id, seq: 0, op: 'INSERT', schema: SCHEMA, before: null, after: [id], source: { serverId: 1, file: 'binlog.000001', position: id * 100, gtid: null, timestampMs: sourceTimeMs, txId: String(id) } });
+    records.push({
+      id,
+      seq: 0,
+      op: 'INSERT',
+      schema: SCHEMA,
+      before: null,
+      after: [id],
+      source: { serverId: 1, file: 'binlog.000001', position: id * 100, gtid: null, timestampMs: sourceTimeMs, txId: String(id) },
+    });
   }
   return { records, resume: { file: 'binlog.000001', position: last * 100 + 50, gtidSet: null, nextRecordId: last + 1 }, endsTransaction: true, lastRecordId: last, sourceTimeMs };
 }

@@ -77,7 +77,14 @@ describe('no secret reaches a log line, an error, JSON or inspect', () => {
         source: { host: 'db.internal', port: 3306, user: 'dts', password: '${DTS_TEST_MYSQL_PW}', serverId: 99 },
         objects: [{ database: 'shop' }],
         destinations: [
-          { type: 'kafka', name: 'secure', brokers: ['kafka.internal:9093'], topic: 'dts', ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'dts-user', password: { env: 'DTS_TEST_KAFKA_PW' } } },
+          {
+            type: 'kafka',
+            name: 'secure',
+            brokers: ['kafka.internal:9093'],
+            topic: 'dts',
+            ssl: true,
+            sasl: { mechanism: 'scram-sha-512', username: 'dts-user', password: { env: 'DTS_TEST_KAFKA_PW' } },
+          },
           { type: 'kafka', name: 'plain', brokers: ['kafka.internal:9092'], topic: 'dts2' },
         ],
         queue: { type: 'redis', url: '${DTS_TEST_REDIS_URL}' },

@@ -39,7 +39,9 @@ describe('resolveSourceTls', () => {
   });
 
   it('reads files (relative to the base directory) and environment variables; the key becomes a secret', () => {
-    const tls = resolveSourceTls({ ca: { file: 'ca.pem' }, cert: { file: join(dir, 'client.pem') }, key: { env: 'TLS_KEY' }, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, 'task.yaml', dir, { TLS_KEY: keyPem });
+    const tls = resolveSourceTls({ ca: { file: 'ca.pem' }, cert: { file: join(dir, 'client.pem') }, key: { env: 'TLS_KEY' }, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, 'task.yaml', dir, {
+      TLS_KEY: keyPem,
+    });
     expect(tls).toMatchObject({ ca: caPem, cert: caPem, rejectUnauthorized: true, minVersion: 'TLSv1.3' });
     expect(tls?.key).toBeInstanceOf(Secret);
     expect(tls?.key?.reveal()).toBe(keyPem);

@@ -130,7 +130,7 @@ describe('describeRecord', () => {
 describe('RecordTooLargeError', () => {
   it('names table, op, key, position and row, the sizes and the fix', () => {
     const record = row(BLOBS, 'UPDATE', [Buffer.from('beef', 'hex'), null], [Buffer.from('cafe', 'hex'), new Uint8Array(20_000_000)], 3);
-    const err = new RecordTooLargeError(record, 20_000_123, 10_485_760, 'raise maxRecordBytes up to the broker\'s max.message.bytes', { sink: 'kafka', topic: 'dts' });
+    const err = new RecordTooLargeError(record, 20_000_123, 10_485_760, "raise maxRecordBytes up to the broker's max.message.bytes", { sink: 'kafka', topic: 'dts' });
     expect(err).toBeInstanceOf(DtsError);
     expect(err.name).toBe('RecordTooLargeError');
     expect(err.code).toBe(ErrorCodes.RECORD_TOO_LARGE);
@@ -157,9 +157,21 @@ describe('classifyKafkaError', () => {
   }
 
   it.each<{ name: string; err: unknown; type: typeof SinkConnectionError | typeof SinkWriteError; retriable: boolean; phrase: string }>([
-    { name: 'KafkaJSConnectionError', err: kafkaError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED', { retriable: true }), type: SinkConnectionError, retriable: true, phrase: 'cannot reach Kafka at k1:9092, k2:9092' },
+    {
+      name: 'KafkaJSConnectionError',
+      err: kafkaError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED', { retriable: true }),
+      type: SinkConnectionError,
+      retriable: true,
+      phrase: 'cannot reach Kafka at k1:9092, k2:9092',
+    },
     { name: 'KafkaJSConnectionClosedError', err: kafkaError('KafkaJSConnectionClosedError', 'Closed connection'), type: SinkConnectionError, retriable: true, phrase: 'cannot reach Kafka' },
-    { name: 'KafkaJSRequestTimeoutError', err: kafkaError('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out'), type: SinkConnectionError, retriable: true, phrase: 'timed out' },
+    {
+      name: 'KafkaJSRequestTimeoutError',
+      err: kafkaError('KafkaJSRequestTimeoutError', 'Request Produce(key: 0, version: 7) timed out'),
+      type: SinkConnectionError,
+      retriable: true,
+      phrase: 'timed out',
+    },
     { name: 'KafkaJSBrokerNotFound', err: kafkaError('KafkaJSBrokerNotFound', 'Broker not found'), type: SinkConnectionError, retriable: true, phrase: 'cannot reach Kafka' },
     { name: 'KafkaJSMetadataNotLoaded', err: kafkaError('KafkaJSMetadataNotLoaded', 'Broker metadata not loaded'), type: SinkConnectionError, retriable: true, phrase: 'cannot reach Kafka' },
     { name: 'KafkaJSLockTimeout', err: kafkaError('KafkaJSLockTimeout', 'Timeout while acquiring lock'), type: SinkConnectionError, retriable: true, phrase: 'cannot reach Kafka' },

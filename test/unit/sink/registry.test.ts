@@ -55,7 +55,10 @@ describe('destination registry', () => {
 
   it.each(destinationModules.map((m) => [m.type, m] as const))('%s: secrets lists exactly the secret fields of its schema', (_type, m) => {
     const found = secretPaths(m.schema);
-    expect(found.every((p) => !p.includes('[]')), `secrets inside arrays are not resolved: ${found.join(', ')}`).toBe(true);
+    expect(
+      found.every((p) => !p.includes('[]')),
+      `secrets inside arrays are not resolved: ${found.join(', ')}`,
+    ).toBe(true);
     expect([...m.secrets].sort()).toEqual(found.sort());
   });
 

@@ -23,7 +23,11 @@ describe('sourceConnectFailure', () => {
   });
 
   it('a certificate for another name, a failed negotiation and a server without TLS are final too', () => {
-    const altname = sourceConnectFailure(withTls, 'the full sync', failure({ code: 'HANDSHAKE_SSL_ERROR', reason: "Host: db. is not in the cert's altnames", host: 'db' }, "Hostname/IP does not match certificate's altnames"));
+    const altname = sourceConnectFailure(
+      withTls,
+      'the full sync',
+      failure({ code: 'HANDSHAKE_SSL_ERROR', reason: "Host: db. is not in the cert's altnames", host: 'db' }, "Hostname/IP does not match certificate's altnames"),
+    );
     expect([altname.constructor, altname.context?.tls]).toEqual([SourceTlsError, 'certificate name']);
     expect(altname.message).toContain('set source.host to a name the certificate holds');
     const handshake = sourceConnectFailure(withTls, 'the reader', failure({ code: 'HANDSHAKE_SSL_ERROR', library: 'SSL routines', reason: 'unsupported protocol' }, 'unsupported protocol'));

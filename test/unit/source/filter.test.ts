@@ -38,12 +38,7 @@ function record(op: Op, database: string, tableName: string, kind: DdlKind = 'AL
 const ALL_OPS: Op[] = ['INSERT', 'UPDATE', 'DELETE', 'DDL', 'INIT'];
 
 describe('createObjectFilter', () => {
-  const filter = createObjectFilter(
-    objects([
-      { database: 'whole' },
-      { database: 'some', tables: ['a', { name: 'b', operations: ['DELETE'] }, { name: 'c' }] },
-    ]),
-  );
+  const filter = createObjectFilter(objects([{ database: 'whole' }, { database: 'some', tables: ['a', { name: 'b', operations: ['DELETE'] }, { name: 'c' }] }]));
 
   it.each<[string, string, boolean]>([
     ['whole', 'anything', true],
@@ -120,7 +115,12 @@ describe('createOperationFilter', () => {
   });
 
   it('keys tables by database and table: the same table name in another database has its own list', () => {
-    const f = createOperationFilter(objects([{ database: 'a', tables: [{ name: 't', operations: ['INSERT'] }] }, { database: 'b', tables: ['t'] }]))!;
+    const f = createOperationFilter(
+      objects([
+        { database: 'a', tables: [{ name: 't', operations: ['INSERT'] }] },
+        { database: 'b', tables: ['t'] },
+      ]),
+    )!;
     expect(f(record('DELETE', 'a', 't'))).toBe(false);
     expect(f(record('DELETE', 'b', 't'))).toBe(true);
     expect(f(record('INSERT', 'a', 't'))).toBe(true);
@@ -171,7 +171,11 @@ describe('the ddl key in the task file', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['objects[0].tables[0].ddl.deliver[1]', { objects: [{ database: 'x', tables: [{ name: 't', ddl: { deliver: ['CREATE TABLE', 'ALTER COLUMN'] } }] }] }, 'unknown DDL kind "ALTER COLUMN"; valid kinds: CREATE TABLE, ALTER TABLE, DROP TABLE, RENAME TABLE, TRUNCATE TABLE, CREATE VIEW,'],
+    [
+      'objects[0].tables[0].ddl.deliver[1]',
+      { objects: [{ database: 'x', tables: [{ name: 't', ddl: { deliver: ['CREATE TABLE', 'ALTER COLUMN'] } }] }] },
+      'unknown DDL kind "ALTER COLUMN"; valid kinds: CREATE TABLE, ALTER TABLE, DROP TABLE, RENAME TABLE, TRUNCATE TABLE, CREATE VIEW,',
+    ],
     ['ddl.deliver', { ddl: { deliver: [] } }, 'list at least one DDL kind, or write none'],
     ['ddl.deliver', { ddl: { deliver: 'some' } }, 'expected all, none, or a list of DDL kinds (CREATE TABLE, ALTER TABLE,'],
     ['objects[0].ddl', { objects: [{ database: 'x', ddl: { kinds: ['CREATE TABLE'] } }] }, 'unknown key "kinds"'],

@@ -20,7 +20,14 @@ function appenderOver(appended: number[], lagFirst = false) {
   const options = { consumers: ['k'], reader: { maxLagBatches: 0 } };
   const deps = { log: silentLogger, signal: new AbortController().signal };
   let idle = 0;
-  const appender = createAppender(queue as never, options as never, deps as never, undefined, () => null, () => (idle += 1));
+  const appender = createAppender(
+    queue as never,
+    options as never,
+    deps as never,
+    undefined,
+    () => null,
+    () => (idle += 1),
+  );
   return { appender, idleCount: () => idle };
 }
 

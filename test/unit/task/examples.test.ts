@@ -6,7 +6,12 @@ const example = (name: string) => new URL(`../../../examples/${name}`, import.me
 
 it('examples/reference.yaml loads with every option it documents', async () => {
   const task = await loadTask(example('reference.yaml'));
-  expect(task.objects[0]!.tables).toEqual(['orders', { name: 'customers', operations: ['INSERT', 'UPDATE'] }, { name: 'payments', filter: "region = 'cn' AND amount >= 100" }, { name: 'events', as: 'shop_events', columns: { drop: ['raw_payload'], rename: { ts: 'event_time' } } }]);
+  expect(task.objects[0]!.tables).toEqual([
+    'orders',
+    { name: 'customers', operations: ['INSERT', 'UPDATE'] },
+    { name: 'payments', filter: "region = 'cn' AND amount >= 100" },
+    { name: 'events', as: 'shop_events', columns: { drop: ['raw_payload'], rename: { ts: 'event_time' } } },
+  ]);
   expect(task.syncTypes).toEqual(['full', 'incremental']);
   expect(task.fullSync).toEqual({ chunkRows: 4096, workers: 2, keylessTables: 'refuse', signalTable: 'dts.dts_signal' });
   expect(task.objectNameCase).toBe('source');
@@ -40,5 +45,14 @@ it('examples/maxcompute.yaml is the DTS MaxCompute task of the README', async ()
   const task = await loadTask(example('maxcompute.yaml'));
   expect(task.syncTypes).toEqual(['full', 'incremental']);
   expect(task.destinations).toHaveLength(1);
-  expect(task.destinations[0]).toMatchObject({ type: 'maxcompute', name: 'mc', endpoint: 'http://127.0.0.1:18090/api', project: 'dts_demo', accessKeyId: { env: 'MC_ACCESS_KEY_ID' }, accessKeySecret: { env: 'MC_ACCESS_KEY_SECRET' }, namingRule: 'new', partitionKeys: ['year', 'month', 'day', 'hour'] });
+  expect(task.destinations[0]).toMatchObject({
+    type: 'maxcompute',
+    name: 'mc',
+    endpoint: 'http://127.0.0.1:18090/api',
+    project: 'dts_demo',
+    accessKeyId: { env: 'MC_ACCESS_KEY_ID' },
+    accessKeySecret: { env: 'MC_ACCESS_KEY_SECRET' },
+    namingRule: 'new',
+    partitionKeys: ['year', 'month', 'day', 'hour'],
+  });
 });

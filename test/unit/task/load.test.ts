@@ -145,7 +145,12 @@ describe('loadTask: bad documents', () => {
     },
     { name: 'retryConnectionMinutes below 10', text: `${MINIMAL}advanced: { retryConnectionMinutes: 5, retryOtherMinutes: 1 }\n`, path: 'advanced.retryConnectionMinutes', phrase: '>=10' },
     { name: 'no objects', text: variant({ 'objects:\n  - database: shop\n': 'objects: []\n' }), path: 'objects', phrase: 'at least one database' },
-    { name: 'no destinations', text: variant({ 'destinations:\n  - { type: kafka, brokers: [127.0.0.1:19092], topic: dts }\n': 'destinations: []\n' }), path: 'destinations', phrase: 'at least one destination' },
+    {
+      name: 'no destinations',
+      text: variant({ 'destinations:\n  - { type: kafka, brokers: [127.0.0.1:19092], topic: dts }\n': 'destinations: []\n' }),
+      path: 'destinations',
+      phrase: 'at least one destination',
+    },
     { name: 'a bad task name', text: variant({ 'name: demo': 'name: "-demo"' }), path: 'name', phrase: 'letters, digits' },
     { name: 'a bad env reference', text: variant({ 'serverId: 5401': 'serverId: 5401, password: { env: "MY-PW" }' }), path: 'source.password.env', phrase: 'an environment variable name' },
   ])('$name → $path', async ({ text, path, phrase }) => {

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { parseTask, TaskConfigError } from '../../../shared/task/index.ts';
 
 function withSsl(ssl: unknown) {
-  return parseTask({ name: 't', source: { host: 'db', serverId: 7, ssl }, objects: [{ database: 'shop' }], destinations: [{ type: 'kafka', name: 'k', brokers: ['b:9092'], topic: 't' }] }, 'task.yaml');
+  return parseTask(
+    { name: 't', source: { host: 'db', serverId: 7, ssl }, objects: [{ database: 'shop' }], destinations: [{ type: 'kafka', name: 'k', brokers: ['b:9092'], topic: 't' }] },
+    'task.yaml',
+  );
 }
 
 function issuesOf(ssl: unknown): { path: string; message: string }[] {
@@ -18,7 +21,10 @@ function issuesOf(ssl: unknown): { path: string; message: string }[] {
 
 describe('source.ssl', () => {
   it('is absent by default: plain TCP', () => {
-    expect(parseTask({ name: 't', source: { host: 'db', serverId: 7 }, objects: [{ database: 'shop' }], destinations: [{ type: 'kafka', name: 'k', brokers: ['b:9092'], topic: 't' }] }, 'task.yaml').source.ssl).toBeUndefined();
+    expect(
+      parseTask({ name: 't', source: { host: 'db', serverId: 7 }, objects: [{ database: 'shop' }], destinations: [{ type: 'kafka', name: 'k', brokers: ['b:9092'], topic: 't' }] }, 'task.yaml').source
+        .ssl,
+    ).toBeUndefined();
   });
 
   it('true means TLS checked against the system CAs', () => {

@@ -88,10 +88,18 @@ export function verifyAcs3Request(request: ReceivedRequest, credentials: Endpoin
     return refused(403, 'SignatureDoesNotMatch', 'the body does not match x-acs-content-sha256 (which the signature covers): the body was changed after signing');
   }
 
-  const expected = Buffer.from(createHmac('sha256', credentials.accessKeySecret).update(acs3StringToSign(request, signedHeaders, payloadHash)).digest('hex'));
+  const expected = Buffer.from(
+    createHmac('sha256', credentials.accessKeySecret)
+      .update(acs3StringToSign(request, signedHeaders, payloadHash))
+      .digest('hex'),
+  );
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return refused(403, 'SignatureDoesNotMatch', 'the signature does not match: check the access key secret, and that nothing signed (method, path, query, signed headers, body) changed after signing');
+    return refused(
+      403,
+      'SignatureDoesNotMatch',
+      'the signature does not match: check the access key secret, and that nothing signed (method, path, query, signed headers, body) changed after signing',
+    );
   }
   const nonce = header(request, 'x-acs-signature-nonce');
   if (!nonce) return refused(403, 'MissingSignatureNonce', 'x-acs-signature-nonce is missing');

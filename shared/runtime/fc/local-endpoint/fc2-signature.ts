@@ -60,7 +60,11 @@ export function verifyFc2Request(request: ReceivedRequest, credentials: Endpoint
   const expected = Buffer.from(fc2Signature(fc2StringToSign(request), credentials.accessKeySecret));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return refused(403, 'SignatureNotMatch', 'the signature does not match: check the access key secret, and that nothing signed (method, Content-MD5, Content-Type, Date, x-fc-* headers, path) changed after signing');
+    return refused(
+      403,
+      'SignatureNotMatch',
+      'the signature does not match: check the access key secret, and that nothing signed (method, Content-MD5, Content-Type, Date, x-fc-* headers, path) changed after signing',
+    );
   }
   return accepted;
 }

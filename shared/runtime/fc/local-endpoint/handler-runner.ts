@@ -14,8 +14,7 @@ import type { FcContext } from '../context.ts';
 export type EventHandler = (event: Buffer, context: FcContext, callback?: (err: unknown, result?: unknown) => void) => unknown;
 
 export type HandlerOutcome =
-  | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly errorType: 'HandledInvocationError' | 'UnhandledInvocationError'; readonly body: Buffer; readonly message: string };
+  { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly errorType: 'HandledInvocationError' | 'UnhandledInvocationError'; readonly body: Buffer; readonly message: string };
 
 const extensions = ['.mjs', '.js', '.cjs', '.ts', '.mts'];
 
@@ -47,7 +46,14 @@ export async function runHandler(handler: EventHandler, event: Buffer, context: 
     const handled = err instanceof HandledError;
     const error = handled ? err.error : err;
     const e = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
-    const doc = { errorMessage: e.message, errorType: e.name, stackTrace: (e.stack ?? '').split('\n').slice(1).map((l) => l.trim()) };
+    const doc = {
+      errorMessage: e.message,
+      errorType: e.name,
+      stackTrace: (e.stack ?? '')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    };
     return { ok: false, errorType: handled ? 'HandledInvocationError' : 'UnhandledInvocationError', body: Buffer.from(JSON.stringify(doc)), message: e.message };
   } finally {
     clearTimeout(timer);

@@ -26,11 +26,13 @@ export interface InvocationContext {
 
 export function createInvocationContext(o: ContextOptions, write: (line: string) => void): InvocationContext {
   const logLines: string[] = [];
-  const line = (level: string) => (...args: unknown[]) => {
-    const text = `${new Date().toISOString()} ${o.requestId} [${level}] ${format(...args)}`;
-    logLines.push(text);
-    write(text);
-  };
+  const line =
+    (level: string) =>
+    (...args: unknown[]) => {
+      const text = `${new Date().toISOString()} ${o.requestId} [${level}] ${format(...args)}`;
+      logLines.push(text);
+      write(text);
+    };
   const logger: FcLogger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), log: line('info') };
   return {
     logLines,

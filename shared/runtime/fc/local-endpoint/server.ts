@@ -98,7 +98,15 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
     const async = request.headers['x-fc-invocation-type'] === 'Async';
     if (async) send(res, 202, { 'x-fc-request-id': requestId }, Buffer.alloc(0));
     const outcome = await runHandler(handler, request.body, context, timeoutSeconds);
-    o.log.info('invocation', { api: route.api, function: route.function, qualifier: route.qualifier, requestId, bytes: request.body.length, durationMs: Date.now() - started, errorType: outcome.ok ? undefined : outcome.errorType });
+    o.log.info('invocation', {
+      api: route.api,
+      function: route.function,
+      qualifier: route.qualifier,
+      requestId,
+      bytes: request.body.length,
+      durationMs: Date.now() - started,
+      errorType: outcome.ok ? undefined : outcome.errorType,
+    });
     if (async) return;
     const headers: Record<string, string> = { 'x-fc-request-id': requestId };
     if (request.headers['x-fc-log-type'] === 'Tail') headers['x-fc-log-result'] = Buffer.from(logLines.join('\n')).subarray(-LOG_TAIL_BYTES).toString('base64');
@@ -111,14 +119,21 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
 
   const server = createServer((req, res) => {
     const requestId = randomUUID();
-    readRequestBody(req, MAX_PAYLOAD_BYTES).then(
-      async (body) => {
+    readRequestBody(req, MAX_PAYLOAD_BYTES)
+      .then(async (body) => {
         const url = req.url ?? '/';
         const q = url.indexOf('?');
-        const request: ReceivedRequest = { method: req.method ?? 'GET', rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body: body ?? Buffer.alloc(0) };
+        const request: ReceivedRequest = {
+          method: req.method ?? 'GET',
+          rawPath: q < 0 ? url : url.slice(0, q),
+          rawQuery: q < 0 ? '' : url.slice(q + 1),
+          headers: req.headers,
+          body: body ?? Buffer.alloc(0),
+        };
         const route = routeOf(request.rawPath, request.rawQuery);
         if (!route) {
-          const served = 'POST (InvokeFunction) /2016-08-15/services/<service>[.<qualifier>]/functions/<function>/invocations and /2023-03-30/functions/<function>/invocations, GET (GetFunction) the same paths without /invocations';
+          const served =
+            'POST (InvokeFunction) /2016-08-15/services/<service>[.<qualifier>]/functions/<function>/invocations and /2023-03-30/functions/<function>/invocations, GET (GetFunction) the same paths without /invocations';
           return sendError(res, '2023-03-30', requestId, 404, 'NotFound', `no FC path ${request.method} ${request.rawPath}; this endpoint serves ${served}`);
         }
         const method = ACTION_METHODS[route.action];
@@ -136,11 +151,11 @@ export async function startLocalFcEndpoint(o: LocalFcEndpointOptions): Promise<L
           return send(res, 200, { 'x-fc-request-id': requestId, 'content-type': 'application/json' }, Buffer.from(JSON.stringify(functionConfig(route, served))));
         }
         await invoke(route, request, requestId, res);
-      },
-    ).catch((err: Error) => {
-      o.log.error('endpoint failure', { error: err.message });
-      if (!res.headersSent) sendError(res, '2023-03-30', requestId, 500, 'InternalServerError', err.message);
-    });
+      })
+      .catch((err: Error) => {
+        o.log.error('endpoint failure', { error: err.message });
+        if (!res.headersSent) sendError(res, '2023-03-30', requestId, 500, 'InternalServerError', err.message);
+      });
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

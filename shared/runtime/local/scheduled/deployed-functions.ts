@@ -52,7 +52,10 @@ const trigger = z.looseObject({
 const props = z.looseObject({
   functionName: z.string().min(1).optional(),
   code: z.string().min(1),
-  handler: z.string().regex(/^[\w.-]+\.\w+$/).default('index.handler'),
+  handler: z
+    .string()
+    .regex(/^[\w.-]+\.\w+$/)
+    .default('index.handler'),
   memorySize: z.number().int().positive().default(128),
   // fc3's default timeout.
   timeout: z.number().int().positive().default(3),

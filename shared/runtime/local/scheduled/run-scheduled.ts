@@ -90,7 +90,10 @@ export async function runScheduled(o: RunScheduledOptions): Promise<Record<strin
   for (const fn of deployed) {
     const timers = fn.timers.filter((t) => t.enabled);
     if (timers.length === 0 || fn.reservedConcurrency === 0) {
-      o.log.info('not scheduled', { function: fn.resource, why: fn.reservedConcurrency === 0 ? 'reserved concurrency 0' : fn.timers.length === 0 ? 'no timer trigger' : 'its timer triggers are disabled' });
+      o.log.info('not scheduled', {
+        function: fn.resource,
+        why: fn.reservedConcurrency === 0 ? 'reserved concurrency 0' : fn.timers.length === 0 ? 'no timer trigger' : 'its timer triggers are disabled',
+      });
       continue;
     }
     const handler = await loadHandler(fn, o.functionsDir ?? defaultFunctionsDir, o.sYaml);
@@ -164,16 +167,25 @@ export async function runScheduled(o: RunScheduledOptions): Promise<Record<strin
     };
 
     for (const { s, timer, schedule } of schedules) {
-      o.log.info('scheduled', { function: s.fn.resource, trigger: timer.name, cron: timer.cronExpression, timeoutSeconds: s.fn.timeoutSeconds, reservedConcurrency: s.fn.reservedConcurrency ?? 'none' });
+      o.log.info('scheduled', {
+        function: s.fn.resource,
+        trigger: timer.name,
+        cron: timer.cronExpression,
+        timeoutSeconds: s.fn.timeoutSeconds,
+        reservedConcurrency: s.fn.reservedConcurrency ?? 'none',
+      });
       const arm = () => {
         if (o.signal.aborted) return;
         const at = schedule.next(Date.now());
         // setTimeout holds at most ~24.8 days; a sparse cron re-arms in steps.
-        const handle = setTimeout(() => {
-          timers.delete(handle);
-          if (Date.now() + 1_000 >= at) invoke(s, timer, at);
-          arm();
-        }, Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1));
+        const handle = setTimeout(
+          () => {
+            timers.delete(handle);
+            if (Date.now() + 1_000 >= at) invoke(s, timer, at);
+            arm();
+          },
+          Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1),
+        );
         timers.add(handle);
       };
       invoke(s, timer, Date.now()); // locally, once at start (FC waits one interval)

@@ -45,5 +45,11 @@ export function parseTimerSchedule(expression: string, startMs: number): TimerSc
   } catch (err) {
     throw new TimerExpressionError(`"${expression}" is not a cron expression: ${(err as Error).message}`);
   }
-  return { expression, next: (afterMs) => CronExpressionParser.parse(m[2]!, { tz, currentDate: new Date(afterMs) }).next().getTime() };
+  return {
+    expression,
+    next: (afterMs) =>
+      CronExpressionParser.parse(m[2]!, { tz, currentDate: new Date(afterMs) })
+        .next()
+        .getTime(),
+  };
 }

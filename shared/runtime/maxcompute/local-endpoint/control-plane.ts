@@ -81,7 +81,8 @@ export function createControlPlane(store: Store) {
       const doc = parseXml(ex.body.toString('utf8'));
       const tasks = child(doc, 'Job', 'Tasks');
       if (doc.name !== 'Instance' || !tasks) throw new Refusal(400, 'InvalidParameter', 'the instance document must be <Instance><Job><Tasks>…</Tasks></Job></Instance>');
-      if (tasks.children.length !== 1 || tasks.children[0]!.name !== 'SQL') throw new Refusal(400, 'InvalidParameter', `the local endpoint runs one SQL task per instance, not <${tasks.children.map((c) => c.name).join('>, <')}>`);
+      if (tasks.children.length !== 1 || tasks.children[0]!.name !== 'SQL')
+        throw new Refusal(400, 'InvalidParameter', `the local endpoint runs one SQL task per instance, not <${tasks.children.map((c) => c.name).join('>, <')}>`);
       const sql = tasks.children[0]!;
       const q = child(sql, 'Query');
       if (!q || q.text.trim() === '') throw new Refusal(400, 'InvalidParameter', 'the SQL task has no <Query>');
@@ -111,7 +112,9 @@ export function createControlPlane(store: Store) {
     if (!inst || inst.project !== p) throw new Refusal(404, 'NoSuchObject', `instance ${id} does not exist in project ${p}`);
     const times = { 'x-odps-owner': OWNER, 'x-odps-start-time': rfc1123(inst.start), 'x-odps-end-time': rfc1123(inst.end) };
     if (ex.params.has('taskstatus')) {
-      const tasks = inst.tasks.map((t) => `<Task Type="SQL"><Name>${escapeXml(t.name)}</Name><StartTime>${rfc1123(inst.start)}</StartTime><EndTime>${rfc1123(inst.end)}</EndTime><Status>${t.status}</Status></Task>`).join('');
+      const tasks = inst.tasks
+        .map((t) => `<Task Type="SQL"><Name>${escapeXml(t.name)}</Name><StartTime>${rfc1123(inst.start)}</StartTime><EndTime>${rfc1123(inst.end)}</EndTime><Status>${t.status}</Status></Task>`)
+        .join('');
       return xml(`<Instance><Status>Terminated</Status><Tasks>${tasks}</Tasks></Instance>`, 200, times);
     }
     if (ex.params.has('result')) {
@@ -128,7 +131,10 @@ export function createControlPlane(store: Store) {
       const filter = wanted ? parsePartitionSpec(wanted) : undefined;
       const parts = def.partitions
         .filter((part) => !filter || filter.every(([k, v]) => part.values.some(([pk, pv]) => pk === k && pv === v)))
-        .map((part) => `<Partition>${part.values.map(([k, v]) => `<Column Name="${escapeXml(k)}" Value="${escapeXml(v)}"/>`).join('')}<CreationTime>${part.createTime}</CreationTime><LastDDLTime>${part.createTime}</LastDDLTime><LastModifiedTime>${def.lastModifiedTime}</LastModifiedTime></Partition>`);
+        .map(
+          (part) =>
+            `<Partition>${part.values.map(([k, v]) => `<Column Name="${escapeXml(k)}" Value="${escapeXml(v)}"/>`).join('')}<CreationTime>${part.createTime}</CreationTime><LastDDLTime>${part.createTime}</LastDDLTime><LastModifiedTime>${def.lastModifiedTime}</LastModifiedTime></Partition>`,
+        );
       return xml(`<Partitions><Marker></Marker><MaxItems>${ex.params.get('maxitems') ?? ''}</MaxItems>${parts.join('')}</Partitions>`);
     }
     const partition = ex.params.get('partition');

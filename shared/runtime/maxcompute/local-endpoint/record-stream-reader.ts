@@ -140,7 +140,8 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
   const onField = visitor.onField;
 
   for (;;) {
-    if (pos >= buf.length) fail(record === 0 && pos === recordStart ? 'the block is empty (a block ends with the record count and checksum trailer)' : 'the stream ends without the record count and checksum trailer');
+    if (pos >= buf.length)
+      fail(record === 0 && pos === recordStart ? 'the block is empty (a block ends with the record count and checksum trailer)' : 'the stream ends without the record count and checksum trailer');
     const tagStart = pos;
     const tag = uint32('a field tag');
     const field = tag >>> 3;
@@ -150,7 +151,10 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
       if (wireType !== 0) fail(`the end-of-record tag has wire type ${wireType}, not 0`);
       const sent = uint32('the record CRC');
       const computed = recordCrc >>> 0;
-      if (sent !== computed) fail(`CRC mismatch: the record says 0x${sent.toString(16).padStart(8, '0')}, its fields give 0x${computed.toString(16).padStart(8, '0')} (a byte was changed, or a value was checksummed differently from the spec)`);
+      if (sent !== computed)
+        fail(
+          `CRC mismatch: the record says 0x${sent.toString(16).padStart(8, '0')}, its fields give 0x${computed.toString(16).padStart(8, '0')} (a byte was changed, or a value was checksummed differently from the spec)`,
+        );
       visitor.onRecord?.(record, { start: recordStart, end: pos, crc: computed });
       scratch.writeInt32LE(computed | 0, 0);
       crcOfCrcs = crc32cUpdate(crcOfCrcs, scratch, 0, 4);
@@ -170,7 +174,8 @@ export function readBlock(bytes: Uint8Array, columns: readonly { readonly name: 
       const checksumTag = uint32('the checksum tag');
       if (checksumTag >>> 3 !== TAG_META_CHECKSUM || (checksumTag & 7) !== 0) fail('the record count is not followed by the checksum tag');
       const sent = uint32('the block checksum');
-      if (sent !== crcOfCrcs >>> 0) fail(`the block checksum (CRC of the record CRCs) is 0x${sent.toString(16).padStart(8, '0')}, the records give 0x${(crcOfCrcs >>> 0).toString(16).padStart(8, '0')}`);
+      if (sent !== crcOfCrcs >>> 0)
+        fail(`the block checksum (CRC of the record CRCs) is 0x${sent.toString(16).padStart(8, '0')}, the records give 0x${(crcOfCrcs >>> 0).toString(16).padStart(8, '0')}`);
       if (pos !== buf.length) fail(`${buf.length - pos} bytes follow the trailer`);
       return { records: record, crcOfCrcs: crcOfCrcs >>> 0 };
     }

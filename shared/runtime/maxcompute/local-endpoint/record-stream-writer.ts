@@ -62,9 +62,11 @@ export function frameDownload(blocks: readonly StoredBlock[], start: number, cou
     const fields = new Map<number, { wireType: number; payload: Buffer; crcBytes: Buffer }>();
     const bytes = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
     readBlock(bytes, block.columns, {
-      onField: select && ((_record, f) => {
-        fields.set(f.field, { wireType: f.wireType, payload: bytes.subarray(f.payloadStart, f.payloadEnd), crcBytes: Buffer.from(f.crcBytes) });
-      }),
+      onField:
+        select &&
+        ((_record, f) => {
+          fields.set(f.field, { wireType: f.wireType, payload: bytes.subarray(f.payloadStart, f.payloadEnd), crcBytes: Buffer.from(f.crcBytes) });
+        }),
       onRecord: (_record, view) => {
         const inRange = row >= start && row < end;
         row += 1;

@@ -32,9 +32,7 @@ export interface SignedRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-export type SignatureVerdict =
-  | { readonly ok: true; readonly accessKeyId: string }
-  | { readonly ok: false; readonly reason: 'credentials' | 'signature' | 'date' | 'token'; readonly message: string };
+export type SignatureVerdict = { readonly ok: true; readonly accessKeyId: string } | { readonly ok: false; readonly reason: 'credentials' | 'signature' | 'date' | 'token'; readonly message: string };
 
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
@@ -94,7 +92,9 @@ export function signingKeyV4(secret: string, yyyymmdd: string, region: string): 
 }
 
 export function signatureV4(stringToSign: string, secret: string, yyyymmdd: string, region: string): string {
-  return createHmac('sha1', signingKeyV4(secret, yyyymmdd, region)).update(stringToSign, 'utf8').digest('base64');
+  return createHmac('sha1', signingKeyV4(secret, yyyymmdd, region))
+    .update(stringToSign, 'utf8')
+    .digest('base64');
 }
 
 const AUTHORIZATION = /^ODPS ([^:/\s]+)(?:\/(\d{8})\/([^/\s]+)\/odps\/aliyun_v4_request)?:(\S+)$/;
@@ -102,7 +102,12 @@ const AUTHORIZATION = /^ODPS ([^:/\s]+)(?:\/(\d{8})\/([^/\s]+)\/odps\/aliyun_v4_
 export function verifySignature(request: SignedRequest, accounts: readonly OdpsAccount[], nowMs: number): SignatureVerdict {
   const authorization = header(request.headers, 'authorization') ?? '';
   const match = AUTHORIZATION.exec(authorization);
-  if (!match) return { ok: false, reason: 'signature', message: 'the Authorization header is missing or not "ODPS <accessKeyId>:<signature>" (v2) or "ODPS <accessKeyId>/<yyyymmdd>/<region>/odps/aliyun_v4_request:<signature>" (v4)' };
+  if (!match)
+    return {
+      ok: false,
+      reason: 'signature',
+      message: 'the Authorization header is missing or not "ODPS <accessKeyId>:<signature>" (v2) or "ODPS <accessKeyId>/<yyyymmdd>/<region>/odps/aliyun_v4_request:<signature>" (v4)',
+    };
   const [, accessKeyId, day, region, given] = match as unknown as [string, string, string | undefined, string | undefined, string];
   const account = accounts.find((a) => a.accessKeyId === accessKeyId);
   if (!account) return { ok: false, reason: 'credentials', message: `access key id "${accessKeyId}" is not known to this endpoint` };
@@ -111,14 +116,20 @@ export function verifySignature(request: SignedRequest, accounts: readonly OdpsA
   const signedAt = date === undefined ? NaN : Date.parse(date);
   if (Number.isNaN(signedAt)) return { ok: false, reason: 'date', message: 'the Date header is missing or not an RFC 1123 date (e.g. "Wed, 04 Aug 2021 06:00:00 GMT"); it is part of the signature' };
   const skew = Math.abs(nowMs - signedAt);
-  if (skew > MAX_CLOCK_SKEW_MS) return { ok: false, reason: 'date', message: `the request is dated ${date}, ${Math.round(skew / 60_000)} minutes from the endpoint's clock (at most 15 allowed): check the client's clock` };
+  if (skew > MAX_CLOCK_SKEW_MS)
+    return { ok: false, reason: 'date', message: `the request is dated ${date}, ${Math.round(skew / 60_000)} minutes from the endpoint's clock (at most 15 allowed): check the client's clock` };
 
   const stringToSign = canonicalString(request);
   const expected = day === undefined ? signatureV2(stringToSign, account.accessKeySecret) : signatureV4(stringToSign, account.accessKeySecret, day, region!);
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    return { ok: false, reason: 'signature', message: 'the signature does not match: check the access key secret, and that nothing signed (method, Content-MD5, Content-Type, Date, x-odps-* headers, the path and the query parameters) changed after signing' };
+    return {
+      ok: false,
+      reason: 'signature',
+      message:
+        'the signature does not match: check the access key secret, and that nothing signed (method, Content-MD5, Content-Type, Date, x-odps-* headers, the path and the query parameters) changed after signing',
+    };
   }
   if (account.securityToken !== undefined && header(request.headers, 'authorization-sts-token') !== account.securityToken) {
     return { ok: false, reason: 'token', message: `access key id "${accessKeyId}" is an STS credential: the authorization-sts-token header is missing or not its security token` };

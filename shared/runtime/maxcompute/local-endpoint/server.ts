@@ -72,7 +72,11 @@ export async function startLocalMaxCompute(o: LocalMaxComputeOptions): Promise<L
     if (ex.method === 'POST' && p.has('downloads')) return download.create(ex);
     if (ex.method === 'GET' && p.has('downloadid') && p.has('data')) return download.data(ex);
     if (ex.method === 'GET' && p.has('downloadid')) return download.reload(ex);
-    throw new Refusal(405, 'MethodNotAllowed', `${ex.method} /${ex.segments.join('/')} with parameters (${[...p.keys()].join(', ')}) is not a tunnel request the local endpoint serves (batch upload and download sessions)`);
+    throw new Refusal(
+      405,
+      'MethodNotAllowed',
+      `${ex.method} /${ex.segments.join('/')} with parameters (${[...p.keys()].join(', ')}) is not a tunnel request the local endpoint serves (batch upload and download sessions)`,
+    );
   }
 
   async function answer(req: IncomingMessage, body: Buffer, requestId: string, plane: Plane, resource: string, rawQuery: string): Promise<Reply> {
@@ -81,7 +85,12 @@ export async function startLocalMaxCompute(o: LocalMaxComputeOptions): Promise<L
     if (!verdict.ok) {
       log.warn('request refused', { plane, method: req.method, resource, reason: verdict.reason });
       const code = plane === 'control' ? (verdict.reason === 'credentials' ? 'ODPS-0410051' : 'ODPS-0410042') : 'Unauthorized';
-      const prefix = plane === 'control' ? (verdict.reason === 'credentials' ? 'ODPS-0410051:Invalid credentials - ' : 'ODPS-0410042:Invalid signature value - ') : 'The request authorization header is invalid or missing: ';
+      const prefix =
+        plane === 'control'
+          ? verdict.reason === 'credentials'
+            ? 'ODPS-0410051:Invalid credentials - '
+            : 'ODPS-0410042:Invalid signature value - '
+          : 'The request authorization header is invalid or missing: ';
       throw new Refusal(403, code, prefix + verdict.message);
     }
     const md5 = req.headers['content-md5'];
@@ -94,7 +103,10 @@ export async function startLocalMaxCompute(o: LocalMaxComputeOptions): Promise<L
     }
     let segments: string[];
     try {
-      segments = resource.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+      segments = resource
+        .split('/')
+        .filter((s) => s !== '')
+        .map((s) => decodeURIComponent(s));
     } catch {
       throw new Refusal(400, 'InvalidParameter', `the path ${resource} is not valid percent-encoding`);
     }
@@ -165,4 +177,3 @@ function send(res: ServerResponse, reply: Reply, requestId: string, head: boolea
   res.writeHead(reply.status, { 'x-odps-request-id': requestId, date: new Date().toUTCString(), ...reply.headers, 'content-length': String(body.length) });
   res.end(head ? undefined : body);
 }
-

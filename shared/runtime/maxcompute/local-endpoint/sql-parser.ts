@@ -27,7 +27,15 @@ export interface TableName {
 }
 
 export type Statement =
-  | { readonly kind: 'create'; readonly name: TableName; readonly ifNotExists: boolean; readonly columns: ColumnSpec[]; readonly comment: string; readonly partitionKeys: ColumnSpec[]; readonly lifecycle: number }
+  | {
+      readonly kind: 'create';
+      readonly name: TableName;
+      readonly ifNotExists: boolean;
+      readonly columns: ColumnSpec[];
+      readonly comment: string;
+      readonly partitionKeys: ColumnSpec[];
+      readonly lifecycle: number;
+    }
   | { readonly kind: 'add-columns'; readonly name: TableName; readonly ifNotExists: boolean; readonly columns: ColumnSpec[] }
   | { readonly kind: 'add-partitions'; readonly name: TableName; readonly ifNotExists: boolean; readonly partitions: [string, string][][] }
   | { readonly kind: 'drop'; readonly name: TableName; readonly ifExists: boolean };
@@ -273,7 +281,9 @@ class Parser {
       return { kind: 'drop', name, ifExists };
     }
     const t = this.peek();
-    throw new SqlError(`ODPS-0130161:[${t?.line ?? 1},${t?.col ?? 1}] Parse exception - this statement is not supported by the local endpoint (it runs CREATE TABLE, ALTER TABLE .. ADD COLUMNS / ADD PARTITION and DROP TABLE)`);
+    throw new SqlError(
+      `ODPS-0130161:[${t?.line ?? 1},${t?.col ?? 1}] Parse exception - this statement is not supported by the local endpoint (it runs CREATE TABLE, ALTER TABLE .. ADD COLUMNS / ADD PARTITION and DROP TABLE)`,
+    );
   }
 }
 

@@ -59,7 +59,8 @@ export async function runSql(store: Store, project: string, sql: string, nowSeco
       if (columns.length > MAX_COLUMNS) throw semantic(`table ${target.table} has ${columns.length} columns; at most ${MAX_COLUMNS} are allowed`);
       if (partitionKeys.length > MAX_PARTITION_LEVELS) throw semantic(`table ${target.table} has ${partitionKeys.length} partition levels; at most ${MAX_PARTITION_LEVELS} are allowed`);
       for (const k of partitionKeys) {
-        if (!PARTITION_KEY_TYPES.has(parseOdpsType(k.type).base)) throw semantic(`partition key "${k.name}" is ${k.type}; partition keys must be STRING, VARCHAR, CHAR, BIGINT, INT, SMALLINT or TINYINT`);
+        if (!PARTITION_KEY_TYPES.has(parseOdpsType(k.type).base))
+          throw semantic(`partition key "${k.name}" is ${k.type}; partition keys must be STRING, VARCHAR, CHAR, BIGINT, INT, SMALLINT or TINYINT`);
       }
       if (statement.lifecycle === 0) throw semantic('LIFECYCLE must be a positive number of days');
       const table: TableDef = {

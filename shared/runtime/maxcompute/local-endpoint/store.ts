@@ -89,7 +89,8 @@ export class Store {
     try {
       doc = JSON.parse(await readFile(join(dataDir, 'index.json'), 'utf8')) as IndexDocument;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new LocalEndpointError(`cannot read ${join(dataDir, 'index.json')}: ${(err as Error).message} (move the data directory away to start empty)`, { path: join(dataDir, 'index.json') }, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new LocalEndpointError(`cannot read ${join(dataDir, 'index.json')}: ${(err as Error).message} (move the data directory away to start empty)`, { path: join(dataDir, 'index.json') }, err);
     }
     for (const p of projects) doc.projects[p] ??= { tables: {} };
     const store = new Store(dataDir, doc);

@@ -31,7 +31,12 @@ export function tunnelTarget(store: Store, ex: Exchange): TunnelTarget {
     if (spec) throw new Refusal(400, 'InvalidPartitionSpec', `table ${project}.${table.name} has no partitions, but partition=${spec} was given`);
     return { project: project!, table, partition: '', values: [], partitionExists: true };
   }
-  if (!spec) throw new Refusal(400, 'MissingPartitionSpec', `table ${project}.${table.name} is partitioned by (${table.partitionKeys.map((k) => k.name).join(', ')}): give partition=${table.partitionKeys.map((k) => `${k.name}=…`).join(',')}`);
+  if (!spec)
+    throw new Refusal(
+      400,
+      'MissingPartitionSpec',
+      `table ${project}.${table.name} is partitioned by (${table.partitionKeys.map((k) => k.name).join(', ')}): give partition=${table.partitionKeys.map((k) => `${k.name}=…`).join(',')}`,
+    );
   const values = parsePartitionSpec(spec);
   if (!values) throw new Refusal(400, 'InvalidPartitionSpec', `"${spec}" is not a partition spec (k1=v1,k2=v2)`);
   const partition = canonicalPartition(table, values, (m) => new Refusal(400, 'InvalidPartitionSpec', m));

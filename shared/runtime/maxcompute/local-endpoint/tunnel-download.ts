@@ -58,7 +58,8 @@ export function createDownloadHandlers(store: Store) {
     const target = tunnelTarget(store, ex);
     const id = ex.params.get('downloadid')!;
     const d = downloads.get(id);
-    if (!d || d.project !== target.project || d.table !== target.table.name) throw new Refusal(404, 'NoSuchDownload', `download session "${id}" does not exist for table ${target.project}.${target.table.name} (sessions do not survive a restart of the local endpoint)`);
+    if (!d || d.project !== target.project || d.table !== target.table.name)
+      throw new Refusal(404, 'NoSuchDownload', `download session "${id}" does not exist for table ${target.project}.${target.table.name} (sessions do not survive a restart of the local endpoint)`);
     if (d.partition !== target.partition) throw new Refusal(400, 'InvalidResourceSpec', `download session "${id}" reads partition "${d.partition}", not "${target.partition}"`);
     return d;
   }
@@ -69,7 +70,11 @@ export function createDownloadHandlers(store: Store) {
     const start = range ? Number(range[1]) : NaN;
     const count = range ? Number(range[2]) : NaN;
     if (!range || count === 0 || start + count > d.records) {
-      throw new Refusal(400, 'InvalidRowRange', `rowrange "${ex.params.get('rowrange') ?? ''}" is not valid for this session of ${d.records} records: give (start,count) with count > 0 and start + count <= ${d.records}`);
+      throw new Refusal(
+        400,
+        'InvalidRowRange',
+        `rowrange "${ex.params.get('rowrange') ?? ''}" is not valid for this session of ${d.records} records: give (start,count) with count > 0 and start + count <= ${d.records}`,
+      );
     }
     let select: number[] | undefined;
     const columns = ex.params.get('columns');

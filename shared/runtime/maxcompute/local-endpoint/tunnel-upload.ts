@@ -60,7 +60,11 @@ export function createUploadHandlers(store: Store) {
     if (!target.partitionExists) {
       const create = ex.params.get('create_partition');
       if (create === undefined || create === 'false') {
-        throw new Refusal(404, 'NoSuchPartition', `partition ${target.partition} of table ${target.project}.${target.table.name} does not exist: add it (ALTER TABLE .. ADD PARTITION) or create the session with create_partition=true`);
+        throw new Refusal(
+          404,
+          'NoSuchPartition',
+          `partition ${target.partition} of table ${target.project}.${target.table.name} does not exist: add it (ALTER TABLE .. ADD PARTITION) or create the session with create_partition=true`,
+        );
       }
       target.table.partitions.push({ spec: target.partition, values: target.values, createTime: Math.floor(ex.nowMs / 1000) });
     }
@@ -115,7 +119,8 @@ export function createUploadHandlers(store: Store) {
   async function commit(ex: Exchange): Promise<Reply> {
     const target = tunnelTarget(store, ex);
     const upload = session(ex, target);
-    if (upload.status !== 'NORMAL') throw new Refusal(409, 'StatusConflict', `upload session ${upload.id} is already committed (status ${upload.status}): its data is in the table; create a new session for more`);
+    if (upload.status !== 'NORMAL')
+      throw new Refusal(409, 'StatusConflict', `upload session ${upload.id} is already committed (status ${upload.status}): its data is in the table; create a new session for more`);
     const files = Object.entries(upload.blocks)
       .sort(([a], [b]) => Number(a) - Number(b))
       .map(([, b]) => ({ file: b.file, records: b.records }));

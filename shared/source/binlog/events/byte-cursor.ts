@@ -25,9 +25,7 @@ export class ByteCursor {
 
   #need(n: number, field: string): number {
     if (n < 0 || this.#pos + n > this.end) {
-      throw new MalformedEventError(
-        `Binlog event truncated: ${field} needs ${n} bytes at offset ${this.#pos} but only ${this.end - this.#pos} remain; the event or file is damaged`,
-      );
+      throw new MalformedEventError(`Binlog event truncated: ${field} needs ${n} bytes at offset ${this.#pos} but only ${this.end - this.#pos} remain; the event or file is damaged`);
     }
     const at = this.#pos;
     this.#pos += n;

@@ -7,7 +7,20 @@
  */
 import type { JsonNode } from './json-binary.ts';
 
-const T = { SMALL_OBJECT: 0x00, LARGE_OBJECT: 0x01, SMALL_ARRAY: 0x02, LARGE_ARRAY: 0x03, LITERAL: 0x04, INT16: 0x05, INT32: 0x07, INT64: 0x09, UINT64: 0x0a, DOUBLE: 0x0b, STRING: 0x0c, OPAQUE: 0x0f } as const;
+const T = {
+  SMALL_OBJECT: 0x00,
+  LARGE_OBJECT: 0x01,
+  SMALL_ARRAY: 0x02,
+  LARGE_ARRAY: 0x03,
+  LITERAL: 0x04,
+  INT16: 0x05,
+  INT32: 0x07,
+  INT64: 0x09,
+  UINT64: 0x0a,
+  DOUBLE: 0x0b,
+  STRING: 0x0c,
+  OPAQUE: 0x0f,
+} as const;
 
 interface Encoded {
   readonly type: number;

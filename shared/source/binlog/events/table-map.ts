@@ -31,7 +31,17 @@ export interface TableMap {
   readonly nullable: readonly boolean[];
 }
 
-const ONE_BYTE_META = new Set<number>([ColumnType.FLOAT, ColumnType.DOUBLE, ColumnType.BLOB, ColumnType.JSON, ColumnType.GEOMETRY, ColumnType.VECTOR, ColumnType.TIME2, ColumnType.DATETIME2, ColumnType.TIMESTAMP2]);
+const ONE_BYTE_META = new Set<number>([
+  ColumnType.FLOAT,
+  ColumnType.DOUBLE,
+  ColumnType.BLOB,
+  ColumnType.JSON,
+  ColumnType.GEOMETRY,
+  ColumnType.VECTOR,
+  ColumnType.TIME2,
+  ColumnType.DATETIME2,
+  ColumnType.TIMESTAMP2,
+]);
 const TWO_BYTE_META = new Set<number>([ColumnType.VARCHAR, ColumnType.VAR_STRING, ColumnType.BIT, ColumnType.NEWDECIMAL]);
 
 export function parseTableMap(body: Buffer): TableMap {

@@ -139,7 +139,7 @@ function patchRowsEvents(): void {
   const single = rowsProto._fetchOneRow;
   const pair = updateProto._fetchOneRow;
   if (typeof single !== 'function' || typeof pair !== 'function') {
-    throw new InvariantError('zongji\'s rows events have no _fetchOneRow, so the lean row decoder cannot attach; the installed @vlasky/zongji is not the 0.9 this reader was built for');
+    throw new InvariantError("zongji's rows events have no _fetchOneRow, so the lean row decoder cannot attach; the installed @vlasky/zongji is not the 0.9 this reader was built for");
   }
   rowsProto._fetchOneRow = function (parser) {
     const plan = planOf(this);

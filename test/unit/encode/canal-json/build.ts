@@ -7,12 +7,7 @@ export function source(timestampMs = 1_700_000_000_000): SourceInfo {
   return { serverId: 1, file: 'mysql-bin.000001', position: 4, gtid: null, timestampMs, txId: '1' };
 }
 
-export function row(
-  op: RowRecord['op'],
-  schema: TableSchema,
-  images: { before?: Row; after?: Row },
-  meta: { id?: number; timestampMs?: number } = {},
-): RowRecord {
+export function row(op: RowRecord['op'], schema: TableSchema, images: { before?: Row; after?: Row }, meta: { id?: number; timestampMs?: number } = {}): RowRecord {
   return {
     op,
     id: meta.id ?? 1,

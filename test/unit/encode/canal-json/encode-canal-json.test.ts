@@ -12,25 +12,17 @@ const keyOrder = ['data', 'database', 'es', 'id', 'isDdl', 'mysqlType', 'old', '
 
 describe('golden samples', () => {
   it('reproduces the DTS UPDATE example (formats.md §2.7) byte for byte', () => {
-    const schema = table(
-      [column('id', 'bigint(20)', { key: true, nullable: false }), column('shipping_type', 'varchar(50)')],
-      { database: 'dbname', table: 'tablename' },
-    );
-    const record = row(
-      'UPDATE',
-      schema,
-      { before: [500000287, 'aaa'], after: [500000287, null] },
-      { id: 58, timestampMs: 1600161894000 },
-    );
+    const schema = table([column('id', 'bigint(20)', { key: true, nullable: false }), column('shipping_type', 'varchar(50)')], { database: 'dbname', table: 'tablename' });
+    const record = row('UPDATE', schema, { before: [500000287, 'aaa'], after: [500000287, null] }, { id: 58, timestampMs: 1600161894000 });
     const bytes = encodeCanalJson(record, { nowMs: 1600161894771 });
     expect(bytes.equals(Buffer.from(fixture('formats-2.7-update.json'), 'utf8'))).toBe(true);
   });
 
   it('reproduces the INSERT example of the DTS migration doc (dts-docs 001)', () => {
-    const schema = table(
-      [column('id', 'int(11)', { key: true, nullable: false }), column('name', 'varchar(255)'), column('updated_at', 'datetime')],
-      { database: 'example_db', table: 'example_table' },
-    );
+    const schema = table([column('id', 'int(11)', { key: true, nullable: false }), column('name', 'varchar(255)'), column('updated_at', 'datetime')], {
+      database: 'example_db',
+      table: 'example_table',
+    });
     const record = row('INSERT', schema, { after: [1, 'example_value', '2026-01-01 00:00:00'] }, { id: 1, timestampMs: 1735689600000 });
     const text = encodeCanalJson(record, { nowMs: 1735689600123 }).toString('utf8');
     const doc = JSON.parse(fixture('dts-docs-001-insert.json')) as Record<string, unknown>;
@@ -42,12 +34,7 @@ describe('golden samples', () => {
 });
 
 describe('row messages', () => {
-  const schema = table([
-    column('id', 'int(11)', { key: true, nullable: false }),
-    column('name', 'varchar(20)'),
-    column('note', 'text'),
-    column('raw', 'varbinary(4)'),
-  ]);
+  const schema = table([column('id', 'int(11)', { key: true, nullable: false }), column('name', 'varchar(20)'), column('note', 'text'), column('raw', 'varbinary(4)')]);
 
   it('writes every key in the published order, null-valued ones included', () => {
     const message = parse(encodeCanalJson(row('INSERT', schema, { after: [1, 'a', null, null] }), { nowMs: 5 }));

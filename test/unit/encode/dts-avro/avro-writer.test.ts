@@ -31,8 +31,21 @@ describe('schema', () => {
   it('is the spec schema: Record.avsc, 15 fields (canonical-form MD5 of shared/specs/dts-avro/Record.avsc)', () => {
     expect(dtsAvroRecordType.fingerprint('md5').toString('hex')).toBe('f5741ccea3f3a87a27ae879032af01c1');
     expect(record.fields!.map((f) => f.name)).toEqual([
-      'version', 'id', 'sourceTimestamp', 'sourcePosition', 'safeSourcePosition', 'sourceTxid', 'source', 'operation',
-      'objectName', 'processTimestamps', 'tags', 'fields', 'beforeImages', 'afterImages', 'bornTimestamp',
+      'version',
+      'id',
+      'sourceTimestamp',
+      'sourcePosition',
+      'safeSourcePosition',
+      'sourceTxid',
+      'source',
+      'operation',
+      'objectName',
+      'processTimestamps',
+      'tags',
+      'fields',
+      'beforeImages',
+      'afterImages',
+      'bornTimestamp',
     ]);
   });
 
@@ -77,13 +90,40 @@ describe('same bytes as avsc', () => {
     column('geo', 'geometry'),
   ]);
   const values = (n: number, text: string, blob: Uint8Array): Value[] => [
-    '18446744073709551615', -n, n % 128, '-1.' + '1'.repeat(30), -1.5, n / 7, new Uint8Array([0x80, 0, 0, 0, 0, 0, 0, n % 256]),
-    '2038-01-19 03:14:07.999999', '0000-00-00 00:00:00.000000', '1000-01-01', '-838:59:59.000001', 2155, 'café €', text, new Uint8Array([0, 255]),
-    blob, text, `{"n":${n}}`, 'b', 'x,y', new Uint8Array([0, 0, 0, 0, 1, 1, 0, 0, 0]),
+    '18446744073709551615',
+    -n,
+    n % 128,
+    '-1.' + '1'.repeat(30),
+    -1.5,
+    n / 7,
+    new Uint8Array([0x80, 0, 0, 0, 0, 0, 0, n % 256]),
+    '2038-01-19 03:14:07.999999',
+    '0000-00-00 00:00:00.000000',
+    '1000-01-01',
+    '-838:59:59.000001',
+    2155,
+    'café €',
+    text,
+    new Uint8Array([0, 255]),
+    blob,
+    text,
+    `{"n":${n}}`,
+    'b',
+    'x,y',
+    new Uint8Array([0, 0, 0, 0, 1, 1, 0, 0, 0]),
   ];
   const strings = [
-    '', 'a', 'x'.repeat(63), 'x'.repeat(64), 'é'.repeat(64), 'x'.repeat(256), 'x'.repeat(257), '漢'.repeat(256),
-    '😀'.repeat(128), '😀'.repeat(129), 'mixed ascii, ünïcödé, 漢字 and 😀 '.repeat(20),
+    '',
+    'a',
+    'x'.repeat(63),
+    'x'.repeat(64),
+    'é'.repeat(64),
+    'x'.repeat(256),
+    'x'.repeat(257),
+    '漢'.repeat(256),
+    '😀'.repeat(128),
+    '😀'.repeat(129),
+    'mixed ascii, ünïcödé, 漢字 and 😀 '.repeat(20),
   ];
   const records: [string, ChangeRecord][] = [
     ...strings.map((s, i): [string, ChangeRecord] => [`strings of ${s.length} units (#${i})`, row('INSERT', everyType, { after: values(i, s, new Uint8Array(i * 10)) }, { id: 2 ** 33 + i })]),

@@ -15,12 +15,7 @@ export function source(overrides: Partial<SourceInfo> = {}): SourceInfo {
   };
 }
 
-export function row(
-  op: RowRecord['op'],
-  schema: TableSchema,
-  images: { before?: Row; after?: Row },
-  meta: { id?: number; source?: Partial<SourceInfo> } = {},
-): RowRecord {
+export function row(op: RowRecord['op'], schema: TableSchema, images: { before?: Row; after?: Row }, meta: { id?: number; source?: Partial<SourceInfo> } = {}): RowRecord {
   return {
     op,
     id: meta.id ?? 1,
@@ -32,10 +27,7 @@ export function row(
   };
 }
 
-export function ddl(
-  sql: string,
-  where: { database?: string; table?: string; kind?: DdlKind; id?: number; source?: Partial<SourceInfo> } = {},
-): DdlRecord {
+export function ddl(sql: string, where: { database?: string; table?: string; kind?: DdlKind; id?: number; source?: Partial<SourceInfo> } = {}): DdlRecord {
   return {
     op: 'DDL',
     kind: where.kind ?? 'CREATE_TABLE',

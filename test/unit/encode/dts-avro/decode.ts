@@ -67,9 +67,7 @@ export const img = {
   float: (value: number, precision: number, scale: number) => ({ [`${NS}.Float`]: { value, precision, scale } }),
   timestamp: (timestamp: number, millis: number) => ({ [`${NS}.Timestamp`]: { timestamp, millis } }),
   dateTime: (parts: { year?: number; month?: number; day?: number; hour?: number; minute?: number; second?: number; millis?: number }) => ({
-    [`${NS}.DateTime`]: Object.fromEntries(
-      (['year', 'month', 'day', 'hour', 'minute', 'second', 'millis'] as const).map((k) => [k, parts[k] === undefined ? null : { int: parts[k] }]),
-    ),
+    [`${NS}.DateTime`]: Object.fromEntries((['year', 'month', 'day', 'hour', 'minute', 'second', 'millis'] as const).map((k) => [k, parts[k] === undefined ? null : { int: parts[k] }])),
   }),
   binaryGeometry: (type: string, value: Buffer) => ({ [`${NS}.BinaryGeometry`]: { type, value } }),
   binaryObject: (type: string, value: Buffer) => ({ [`${NS}.BinaryObject`]: { type, value } }),

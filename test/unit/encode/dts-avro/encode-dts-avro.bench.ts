@@ -39,9 +39,22 @@ const records: RowRecord[] = Array.from({ length: ROWS }, (_, i) =>
     schema,
     {
       after: [
-        i, i * 7, `name ${i}`, `user${i}@example.com`, `${i}.25`, '2026-01-02 03:04:05.123456', '2026-01-02 03:04:05.120', i / 3,
-        'a note a little longer than the other values, with ünïcödé', i % 2, '1990-05-17', 'ABCDEFGH', '18446744073709551615',
-        Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), 'paid', 'Hangzhou',
+        i,
+        i * 7,
+        `name ${i}`,
+        `user${i}@example.com`,
+        `${i}.25`,
+        '2026-01-02 03:04:05.123456',
+        '2026-01-02 03:04:05.120',
+        i / 3,
+        'a note a little longer than the other values, with ünïcödé',
+        i % 2,
+        '1990-05-17',
+        'ABCDEFGH',
+        '18446744073709551615',
+        Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]),
+        'paid',
+        'Hangzhou',
       ],
     },
     { id: i + 1 },
@@ -50,11 +63,19 @@ const records: RowRecord[] = Array.from({ length: ROWS }, (_, i) =>
 const options = { sourceVersion: '8.0.28' };
 
 describe(`${ROWS} rows × 16 columns`, () => {
-  bench('direct row writer (encodeDtsAvro)', () => {
-    for (const record of records) encodeDtsAvro(record, options);
-  }, { iterations: 5, time: 0, warmupIterations: 1 });
+  bench(
+    'direct row writer (encodeDtsAvro)',
+    () => {
+      for (const record of records) encodeDtsAvro(record, options);
+    },
+    { iterations: 5, time: 0, warmupIterations: 1 },
+  );
 
-  bench('avsc Type.toBuffer', () => {
-    for (const record of records) encodeWithAvsc(dtsAvroRecordOf(record, options));
-  }, { iterations: 5, time: 0, warmupIterations: 1 });
+  bench(
+    'avsc Type.toBuffer',
+    () => {
+      for (const record of records) encodeWithAvsc(dtsAvroRecordOf(record, options));
+    },
+    { iterations: 5, time: 0, warmupIterations: 1 },
+  );
 });

@@ -47,14 +47,11 @@ describe('golden message', () => {
     '04 0e 757466386d6234 2c 74657374207570646174652073746174656d656e742e', // Character {utf8mb4, "test update statement."}
     '00', //                                end of afterImages
     '8ab7afd20c', //                        bornTimestamp 1696984517
-  ].join('').replace(/ /g, '');
+  ]
+    .join('')
+    .replace(/ /g, '');
 
-  const record = row(
-    'UPDATE',
-    t1,
-    { before: [123456789, 'test insert statement.'], after: [123456789, 'test update statement.'] },
-    { id: 1700504, source: t1Source },
-  );
+  const record = row('UPDATE', t1, { before: [123456789, 'test insert statement.'], after: [123456789, 'test update statement.'] }, { id: 1700504, source: t1Source });
 
   it('encodes the §1.7 UPDATE to the reviewed bytes', () => {
     expect(encodeDtsAvro(record, opts).toString('hex')).toBe(golden);
@@ -74,7 +71,12 @@ describe('golden message', () => {
       objectName: { string: 'mydb.t1' },
       processTimestamps: null,
       tags: { pk_uk_info: '{"PRIMARY":["a"]}', server_id: '26957161' },
-      fields: { array: [{ name: 'a', dataTypeNumber: 8 }, { name: 'b', dataTypeNumber: 253 }] },
+      fields: {
+        array: [
+          { name: 'a', dataTypeNumber: 8 },
+          { name: 'b', dataTypeNumber: 253 },
+        ],
+      },
       beforeImages: { array: [img.integer(8, '123456789'), img.character('utf8mb4', utf8('test insert statement.'))] },
       afterImages: { array: [img.integer(8, '123456789'), img.character('utf8mb4', utf8('test update statement.'))] },
       bornTimestamp: 1696984517,
@@ -97,7 +99,12 @@ describe('record fields', () => {
       objectName: { string: 'mydb.t1' },
       processTimestamps: null,
       tags: { pk_uk_info: '{"PRIMARY":["a"]}', server_id: '26957161' },
-      fields: { array: [{ name: 'a', dataTypeNumber: 8 }, { name: 'b', dataTypeNumber: 253 }] },
+      fields: {
+        array: [
+          { name: 'a', dataTypeNumber: 8 },
+          { name: 'b', dataTypeNumber: 253 },
+        ],
+      },
       beforeImages: null,
       afterImages: { array: [img.integer(8, '1'), img.character('utf8mb4', utf8('x'))] },
       bornTimestamp: 1696984517,
@@ -133,7 +140,12 @@ describe('shapes per operation (§1.5)', () => {
   const after = [1, 'new'];
   const beforeImage = { array: [img.integer(8, '1'), img.character('utf8mb4', utf8('old'))] };
   const afterImage = { array: [img.integer(8, '1'), img.character('utf8mb4', utf8('new'))] };
-  const fields = { array: [{ name: 'a', dataTypeNumber: 8 }, { name: 'b', dataTypeNumber: 253 }] };
+  const fields = {
+    array: [
+      { name: 'a', dataTypeNumber: 8 },
+      { name: 'b', dataTypeNumber: 253 },
+    ],
+  };
 
   it.each([
     ['INSERT', { after }, null, afterImage],

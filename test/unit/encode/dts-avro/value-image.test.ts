@@ -46,13 +46,7 @@ const cases: Case[] = [
   ['decimal(10,4)', {}, '-0.0120', 246, img.decimal('-0.0120', 3, 4)],
   ['decimal(10,0)', {}, '0', 246, img.decimal('0', 1, 0)],
   ['decimal(10,0)', {}, '-9999999999', 246, img.decimal('-9999999999', 10, 0)],
-  [
-    'decimal(65,30)',
-    {},
-    '12345678901234567890123456789012345.123456789012345678901234567890',
-    246,
-    img.decimal('12345678901234567890123456789012345.123456789012345678901234567890', 65, 30),
-  ],
+  ['decimal(65,30)', {}, '12345678901234567890123456789012345.123456789012345678901234567890', 246, img.decimal('12345678901234567890123456789012345.123456789012345678901234567890', 65, 30)],
   // FLOAT / DOUBLE: the double; precision and scale are the declared M, D (0 when none).
   ['float', {}, Math.fround(0.1), 4, img.float(Math.fround(0.1), 0, 0)],
   ['float', {}, Math.fround(-3.4028235e38), 4, img.float(Math.fround(-3.4028235e38), 0, 0)],
@@ -75,21 +69,9 @@ const cases: Case[] = [
   ['timestamp(6)', {}, '2038-01-19 03:14:07.999999', 7, img.timestamp(2147483647, 999999)],
   // DATETIME: all seven parts, millis = microseconds (0 without a fraction); zero date as zeros.
   ['datetime', {}, '2026-01-02 03:04:05', 12, img.dateTime({ year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millis: 0 })],
-  [
-    'datetime(6)',
-    {},
-    '2026-01-02 03:04:05.123456',
-    12,
-    img.dateTime({ year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millis: 123456 }),
-  ],
+  ['datetime(6)', {}, '2026-01-02 03:04:05.123456', 12, img.dateTime({ year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millis: 123456 })],
   ['datetime(3)', {}, '1000-01-01 00:00:00.001', 12, img.dateTime({ year: 1000, month: 1, day: 1, hour: 0, minute: 0, second: 0, millis: 1000 })],
-  [
-    'datetime(6)',
-    {},
-    '9999-12-31 23:59:59.999999',
-    12,
-    img.dateTime({ year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, millis: 999999 }),
-  ],
+  ['datetime(6)', {}, '9999-12-31 23:59:59.999999', 12, img.dateTime({ year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59, millis: 999999 })],
   ['datetime', {}, '0000-00-00 00:00:00', 12, img.dateTime({ year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millis: 0 })],
   // DATE: year, month, day; the rest null.
   ['date', {}, '2026-01-02', 10, img.dateTime({ year: 2026, month: 1, day: 2 })],

@@ -89,16 +89,40 @@ describe('rows', () => {
       { database: 'd', table: 'types' },
     );
     const record: RowRecord = {
-      op: 'INSERT', id: 1, seq: 0, source: source(3), schema, before: null,
+      op: 'INSERT',
+      id: 1,
+      seq: 0,
+      source: source(3),
+      schema,
+      before: null,
       after: ['18446744073709551615', '12.50', 1e21, 0.1, Uint8Array.of(5), 0, '2026-01-02 03:04:05.000123', Uint8Array.of(0, 255), 'ü "q"', null],
     };
     const { Records } = JSON.parse(event(record)) as { Records: { data: Record<string, string | null>[]; sqlType: Record<string, number>; mysqlType: Record<string, string> }[] };
     expect(Records[0]!.data[0]).toEqual({
-      id: '18446744073709551615', price: '12.50', ratio: '1.0E21', small: '0.1', flags: '5', y: '0000',
-      at: '2026-01-02 03:04:05.000123', bin: '\u0000ÿ', note: 'ü "q"', gone: null,
+      id: '18446744073709551615',
+      price: '12.50',
+      ratio: '1.0E21',
+      small: '0.1',
+      flags: '5',
+      y: '0000',
+      at: '2026-01-02 03:04:05.000123',
+      bin: '\u0000ÿ',
+      note: 'ü "q"',
+      gone: null,
     });
     expect(Records[0]!.sqlType).toEqual({ id: 8, price: 246, ratio: 5, small: 4, flags: 16, y: 13, at: 12, bin: 253, note: 252, gone: 253 });
-    expect(Records[0]!.mysqlType).toEqual({ id: 'bigint', price: 'decimal', ratio: 'double', small: 'float', flags: 'bit', y: 'year', at: 'datetime', bin: 'varbinary', note: 'text', gone: 'varchar' });
+    expect(Records[0]!.mysqlType).toEqual({
+      id: 'bigint',
+      price: 'decimal',
+      ratio: 'double',
+      small: 'float',
+      flags: 'bit',
+      y: 'year',
+      at: 'datetime',
+      bin: 'varbinary',
+      note: 'text',
+      gone: 'varchar',
+    });
     // Row keys in HashMap order, not table order.
     expect(Object.keys(Records[0]!.data[0]!)).toEqual(javaHashMapOrder(schema.columns.map((c) => c.name)));
   });

@@ -36,9 +36,22 @@ const T0 = Date.UTC(2026, 0, 9, 5, 7, 3);
 
 function image(i: number): Row {
   return [
-    i, i * 7, `name ${i}`, `user${i}@example.com`, `${i}.25`, '2026-01-02 03:04:05.123456', '2026-01-02 03:04:05.120', i / 3,
-    'a note a little longer than the other values, with ünïcödé', i % 2, '1990-05-17', 'ABCDEFGH', '18446744073709551615',
-    Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), 'paid', 'Hangzhou',
+    i,
+    i * 7,
+    `name ${i}`,
+    `user${i}@example.com`,
+    `${i}.25`,
+    '2026-01-02 03:04:05.123456',
+    '2026-01-02 03:04:05.120',
+    i / 3,
+    'a note a little longer than the other values, with ünïcödé',
+    i % 2,
+    '1990-05-17',
+    'ABCDEFGH',
+    '18446744073709551615',
+    Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]),
+    'paid',
+    'Hangzhou',
   ];
 }
 

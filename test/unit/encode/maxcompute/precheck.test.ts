@@ -1,11 +1,6 @@
 /** The MaxCompute precheck findings: naming-rule conflicts, unmapped types, names MaxCompute refuses, collisions. */
 import { describe, expect, it } from 'vitest';
-import {
-  destinationNameFindings,
-  MaxComputePrecheckError,
-  namingConflicts,
-  precheckMaxComputeTables,
-} from '../../../../shared/encode/maxcompute/index.ts';
+import { destinationNameFindings, MaxComputePrecheckError, namingConflicts, precheckMaxComputeTables } from '../../../../shared/encode/maxcompute/index.ts';
 import { MysqlTypeCode, type Column } from '../../../../shared/record/index.ts';
 import { column, table } from '../../../helpers/columns.ts';
 
@@ -29,12 +24,20 @@ describe('namingConflicts', () => {
   it('new rule: metadata and chosen partition key names, case-insensitively, each with the fix', () => {
     expect(namingConflicts(t, NEW)).toEqual([
       {
-        code: 'COLUMN_NAME_CONFLICT', database: 'shop', table: 'orders', column: 'new_dts_sync_after_flag',
-        message: 'column new_dts_sync_after_flag of shop.orders has the name of a column that the "new" naming rule adds to orders_log; set namingRule: old on the destination (or rename the source column) and restart the task',
+        code: 'COLUMN_NAME_CONFLICT',
+        database: 'shop',
+        table: 'orders',
+        column: 'new_dts_sync_after_flag',
+        message:
+          'column new_dts_sync_after_flag of shop.orders has the name of a column that the "new" naming rule adds to orders_log; set namingRule: old on the destination (or rename the source column) and restart the task',
       },
       {
-        code: 'COLUMN_NAME_CONFLICT', database: 'shop', table: 'orders', column: 'NEW_DTS_SYNC_MODIFYTIME_MONTH',
-        message: 'column NEW_DTS_SYNC_MODIFYTIME_MONTH of shop.orders has the name of a column that the "new" naming rule adds to orders_log; set namingRule: old on the destination (or rename the source column) and restart the task',
+        code: 'COLUMN_NAME_CONFLICT',
+        database: 'shop',
+        table: 'orders',
+        column: 'NEW_DTS_SYNC_MODIFYTIME_MONTH',
+        message:
+          'column NEW_DTS_SYNC_MODIFYTIME_MONTH of shop.orders has the name of a column that the "new" naming rule adds to orders_log; set namingRule: old on the destination (or rename the source column) and restart the task',
       },
     ]);
   });
@@ -94,9 +97,7 @@ describe('precheckMaxComputeTables', () => {
       ['INVALID_COLUMN_NAME', 'd1.t', 'a b'],
       ['COLUMN_NAME_CONFLICT', 'd1.t', 'utc_timestamp'],
     ]);
-    expect(findings[1]!.message).toBe(
-      "column u of d1.t has type uuid, which the MaxCompute destination does not map; remove the table from the task's objects or change the column's type",
-    );
+    expect(findings[1]!.message).toBe("column u of d1.t has type uuid, which the MaxCompute destination does not map; remove the table from the task's objects or change the column's type");
     expect(findings[2]!.message).toBe(
       `column "a b" of d1.t is not a valid MaxCompute column name (letters, digits, _ and Chinese characters, at most 128 bytes); rename the column or remove the table from the task's objects`,
     );
@@ -104,11 +105,17 @@ describe('precheckMaxComputeTables', () => {
   });
 
   it('a table too wide for MaxCompute once the five metadata columns are added', () => {
-    const wide = (n: number) => table(Array.from({ length: n }, (_, i) => column(`c${i}`, 'int(11)')), { database: 'd', table: 'wide' });
+    const wide = (n: number) =>
+      table(
+        Array.from({ length: n }, (_, i) => column(`c${i}`, 'int(11)')),
+        { database: 'd', table: 'wide' },
+      );
     expect(precheckMaxComputeTables([wide(1195)], NEW)).toEqual([]);
     expect(precheckMaxComputeTables([wide(1196)], NEW)).toEqual([
       {
-        code: 'TOO_MANY_COLUMNS', database: 'd', table: 'wide',
+        code: 'TOO_MANY_COLUMNS',
+        database: 'd',
+        table: 'wide',
         message: "d.wide has 1196 columns; wide_log would have 1201, above MaxCompute's 1200 per table; remove the table from the task's objects",
       },
     ]);

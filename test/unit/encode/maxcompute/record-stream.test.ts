@@ -27,9 +27,7 @@ describe('spec vectors (maxcompute.md §3.8)', () => {
       [-2, null, null, false, null, null],
     ];
     const bytes = write(columns, rows);
-    expect(hex(bytes)).toBe(
-      '0802120361626319000000000000f83f200128dcec86829963320531322e333480c0ff7fd1a78be9020803200080c0ff7fa4e8809105f0ffff7f04f8ffff7ff194b6850f',
-    );
+    expect(hex(bytes)).toBe('0802120361626319000000000000f83f200128dcec86829963320531322e333480c0ff7fd1a78be9020803200080c0ff7fa4e8809105f0ffff7f04f8ffff7ff194b6850f');
     const back = readRecordStream(columns, bytes);
     expect(back.checksum).toBe(0xf0ad8a71);
     expect(back.rows).toEqual([
@@ -50,8 +48,7 @@ describe('spec vectors (maxcompute.md §3.8)', () => {
     ['中文', 2n ** 63n - 1n, -(2 ** 31), 0.5, days(2024, 1, 2)],
     ['', -(2n ** 63n), 0, null, days(1969, 12, 31)],
   ];
-  const v3 =
-    '0a06e4b8ade6968710feffffffffffffffff0118ffffffff0f250000003f2898b40280c0ff7faa9fd0e0010a0010ffffffffffffffffff011800280180c0ff7f97f091af04f0ffff7f04f8ffff7ff4ceca8d03';
+  const v3 = '0a06e4b8ade6968710feffffffffffffffff0118ffffffff0f250000003f2898b40280c0ff7faa9fd0e0010a0010ffffffffffffffffff011800280180c0ff7f97f091af04f0ffff7f04f8ffff7ff4ceca8d03';
 
   it('V3: UTF-8, int64 extremes, int min, float, dates (written without range checks, as PY does)', () => {
     const bytes = write(v3Columns, v3Rows, { checkRanges: false });
@@ -99,17 +96,62 @@ describe('a vector written by the official Java SDK', () => {
   // over ArrayRecord rows set from Long/Integer/Short/Byte/Boolean/Double/Float/String/Varchar/Char/
   // SimpleJsonValue/Binary/BigDecimal/java.util.Date/LocalDate/Instant/LocalDateTime, as below.
   const columns = cols(
-    'BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'BOOLEAN', 'DOUBLE', 'FLOAT', 'STRING', 'VARCHAR(10)', 'CHAR(5)', 'JSON', 'BINARY',
-    'DECIMAL(38,18)', 'DATETIME', 'DATE', 'TIMESTAMP', 'TIMESTAMP_NTZ',
+    'BIGINT',
+    'INT',
+    'SMALLINT',
+    'TINYINT',
+    'BOOLEAN',
+    'DOUBLE',
+    'FLOAT',
+    'STRING',
+    'VARCHAR(10)',
+    'CHAR(5)',
+    'JSON',
+    'BINARY',
+    'DECIMAL(38,18)',
+    'DATETIME',
+    'DATE',
+    'TIMESTAMP',
+    'TIMESTAMP_NTZ',
   );
   const rows: OdpsValue[][] = [
     [
-      1234567890123n, -7, 300, -5, true, 3.25, -1.5, 'héllo', 'vc', 'ch', '{"a":1}', new Uint8Array([0, 1, 255]),
-      '-12345.678900', 1704164645678, days(2024, 1, 2), { seconds: 1704164645n, nanos: 123456789 }, { seconds: 1704164645n, nanos: 6000 },
+      1234567890123n,
+      -7,
+      300,
+      -5,
+      true,
+      3.25,
+      -1.5,
+      'héllo',
+      'vc',
+      'ch',
+      '{"a":1}',
+      new Uint8Array([0, 1, 255]),
+      '-12345.678900',
+      1704164645678,
+      days(2024, 1, 2),
+      { seconds: 1704164645n, nanos: 123456789 },
+      { seconds: 1704164645n, nanos: 6000 },
     ],
     [
-      -(2n ** 63n) + 1n, 2147483647, -32768, 127, false, -0, Number.NaN, '', '😀', null, null, new Uint8Array(0),
-      '0.000000000000000001', -1, days(1, 1, 1), { seconds: -1n, nanos: 999999999 }, { seconds: -1n, nanos: 500000000 },
+      -(2n ** 63n) + 1n,
+      2147483647,
+      -32768,
+      127,
+      false,
+      -0,
+      Number.NaN,
+      '',
+      '😀',
+      null,
+      null,
+      new Uint8Array(0),
+      '0.000000000000000001',
+      -1,
+      days(1, 1, 1),
+      { seconds: -1n, nanos: 999999999 },
+      { seconds: -1n, nanos: 500000000 },
     ],
     [],
     [2n ** 63n - 1n, -2147483648, null, null, null, -Infinity, 3.4028234663852886e38, '𝄞a\u0000b', null, null, null, null, '99999999999999999999.999999999999999999'],
@@ -130,8 +172,23 @@ describe('a vector written by the official Java SDK', () => {
     expect(back).toHaveLength(4);
     const [r1, r2, r3, r4] = back as [OdpsValue[], OdpsValue[], OdpsValue[], OdpsValue[]];
     expect(r1).toEqual([
-      1234567890123n, -7n, 300n, -5n, true, 3.25, -1.5, 'héllo', 'vc', 'ch', '{"a":1}', new Uint8Array([0, 1, 255]),
-      '-12345.678900', 1704164645678, 19724, { seconds: 1704164645n, nanos: 123456789 }, { seconds: 1704164645n, nanos: 6000 },
+      1234567890123n,
+      -7n,
+      300n,
+      -5n,
+      true,
+      3.25,
+      -1.5,
+      'héllo',
+      'vc',
+      'ch',
+      '{"a":1}',
+      new Uint8Array([0, 1, 255]),
+      '-12345.678900',
+      1704164645678,
+      19724,
+      { seconds: 1704164645n, nanos: 123456789 },
+      { seconds: 1704164645n, nanos: 6000 },
     ]);
     expect(Object.is(r2[5], -0)).toBe(true);
     expect(Number.isNaN(r2[6])).toBe(true);
@@ -143,8 +200,23 @@ describe('a vector written by the official Java SDK', () => {
 
 describe('every scalar type against the reference encoder', () => {
   const columns = cols(
-    'BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'BOOLEAN', 'DOUBLE', 'FLOAT', 'STRING', 'VARCHAR(300)', 'CHAR(20)', 'JSON', 'BINARY',
-    'DECIMAL(65,30)', 'DATETIME', 'DATE', 'TIMESTAMP', 'TIMESTAMP_NTZ',
+    'BIGINT',
+    'INT',
+    'SMALLINT',
+    'TINYINT',
+    'BOOLEAN',
+    'DOUBLE',
+    'FLOAT',
+    'STRING',
+    'VARCHAR(300)',
+    'CHAR(20)',
+    'JSON',
+    'BINARY',
+    'DECIMAL(65,30)',
+    'DATETIME',
+    'DATE',
+    'TIMESTAMP',
+    'TIMESTAMP_NTZ',
   );
   const rng = mulberry32(20240102);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
@@ -159,22 +231,38 @@ describe('every scalar type against the reference encoder', () => {
   const value = (i: number): OdpsValue => {
     if (rng() < 0.15) return null;
     switch (i) {
-      case 0: return pick([0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n) + 1n, 2n ** 53n, -(2n ** 53n) - 1n, BigInt(int(53)), BigInt(int(40))]);
-      case 1: return rng() < 0.5 ? int(32) : BigInt(int(32));
-      case 2: return int(16);
-      case 3: return int(8);
-      case 4: return rng() < 0.5;
-      case 5: return pick([0, -0, Number.NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, (rng() - 0.5) * 1e12]);
-      case 6: return pick([0, -0, Number.NaN, 1.1, (rng() - 0.5) * 1e6]);
-      case 7: return text(rng() < 0.2 ? 400 : 30); // long ones cross the native-CRC threshold and the 2-byte length
-      case 8: return text(300);
-      case 9: return text(20);
-      case 10: return JSON.stringify({ k: text(10) });
-      case 11: return Uint8Array.from({ length: Math.floor(rng() * (rng() < 0.1 ? 5000 : 40)) }, () => Math.floor(rng() * 256));
-      case 12: return `${rng() < 0.5 ? '-' : ''}${Math.floor(rng() * 1e15)}.${String(Math.floor(rng() * 1e9)).padStart(9, '0')}`;
-      case 13: return Math.floor(-62167305600000 + rng() * (253402387200000 + 62167305600000));
-      case 14: return Math.floor((rng() - 0.5) * 2 * 2932896);
-      default: return { seconds: BigInt(Math.floor((rng() - 0.5) * 2 * 253402300799)), nanos: Math.floor(rng() * 1e9) };
+      case 0:
+        return pick([0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n) + 1n, 2n ** 53n, -(2n ** 53n) - 1n, BigInt(int(53)), BigInt(int(40))]);
+      case 1:
+        return rng() < 0.5 ? int(32) : BigInt(int(32));
+      case 2:
+        return int(16);
+      case 3:
+        return int(8);
+      case 4:
+        return rng() < 0.5;
+      case 5:
+        return pick([0, -0, Number.NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, (rng() - 0.5) * 1e12]);
+      case 6:
+        return pick([0, -0, Number.NaN, 1.1, (rng() - 0.5) * 1e6]);
+      case 7:
+        return text(rng() < 0.2 ? 400 : 30); // long ones cross the native-CRC threshold and the 2-byte length
+      case 8:
+        return text(300);
+      case 9:
+        return text(20);
+      case 10:
+        return JSON.stringify({ k: text(10) });
+      case 11:
+        return Uint8Array.from({ length: Math.floor(rng() * (rng() < 0.1 ? 5000 : 40)) }, () => Math.floor(rng() * 256));
+      case 12:
+        return `${rng() < 0.5 ? '-' : ''}${Math.floor(rng() * 1e15)}.${String(Math.floor(rng() * 1e9)).padStart(9, '0')}`;
+      case 13:
+        return Math.floor(-62167305600000 + rng() * (253402387200000 + 62167305600000));
+      case 14:
+        return Math.floor((rng() - 0.5) * 2 * 2932896);
+      default:
+        return { seconds: BigInt(Math.floor((rng() - 0.5) * 2 * 253402300799)), nanos: Math.floor(rng() * 1e9) };
     }
   };
   const rows = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(rng() * 17) }, (_, i) => value(i)));
@@ -267,9 +355,18 @@ describe('values the writer refuses', () => {
   });
 
   it('counts integer digits as BigDecimal does after rounding to the scale', () => {
-    expect([['0.5', 0], ['9.995', 2], ['0.995', 2], ['0.001', 2], ['-00012.3', 1], ['99', 0], ['99.5', 0], ['0', 2]].map(([t, s]) => decimalIntDigits(t as string, s as number))).toEqual([
-      1, 2, 1, 0, 2, 2, 3, 0,
-    ]);
+    expect(
+      [
+        ['0.5', 0],
+        ['9.995', 2],
+        ['0.995', 2],
+        ['0.001', 2],
+        ['-00012.3', 1],
+        ['99', 0],
+        ['99.5', 0],
+        ['0', 2],
+      ].map(([t, s]) => decimalIntDigits(t as string, s as number)),
+    ).toEqual([1, 2, 1, 0, 2, 2, 3, 0]);
   });
 
   it('a row wider than the columns, an append after finish, a second finish and complex types are bugs', () => {
@@ -289,7 +386,14 @@ describe('values the writer refuses', () => {
     expect(catchError(() => w.append(['x'.repeat(1000), 2n, 3 as unknown as string]))).toBeInstanceOf(InvariantError);
     w.append(['third', 3n, null]);
     expect(w.recordCount).toBe(2);
-    expect(hex(w.finish())).toBe(hex(write(columns, [['first', 1n, 'a'.repeat(100)], ['third', 3n, null]])));
+    expect(hex(w.finish())).toBe(
+      hex(
+        write(columns, [
+          ['first', 1n, 'a'.repeat(100)],
+          ['third', 3n, null],
+        ]),
+      ),
+    );
   });
 });
 
@@ -312,7 +416,10 @@ describe('size accounting', () => {
 
 describe('the reader refuses what a server refuses', () => {
   const columns = cols('bigint', 'string');
-  const good = write(columns, [[1n, 'abc'], [2n, 'de']]);
+  const good = write(columns, [
+    [1n, 'abc'],
+    [2n, 'de'],
+  ]);
   const refuse = (bytes: Uint8Array, cs = columns) => catchError(() => readRecordStream(cs, bytes));
   const trailer = good.lastIndexOf(Buffer.from('f0ffff7f', 'hex'));
 
@@ -337,7 +444,7 @@ describe('the reader refuses what a server refuses', () => {
     expect((refuse(good.subarray(0, trailer)) as Error).message).toContain('without its count and checksum trailer');
     expect((refuse(good.subarray(0, 4)) as Error).message).toContain('runs past the end');
     expect((refuse(Buffer.concat([good, Buffer.from([0])])) as Error).message).toContain('1 bytes after the trailer');
-    expect((refuse(good, cols('bigint'))) as Error).toBeInstanceOf(RecordStreamFormatError);
+    expect(refuse(good, cols('bigint')) as Error).toBeInstanceOf(RecordStreamFormatError);
     expect((refuse(good, cols('bigint')) as Error).message).toContain("field 2 is beyond the schema's 1 columns");
     expect((refuse(good, cols('double', 'string')) as Error).message).toContain('field 1 (c0, DOUBLE) has wire type 0, expected 1');
     const swapped = Buffer.from(['120161', '0802', '80c0ff7f00', 'f0ffff7f02f8ffff7f00'].join(''), 'hex'); // field 2 then field 1

@@ -1,15 +1,6 @@
 /** Schema-sync SQL text, exactly, and the comparison of an existing table's shape with the expected one. */
 import { describe, expect, it } from 'vitest';
-import {
-  addColumnsSql,
-  columnsToAdd,
-  commentOf,
-  createMaxComputeLayout,
-  createTableSql,
-  quoteString,
-  tableShapeMismatch,
-  type OdpsTableShape,
-} from '../../../../shared/encode/maxcompute/index.ts';
+import { addColumnsSql, columnsToAdd, commentOf, createMaxComputeLayout, createTableSql, quoteString, tableShapeMismatch, type OdpsTableShape } from '../../../../shared/encode/maxcompute/index.ts';
 import { column, table } from '../../../helpers/columns.ts';
 
 const t = table([column('id', 'bigint(20) unsigned', { key: true }), column('e', "enum('it''s','a\\b')"), column('at', 'datetime(6)')], { database: 'shop', table: 'Orders' });
@@ -42,9 +33,12 @@ describe('createTableSql', () => {
 
 describe('addColumnsSql and quoting', () => {
   it('ALTER TABLE … ADD COLUMNS', () => {
-    expect(addColumnsSql('orders_log', [{ name: 'note', type: 'STRING', comment: 'text' }, { name: 'n', type: 'INT' }])).toBe(
-      "ALTER TABLE `orders_log` ADD COLUMNS (`note` STRING COMMENT 'text', `n` INT);",
-    );
+    expect(
+      addColumnsSql('orders_log', [
+        { name: 'note', type: 'STRING', comment: 'text' },
+        { name: 'n', type: 'INT' },
+      ]),
+    ).toBe("ALTER TABLE `orders_log` ADD COLUMNS (`note` STRING COMMENT 'text', `n` INT);");
   });
 
   it('string literals escape backslash, quote and line breaks', () => {
@@ -64,20 +58,32 @@ describe('addColumnsSql and quoting', () => {
 
 describe('tableShapeMismatch', () => {
   const expected: OdpsTableShape = {
-    columns: [{ name: 'record_id', type: 'BIGINT' }, { name: 'id', type: 'DECIMAL(20,0)', comment: 'bigint(20) unsigned' }],
+    columns: [
+      { name: 'record_id', type: 'BIGINT' },
+      { name: 'id', type: 'DECIMAL(20,0)', comment: 'bigint(20) unsigned' },
+    ],
     partitionKeys: [{ name: 'modifytime_year', type: 'STRING' }],
   };
 
   it('null for the same shape, names and types in any case, comments and spaces in types ignored', () => {
     const server: OdpsTableShape = {
-      columns: [{ name: 'RECORD_ID', type: 'bigint' }, { name: 'id', type: 'decimal(20, 0)', comment: 'something else' }],
+      columns: [
+        { name: 'RECORD_ID', type: 'bigint' },
+        { name: 'id', type: 'decimal(20, 0)', comment: 'something else' },
+      ],
       partitionKeys: [{ name: 'modifytime_year', type: 'string' }],
     };
     expect(tableShapeMismatch('orders_log', server, expected)).toBeNull();
   });
 
   it('names both shapes and the fix when a type, a name, the order or the partitioning differs', () => {
-    const server: OdpsTableShape = { columns: [{ name: 'record_id', type: 'bigint' }, { name: 'id', type: 'bigint' }], partitionKeys: [{ name: 'modifytime_year', type: 'string' }] };
+    const server: OdpsTableShape = {
+      columns: [
+        { name: 'record_id', type: 'bigint' },
+        { name: 'id', type: 'bigint' },
+      ],
+      partitionKeys: [{ name: 'modifytime_year', type: 'string' }],
+    };
     expect(tableShapeMismatch('orders_log', server, expected)).toBe(
       'MaxCompute table orders_log exists with another shape: it has (`record_id` bigint, `id` bigint) PARTITIONED BY (`modifytime_year` string), ' +
         'but this task writes (`record_id` BIGINT, `id` DECIMAL(20,0)) PARTITIONED BY (`modifytime_year` STRING); ' +
@@ -91,12 +97,26 @@ describe('tableShapeMismatch', () => {
 });
 
 describe('columnsToAdd', () => {
-  const existing: OdpsTableShape = { columns: [{ name: 'a', type: 'BIGINT' }, { name: 'b', type: 'STRING' }], partitionKeys: [{ name: 'p', type: 'STRING' }] };
+  const existing: OdpsTableShape = {
+    columns: [
+      { name: 'a', type: 'BIGINT' },
+      { name: 'b', type: 'STRING' },
+    ],
+    partitionKeys: [{ name: 'p', type: 'STRING' }],
+  };
 
   it('the trailing columns a source ADD COLUMN appended; [] when equal', () => {
     const c = { name: 'c', type: 'INT', comment: 'int(11)' };
     expect(columnsToAdd(existing, { ...existing, columns: [...existing.columns, c] })).toEqual([c]);
-    expect(columnsToAdd(existing, { columns: [{ name: 'A', type: 'bigint' }, { name: 'b', type: 'STRING' }], partitionKeys: [{ name: 'p', type: 'string' }] })).toEqual([]);
+    expect(
+      columnsToAdd(existing, {
+        columns: [
+          { name: 'A', type: 'bigint' },
+          { name: 'b', type: 'STRING' },
+        ],
+        partitionKeys: [{ name: 'p', type: 'string' }],
+      }),
+    ).toEqual([]);
   });
 
   it('null when no ADD COLUMNS gets there: fewer columns, a changed column, a column in the middle, other partitions', () => {

@@ -31,13 +31,9 @@ describe('epochDaysOfDate', () => {
     ['9999-12-31', 2932896],
   ])('%s → %i', (text, days) => expect(epochDaysOfDate(text)).toBe(days));
 
-  it.each(['0000-00-00', '2024-00-10', '2024-01-00', '0000-01-01', '2023-02-29', '2024-04-31'])('%s (zero or impossible) → null', (text) =>
-    expect(epochDaysOfDate(text)).toBeNull(),
-  );
+  it.each(['0000-00-00', '2024-00-10', '2024-01-00', '0000-01-01', '2023-02-29', '2024-04-31'])('%s (zero or impossible) → null', (text) => expect(epochDaysOfDate(text)).toBeNull());
 
-  it.each(['', '2024-1-01', '2024/01/01', '2024-13-01', '2024-01-32', '20240101xx', '2024-01-01 '])('%j (malformed) → undefined', (text) =>
-    expect(epochDaysOfDate(text)).toBeUndefined(),
-  );
+  it.each(['', '2024-1-01', '2024/01/01', '2024-13-01', '2024-01-32', '20240101xx', '2024-01-01 '])('%j (malformed) → undefined', (text) => expect(epochDaysOfDate(text)).toBeUndefined());
 });
 
 describe('epochMillisOf (DATETIME, fsp ≤ 3; TIMESTAMP texts are UTC already)', () => {
@@ -54,13 +50,10 @@ describe('epochMillisOf (DATETIME, fsp ≤ 3; TIMESTAMP texts are UTC already)',
     ['9999-12-31 23:59:59.999', 253_402_300_799_999],
   ])('%s → %i', (text, ms) => expect(epochMillisOf(text)).toBe(ms));
 
-  it.each(['0000-00-00 00:00:00', '0000-00-00 00:00:00.000', '2024-00-10 10:00:00', '2024-02-30 00:00:00'])('%s → null', (text) =>
-    expect(epochMillisOf(text)).toBeNull(),
-  );
+  it.each(['0000-00-00 00:00:00', '0000-00-00 00:00:00.000', '2024-00-10 10:00:00', '2024-02-30 00:00:00'])('%s → null', (text) => expect(epochMillisOf(text)).toBeNull());
 
-  it.each(['2026-01-02', '2026-01-02 03:04', '2026-01-02 03:04:05.', '2026-01-02 03:04:05.1234567', '2026-01-02 24:00:00', '2026-01-02 03:60:00', '2026-01-02 03:04:5x'])(
-    '%j → undefined',
-    (text) => expect(epochMillisOf(text)).toBeUndefined(),
+  it.each(['2026-01-02', '2026-01-02 03:04', '2026-01-02 03:04:05.', '2026-01-02 03:04:05.1234567', '2026-01-02 24:00:00', '2026-01-02 03:60:00', '2026-01-02 03:04:5x'])('%j → undefined', (text) =>
+    expect(epochMillisOf(text)).toBeUndefined(),
   );
 });
 

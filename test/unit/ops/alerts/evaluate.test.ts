@@ -5,15 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import {
-  claimNotifications,
-  dueNotifications,
-  evaluateAlertRules,
-  recordSends,
-  type AlertRule,
-  type AlertRuleStates,
-  type AlertSnapshot,
-} from '../../../../shared/ops/alerts/index.ts';
+import { claimNotifications, dueNotifications, evaluateAlertRules, recordSends, type AlertRule, type AlertRuleStates, type AlertSnapshot } from '../../../../shared/ops/alerts/index.ts';
 import { parseTask } from '../../../../shared/task/index.ts';
 
 function rulesOf(...when: string[]): AlertRule[] {
@@ -41,7 +33,11 @@ function run(rules: AlertRule[], snapshots: AlertSnapshot[], start: AlertRuleSta
     const evaluated = evaluateAlertRules(rules, snapshot, JSON.parse(JSON.stringify(states)) as AlertRuleStates);
     const due = dueNotifications(evaluated.states, snapshot.now);
     const claimed = claimNotifications(evaluated.states, due, 'me', snapshot.now + 60_000);
-    states = recordSends(claimed, 'me', due.map((rule) => ({ rule, state: claimed[rule]!.firing ? ('FIRING' as const) : ('RESOLVED' as const) })));
+    states = recordSends(
+      claimed,
+      'me',
+      due.map((rule) => ({ rule, state: claimed[rule]!.firing ? ('FIRING' as const) : ('RESOLVED' as const) })),
+    );
     sent.push(...due.map((rule) => `${(snapshot.now - t0) / 1000}s ${claimed[rule]!.firing ? 'FIRING' : 'RESOLVED'} ${rule}`));
   }
   return { states, sent };
@@ -79,7 +75,12 @@ describe('evaluateAlertRules', () => {
     const failed = { status: 'FAILED' as const, reason: { message: 'gave up after retrying for 10 minutes', code: 'DTS_RETRY_WINDOW_EXCEEDED' } };
     const first = run(rules, [s(0), s(60, failed), s(120, failed)]);
     expect(first.sent).toEqual(['60s FIRING failed']);
-    expect(first.states.failed).toMatchObject({ firing: true, notified: 'FIRING', changedAt: t0 + 60_000, values: { status: 'FAILED', reason: 'gave up after retrying for 10 minutes', code: 'DTS_RETRY_WINDOW_EXCEEDED' } });
+    expect(first.states.failed).toMatchObject({
+      firing: true,
+      notified: 'FIRING',
+      changedAt: t0 + 60_000,
+      values: { status: 'FAILED', reason: 'gave up after retrying for 10 minutes', code: 'DTS_RETRY_WINDOW_EXCEEDED' },
+    });
     // A new process (the next FC tick) starts from the stored state: nothing again while FAILED.
     const second = run(rules, [s(180, failed), s(240), s(300)], first.states);
     expect(second.sent).toEqual(['240s RESOLVED failed']);

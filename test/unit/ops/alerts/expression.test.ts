@@ -91,48 +91,60 @@ alerts:
   webhook: { url: http://127.0.0.1:1/hook, type: dingtalk }
   rules: [{ when: failed }, { when: latency > 30 for 5m }]
 `);
-    expect(found).toEqual([{ path: 'alerts.rules[1].when', message: `cannot read "latency > 30 for 5m": "30" is not a duration (a whole number with ms, s, m or h: 30s, 5m, 1h); expected ${alertGrammar}` }]);
-    expect(() => load(`
+    expect(found).toEqual([
+      { path: 'alerts.rules[1].when', message: `cannot read "latency > 30 for 5m": "30" is not a duration (a whole number with ms, s, m or h: 30s, 5m, 1h); expected ${alertGrammar}` },
+    ]);
+    expect(() =>
+      load(`
 alerts:
   webhook: { url: http://127.0.0.1:1/hook }
   rules: [{ when: failed }, { when: latency > 30 for 5m }]
-`)).toThrow(/alerting\.yaml is not valid:\n {2}- alerts\.rules\[1\]\.when: cannot read "latency > 30 for 5m"/);
+`),
+    ).toThrow(/alerting\.yaml is not valid:\n {2}- alerts\.rules\[1\]\.when: cannot read "latency > 30 for 5m"/);
   });
 
   it('a rule naming a destination or stage the task lacks, twice the same name, an unknown webhook type or key', () => {
-    expect(issues(`
+    expect(
+      issues(`
 alerts:
   webhook: { url: http://x/hook, type: slack, token: abc }
   rules: [{ when: latency(kafak) > 30s }, { when: retrying(writer) > 1m }, { when: retrying(audit) > 1m }, { when: failed }, { when: failed for 1m, name: failed }]
-`)).toEqual([
+`),
+    ).toEqual([
       { path: 'alerts.webhook.type', message: expect.stringContaining('"dingtalk"') },
       { path: 'alerts.webhook', message: expect.stringContaining('unknown key "token"') },
     ]);
-    expect(issues(`
+    expect(
+      issues(`
 alerts:
   webhook: { url: http://x/hook }
   rules: [{ when: latency(kafak) > 30s }, { when: retrying(writer) > 1m }, { when: retrying(audit) > 1m }, { when: failed }, { when: failed for 1m, name: failed }]
-`)).toEqual([
+`),
+    ).toEqual([
       { path: 'alerts.rules[4].name', message: 'two rules are named "failed"; give one a distinct `name` (it keys the rule\'s stored state)' },
       { path: 'alerts.rules[0].when', message: 'no destination is named "kafak"; the task\'s destinations are "kafka", "audit"' },
       { path: 'alerts.rules[1].when', message: 'no stage is named "writer"; use reader or a destination\'s name (the task\'s destinations are "kafka", "audit")' },
     ]);
-    expect(issues(`
+    expect(
+      issues(`
 alerts:
   webhook: { url: http://x/hook }
   rules: [{ when: latency(kafak) > 30s }, { when: retrying(writer) > 1m }, { when: retrying(audit) > 1m }, { when: retrying(deliver:kafka) > 1m }]
-`)).toEqual([
+`),
+    ).toEqual([
       { path: 'alerts.rules[0].when', message: 'no destination is named "kafak"; the task\'s destinations are "kafka", "audit"' },
       { path: 'alerts.rules[1].when', message: 'no stage is named "writer"; use reader or a destination\'s name (the task\'s destinations are "kafka", "audit")' },
     ]);
   });
 
   it('needs a webhook url and at least one rule', () => {
-    expect(issues(`
+    expect(
+      issues(`
 alerts:
   webhook: {}
   rules: []
-`)).toEqual([
+`),
+    ).toEqual([
       { path: 'alerts.webhook.url', message: 'is required: the webhook URL as a secret, e.g. "${DTS_ALERT_WEBHOOK}" or { env: DTS_ALERT_WEBHOOK }' },
       { path: 'alerts.rules', message: 'at least one rule' },
     ]);

@@ -10,9 +10,7 @@ import { parseExposition } from '../../../helpers/prometheus-text.ts';
 
 describe('renderExposition', () => {
   it('escapes backslash and newline in HELP, and backslash, quote and newline in label values', () => {
-    const text = renderExposition([
-      { name: 'dts_x', help: 'a \\ b\nc "quoted"', type: 'gauge', samples: [{ labels: { task: 'say "hi"\\\nbye' }, value: 1 }] },
-    ]);
+    const text = renderExposition([{ name: 'dts_x', help: 'a \\ b\nc "quoted"', type: 'gauge', samples: [{ labels: { task: 'say "hi"\\\nbye' }, value: 1 }] }]);
     expect(text).toBe(['# HELP dts_x a \\\\ b\\nc "quoted"', '# TYPE dts_x gauge', 'dts_x{task="say \\"hi\\"\\\\\\nbye"} 1', ''].join('\n'));
     const parsed = parseExposition(text).get('dts_x')!;
     expect(parsed.help).toBe('a \\ b\nc "quoted"');
@@ -46,7 +44,11 @@ describe('renderExposition', () => {
   it('writes numbers as Go floats: integers, fractions, exponents, NaN and infinities', () => {
     expect([0, 12, -3, 0.25, 1e21, 1.5e-7, NaN, Infinity, -Infinity].map(formatValue)).toEqual(['0', '12', '-3', '0.25', '1e+21', '1.5e-7', 'NaN', '+Inf', '-Inf']);
     const text = renderExposition([{ name: 'dts_v', help: 'v', type: 'gauge', samples: [0.25, 1e21, NaN, -Infinity].map((value, i) => ({ labels: { i: String(i) }, value })) }]);
-    expect(parseExposition(text).get('dts_v')!.samples.map((s) => s.value)).toEqual([0.25, 1e21, NaN, -Infinity]);
+    expect(
+      parseExposition(text)
+        .get('dts_v')!
+        .samples.map((s) => s.value),
+    ).toEqual([0.25, 1e21, NaN, -Infinity]);
   });
 
   it('writes a sample without labels bare, and nothing at all for no families', () => {
@@ -60,7 +62,17 @@ describe('renderExposition', () => {
     expect(() => one('dts_ok', { 'bad-label': 'x' })).toThrow(/invalid label name "bad-label"/);
     expect(() => one('dts_ok', { __reserved: 'x' })).toThrow(/invalid label name "__reserved"/);
     expect(() =>
-      renderExposition([{ name: 'dts_twice', help: 'h', type: 'gauge', samples: [{ labels: { a: '1' }, value: 1 }, { labels: { a: '1' }, value: 2 }] }]),
+      renderExposition([
+        {
+          name: 'dts_twice',
+          help: 'h',
+          type: 'gauge',
+          samples: [
+            { labels: { a: '1' }, value: 1 },
+            { labels: { a: '1' }, value: 2 },
+          ],
+        },
+      ]),
     ).toThrow(/label set \{a="1"\} appears twice/);
     const family = { name: 'dts_dup', help: 'h', type: 'gauge' as const, samples: [{ labels: {}, value: 1 }] };
     expect(() => renderExposition([family, family])).toThrow(/rendered twice/);

@@ -220,7 +220,6 @@ describe('queue payload version 2', () => {
   });
 });
 
-
 /** A random batch of a few records with a DDL and a full-sync cursor that encodes to under 3000 bytes (truncated at every length). */
 function smallPayload(): Buffer {
   for (let seed = 1; ; seed++) {

@@ -41,23 +41,43 @@ function bytes(rnd: Random, n: number): Buffer {
 /** One column value of any kind a source produces. */
 export function randomValue(rnd: Random): Value {
   switch (int(rnd, 0, 19)) {
-    case 0: return null;
-    case 1: return int(rnd, -128, 127);
-    case 2: return pick(rnd, [0, -0, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53 - 1, -(2 ** 53) + 1, 4294967295]);
-    case 3: return (rnd() - 0.5) * 10 ** int(rnd, -10, 300);
-    case 4: return pick(rnd, [NaN, Infinity, -Infinity, Math.fround(rnd()), Number.MIN_VALUE]);
-    case 5: return pick(rnd, ['18446744073709551615', '-9223372036854775808', '9007199254740993']);
-    case 6: return `${int(rnd, -99999, 99999)}.${String(int(rnd, 0, 99)).padStart(2, '0')}`;
-    case 7: return `2026-${String(int(rnd, 1, 12)).padStart(2, '0')}-02 03:04:05.${String(int(rnd, 0, 999999)).padStart(6, '0')}`;
-    case 8: return pick(rnd, ['0000-00-00 00:00:00', '-838:59:59.000000', '', '{"a": [1, 2.5, "x"]}']);
-    case 9: case 10: case 11: return text(rnd, 30);
-    case 12: return text(rnd, 300);
-    case 13: return pick(rnd, ['\ud800', 'a\udc00b', `${'x'.repeat(int(rnd, 0, 60))}\udfff`]);
-    case 14: return 'x'.repeat(int(rnd, 40, 60)) + pick(rnd, ['', 'ü']);
-    case 15: case 16: return bytes(rnd, int(rnd, 0, 40));
-    case 17: return bytes(rnd, pick(rnd, [0, 1, 32, 33, 2000]));
-    case 18: return int(rnd, 1901, 2155);
-    default: return rnd() < 0.1 ? 'y'.repeat(70_000) : int(rnd, 0, 1_000_000);
+    case 0:
+      return null;
+    case 1:
+      return int(rnd, -128, 127);
+    case 2:
+      return pick(rnd, [0, -0, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53 - 1, -(2 ** 53) + 1, 4294967295]);
+    case 3:
+      return (rnd() - 0.5) * 10 ** int(rnd, -10, 300);
+    case 4:
+      return pick(rnd, [NaN, Infinity, -Infinity, Math.fround(rnd()), Number.MIN_VALUE]);
+    case 5:
+      return pick(rnd, ['18446744073709551615', '-9223372036854775808', '9007199254740993']);
+    case 6:
+      return `${int(rnd, -99999, 99999)}.${String(int(rnd, 0, 99)).padStart(2, '0')}`;
+    case 7:
+      return `2026-${String(int(rnd, 1, 12)).padStart(2, '0')}-02 03:04:05.${String(int(rnd, 0, 999999)).padStart(6, '0')}`;
+    case 8:
+      return pick(rnd, ['0000-00-00 00:00:00', '-838:59:59.000000', '', '{"a": [1, 2.5, "x"]}']);
+    case 9:
+    case 10:
+    case 11:
+      return text(rnd, 30);
+    case 12:
+      return text(rnd, 300);
+    case 13:
+      return pick(rnd, ['\ud800', 'a\udc00b', `${'x'.repeat(int(rnd, 0, 60))}\udfff`]);
+    case 14:
+      return 'x'.repeat(int(rnd, 40, 60)) + pick(rnd, ['', 'ü']);
+    case 15:
+    case 16:
+      return bytes(rnd, int(rnd, 0, 40));
+    case 17:
+      return bytes(rnd, pick(rnd, [0, 1, 32, 33, 2000]));
+    case 18:
+      return int(rnd, 1901, 2155);
+    default:
+      return rnd() < 0.1 ? 'y'.repeat(70_000) : int(rnd, 0, 1_000_000);
   }
 }
 
@@ -65,17 +85,31 @@ function randomSchema(rnd: Random, n: number): TableSchema {
   const columns: Column[] = [];
   const width = int(rnd, 1, 20);
   for (let i = 0; i < width; i++) {
-    const base = { name: `c${i}_${text(rnd, 4)}`, type: pick(rnd, ['int(11)', 'varchar(20)', 'blob', 'decimal(65,30)', "enum('a','ç')"]), typeCode: int(rnd, 0, 255), unsigned: rnd() < 0.3, charset: pick(rnd, [null, 'utf8mb4', 'latin1']) };
+    const base = {
+      name: `c${i}_${text(rnd, 4)}`,
+      type: pick(rnd, ['int(11)', 'varchar(20)', 'blob', 'decimal(65,30)', "enum('a','ç')"]),
+      typeCode: int(rnd, 0, 255),
+      unsigned: rnd() < 0.3,
+      charset: pick(rnd, [null, 'utf8mb4', 'latin1']),
+    };
     const collation = int(rnd, 0, 2);
     // collation is optional: absent, null or a name, as the catalog gave it
-    const column: Column = collation === 0 ? { ...base, nullable: rnd() < 0.5, key: i === 0 } : { ...base, collation: collation === 1 ? null : 'utf8mb4_general_ci', nullable: rnd() < 0.5, key: i === 0 };
+    const column: Column =
+      collation === 0 ? { ...base, nullable: rnd() < 0.5, key: i === 0 } : { ...base, collation: collation === 1 ? null : 'utf8mb4_general_ci', nullable: rnd() < 0.5, key: i === 0 };
     columns.push(column);
   }
   return { database: `db${n}`, table: `t${n}_${text(rnd, 3)}`, columns, pkNames: [columns[0]!.name] };
 }
 
 function randomSource(rnd: Random, position: number): SourceInfo {
-  const base = { serverId: int(rnd, 1, 2 ** 32 - 1), file: `binlog.${String(int(rnd, 1, 999999)).padStart(6, '0')}`, position, gtid: rnd() < 0.3 ? null : `0-1-${int(rnd, 1, 1e9)}`, timestampMs: 1_767_322_000_000 + int(rnd, 0, 1e9), txId: rnd() < 0.3 ? null : String(int(rnd, 1, 1e12)) };
+  const base = {
+    serverId: int(rnd, 1, 2 ** 32 - 1),
+    file: `binlog.${String(int(rnd, 1, 999999)).padStart(6, '0')}`,
+    position,
+    gtid: rnd() < 0.3 ? null : `0-1-${int(rnd, 1, 1e9)}`,
+    timestampMs: 1_767_322_000_000 + int(rnd, 0, 1e9),
+    txId: rnd() < 0.3 ? null : String(int(rnd, 1, 1e12)),
+  };
   const version = int(rnd, 0, 2);
   // serverVersion: absent, present but undefined (the assembler spreads an unset option), or set
   if (version === 0) return base;
@@ -89,7 +123,20 @@ function randomCursor(rnd: Random): SnapshotCursor {
     tables: ['db0.t0', 'db1.t1'],
     ...(rnd() < 0.5 ? { listPending: false } : {}),
     finished: { 'db0.t0': int(rnd, 0, 1e6) },
-    current: rnd() < 0.3 ? null : { database: 'db1', table: 't1', key: ['id', 'k'], ranges: [{ after: null, upTo: key(), done: true }, { after: key(), upTo: null, done: false }], rows: int(rnd, 0, 1e6), estimatedRows: int(rnd, 0, 1e7) },
+    current:
+      rnd() < 0.3
+        ? null
+        : {
+            database: 'db1',
+            table: 't1',
+            key: ['id', 'k'],
+            ranges: [
+              { after: null, upTo: key(), done: true },
+              { after: key(), upTo: null, done: false },
+            ],
+            rows: int(rnd, 0, 1e6),
+            estimatedRows: int(rnd, 0, 1e7),
+          },
     completedAtMs: rnd() < 0.5 ? null : 1_767_322_000_000,
   };
 }

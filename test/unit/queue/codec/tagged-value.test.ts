@@ -15,14 +15,64 @@ function roundTrip(v: unknown, initialBytes = 16): { back: unknown; bytes: Buffe
 
 /** Strings at the edges of the writer's paths: JS-copied ASCII (≤ 48), Buffer#write, 1/2/3-byte length prefixes, exact length past 64 Ki chars. */
 const strings = [
-  '', 'a', 'x'.repeat(42), 'x'.repeat(43), 'x'.repeat(48), 'x'.repeat(49), 'x'.repeat(127), 'x'.repeat(128), 'x'.repeat(20_000), 'x'.repeat(70_000),
-  'ü', 'é'.repeat(42), 'é'.repeat(43), '€'.repeat(5461), '€'.repeat(5462), '😀', `${'a'.repeat(47)}ü`, `ü${'a'.repeat(47)}`, '€'.repeat(70_000),
-  '\u0000\u007f\u0080\u00ff', 'customer-ü-名前', '\ud800', `a\udc00b`, '😀'.slice(0, 1), `${'x'.repeat(60)}\udfff`,
+  '',
+  'a',
+  'x'.repeat(42),
+  'x'.repeat(43),
+  'x'.repeat(48),
+  'x'.repeat(49),
+  'x'.repeat(127),
+  'x'.repeat(128),
+  'x'.repeat(20_000),
+  'x'.repeat(70_000),
+  'ü',
+  'é'.repeat(42),
+  'é'.repeat(43),
+  '€'.repeat(5461),
+  '€'.repeat(5462),
+  '😀',
+  `${'a'.repeat(47)}ü`,
+  `ü${'a'.repeat(47)}`,
+  '€'.repeat(70_000),
+  '\u0000\u007f\u0080\u00ff',
+  'customer-ü-名前',
+  '\ud800',
+  `a\udc00b`,
+  '😀'.slice(0, 1),
+  `${'x'.repeat(60)}\udfff`,
 ];
 
 describe('tagged values', () => {
   it('round-trips numbers exactly: int32 edges, -0, NaN, infinities, beyond 2^53, fractions', () => {
-    const numbers = [0, -0, 1, -1, 63, 64, -64, -65, 127, 128, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53, -(2 ** 53), 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, 0.1, -1.5, 1 / 3, Math.fround(0.1), NaN, Infinity, -Infinity];
+    const numbers = [
+      0,
+      -0,
+      1,
+      -1,
+      63,
+      64,
+      -64,
+      -65,
+      127,
+      128,
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 32,
+      2 ** 53,
+      -(2 ** 53),
+      2 ** 53 + 2,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      0.1,
+      -1.5,
+      1 / 3,
+      Math.fround(0.1),
+      NaN,
+      Infinity,
+      -Infinity,
+    ];
     for (const n of numbers) expect(Object.is(roundTrip(n).back, n), `${n}`).toBe(true);
     expect(roundTrip(-0).bytes[0]).toBe(Tag.F64);
     expect(roundTrip(2 ** 31 - 1).bytes[0]).toBe(Tag.INT);
@@ -78,7 +128,13 @@ describe('tagged values', () => {
   });
 
   it('refuses values it has no tag for, naming their kind', () => {
-    for (const [v, kind] of [[new Date(0), 'Date'], [new Map(), 'Map'], [() => 1, 'function'], [Symbol('s'), 'symbol'], [[1, new Set()], 'Set']] as const) {
+    for (const [v, kind] of [
+      [new Date(0), 'Date'],
+      [new Map(), 'Map'],
+      [() => 1, 'function'],
+      [Symbol('s'), 'symbol'],
+      [[1, new Set()], 'Set'],
+    ] as const) {
       expect(() => writeValue(new ByteWriter(8), v)).toThrow(UnstorableValueError);
       expect(() => writeValue(new ByteWriter(8), v)).toThrow(`kind ${kind}`);
     }

@@ -14,7 +14,7 @@ describe('invocation slots', () => {
     expect([second === null, slots.running]).toEqual([false, 1]);
   });
 
-  it('a release called twice frees one slot, not another invocation\'s', () => {
+  it("a release called twice frees one slot, not another invocation's", () => {
     const slots = createInvocationSlots(2);
     const a = slots.tryAcquire()!;
     slots.tryAcquire();

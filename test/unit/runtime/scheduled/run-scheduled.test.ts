@@ -39,12 +39,29 @@ export const handler = async (event, context) => {
 };
 `;
 
-const timer = (cron: string, payload: object, enable = true) => ({ triggerName: 'tick', triggerType: 'timer', qualifier: 'LATEST', triggerConfig: { cronExpression: cron, enable, payload: JSON.stringify(payload) } });
-const fc3 = (dir: string, props: object) => ({ component: 'fc3', props: { region: '${vars.region}', functionName: `dts-${dir}`, runtime: 'nodejs20', code: `./dist/${dir}`, handler: 'index.handler', memorySize: 256, ...props } });
+const timer = (cron: string, payload: object, enable = true) => ({
+  triggerName: 'tick',
+  triggerType: 'timer',
+  qualifier: 'LATEST',
+  triggerConfig: { cronExpression: cron, enable, payload: JSON.stringify(payload) },
+});
+const fc3 = (dir: string, props: object) => ({
+  component: 'fc3',
+  props: { region: '${vars.region}', functionName: `dts-${dir}`, runtime: 'nodejs20', code: `./dist/${dir}`, handler: 'index.handler', memorySize: 256, ...props },
+});
 
 /** Longest number of invocations of `fn` running at once. */
 function maxOverlap(fn: string, until: number): number {
-  const edges = calls.filter((c) => c.fn === fn).flatMap((c) => [[c.start, 1], [c.end || until, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = calls
+    .filter((c) => c.fn === fn)
+    .flatMap(
+      (c) =>
+        [
+          [c.start, 1],
+          [c.end || until, -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let max = 0;
   for (const [, d] of edges) max = Math.max(max, (now += d));
@@ -66,7 +83,11 @@ describe('runScheduled', () => {
         edition: '3.0.0',
         vars: { region: 'cn-test' },
         resources: {
-          slow: fc3('slow', { timeout: 20, concurrencyConfig: { reservedConcurrency: 1 }, triggers: [timer('@every 1s', { sleepMs: 2300 }), { triggerName: 'web', triggerType: 'http', triggerConfig: { methods: ['GET'] } }] }),
+          slow: fc3('slow', {
+            timeout: 20,
+            concurrencyConfig: { reservedConcurrency: 1 },
+            triggers: [timer('@every 1s', { sleepMs: 2300 }), { triggerName: 'web', triggerType: 'http', triggerConfig: { methods: ['GET'] } }],
+          }),
           free: fc3('free', { timeout: 20, triggers: [timer('@every 1s', { sleepMs: 1600 })] }),
           hung: fc3('hung', { timeout: 1, concurrencyConfig: { reservedConcurrency: 1 }, triggers: [timer('@every 1s', { sleepMs: 2600, fail: true })] }),
           manual: fc3('manual', { timeout: 5 }),
@@ -78,7 +99,13 @@ describe('runScheduled', () => {
     const taskFile = join(dir, 'task.yaml');
     await writeFile(
       taskFile,
-      stringify({ name: 'sched', source: { host: '127.0.0.1', port: 1, user: 'root', password: '', serverId: 7001 }, objects: [{ database: 'd' }], destinations: [{ type: 'kafka', name: 'k', brokers: ['127.0.0.1:1'], topic: 't' }], queue: { type: 'file', dir: `${dir}/queue` } }),
+      stringify({
+        name: 'sched',
+        source: { host: '127.0.0.1', port: 1, user: 'root', password: '', serverId: 7001 },
+        objects: [{ database: 'd' }],
+        destinations: [{ type: 'kafka', name: 'k', brokers: ['127.0.0.1:1'], topic: 't' }],
+        queue: { type: 'file', dir: `${dir}/queue` },
+      }),
     );
 
     const reports: (InvocationReport & { at: number })[] = [];
@@ -137,16 +164,17 @@ describe('runScheduled', () => {
     const dir = await tempDir('scheduled-unit-bad');
     const sYaml = join(dir, 's.yaml');
     const run = (resources: object) =>
-      writeFile(sYaml, stringify({ edition: '3.0.0', resources })).then(() =>
-        runScheduled({ sYaml, taskFile: join(dir, 'task.yaml'), baseDir: dir, log: silentLogger, signal: AbortSignal.abort() }),
-      );
+      writeFile(sYaml, stringify({ edition: '3.0.0', resources })).then(() => runScheduled({ sYaml, taskFile: join(dir, 'task.yaml'), baseDir: dir, log: silentLogger, signal: AbortSignal.abort() }));
     await expect(run({ reader: fc3('reader', { timeout: 5, triggers: [timer('0 3 * * *', {})] }) })).rejects.toThrow(
       `${sYaml}: resources.reader.props.triggers[0].triggerConfig.cronExpression: "0 3 * * *" has 5 fields; FC's cron has 6`,
     );
     await expect(run({ reader: fc3('reader', { timeout: 5, triggers: [timer('@every 1m', { maxRunMs: -1 })] }) })).rejects.toThrow(
       `${sYaml}: resources.reader.props.triggers[0].triggerConfig.payload: reader: invalid event: "maxRunMs": expected a whole number of milliseconds > 0`,
     );
-    await expect(run({ reader: fc3('nowhere', { timeout: 5, triggers: [timer('@every 1m', {})] }) })).rejects.toMatchObject({ code: 'DTS_DEPLOY_CONFIG', context: { path: 'resources.reader.props.code' } });
+    await expect(run({ reader: fc3('nowhere', { timeout: 5, triggers: [timer('@every 1m', {})] }) })).rejects.toMatchObject({
+      code: 'DTS_DEPLOY_CONFIG',
+      context: { path: 'resources.reader.props.code' },
+    });
     await expect(run({ reader: fc3('reader', { timeout: 'long' }) })).rejects.toThrow(`${sYaml}: resources.reader.props.timeout: `);
   });
 });

@@ -37,7 +37,7 @@ describe('@every', () => {
 });
 
 describe('cron with seconds', () => {
-  it('reads s.yaml\'s daily re-baseline in UTC', () => {
+  it("reads s.yaml's daily re-baseline in UTC", () => {
     expect(firings('0 0 3 * * *', start, 2)).toEqual(['2026-12-04T03:00:00.000Z', '2026-12-05T03:00:00.000Z']);
   });
 
@@ -58,7 +58,9 @@ describe('cron with seconds', () => {
   });
 
   it('refuses five fields (FC cron starts with seconds) and nonsense, saying which forms it reads', () => {
-    expect(() => parseTimerSchedule('0 3 * * *', start)).toThrow(new TimerExpressionError('"0 3 * * *" has 5 fields; FC\'s cron has 6 (seconds minutes hours day-of-month month day-of-week), e.g. "0 0 3 * * *", or use @every <n>m'));
+    expect(() => parseTimerSchedule('0 3 * * *', start)).toThrow(
+      new TimerExpressionError('"0 3 * * *" has 5 fields; FC\'s cron has 6 (seconds minutes hours day-of-month month day-of-week), e.g. "0 0 3 * * *", or use @every <n>m'),
+    );
     expect(() => parseTimerSchedule('0 0 25 * * *', start)).toThrow(/^"0 0 25 \* \* \*" is not a cron expression: /);
   });
 });

@@ -14,8 +14,20 @@ describe('fc destination config', () => {
   it('fills the defaults and turns the secret into an env reference', () => {
     const [d] = parseTask(base({}), 'task.yaml').destinations;
     expect(d).toEqual({
-      type: 'fc', name: 'fc', fcVersion: '2.0', region: 'cn-hangzhou', accountId: '1234567890', accessKeyId: 'id', accessKeySecret: { env: 'FC_SECRET' },
-      service: 'svc', function: 'fn', qualifier: 'LATEST', maxInvocationRecords: 500, maxInvocationBytes: 30 * 1024 * 1024, maxRecordBytes: 16 * 1024 * 1024, timeoutMs: 300_000,
+      type: 'fc',
+      name: 'fc',
+      fcVersion: '2.0',
+      region: 'cn-hangzhou',
+      accountId: '1234567890',
+      accessKeyId: 'id',
+      accessKeySecret: { env: 'FC_SECRET' },
+      service: 'svc',
+      function: 'fn',
+      qualifier: 'LATEST',
+      maxInvocationRecords: 500,
+      maxInvocationBytes: 30 * 1024 * 1024,
+      maxRecordBytes: 16 * 1024 * 1024,
+      timeoutMs: 300_000,
     });
   });
 

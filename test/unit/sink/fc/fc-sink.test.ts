@@ -14,8 +14,20 @@ import { makeBatch } from '../../../helpers/queue-batches.ts';
 
 function config(overrides: Partial<ResolvedFcConfig> = {}): ResolvedFcConfig {
   return {
-    type: 'fc', name: 'fc', fcVersion: '2.0', region: 'cn-hangzhou', accountId: '1', accessKeyId: 'id', accessKeySecret: new Secret('s'),
-    service: 'svc', function: 'fn', qualifier: 'LATEST', maxInvocationRecords: 500, maxInvocationBytes: 30 * 1024 * 1024, maxRecordBytes: 16 * 1024 * 1024, timeoutMs: 10_000,
+    type: 'fc',
+    name: 'fc',
+    fcVersion: '2.0',
+    region: 'cn-hangzhou',
+    accountId: '1',
+    accessKeyId: 'id',
+    accessKeySecret: new Secret('s'),
+    service: 'svc',
+    function: 'fn',
+    qualifier: 'LATEST',
+    maxInvocationRecords: 500,
+    maxInvocationBytes: 30 * 1024 * 1024,
+    maxRecordBytes: 16 * 1024 * 1024,
+    timeoutMs: 10_000,
     ...overrides,
   };
 }
@@ -43,7 +55,11 @@ describe('FC sink', () => {
     const { invoker, events, ids } = recordingInvoker();
     const sink = createFcSink(config({ maxInvocationRecords: 4 }), { log: silentLogger, invoker, now: () => 1234 });
     expect(await sink.deliver(records)).toEqual({ acknowledgedThrough: 10 });
-    expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
+    expect(ids()).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10],
+    ]);
     expect(events.flatMap((e) => e.Records.map((r) => r.ts))).toEqual(new Array(10).fill(1234));
     // Writes through: a flush has nothing left to do and repeats the acknowledgement.
     expect(await sink.deliver([], { flush: true })).toEqual({ acknowledgedThrough: 10 });
@@ -60,11 +76,18 @@ describe('FC sink', () => {
     expect(first.failure).toBeInstanceOf(SinkWriteError);
     expect(first.failure).toMatchObject({ retriable: true, code: ErrorCodes.SINK_WRITE, message: 'the function svc.LATEST/fn failed on 4 records (HandledInvocationError Error): disk full' });
     expect((first.failure as SinkWriteError).context).toMatchObject({ sink: 'fc', function: 'svc.LATEST/fn', errorType: 'HandledInvocationError', requestId: 'r2' });
-    expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
+    expect(ids()).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
     // The sink keeps no cursor of its own: what it is handed goes out (the loop hands only the rest).
     const again = await sink.deliver(records.slice(4));
     expect(again.acknowledgedThrough).toBe(4);
-    expect(ids()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [5, 6, 7, 8]]);
+    expect(ids()).toEqual([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [5, 6, 7, 8],
+    ]);
   });
 
   it('reports a failure of the client itself with the prefix before it', async () => {
@@ -95,7 +118,9 @@ describe('FC sink', () => {
     expect(ids()).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
     expect(err).toBeInstanceOf(RecordTooLargeError);
     expect(err).toMatchObject({ retriable: false });
-    expect((err as Error).message).toMatch(/^INSERT of shop\.orders primary key \(id\) at mysql-bin\.000001:304 \(gtid 3e11fa47-71ca-11e1-9e33-c80aa9429562:3\) row 0 encodes to \d+ bytes, above the 1500-byte limit; raise maxRecordBytes of destination "fc" \(at most 16777216\) and restart the task$/);
+    expect((err as Error).message).toMatch(
+      /^INSERT of shop\.orders primary key \(id\) at mysql-bin\.000001:304 \(gtid 3e11fa47-71ca-11e1-9e33-c80aa9429562:3\) row 0 encodes to \d+ bytes, above the 1500-byte limit; raise maxRecordBytes of destination "fc" \(at most 16777216\) and restart the task$/,
+    );
     // At the DTS limit the advice is to leave the large columns out.
     const atLimit = createFcSink(config({ maxRecordBytes: 16 * 1024 * 1024 }), { log: silentLogger, invoker });
     const huge = { ...big, id: 13, after: big.after!.map((v, i) => (i === 6 ? 'h'.repeat(16 * 1024 * 1024) : v)) };
@@ -109,7 +134,10 @@ describe('FC sink', () => {
       [Object.assign(new Error('failed with 403'), { code: 'SignatureNotMatch' }), { name: 'SinkConnectionError', retriable: false, message: /refused the credentials .* of destination "fc"/ }],
       [Object.assign(new Error('code: 403'), { statusCode: 403, code: 'SignatureDoesNotMatch' }), { name: 'SinkConnectionError', retriable: false, message: /refused the credentials/ }],
       [Object.assign(new Error('skew'), { code: 'RequestTimeTooSkewed' }), { name: 'SinkConnectionError', retriable: false, message: /set this machine's clock right/ }],
-      [Object.assign(new Error('no fn'), { code: 'FunctionNotFound' }), { name: 'SinkConnectionError', retriable: false, message: /has no function svc\.LATEST\/fn .* check service, function and qualifier/ }],
+      [
+        Object.assign(new Error('no fn'), { code: 'FunctionNotFound' }),
+        { name: 'SinkConnectionError', retriable: false, message: /has no function svc\.LATEST\/fn .* check service, function and qualifier/ },
+      ],
       [Object.assign(new Error('big'), { statusCode: 413, code: 'RequestEntityTooLarge' }), { name: 'SinkWriteError', retriable: false, message: /lower maxInvocationBytes/ }],
       [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { name: 'SinkConnectionError', retriable: true, message: /cannot reach FC/ }],
       [Object.assign(new Error('ReadTimeout(10000)'), { name: 'RequestTimeoutError' }), { name: 'SinkConnectionError', retriable: true, message: /cannot reach FC/ }],

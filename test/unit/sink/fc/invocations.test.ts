@@ -19,7 +19,14 @@ describe('planInvocations', () => {
     [[10, 10, 10, 10, 10], { maxRecords: 2, maxBytes: 1000, maxRecordBytes: 100 }, [[1, 2], [3, 4], [5]]],
     // An event of records 10 + 10 + 10 is 14 + 30 + 2 commas = 46 bytes: 46 fits, 45 does not.
     [[10, 10, 10, 10], { maxRecords: 100, maxBytes: 46, maxRecordBytes: 20 }, [[1, 2, 3], [4]]],
-    [[10, 10, 10, 10], { maxRecords: 100, maxBytes: 45, maxRecordBytes: 20 }, [[1, 2], [3, 4]]],
+    [
+      [10, 10, 10, 10],
+      { maxRecords: 100, maxBytes: 45, maxRecordBytes: 20 },
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
     [[20, 1, 20], { maxRecords: 100, maxBytes: 37, maxRecordBytes: 20 }, [[1, 2], [3]]],
     // A record above maxRecordBytes: what precedes it is invoked, then it is reported, nothing after.
     [[10, 10, 101, 10], { maxRecords: 100, maxBytes: 1000, maxRecordBytes: 100 }, [[1, 2], 'too-large 3 (101)']],

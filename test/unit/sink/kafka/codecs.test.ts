@@ -22,10 +22,7 @@ function repetitive(length: number): Buffer {
   return out;
 }
 
-const inputs = SIZES.flatMap((n) => [
-  [`random ${n}`, randomBytes(n)] as const,
-  [`repetitive ${n}`, repetitive(n)] as const,
-]);
+const inputs = SIZES.flatMap((n) => [[`random ${n}`, randomBytes(n)] as const, [`repetitive ${n}`, repetitive(n)] as const]);
 
 /** Parses the xerial framing by hand: the header fields and each block decompressed alone. */
 function parseXerial(stream: Buffer): { version: number; compatible: number; blocks: Buffer[] } {

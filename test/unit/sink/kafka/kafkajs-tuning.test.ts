@@ -141,7 +141,7 @@ describe('unsignedCrc32c', () => {
     expect(crc32cBitwise(buffer)).toBe(crc);
   });
 
-  it('equals the bit-by-bit reference and kafkajs\'s own table loop on random buffers', () => {
+  it("equals the bit-by-bit reference and kafkajs's own table loop on random buffers", () => {
     const kafkajsCrc = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (b: Buffer) => number;
     const random = prng(99);
     for (let i = 0; i < 200; i++) {

@@ -48,10 +48,11 @@ describe('javaStringHashCode', () => {
   });
 });
 
-const ORDERS = table(
-  [column('note', 'varchar(20)'), column('tenant', 'varchar(20)', { key: true }), column('id', 'int(11)', { key: true }), column('grp', 'varchar(10)')],
-  { database: 'shop', table: 'orders', pkNames: ['tenant', 'id'] },
-);
+const ORDERS = table([column('note', 'varchar(20)'), column('tenant', 'varchar(20)', { key: true }), column('id', 'int(11)', { key: true }), column('grp', 'varchar(10)')], {
+  database: 'shop',
+  table: 'orders',
+  pkNames: ['tenant', 'id'],
+});
 const LOGS = table([column('line', 'varchar(200)'), column('at', 'datetime')], { database: 'shop', table: 'logs', pkNames: [] });
 
 const insert = (schema: TableSchema, after: RowRecord['after']) => row('INSERT', schema, { after: after! });
@@ -93,7 +94,12 @@ describe('choosePartition', () => {
       const schema = table([column('id', 'int(11)', { key: true })], { database: 'shop', table: 'orders_3580_dcb' });
       expect(javaHashRef('shop.orders_3580_dcb')).toBe(MIN_INT);
       // 2^31 mod 7 = 2 and mod 3 = 2; Java's Math.abs(MIN_VALUE) % n would give -2.
-      for (const [n, p] of [[7, 2], [3, 2], [8, 0], [5, 3]] as const) {
+      for (const [n, p] of [
+        [7, 2],
+        [3, 2],
+        [8, 0],
+        [5, 3],
+      ] as const) {
         expect(choosePartition(insert(schema, [1]), 'database-table', n)).toBe(p);
         expect(choosePartition(ddl('ALTER_TABLE', 'ALTER TABLE x', { database: 'shop', table: 'orders_3580_dcb' }), 'database-table', n)).toBe(p);
       }
@@ -169,7 +175,12 @@ describe('choosePartition', () => {
     it('never goes negative when the key hash is Integer.MIN_VALUE', () => {
       // hash('polygenelubricants') = MIN_VALUE and hash('') = 0, so h = MIN_VALUE.
       const schema = table([column('k', 'varchar(10)', { key: true })], { database: 'polygenelubricants', table: 't' });
-      for (const [n, p] of [[7, 2], [3, 2], [8, 0], [5, 3]] as const) {
+      for (const [n, p] of [
+        [7, 2],
+        [3, 2],
+        [8, 0],
+        [5, 3],
+      ] as const) {
         expect(choosePartition(insert(schema, ['']), 'primary-key', n)).toBe(p);
         expect(keyPartitionRef('polygenelubricants', [''], n)).toBe(p);
       }

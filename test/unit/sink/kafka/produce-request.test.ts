@@ -21,7 +21,14 @@ type Build = (args: ProduceRequestArgs) => { request: Request; response: unknown
 
 const T0 = 1_764_800_000_000;
 const topicData = (n: number): ProduceRequestArgs['topicData'] => [
-  { topic: 'db.orders', partitions: [0, 2].map((partition) => ({ partition, firstSequence: 40 + partition, messages: Array.from({ length: n }, (_, i) => ({ value: Buffer.from(`{"id":${i},"p":${partition}}`), timestamp: T0 + i })) })) },
+  {
+    topic: 'db.orders',
+    partitions: [0, 2].map((partition) => ({
+      partition,
+      firstSequence: 40 + partition,
+      messages: Array.from({ length: n }, (_, i) => ({ value: Buffer.from(`{"id":${i},"p":${partition}}`), timestamp: T0 + i })),
+    })),
+  },
   { topic: 'ddl', partitions: [{ partition: 1, firstSequence: 0, messages: [{ key: 'k', value: 'CREATE TABLE t (id int)', headers: { h: ['1', '2'] }, timestamp: T0 }] }] },
 ];
 

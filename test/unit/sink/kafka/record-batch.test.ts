@@ -24,7 +24,12 @@ const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffe
 const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: bigint | number): unknown };
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch(args: Record<string, unknown>): Promise<KafkajsEncoder> };
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: Record<string, unknown>) => KafkajsEncoder;
-const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (decoder: unknown) => Promise<{ records: { key: Buffer | null; value: Buffer | null; offset: string; timestamp: string; headers: Record<string, Buffer | Buffer[]> }[]; producerId: string; firstSequence: number; lastOffsetDelta: number }>;
+const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (decoder: unknown) => Promise<{
+  records: { key: Buffer | null; value: Buffer | null; offset: string; timestamp: string; headers: Record<string, Buffer | Buffer[]> }[];
+  producerId: string;
+  firstSequence: number;
+  lastOffsetDelta: number;
+}>;
 
 const KAFKAJS_CODEC: Record<RecordsCodec, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3 };
 
@@ -60,7 +65,11 @@ const cases: [string, BatchRecord[], Partial<BatchHeader>][] = [
   ['buffer key, empty value', [{ key: Buffer.from([0, 1, 2]), value: Buffer.alloc(0) }], {}],
   ['headers: repeated, non-ASCII', [{ value: 'v', headers: { a: 'x', 'ç😀': Buffer.from('ü'), rep: ['1', Buffer.from('2'), '3'] } }], {}],
   ['values across varint widths', [63, 64, 127, 128, 8191, 8192, 16_384, 1_048_576, 2_097_152].map((n, i) => ({ value: Buffer.from(text(n, i)) })), {}],
-  ['timestamps: some set, some not', [{ value: 'a', timestamp: T0 + 5 }, { value: 'b' }, { value: 'c', timestamp: String(T0 + 10) }], { firstTimestamp: T0, maxTimestamp: T0 + 10, defaultTimestamp: T0 + 7 }],
+  [
+    'timestamps: some set, some not',
+    [{ value: 'a', timestamp: T0 + 5 }, { value: 'b' }, { value: 'c', timestamp: String(T0 + 10) }],
+    { firstTimestamp: T0, maxTimestamp: T0 + 10, defaultTimestamp: T0 + 7 },
+  ],
   ['2,000 rows of JSON', Array.from({ length: 2000 }, (_, i) => ({ value: Buffer.from(`{"data":[{"id":"${i}","name":"${text(i % 300, i)}"}],"type":"INSERT"}`) })), {}],
   ['idempotent, transactional, large sequence', [{ value: 'x' }, { value: 'y' }], { producerId: 123_456_789_012n, producerEpoch: 7, baseSequence: 2_147_483_000, transactional: true }],
 ];
@@ -88,7 +97,20 @@ describe('RecordBatch v2 writer: the same bytes as kafkajs', () => {
 
   // kafkajs cannot encode a null header value (Kafka allows one): decoded only.
   it('headers decode to what was written, in order, a null value too', async () => {
-    const [record] = (await decodeBatch(new Decoder(await encodeRecordBatch([{ value: 'v', headers: { a: 'x', rep: ['1', '2'], none: null } }], { codec: 'lz4', firstTimestamp: T0, maxTimestamp: T0, producerId: -1n, producerEpoch: 0, baseSequence: 0 })))).records;
+    const [record] = (
+      await decodeBatch(
+        new Decoder(
+          await encodeRecordBatch([{ value: 'v', headers: { a: 'x', rep: ['1', '2'], none: null } }], {
+            codec: 'lz4',
+            firstTimestamp: T0,
+            maxTimestamp: T0,
+            producerId: -1n,
+            producerEpoch: 0,
+            baseSequence: 0,
+          }),
+        ),
+      )
+    ).records;
     expect(Object.keys(record!.headers)).toEqual(['a', 'rep', 'none']);
     expect(record!.headers.none).toBeNull();
     expect(record!.headers.a!.toString()).toBe('x');

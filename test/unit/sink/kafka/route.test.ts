@@ -90,7 +90,7 @@ describe('createRouter', () => {
     expect(Object.fromEntries(router.topics)).toEqual({ main: 1, 'orders-topic': 1 });
   });
 
-  it("a mapping with only partition-key columns keeps the task topic and hashes those columns", () => {
+  it('a mapping with only partition-key columns keeps the task topic and hashes those columns', () => {
     const c = config({ partitions: 8, partitionPolicy: 'primary-key', mapping: [{ database: 'shop', table: 'orders', partitionKey: ['grp'] }] });
     const router = createRouter(c, counts({ main: 8 }));
     expect([...router.topics]).toEqual([['main', 8]]);

@@ -41,7 +41,9 @@ describe('schemaRegistry in the task file', () => {
   });
 
   it('refuses credentials in the URL, other schemes, unknown strategies and keys', () => {
-    expect(issuesOf({ format: 'dts-avro', schemaRegistry: { url: 'http://me:pw@registry:8081' } })).toEqual([{ path: 'destinations[0].schemaRegistry.url', message: 'no credentials in the URL: use schemaRegistry.basicAuth' }]);
+    expect(issuesOf({ format: 'dts-avro', schemaRegistry: { url: 'http://me:pw@registry:8081' } })).toEqual([
+      { path: 'destinations[0].schemaRegistry.url', message: 'no credentials in the URL: use schemaRegistry.basicAuth' },
+    ]);
     expect(issuesOf({ format: 'dts-avro', schemaRegistry: { url: 'ftp://registry' } }).map((i) => i.path)).toEqual(['destinations[0].schemaRegistry.url']);
     expect(issuesOf({ format: 'dts-avro', schemaRegistry: { url: 'http://r:1', subjectStrategy: 'topic-record' } }).map((i) => i.path)).toEqual(['destinations[0].schemaRegistry.subjectStrategy']);
     expect(issuesOf({ format: 'dts-avro', schemaRegistry: { url: 'http://r:1', apiKey: 'x' } }).map((i) => i.path)).toEqual(['destinations[0].schemaRegistry']);

@@ -90,7 +90,11 @@ function recordingServer() {
 describe('createSchemaIds against a recording HTTP server', () => {
   const registry = recordingServer();
   const config = (extra: Partial<ResolvedSchemaRegistryConfig> = {}): ResolvedSchemaRegistryConfig => ({ url: registry.url(), subjectStrategy: 'topic', timeoutMs: 2000, ...extra });
-  const failureOf = async (ids: ReturnType<typeof createSchemaIds>) => ids.register(['t1']).then(() => undefined, (err: unknown) => err as Error & { retriable: boolean });
+  const failureOf = async (ids: ReturnType<typeof createSchemaIds>) =>
+    ids.register(['t1']).then(
+      () => undefined,
+      (err: unknown) => err as Error & { retriable: boolean },
+    );
 
   beforeAll(async () => new Promise<void>((resolve) => registry.server.listen(0, '127.0.0.1', resolve)));
   afterAll(async () => new Promise<void>((resolve) => registry.server.close(() => resolve())));
@@ -132,7 +136,9 @@ describe('createSchemaIds against a recording HTTP server', () => {
     let err = await failureOf(withAuth());
     expect(err).toBeInstanceOf(SinkConnectionError);
     expect(err!.retriable).toBe(false);
-    expect(err!.message).toMatch(/^the schema registry at http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7 refused the request for subject t1-value \(HTTP 401, error_code 401: Unauthorized\); check schemaRegistry\.basicAuth of destination "kafka-avro"$/);
+    expect(err!.message).toMatch(
+      /^the schema registry at http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7 refused the request for subject t1-value \(HTTP 401, error_code 401: Unauthorized\); check schemaRegistry\.basicAuth of destination "kafka-avro"$/,
+    );
 
     registry.answer(() => ({ status: 409, body: '{"error_code":409,"message":"Incompatible artifact: t1-value [AVRO]"}' }));
     err = await failureOf(withAuth());
@@ -146,7 +152,7 @@ describe('createSchemaIds against a recording HTTP server', () => {
     registry.answer(() => ({ status: 404, body: '{"error_code":404,"message":"RESTEASY003210: Could not find resource"}' }));
     err = await failureOf(withAuth());
     expect([err!.constructor, err!.retriable]).toEqual([SinkWriteError, false]);
-    expect(err!.message).toContain("set schemaRegistry.url of destination \"kafka-avro\" to the registry's Confluent-compatible base URL");
+    expect(err!.message).toContain('set schemaRegistry.url of destination "kafka-avro" to the registry\'s Confluent-compatible base URL');
 
     registry.answer(() => ({ status: 500, body: '{"error_code":50001,"message":"Error in the backend data store"}' }));
     err = await failureOf(withAuth());

@@ -50,7 +50,15 @@ function fakeAdmin(script: Script) {
 describe('ensureTopics', () => {
   it('creates the missing topics with their partitions; existing topics keep their own count', async () => {
     const { admin, calls } = fakeAdmin({ existing: { main: 8 } });
-    const counts = await ensureTopics(admin, new Map([['main', 2], ['ddl', 4], ['orders', 3]]), true);
+    const counts = await ensureTopics(
+      admin,
+      new Map([
+        ['main', 2],
+        ['ddl', 4],
+        ['orders', 3],
+      ]),
+      true,
+    );
     expect(Object.fromEntries(counts)).toEqual({ main: 8, ddl: 4, orders: 3 });
     expect(calls).toEqual(['list', 'create ddl:4,orders:3', 'metadata']);
   });
@@ -63,7 +71,14 @@ describe('ensureTopics', () => {
 
   it('fails the precheck naming the topic when it is missing and creation is off', async () => {
     const { admin, calls } = fakeAdmin({ existing: { main: 1 } });
-    const error = await ensureTopics(admin, new Map([['main', 1], ['ddl', 1]]), false).catch((e: unknown) => e);
+    const error = await ensureTopics(
+      admin,
+      new Map([
+        ['main', 1],
+        ['ddl', 1],
+      ]),
+      false,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopicPrecheckError);
     expect((error as TopicPrecheckError).message).toBe('Kafka topic ddl does not exist and createTopics is false; create it or set createTopics: true');
     expect((error as TopicPrecheckError).retriable).toBe(false);
@@ -78,14 +93,32 @@ describe('ensureTopics', () => {
 
   it('waits out a broker whose metadata does not know a just-created topic yet', async () => {
     const { admin, calls } = fakeAdmin({ existing: {}, createError: unknownTopic(), laggingMetadata: 3 });
-    expect(Object.fromEntries(await ensureTopics(admin, new Map([['a', 8], ['b', 3]]), true))).toEqual({ a: 8, b: 3 });
+    expect(
+      Object.fromEntries(
+        await ensureTopics(
+          admin,
+          new Map([
+            ['a', 8],
+            ['b', 3],
+          ]),
+          true,
+        ),
+      ),
+    ).toEqual({ a: 8, b: 3 });
     expect(calls).toEqual(['list', 'create a:8,b:3', 'metadata', 'metadata', 'metadata', 'metadata']);
   });
 
   it('still refuses other creation errors, naming the topics', async () => {
     const policy = Object.assign(new Error('Replication factor: 3 larger than available brokers: 1.'), { type: 'INVALID_REPLICATION_FACTOR' });
     const { admin } = fakeAdmin({ existing: {}, createError: policy });
-    const error = await ensureTopics(admin, new Map([['a', 1], ['b', 1]]), true).catch((e: unknown) => e);
+    const error = await ensureTopics(
+      admin,
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      true,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TopicPrecheckError);
     expect((error as Error).message).toBe('cannot create Kafka topic a, b (Replication factor: 3 larger than available brokers: 1.); create it on the cluster with the partitions you need');
   });

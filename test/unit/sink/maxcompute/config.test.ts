@@ -14,8 +14,17 @@ describe('maxcompute destination config', () => {
   it('fills the defaults and turns the secrets into env references', () => {
     const [d] = parseTask(base({ securityToken: '${MC_TOKEN}' }), 'task.yaml').destinations;
     expect(d).toEqual({
-      type: 'maxcompute', name: 'mc', endpoint: 'http://127.0.0.1:18090/api', project: 'dts_demo', accessKeyId: { value: 'ak' }, accessKeySecret: { env: 'MC_SECRET' }, securityToken: { env: 'MC_TOKEN' },
-      namingRule: 'new', partitionKeys: ['year', 'month', 'day', 'hour'], flush: { maxRows: 100_000, maxMegabytes: 64, maxSeconds: 30 }, timeoutMs: 120_000,
+      type: 'maxcompute',
+      name: 'mc',
+      endpoint: 'http://127.0.0.1:18090/api',
+      project: 'dts_demo',
+      accessKeyId: { value: 'ak' },
+      accessKeySecret: { env: 'MC_SECRET' },
+      securityToken: { env: 'MC_TOKEN' },
+      namingRule: 'new',
+      partitionKeys: ['year', 'month', 'day', 'hour'],
+      flush: { maxRows: 100_000, maxMegabytes: 64, maxSeconds: 30 },
+      timeoutMs: 120_000,
     });
   });
 

@@ -4,7 +4,9 @@ import { SinkConnectionError, SinkWriteError } from '../../../../shared/sink/err
 import { errorFromNetwork, errorFromResponse, isMaxComputeNotFound, MaxComputeNotFoundError, parseErrorBody } from '../../../../shared/sink/maxcompute/errors.ts';
 
 const where = { what: 'read table p.t', project: 'p', table: 't', sink: 'mc' };
-const xmlError = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>Some&amp;Code</Code><Message><![CDATA[a <b> message]]></Message><RequestId>r1</RequestId><HostId>h</HostId></Error>');
+const xmlError = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>Some&amp;Code</Code><Message><![CDATA[a <b> message]]></Message><RequestId>r1</RequestId><HostId>h</HostId></Error>',
+);
 
 describe('error bodies', () => {
   it('reads the control plane XML, the tunnel JSON, and quotes anything else', () => {
@@ -49,7 +51,7 @@ describe('status → error', () => {
       'MaxCompute cannot read table p.t: not found (HTTP 404 Some&Code: a <b> message, request r1); check that table p.t exists and the project name of destination "mc"',
     );
     expect(errorFromResponse(403, {}, Buffer.alloc(0), { what: 'find the tunnel endpoint', project: 'p' }).message).toBe(
-      'MaxCompute refused to find the tunnel endpoint (HTTP 403); check accessKeyId and accessKeySecret (and securityToken with STS), that this machine\'s clock is right, and that the account may access project p',
+      "MaxCompute refused to find the tunnel endpoint (HTTP 403); check accessKeyId and accessKeySecret (and securityToken with STS), that this machine's clock is right, and that the account may access project p",
     );
   });
 });

@@ -84,7 +84,11 @@ export class FakeTunnel implements TunnelClient {
 
   #view(s: FakeSession): UploadSession {
     return {
-      uploadId: s.uploadId, table: s.table, partition: s.partition, status: s.status, columns: this.columnsOf(s.table),
+      uploadId: s.uploadId,
+      table: s.table,
+      partition: s.partition,
+      status: s.status,
+      columns: this.columnsOf(s.table),
       blocks: [...s.blocks.keys()].sort((a, b) => a - b).map((blockId) => ({ blockId, recordCount: 0 })),
     };
   }

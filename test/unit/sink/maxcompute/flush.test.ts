@@ -27,8 +27,14 @@ function jsonWriter(): BlockWriter {
   };
 }
 
-const cols: OdpsColumn[] = [{ name: 'id', type: 'BIGINT' }, { name: 'v', type: 'STRING' }];
-const p = (hour: string): PartitionSpec => [['y', '2026'], ['h', hour]];
+const cols: OdpsColumn[] = [
+  { name: 'id', type: 'BIGINT' },
+  { name: 'v', type: 'STRING' },
+];
+const p = (hour: string): PartitionSpec => [
+  ['y', '2026'],
+  ['h', hour],
+];
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
 describe('FlushBuffer', () => {
@@ -91,7 +97,11 @@ describe('FlushUpload', () => {
     for (let i = 1; i <= 3; i++) buffer.add('t_log', cols, p('05'), [i, 'x'], 0);
     buffer.add('t_base', cols, [], [9, 'y'], 0);
     const flush = new FlushUpload(10, 14, buffer.take(), {
-      sink: 'mc', tunnel: async () => tunnel, checkpoint, log: silentLogger, sleep: async () => {},
+      sink: 'mc',
+      tunnel: async () => tunnel,
+      checkpoint,
+      log: silentLogger,
+      sleep: async () => {},
       findUpload: async (t, table, partition, id) =>
         t.getUpload(table, partition, id).catch((err: Error) => {
           if (err.message.startsWith('no upload session')) return null;
@@ -108,7 +118,14 @@ describe('FlushUpload', () => {
     await flush.drive();
     expect(ops()).toEqual(['create t_log', 'put t_log up1#0', 'put t_log up1#1', 'create t_base', 'put t_base up2#0', 'commit t_log up1', 'commit t_base up2']);
     expect(notes.map((n) => parseNote(n, 'mc'))).toEqual([
-      { after: 10, through: 14, sessions: [{ table: 't_log', partition: p('05'), uploadId: 'up1', blocks: [0, 1] }, { table: 't_base', partition: [], uploadId: 'up2', blocks: [0] }] },
+      {
+        after: 10,
+        through: 14,
+        sessions: [
+          { table: 't_log', partition: p('05'), uploadId: 'up1', blocks: [0, 1] },
+          { table: 't_base', partition: [], uploadId: 'up2', blocks: [0] },
+        ],
+      },
       { after: 10, through: 14, sessions: [] },
     ]);
     expect(committedRows()).toEqual(['[1,"x"]\n[2,"x"]\n#end', '[3,"x"]\n#end', '[9,"y"]\n#end']);

@@ -7,7 +7,11 @@ import type { UploadSession, UploadStatus } from '../../../../shared/sink/maxcom
 import { parseNote, serializeNote, type FlushNote, type NoteSession } from '../../../../shared/sink/maxcompute/flush-note.ts';
 import { groupKey, recoveryPlan, sessionAction, type SessionAction } from '../../../../shared/sink/maxcompute/recovery.ts';
 
-const hour = (h: string) => [['new_dts_sync_modifytime_year', '2026'], ['new_dts_sync_modifytime_hour', h]] as const;
+const hour = (h: string) =>
+  [
+    ['new_dts_sync_modifytime_year', '2026'],
+    ['new_dts_sync_modifytime_hour', h],
+  ] as const;
 const noted: NoteSession = { table: 'orders_log', partition: hour('05'), uploadId: 'u1', blocks: [0, 1] };
 
 function observed(status: UploadStatus, blocks: number[]): Pick<UploadSession, 'status' | 'blocks'> {
@@ -66,7 +70,9 @@ describe('flush note', () => {
   it('round-trips', () => {
     const note: FlushNote = { after: 3, through: 9, sessions: [noted] };
     expect(parseNote(serializeNote(note), 'mc')).toEqual(note);
-    expect(serializeNote(note)).toBe('{"v":1,"after":3,"through":9,"sessions":[{"table":"orders_log","partition":[["new_dts_sync_modifytime_year","2026"],["new_dts_sync_modifytime_hour","05"]],"uploadId":"u1","blocks":[0,1]}]}');
+    expect(serializeNote(note)).toBe(
+      '{"v":1,"after":3,"through":9,"sessions":[{"table":"orders_log","partition":[["new_dts_sync_modifytime_year","2026"],["new_dts_sync_modifytime_hour","05"]],"uploadId":"u1","blocks":[0,1]}]}',
+    );
   });
 
   it('no note is null; a damaged note is a final error naming the destination', () => {

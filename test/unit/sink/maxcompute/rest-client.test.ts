@@ -56,7 +56,9 @@ async function startServer(route: (req: Seen, base: string) => Reply | Promise<R
         const problem = check(s);
         if (problem) {
           problems.push(problem);
-          res.writeHead(403, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureNotMatch</Code><Message>${problem}</Message><RequestId>r-403</RequestId></Error>`);
+          res
+            .writeHead(403, { 'content-type': 'application/xml' })
+            .end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureNotMatch</Code><Message>${problem}</Message><RequestId>r-403</RequestId></Error>`);
           return;
         }
         const reply = await route(s, `127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -95,7 +97,11 @@ function check(s: Seen): string | undefined {
   return undefined;
 }
 
-const xml = (body: string, status = 200, headers: Record<string, string> = {}): Reply => ({ status, headers: { 'content-type': 'application/xml', ...headers }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` });
+const xml = (body: string, status = 200, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers: { 'content-type': 'application/xml', ...headers },
+  body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
+});
 const json = (doc: unknown, status = 200): Reply => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
 const clientFor = (endpoint: string, extra: Partial<MaxComputeClientOptions> = {}) =>
   createMaxComputeClient({ endpoint, project: PROJECT, accessKeyId: AK, accessKeySecret: new Secret(SK), timeoutMs: 5000, log: silentLogger, sink: 'mc', ...extra });
@@ -115,13 +121,21 @@ describe('getTable', () => {
   it('reads the JSON schema inside <Table><Schema>, types upper-cased, partition keys apart', async () => {
     const server = await startServer(() =>
       tableXml({
-        columns: [{ name: 'id', type: 'bigint', comment: 'key' }, { name: 'amount', type: 'decimal(20,4)' }, { name: 'name', type: 'string', comment: '' }],
+        columns: [
+          { name: 'id', type: 'bigint', comment: 'key' },
+          { name: 'amount', type: 'decimal(20,4)' },
+          { name: 'name', type: 'string', comment: '' },
+        ],
         partitionKeys: [{ name: 'new_dts_sync_modifytime_year', type: 'string' }],
       }),
     );
     const table = await clientFor(server.endpoint).getTable('orders_log');
     expect(table).toEqual({
-      columns: [{ name: 'id', type: 'BIGINT', comment: 'key' }, { name: 'amount', type: 'DECIMAL(20,4)' }, { name: 'name', type: 'STRING' }],
+      columns: [
+        { name: 'id', type: 'BIGINT', comment: 'key' },
+        { name: 'amount', type: 'DECIMAL(20,4)' },
+        { name: 'name', type: 'STRING' },
+      ],
       partitionKeys: [{ name: 'new_dts_sync_modifytime_year', type: 'STRING' }],
     });
     expect(server.seen.map((s) => [s.method, s.rawPath, s.params])).toEqual([['GET', '/api/projects/dts_demo/tables/orders_log', [['curr_project', 'dts_demo']]]]);
@@ -185,7 +199,10 @@ describe('runSql', () => {
       const p = paramsOf(s);
       if ('instancestatus' in p) return xml('<Instance><Status>Terminated</Status></Instance>');
       if ('taskstatus' in p) return xml('<Instance><Tasks><Task Type="SQL"><Name>AnonymousSQLTask</Name><Status>Failed</Status></Task></Tasks></Instance>');
-      if ('result' in p) return xml(`<Instance><Tasks><Task Type="SQL"><Name>AnonymousSQLTask</Name><Result Transform="Base64" Format="text">${Buffer.from(reason).toString('base64')}</Result></Task></Tasks></Instance>`);
+      if ('result' in p)
+        return xml(
+          `<Instance><Tasks><Task Type="SQL"><Name>AnonymousSQLTask</Name><Result Transform="Base64" Format="text">${Buffer.from(reason).toString('base64')}</Result></Task></Tasks></Instance>`,
+        );
       return { status: 500 };
     });
     const sql = `ALTER TABLE dts_demo.t ADD COLUMNS (${'c'.repeat(250)} BIGINT);`;
@@ -201,7 +218,9 @@ describe('runSql', () => {
 
   it('a busy server (409 on creation) is retriable; a bad statement refused at creation (400) is not', async () => {
     const server = await startServer((s) =>
-      s.body.includes('busy') ? xml('<Error><Code>ConflictError</Code><Message>too many instances</Message></Error>', 409) : xml('<Error><Code>InvalidParameter</Code><Message>bad</Message></Error>', 400),
+      s.body.includes('busy')
+        ? xml('<Error><Code>ConflictError</Code><Message>too many instances</Message></Error>', 409)
+        : xml('<Error><Code>InvalidParameter</Code><Message>bad</Message></Error>', 400),
     );
     const client = clientFor(server.endpoint);
     expect(await rejection(client.runSql('SELECT busy;'))).toMatchObject({ retriable: true, context: { status: 409, serverCode: 'ConflictError' } });
@@ -212,7 +231,15 @@ describe('runSql', () => {
   });
 });
 
-const sessionJson = (id: string, status: string, blocks: number[] = [], columns = [{ name: 'id', type: 'bigint' }, { name: 'v', type: 'string' }]) => ({
+const sessionJson = (
+  id: string,
+  status: string,
+  blocks: number[] = [],
+  columns = [
+    { name: 'id', type: 'bigint' },
+    { name: 'v', type: 'string' },
+  ],
+) => ({
   UploadID: id,
   Status: status,
   Owner: 'o',
@@ -232,7 +259,10 @@ describe('tunnel', () => {
         if (s.path === `/projects/${PROJECT}/tunnel` && 'service' in paramsOf(s)) return { headers: { 'content-type': 'text/plain' }, body: host };
         return { status: 404 };
       }
-      for (const [k, v] of [['x-odps-tunnel-version', '6'], ['odps-tunnel-date-transform', 'v1']]) {
+      for (const [k, v] of [
+        ['x-odps-tunnel-version', '6'],
+        ['odps-tunnel-date-transform', 'v1'],
+      ]) {
         if (s.headers[k!] !== v) return json({ Code: 'InvalidHeader', Message: `${k} must be ${v}` }, 400);
       }
       return route(s);
@@ -244,7 +274,10 @@ describe('tunnel', () => {
     const client = clientFor(server.endpoint);
     const tunnel = await client.tunnel();
     expect(await client.tunnel()).toBe(tunnel);
-    const partition = [['new_dts_sync_modifytime_year', '2026'], ['new_dts_sync_modifytime_month', '01']] as const;
+    const partition = [
+      ['new_dts_sync_modifytime_year', '2026'],
+      ['new_dts_sync_modifytime_month', '01'],
+    ] as const;
     const session = await tunnel.createUpload('orders_log', partition);
     await tunnel.createUpload('orders_base', []);
     expect(server.problems).toEqual([]);
@@ -259,7 +292,10 @@ describe('tunnel', () => {
       table: 'orders_log',
       partition,
       status: 'NORMAL',
-      columns: [{ name: 'id', type: 'BIGINT' }, { name: 'v', type: 'STRING' }],
+      columns: [
+        { name: 'id', type: 'BIGINT' },
+        { name: 'v', type: 'STRING' },
+      ],
       blocks: [],
     });
   });
@@ -297,10 +333,23 @@ describe('tunnel', () => {
     expect(server.problems).toEqual([]);
     const put = server.seen.find((s) => s.method === 'PUT')!;
     expect(put.rawPath).toBe('/projects/dts_demo/tables/t_log');
-    expect(put.params).toEqual([['uploadid', 'u1'], ['blockid', '3'], ['partition', 'y=2026'], ['curr_project', 'dts_demo']]);
+    expect(put.params).toEqual([
+      ['uploadid', 'u1'],
+      ['blockid', '3'],
+      ['partition', 'y=2026'],
+      ['curr_project', 'dts_demo'],
+    ]);
     expect(put.body.equals(block)).toBe(true);
-    expect(server.seen.at(-1)!.params).toEqual([['uploadid', 'u1'], ['partition', 'y=2026'], ['getblockid', 'true'], ['curr_project', 'dts_demo']]);
-    expect(again.blocks).toEqual([{ blockId: 0, recordCount: 10 }, { blockId: 3, recordCount: 13 }]);
+    expect(server.seen.at(-1)!.params).toEqual([
+      ['uploadid', 'u1'],
+      ['partition', 'y=2026'],
+      ['getblockid', 'true'],
+      ['curr_project', 'dts_demo'],
+    ]);
+    expect(again.blocks).toEqual([
+      { blockId: 0, recordCount: 10 },
+      { blockId: 3, recordCount: 13 },
+    ]);
     expect(await rejection(tunnel.uploadBlock(session, 20000, block))).toBeInstanceOf(InvariantError);
     expect(server.seen.filter((s) => s.method === 'PUT')).toHaveLength(1);
   });
@@ -320,7 +369,10 @@ describe('tunnel', () => {
     await tunnel.commit(session('u1'), [1, 0]);
     expect(calls()).toEqual(['GET u1', 'POST u1', 'GET u1', 'GET u1']);
     const post = server.seen.find((s) => s.method === 'POST' && paramsOf(s).uploadid === 'u1')!;
-    expect(post.params).toEqual([['uploadid', 'u1'], ['curr_project', 'dts_demo']]);
+    expect(post.params).toEqual([
+      ['uploadid', 'u1'],
+      ['curr_project', 'dts_demo'],
+    ]);
     expect(post.headers['content-length']).toBe('0');
 
     const mismatch = await rejection(tunnel.commit(session('u2'), [0, 1]));

@@ -15,7 +15,11 @@ const getTable = {
 const createUpload = {
   method: 'POST',
   resource: '/projects/p/tables/t',
-  params: [['uploads', ''], ['partition', 'ds=20240101,hh=01'], ['curr_project', 'p']] as const,
+  params: [
+    ['uploads', ''],
+    ['partition', 'ds=20240101,hh=01'],
+    ['curr_project', 'p'],
+  ] as const,
   headers: { Date: date, 'x-odps-tunnel-version': '6', 'odps-tunnel-date-transform': 'v1', 'Content-Length': '0' },
 };
 const createInstance = {
@@ -54,7 +58,14 @@ describe('string to sign and v2 (§1.3 vectors)', () => {
     const text = canonicalString({
       method: 'GET',
       resource: '/projects/p/tables/t',
-      params: [['uploadid', 'u1'], ['blockid', '0'], ['b', 'first'], ['b', 'last'], ['x-odps-q', 'v'], ['service', '']],
+      params: [
+        ['uploadid', 'u1'],
+        ['blockid', '0'],
+        ['b', 'first'],
+        ['b', 'last'],
+        ['x-odps-q', 'v'],
+        ['service', ''],
+      ],
       headers: { Date: date },
     });
     expect(text).toBe(`GET\n\n\n${date}\nx-odps-q:v\n/projects/p/tables/t?b=last&blockid=0&service&uploadid=u1&x-odps-q=v`);
@@ -66,9 +77,7 @@ describe('v4 (§1.4 vector) and STS', () => {
     expect(signingKeyV4('test_sk', '20210804', 'cn-hangzhou').toString('hex')).toBe('08f1d18b2956baeedac85bd912bb29906503a2fd868bf4827d1528623e7a364a');
     const text = canonicalString(getTable);
     expect(authorizationV4('test_aid', 'test_sk', text, new Date(date), 'cn-hangzhou')).toBe('ODPS test_aid/20210804/cn-hangzhou/odps/aliyun_v4_request:iiuMpbR4n6A+1DoxLqJraodRikE=');
-    expect(authenticationHeaders(getTable, { ...credentials, region: 'cn-hangzhou' }).Authorization).toBe(
-      'ODPS test_aid/20210804/cn-hangzhou/odps/aliyun_v4_request:iiuMpbR4n6A+1DoxLqJraodRikE=',
-    );
+    expect(authenticationHeaders(getTable, { ...credentials, region: 'cn-hangzhou' }).Authorization).toBe('ODPS test_aid/20210804/cn-hangzhou/odps/aliyun_v4_request:iiuMpbR4n6A+1DoxLqJraodRikE=');
   });
 
   it('STS: the same signature (the token is not signed), plus authorization-sts-token', () => {

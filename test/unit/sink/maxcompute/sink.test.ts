@@ -20,8 +20,16 @@ const T0 = Date.UTC(2026, 0, 9, 5, 7, 30); // 2026-01-09 05:07:30 UTC
 
 function config(overrides: Partial<ResolvedMaxComputeConfig> = {}): ResolvedMaxComputeConfig {
   return {
-    type: 'maxcompute', name: 'mc', endpoint: 'http://127.0.0.1:1/api', project: 'dts_demo', accessKeyId: new Secret('ak'), accessKeySecret: new Secret('sk'),
-    namingRule: 'new', partitionKeys: ['year', 'month', 'day', 'hour'], flush: { maxRows: 1000, maxMegabytes: 64, maxSeconds: 30 }, timeoutMs: 10_000,
+    type: 'maxcompute',
+    name: 'mc',
+    endpoint: 'http://127.0.0.1:1/api',
+    project: 'dts_demo',
+    accessKeyId: new Secret('ak'),
+    accessKeySecret: new Secret('sk'),
+    namingRule: 'new',
+    partitionKeys: ['year', 'month', 'day', 'hour'],
+    flush: { maxRows: 1000, maxMegabytes: 64, maxSeconds: 30 },
+    timeoutMs: 10_000,
     ...overrides,
   };
 }
@@ -70,7 +78,9 @@ interface Setup {
 function setup(server = new FakeMaxCompute(), checkpoint = memoryCheckpoint()): Setup {
   const clock = { ms: 1_000_000 };
   return {
-    server, checkpoint, clock,
+    server,
+    checkpoint,
+    clock,
     async newSink(overrides = {}, log: Logger = silentLogger) {
       const sink = createMaxComputeSink(config(overrides), { log, checkpoint, client: server, now: () => clock.ms, sleep: async () => {} });
       await sink.connect();
@@ -81,7 +91,11 @@ function setup(server = new FakeMaxCompute(), checkpoint = memoryCheckpoint()): 
 
 /** The business values of `_log` rows with their metadata (id, flag, before, after), bigints as numbers. */
 function logRows(server: FakeMaxCompute, table = 'items_log') {
-  return server.rows(table).map(({ partition, values }) => ({ partition, meta: [Number(values[0]), values[1], Number(values[2]), values[3], values[4]], data: values.slice(5).map((v) => (typeof v === 'bigint' ? Number(v) : v)) }));
+  return server.rows(table).map(({ partition, values }) => ({
+    partition,
+    meta: [Number(values[0]), values[1], Number(values[2]), values[3], values[4]],
+    data: values.slice(5).map((v) => (typeof v === 'bigint' ? Number(v) : v)),
+  }));
 }
 function baseRows(server: FakeMaxCompute, table = 'items_base') {
   return server.rows(table).map(({ values }) => values.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
@@ -109,7 +123,10 @@ describe('MaxCompute sink', () => {
       "CREATE TABLE IF NOT EXISTS `items_log` (`new_dts_sync_record_id` BIGINT, `new_dts_sync_operation_flag` STRING, `new_dts_sync_utc_timestamp` BIGINT, `new_dts_sync_before_flag` STRING, `new_dts_sync_after_flag` STRING, `id` INT COMMENT 'int(11)', `name` STRING COMMENT 'varchar(20)') PARTITIONED BY (`new_dts_sync_modifytime_year` STRING, `new_dts_sync_modifytime_month` STRING, `new_dts_sync_modifytime_day` STRING, `new_dts_sync_modifytime_hour` STRING);",
     ]);
     expect(ok(await sink.deliver([], { flush: true }))).toBe(5);
-    expect(baseRows(server)).toEqual([[1, 'apple'], [2, 'pear']]);
+    expect(baseRows(server)).toEqual([
+      [1, 'apple'],
+      [2, 'pear'],
+    ]);
     const s = Math.floor(T0 / 1000);
     expect(logRows(server)).toEqual([
       { partition: '2026/01/09/05', meta: [3, 'I', s + 1, 'N', 'Y'], data: [3, 'plum'] },
@@ -131,8 +148,19 @@ describe('MaxCompute sink', () => {
     const sink = await newSink({ namingRule: 'old', partitionKeys: ['day', 'minute'] });
     expect(ok(await sink.deliver([rec('INSERT', null, [1, 'a'])], { flush: true }))).toBe(1);
     expect(server.tables.get('items_log')).toEqual({
-      columns: [{ name: 'record_id', type: 'BIGINT' }, { name: 'operation_flag', type: 'STRING' }, { name: 'utc_timestamp', type: 'BIGINT' }, { name: 'before_flag', type: 'STRING' }, { name: 'after_flag', type: 'STRING' }, { name: 'id', type: 'INT' }, { name: 'name', type: 'STRING' }],
-      partitionKeys: [{ name: 'modifytime_day', type: 'STRING' }, { name: 'modifytime_minute', type: 'STRING' }],
+      columns: [
+        { name: 'record_id', type: 'BIGINT' },
+        { name: 'operation_flag', type: 'STRING' },
+        { name: 'utc_timestamp', type: 'BIGINT' },
+        { name: 'before_flag', type: 'STRING' },
+        { name: 'after_flag', type: 'STRING' },
+        { name: 'id', type: 'INT' },
+        { name: 'name', type: 'STRING' },
+      ],
+      partitionKeys: [
+        { name: 'modifytime_day', type: 'STRING' },
+        { name: 'modifytime_minute', type: 'STRING' },
+      ],
     });
     expect(logRows(server)).toEqual([{ partition: '09/07', meta: [1, 'I', Math.floor(T0 / 1000), 'N', 'Y'], data: [1, 'a'] }]);
   });
@@ -197,7 +225,10 @@ describe('MaxCompute sink', () => {
     ok(await sink.deliver(batch)); // the loop hands them again: already buffered
     expect(ok(await sink.deliver([], { flush: true }))).toBe(2);
     expect(ok(await sink.deliver(batch, { flush: true }))).toBe(2);
-    expect(logRows(server).map((r) => r.data)).toEqual([[1, 'a'], [2, 'b']]);
+    expect(logRows(server).map((r) => r.data)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
   });
 
   it('ADD COLUMN at the end: the old shape is committed first, then both tables gain the column and later rows carry it', async () => {
@@ -209,16 +240,19 @@ describe('MaxCompute sink', () => {
     const alter = ddl('ALTER TABLE items ADD COLUMN qty INT');
     ok(await sink.deliver([alter, rec('INSERT', null, [3, 'c', 7], { schema: ITEMS_QTY }), rec('INIT', null, [4, 'd', null], { schema: ITEMS_QTY })]));
     expect(ok(await sink.deliver([], { flush: true }))).toBe(5);
-    expect(server.sql.slice(2)).toEqual([
-      "ALTER TABLE `items_base` ADD COLUMNS (`qty` INT COMMENT 'int(11)');",
-      "ALTER TABLE `items_log` ADD COLUMNS (`qty` INT COMMENT 'int(11)');",
-    ]);
+    expect(server.sql.slice(2)).toEqual(["ALTER TABLE `items_base` ADD COLUMNS (`qty` INT COMMENT 'int(11)');", "ALTER TABLE `items_log` ADD COLUMNS (`qty` INT COMMENT 'int(11)');"]);
     // The rows before the change were committed before the ALTER (two commits), the rest after.
     const ops = server.tunnelClient.calls.map((c) => c.op).join(' ');
     expect(ops).toBe('create put create put commit commit create put create put commit commit');
     expect(server.tables.get('items_base')!.columns.map((c) => c.name)).toEqual(['id', 'name', 'qty']);
-    expect(baseRows(server)).toEqual([[1, 'a', null], [4, 'd', null]]);
-    expect(logRows(server).map((r) => r.data)).toEqual([[2, 'b', null], [3, 'c', 7]]);
+    expect(baseRows(server)).toEqual([
+      [1, 'a', null],
+      [4, 'd', null],
+    ]);
+    expect(logRows(server).map((r) => r.data)).toEqual([
+      [2, 'b', null],
+      [3, 'c', 7],
+    ]);
     expect(log.lines.find((l) => l.message === 'added columns to the MaxCompute tables')?.fields).toEqual({ table: 'shop.items', columns: 'qty', tables: 'items_base,items_log' });
   });
 
@@ -246,13 +280,21 @@ describe('MaxCompute sink', () => {
     const sink2 = await setup().newSink();
     ok(await sink2.deliver([rec('INSERT', null, [1, 'a'])]));
     const first: TableSchema = { ...ITEMS, columns: [column('qty', 'int(11)'), ...ITEMS.columns] };
-    expect((await sink2.deliver([rec('INSERT', null, [1, 2, 'b'], { schema: first })])).failure).toMatchObject({ message: expect.stringContaining('no DDL on it was read since the destination started') });
+    expect((await sink2.deliver([rec('INSERT', null, [1, 2, 'b'], { schema: first })])).failure).toMatchObject({
+      message: expect.stringContaining('no DDL on it was read since the destination started'),
+    });
   });
 
   it('an existing table of another shape is a precheck error naming both shapes; a narrower one of this task gains the columns', async () => {
     nextId = 1;
     const server = new FakeMaxCompute();
-    server.tables.set('items_base', { columns: [{ name: 'id', type: 'BIGINT' }, { name: 'name', type: 'STRING' }], partitionKeys: [] });
+    server.tables.set('items_base', {
+      columns: [
+        { name: 'id', type: 'BIGINT' },
+        { name: 'name', type: 'STRING' },
+      ],
+      partitionKeys: [],
+    });
     const sink = await setup(server).newSink();
     const ack = await sink.deliver([rec('INIT', null, [1, 'a'])]);
     expect(ack).toMatchObject({ acknowledgedThrough: 0, failure: { retriable: false, context: { sink: 'mc', database: 'shop', table: 'items', destinationTable: 'items_base' } } });
@@ -263,7 +305,13 @@ describe('MaxCompute sink', () => {
     expect(server.sql).toEqual([]);
 
     const narrower = new FakeMaxCompute();
-    narrower.tables.set('items_base', { columns: [{ name: 'id', type: 'INT' }, { name: 'name', type: 'STRING' }], partitionKeys: [] });
+    narrower.tables.set('items_base', {
+      columns: [
+        { name: 'id', type: 'INT' },
+        { name: 'name', type: 'STRING' },
+      ],
+      partitionKeys: [],
+    });
     const sink2 = await setup(narrower).newSink();
     expect(ok(await sink2.deliver([rec('INIT', null, [1, 'a', 5], { schema: ITEMS_QTY })], { flush: true }))).toBe(nextId - 1);
     expect(narrower.sql[0]).toBe("ALTER TABLE `items_base` ADD COLUMNS (`qty` INT COMMENT 'int(11)');");
@@ -280,7 +328,9 @@ describe('MaxCompute sink', () => {
     expect(ack.acknowledgedThrough).toBe(1);
     expect(logRows(server).map((r) => r.data)).toEqual([[1, 'a']]);
     expect(ack.failure).toBeInstanceOf(RecordTooLargeError);
-    expect((ack.failure as Error).message).toMatch(/^INSERT of shop\.items primary key \(id\) at binlog\.000007:100 row 0 encodes to 8388609 bytes, above the 8388608-byte limit; MaxCompute stores at most 8388608 bytes in a cell \(column name\)/);
+    expect((ack.failure as Error).message).toMatch(
+      /^INSERT of shop\.items primary key \(id\) at binlog\.000007:100 row 0 encodes to 8388609 bytes, above the 8388608-byte limit; MaxCompute stores at most 8388608 bytes in a cell \(column name\)/,
+    );
   });
 
   it('a failed flush is retried by a new sink (as the delivery loop does): no row twice', async () => {
@@ -294,7 +344,10 @@ describe('MaxCompute sink', () => {
     await first.close();
     const second = await newSink();
     expect(ok(await second.deliver(records, { flush: true }))).toBe(2);
-    expect(logRows(server).map((r) => r.data)).toEqual([[1, 'a'], [2, 'b']]);
+    expect(logRows(server).map((r) => r.data)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
   });
 
   describe('after a crash during a flush', () => {
@@ -313,7 +366,13 @@ describe('MaxCompute sink', () => {
       return s;
     }
     const allRows = (server: FakeMaxCompute) => [...baseRows(server).map((r) => ['base', ...r]), ...logRows(server).map((r) => [r.meta[0], r.meta[3], ...r.data])];
-    const expected = [['base', 1, 'a'], [2, 'N', 2, 'b'], [4, 'Y', 2, 'b'], [4, 'N', 2, 'bb'], [3, 'N', 3, 'c']];
+    const expected = [
+      ['base', 1, 'a'],
+      [2, 'N', 2, 'b'],
+      [4, 'Y', 2, 'b'],
+      [4, 'N', 2, 'bb'],
+      [3, 'N', 3, 'c'],
+    ];
 
     it('before the note: nothing committed, everything uploaded again', async () => {
       const s = await crashAt((c) => c.op === 'put' && c.uploadId === 'up3');
@@ -352,7 +411,14 @@ describe('MaxCompute sink', () => {
       const later = rec('INSERT', null, [5, 'e'], { id: 5 });
       expect(ok(await sink.deliver([...batch(), later], { flush: true }))).toBe(5);
       // items_base (committed before the crash), items_log 06h (committed on restart), the redo of 05h, then record 5.
-      expect(allRows(s.server)).toEqual([['base', 1, 'a'], [3, 'N', 3, 'c'], [2, 'N', 2, 'b'], [4, 'Y', 2, 'b'], [4, 'N', 2, 'bb'], [5, 'N', 5, 'e']]);
+      expect(allRows(s.server)).toEqual([
+        ['base', 1, 'a'],
+        [3, 'N', 3, 'c'],
+        [2, 'N', 2, 'b'],
+        [4, 'Y', 2, 'b'],
+        [4, 'N', 2, 'bb'],
+        [5, 'N', 5, 'e'],
+      ]);
       const notes = s.checkpoint.notes.map((n) => parseNote(n, 'mc')!);
       expect(notes.map((n) => [n.after, n.through, n.sessions.map((x) => x.table)])).toEqual([
         [0, 4, ['items_base', 'items_log', 'items_log']], // the crashed flush

@@ -17,18 +17,27 @@ describe('binlogFailure: told apart by shape', () => {
   });
 
   it('a socket or protocol error (code): a connection failure, retried', () => {
-    for (const e of [shaped('connect ECONNREFUSED 10.0.0.1:3306', { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' }), shaped('Connection lost: The server closed the connection.', { code: 'PROTOCOL_CONNECTION_LOST', fatal: true })]) {
+    for (const e of [
+      shaped('connect ECONNREFUSED 10.0.0.1:3306', { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' }),
+      shaped('Connection lost: The server closed the connection.', { code: 'PROTOCOL_CONNECTION_LOST', fatal: true }),
+    ]) {
       const err = binlogFailure(e, at, endpoint);
       expect([err.code, err.retriable]).toEqual([ErrorCodes.SOURCE_CONNECTION, true]);
       expect(err.message).toBe(`binlog connection to db.internal:3306 failed: ${e.message}`);
     }
   });
 
-  it('a parser exception on the bytes (TypeError, RangeError) or zongji\'s unsupported column type: the event cannot be decoded, final', () => {
-    for (const e of [new Error('Unsupported type "255" on column "x"'), new RangeError('The value of "offset" is out of range.'), new TypeError("Cannot read properties of undefined (reading 'readUInt8')")]) {
+  it("a parser exception on the bytes (TypeError, RangeError) or zongji's unsupported column type: the event cannot be decoded, final", () => {
+    for (const e of [
+      new Error('Unsupported type "255" on column "x"'),
+      new RangeError('The value of "offset" is out of range.'),
+      new TypeError("Cannot read properties of undefined (reading 'readUInt8')"),
+    ]) {
       const err = binlogFailure(e, at, endpoint);
       expect([err.code, err.retriable, isRetriable(err)]).toEqual([ErrorCodes.SOURCE_UNSUPPORTED_EVENT, false, false]);
-      expect(err.message).toBe(`the binlog event at ${at} cannot be decoded (${e.name}: ${e.message}); exclude its table from the task or change the column type, and report the position if the table's types are supported`);
+      expect(err.message).toBe(
+        `the binlog event at ${at} cannot be decoded (${e.name}: ${e.message}); exclude its table from the task or change the column type, and report the position if the table's types are supported`,
+      );
     }
   });
 

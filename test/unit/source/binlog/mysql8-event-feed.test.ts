@@ -86,7 +86,12 @@ describe('Mysql8EventFeed', () => {
         expect(received.map((r) => r.header.type)).toEqual(inner.map((e) => e.header.type));
         expect(received.map((r) => r.header.type)).toEqual([EventType.QUERY, EventType.TABLE_MAP, file === 'mysql-bin.compressed' ? EventType.UPDATE_ROWS_V2 : EventType.WRITE_ROWS_V2, EventType.XID]);
         received.forEach((r, i) => {
-          expect([r.header.logPos, r.header.timestamp, r.header.serverId, r.header.flags]).toEqual([payload.header.logPos, inner[i]!.header.timestamp, inner[i]!.header.serverId, inner[i]!.header.flags]);
+          expect([r.header.logPos, r.header.timestamp, r.header.serverId, r.header.flags]).toEqual([
+            payload.header.logPos,
+            inner[i]!.header.timestamp,
+            inner[i]!.header.serverId,
+            inner[i]!.header.flags,
+          ]);
           expect(r.header.eventSize).toBe(19 + inner[i]!.body.length + (checksum ? 4 : 0));
           expect(r.end).toBe(1 + r.header.eventSize);
           expect(r.body.equals(inner[i]!.body)).toBe(true);
@@ -122,7 +127,7 @@ describe('Mysql8EventFeed', () => {
     expect(feed.pending).toBe(false);
   });
 
-  it('passes a partial update on as the UPDATE_ROWS_V2 of its full image, decoded with its transaction\'s table map', () => {
+  it("passes a partial update on as the UPDATE_ROWS_V2 of its full image, decoded with its transaction's table map", () => {
     const events = fixtureEvents('04-partial-json-row-image-noblob.binlog');
     const map = events.find((e) => e.header.type === EventType.TABLE_MAP)!;
     const partial = events.find((e) => e.header.type === EventType.PARTIAL_UPDATE_ROWS)!;

@@ -28,7 +28,12 @@ describe('TransactionAssembler afterCommit', () => {
     });
     const tx = (table: string, keys: number[]) => {
       a.begin(TS);
-      a.rows('INSERT', { ...T, table }, keys.map((k) => ({ before: null, after: [k], bytes: 4 })), TS);
+      a.rows(
+        'INSERT',
+        { ...T, table },
+        keys.map((k) => ({ before: null, after: [k], bytes: 4 })),
+        TS,
+      );
       a.commit((position += 100), null, `x${position}`);
     };
     tx('orders', [1]); // buffered: told

@@ -19,7 +19,13 @@ const START: ResumePosition = { file: FILE, position: 4, gtidSet: 'set:4', nextR
 const TS = 1_700_000_000_000;
 
 function cursor(runId: string, rows = 0): SnapshotCursor {
-  return { runId, tables: ['shop.orders'], finished: {}, current: { database: 'shop', table: 'orders', key: ['id'], ranges: [{ after: null, upTo: null, done: false }], rows, estimatedRows: 10 }, completedAtMs: null };
+  return {
+    runId,
+    tables: ['shop.orders'],
+    finished: {},
+    current: { database: 'shop', table: 'orders', key: ['id'], ranges: [{ after: null, upTo: null, done: false }], rows, estimatedRows: 10 },
+    completedAtMs: null,
+  };
 }
 
 function setup(options: Partial<AssemblerOptions> = {}) {
@@ -32,7 +38,12 @@ function setup(options: Partial<AssemblerOptions> = {}) {
 function insert(a: TransactionAssembler, ids: number[], next: number): void {
   a.gtid(`0-1-${next}`);
   a.begin(TS);
-  a.rows('INSERT', T, ids.map((id) => ({ before: null, after: [id], bytes: 8 })), TS);
+  a.rows(
+    'INSERT',
+    T,
+    ids.map((id) => ({ before: null, after: [id], bytes: 8 })),
+    TS,
+  );
   a.commit(next, `set:${next}`, `xid-${next}`);
 }
 

@@ -94,7 +94,12 @@ function feed(a: TransactionAssembler, binlog: readonly Placed[], from: Pick<Res
         a.begin(TS);
         break;
       case 'rows':
-        a.rows(step.op, T, step.keys.map((k) => ({ before: null, after: [k], bytes: step.bytes })), TS);
+        a.rows(
+          step.op,
+          T,
+          step.keys.map((k) => ({ before: null, after: [k], bytes: step.bytes })),
+          TS,
+        );
         break;
       case 'commit':
         a.commit(next, gtidSetAt(next), step.xid);

@@ -111,7 +111,11 @@ describe('logic with NULL as unknown', () => {
   });
 
   it('binds AND tighter than XOR, XOR tighter than OR, and NOT looser than comparisons', () => {
-    const rows2: Values[] = [{ id: 1, region: 'x' }, { id: 2, region: 'y' }, { id: 3, region: 'x' }];
+    const rows2: Values[] = [
+      { id: 1, region: 'x' },
+      { id: 2, region: 'y' },
+      { id: 3, region: 'x' },
+    ];
     // Each expectation differs from what the other grouping gives (in the comment).
     expect(matching("id = 3 OR id = 2 AND region = 'x'", rows2)).toEqual([2]); // (… OR …) AND …: []
     expect(matching("id = 1 XOR id = 1 AND region = 'y'", rows2)).toEqual([0]); // (… XOR …) AND …: []
@@ -163,7 +167,7 @@ describe('arithmetic', () => {
     ['id + NULL IS NULL', { id: 7 }, true],
     ['score * 2 = 3', { score: 1.5 }, true],
     ['score / 0 IS NULL', { score: 1.5 }, true],
-    ["region + 1 = 13", { region: '12abc' }, true],
+    ['region + 1 = 13', { region: '12abc' }, true],
   ])('%s with %j → %s', (condition, values, expected) => {
     expect(matches(condition, values)).toBe(expected);
   });
@@ -363,7 +367,7 @@ describe('rejections name the unsupported part', () => {
     ["created > 'yesterday'", "'yesterday'", /cannot be read as a DATE\/DATETIME\/TIMESTAMP value/],
     ['created + 1 > 0', 'created', /cannot be used as a number/],
     ['status = 1', 'status', /ENUM or SET column used as a number/],
-    ['score LIKE \'1%\'', 'score', /LIKE on FLOAT/],
+    ["score LIKE '1%'", 'score', /LIKE on FLOAT/],
     ['region LIKE region', 'region', /pattern must be a quoted string/],
     ["region LIKE 'a' ESCAPE 'ab'", "'ab'", /one quoted character/],
   ])('%s', (condition, part, reason) => {

@@ -12,7 +12,10 @@ import { StreamFilters } from '../../../../shared/source/filter-condition/stream
 import { compileTableFilter, tableFiltersOf, type TableFilter } from '../../../../shared/source/filter-condition/table-filter.ts';
 import { column, table } from '../../../helpers/columns.ts';
 
-const orders = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }), column('amount', 'decimal(10,2)')], { database: 'shop', table: 'orders' });
+const orders = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }), column('amount', 'decimal(10,2)')], {
+  database: 'shop',
+  table: 'orders',
+});
 const filter: TableFilter = { database: 'shop', table: 'orders', condition: "region = 'cn' AND amount >= 100", path: 'objects[1].tables[0].filter' };
 const cn = (id: number, amount: string): Row => [id, 'cn', amount];
 const us = (id: number, amount: string): Row => [id, 'us', amount];
@@ -65,16 +68,30 @@ describe('StreamFilters', () => {
 
   it('passes tables without a condition whole, as one run', () => {
     const other = table([column('id', 'int(11)', { key: true })], { database: 'shop', table: 'items' });
-    const images = [{ before: null, after: [1], bytes: 1 }, { before: null, after: [2], bytes: 1 }];
+    const images = [
+      { before: null, after: [1], bytes: 1 },
+      { before: null, after: [2], bytes: 1 },
+    ];
     expect(filters.apply('INSERT', other, images, position)).toEqual([{ op: 'INSERT', images }]);
   });
 
   it('recompiles for a new shape of the table (ALTER moved the columns)', () => {
-    const altered = table([column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }), column('id', 'int(11)', { key: true }), column('note', 'text', { collation: 'utf8mb4_general_ci' }), column('amount', 'decimal(10,2)')], { database: 'shop', table: 'orders' });
+    const altered = table(
+      [
+        column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }),
+        column('id', 'int(11)', { key: true }),
+        column('note', 'text', { collation: 'utf8mb4_general_ci' }),
+        column('amount', 'decimal(10,2)'),
+      ],
+      { database: 'shop', table: 'orders' },
+    );
     const before = [{ before: null, after: cn(1, '100.00'), bytes: 1 }];
     expect(summary(filters.apply('INSERT', orders, before, position))).toEqual([['INSERT', [1]]]);
     // In the new shape, position 0 is region: a predicate compiled for the old shape would read 'cn' as the id.
-    const after = [{ before: null, after: ['cn', 9, 'x', '100.00'], bytes: 1 }, { before: null, after: ['us', 10, 'x', '100.00'], bytes: 1 }];
+    const after = [
+      { before: null, after: ['cn', 9, 'x', '100.00'], bytes: 1 },
+      { before: null, after: ['us', 10, 'x', '100.00'], bytes: 1 },
+    ];
     const runs = filters.apply('INSERT', altered, after, position);
     expect(runs.map((r) => r.images.map((i) => i.after![1]))).toEqual([[9]]);
   });
@@ -92,7 +109,7 @@ describe('StreamFilters', () => {
     expect(e.retriable).toBe(false);
     expect(e.code).toBe('DTS_FILTER_CONDITION');
     expect(e.message).toContain('shop.orders');
-    expect(e.message).toContain("condition: \"region = 'cn' AND amount >= 100\"");
+    expect(e.message).toContain('condition: "region = \'cn\' AND amount >= 100"');
     expect(e.message).toContain('unknown column `amount` (shop.orders has id, region)');
     expect(e.message).toContain('at binlog position mysql-bin.000007:4242');
     expect(e.message).toContain('(objects[1].tables[0].filter)');
@@ -105,7 +122,13 @@ describe('tableFiltersOf', () => {
     const objects = [
       { database: 'a', tables: ['t1', { name: 't2', filter: 'x = 1' }] },
       { database: 'b' },
-      { database: 'c', tables: [{ name: 't3', operations: ['INSERT' as const] }, { name: 't4', filter: 'y > 2' }] },
+      {
+        database: 'c',
+        tables: [
+          { name: 't3', operations: ['INSERT' as const] },
+          { name: 't4', filter: 'y > 2' },
+        ],
+      },
     ];
     expect([...tableFiltersOf(objects).entries()]).toEqual([
       ['a.t2', { database: 'a', table: 't2', condition: 'x = 1', path: 'objects[0].tables[1].filter' }],

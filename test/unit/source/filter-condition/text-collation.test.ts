@@ -81,7 +81,14 @@ describe('weight tables', () => {
       { cps: [0x44], levels: [[0x1c60], [0x20], [0x08]] },
       { cps: [0x300], levels: [[], [0x25], [0x02]] },
       { cps: [0x301], levels: [[], [0x25], [0x02]] },
-      { cps: [0x6c, 0xb7], levels: [[0x1d77, 0x1d77], [0x20, 0x20], [2, 2]] },
+      {
+        cps: [0x6c, 0xb7],
+        levels: [
+          [0x1d77, 0x1d77],
+          [0x20, 0x20],
+          [2, 2],
+        ],
+      },
     ];
     const text = encodeEntries(entries);
     expect(text).toBe('41+2 1c47|0020|0008\n44 1c60|0020|0008\n300+1 |0025|0002\n6c,b7 1d771d77|00200020|00020002');

@@ -56,7 +56,15 @@ describe('the assembler and the heartbeat', () => {
     a.commit(500, null, '4');
     a.flush();
 
-    expect(batches.map((b) => ({ keys: b.records.map((r) => (r.op === 'DDL' ? r.sql : r.after![0])), ids: b.records.map((r) => r.id), at: b.resume.position, lastRecordId: b.lastRecordId, sourceTimeMs: b.sourceTimeMs }))).toEqual([
+    expect(
+      batches.map((b) => ({
+        keys: b.records.map((r) => (r.op === 'DDL' ? r.sql : r.after![0])),
+        ids: b.records.map((r) => r.id),
+        at: b.resume.position,
+        lastRecordId: b.lastRecordId,
+        sourceTimeMs: b.sourceTimeMs,
+      })),
+    ).toEqual([
       { keys: ['a'], ids: [1], at: 300, lastRecordId: 1, sourceTimeMs: T0 + 2000 },
       { keys: [], ids: [], at: 400, lastRecordId: 1, sourceTimeMs: T0 + 3000 },
       { keys: ['b'], ids: [2], at: 500, lastRecordId: 2, sourceTimeMs: T0 + 4000 },

@@ -11,7 +11,14 @@ interface Case {
   readonly tableDatabase?: string | null;
 }
 
-const c = (sql: string, kind: DdlKind, database: string | null, name: string, table: string | null = null, tableDatabase: string | null = null): Case => ({ sql, kind, database, name, table, tableDatabase });
+const c = (sql: string, kind: DdlKind, database: string | null, name: string, table: string | null = null, tableDatabase: string | null = null): Case => ({
+  sql,
+  kind,
+  database,
+  name,
+  table,
+  tableDatabase,
+});
 
 const D = 'DEFINER=`root`@`localhost`';
 
@@ -102,12 +109,27 @@ describe('classifyDdl', () => {
 
   it('covers every DdlKind except OTHER', () => {
     const all: DdlKind[] = [
-      'CREATE_TABLE', 'ALTER_TABLE', 'DROP_TABLE', 'RENAME_TABLE', 'TRUNCATE_TABLE',
-      'CREATE_VIEW', 'ALTER_VIEW', 'DROP_VIEW',
-      'CREATE_PROCEDURE', 'ALTER_PROCEDURE', 'DROP_PROCEDURE',
-      'CREATE_FUNCTION', 'ALTER_FUNCTION', 'DROP_FUNCTION',
-      'CREATE_TRIGGER', 'DROP_TRIGGER', 'CREATE_INDEX', 'DROP_INDEX',
-      'CREATE_DATABASE', 'ALTER_DATABASE', 'DROP_DATABASE',
+      'CREATE_TABLE',
+      'ALTER_TABLE',
+      'DROP_TABLE',
+      'RENAME_TABLE',
+      'TRUNCATE_TABLE',
+      'CREATE_VIEW',
+      'ALTER_VIEW',
+      'DROP_VIEW',
+      'CREATE_PROCEDURE',
+      'ALTER_PROCEDURE',
+      'DROP_PROCEDURE',
+      'CREATE_FUNCTION',
+      'ALTER_FUNCTION',
+      'DROP_FUNCTION',
+      'CREATE_TRIGGER',
+      'DROP_TRIGGER',
+      'CREATE_INDEX',
+      'DROP_INDEX',
+      'CREATE_DATABASE',
+      'ALTER_DATABASE',
+      'DROP_DATABASE',
     ];
     expect(new Set(ddl.map((x) => x.kind))).toEqual(new Set(all));
   });

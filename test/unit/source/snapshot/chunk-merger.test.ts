@@ -8,7 +8,15 @@ import { MysqlTypeCode, type ResumePosition, type Row, type SnapshotCursor, type
 import type { Chunk } from '../../../../shared/source/snapshot/chunk-reader.ts';
 import { ChunkMerger, type MergeTarget } from '../../../../shared/source/snapshot/chunk-merger.ts';
 
-const column = (name: string, key: boolean) => ({ name, type: key ? 'int(11)' : 'varchar(20)', typeCode: key ? MysqlTypeCode.LONG : MysqlTypeCode.VAR_STRING, unsigned: false, charset: key ? null : 'utf8mb4', nullable: !key, key });
+const column = (name: string, key: boolean) => ({
+  name,
+  type: key ? 'int(11)' : 'varchar(20)',
+  typeCode: key ? MysqlTypeCode.LONG : MysqlTypeCode.VAR_STRING,
+  unsigned: false,
+  charset: key ? null : 'utf8mb4',
+  nullable: !key,
+  key,
+});
 
 const T: TableSchema = { database: 'shop', table: 'orders', columns: [column('id', true), column('v', false)], pkNames: ['id'] };
 const OTHER: TableSchema = { ...T, table: 'other' };
@@ -63,7 +71,12 @@ const countRows = (cursor: SnapshotCursor, rows: number): SnapshotCursor => ({ .
 function setup(cursor: SnapshotCursor | null = cursorFor(snapshotOf(T))) {
   const stream = new FakeStream();
   const merged: SnapshotCursor[] = [];
-  const merger = new ChunkMerger(cursor, () => stream, (c) => merged.push(c), () => NOW);
+  const merger = new ChunkMerger(
+    cursor,
+    () => stream,
+    (c) => merged.push(c),
+    () => NOW,
+  );
   return { stream, merged, merger };
 }
 
@@ -208,7 +221,10 @@ describe('ChunkMerger: keys changed while a chunk is pending', () => {
     const { stream, merged, merger } = setup();
     const p = merger.register(NAME);
     merger.observe(ALTERED, [{ before: null, after: ['only v'] }]);
-    p.ready(chunk(T, rows(1, 2, 3), 'binlog.000001', 100), (c, n) => ({ ...countRows(c, n), current: c.current && { ...c.current, ranges: [{ after: [3], upTo: null, done: false }], rows: c.current.rows + n } }));
+    p.ready(chunk(T, rows(1, 2, 3), 'binlog.000001', 100), (c, n) => ({
+      ...countRows(c, n),
+      current: c.current && { ...c.current, ranges: [{ after: [3], upTo: null, done: false }], rows: c.current.rows + n },
+    }));
     expect(stream.placed[0]!.rows).toEqual([]);
     expect(stream.placed[0]!.progress.current!.rows).toBe(0);
     expect(stream.placed[0]!.progress.current!.ranges[0]!.after).toEqual([3]);
@@ -220,8 +236,25 @@ describe('ChunkMerger: keys changed while a chunk is pending', () => {
     const p = merger.register('shop.pairs');
     // Rows are (seq, v, region).
     merger.observe(PAIRS, [{ before: [2, 'x', 'cn'], after: [2, 'y', 'cn'] }]);
-    p.ready(chunk(PAIRS, [[1, 'a', 'cn'], [2, 'b', 'cn'], [2, 'c', 'us'], [1, 'd', 'us']], 'binlog.000001', 100), countRows);
-    expect(stream.placed[0]!.rows).toEqual([[1, 'a', 'cn'], [2, 'c', 'us'], [1, 'd', 'us']]);
+    p.ready(
+      chunk(
+        PAIRS,
+        [
+          [1, 'a', 'cn'],
+          [2, 'b', 'cn'],
+          [2, 'c', 'us'],
+          [1, 'd', 'us'],
+        ],
+        'binlog.000001',
+        100,
+      ),
+      countRows,
+    );
+    expect(stream.placed[0]!.rows).toEqual([
+      [1, 'a', 'cn'],
+      [2, 'c', 'us'],
+      [1, 'd', 'us'],
+    ]);
   });
 
   it("uses the plan's key (a unique key) when the table has no primary key", () => {

@@ -10,7 +10,14 @@ const col = (name: string, typeCode: number) => ({ name, type: name, typeCode, u
 const S: TableSchema = {
   database: 'd',
   table: 't',
-  columns: [col('f', MysqlTypeCode.FLOAT), col('big', MysqlTypeCode.LONGLONG), col('y', MysqlTypeCode.YEAR), col('dec', MysqlTypeCode.NEWDECIMAL), col('b', MysqlTypeCode.BLOB), col('d', MysqlTypeCode.DOUBLE)],
+  columns: [
+    col('f', MysqlTypeCode.FLOAT),
+    col('big', MysqlTypeCode.LONGLONG),
+    col('y', MysqlTypeCode.YEAR),
+    col('dec', MysqlTypeCode.NEWDECIMAL),
+    col('b', MysqlTypeCode.BLOB),
+    col('d', MysqlTypeCode.DOUBLE),
+  ],
   pkNames: [],
 };
 

@@ -73,10 +73,10 @@ function oldRow(fragments: SchemaFragments, before: Row, after: Row, afterJson: 
 
 function checkImage(record: RowRecord, image: Row | null, fragments: SchemaFragments): asserts image is Row {
   if (image === null || image.length !== fragments.values.length) {
-    throw new InvariantError(
-      `${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${fragments.values.length} columns`,
-      { database: record.schema.database, table: record.schema.table },
-    );
+    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${fragments.values.length} columns`, {
+      database: record.schema.database,
+      table: record.schema.table,
+    });
   }
 }
 

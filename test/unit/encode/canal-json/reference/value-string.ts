@@ -10,15 +10,20 @@ export type ValueString = (value: Exclude<Value, null>) => string;
 
 export function valueStringOf(column: Column): ValueString {
   switch (column.typeCode) {
-    case MysqlTypeCode.FLOAT: return floatString;
-    case MysqlTypeCode.DOUBLE: return doubleString;
-    case MysqlTypeCode.BIT: return bitString;
-    case MysqlTypeCode.YEAR: return yearString;
+    case MysqlTypeCode.FLOAT:
+      return floatString;
+    case MysqlTypeCode.DOUBLE:
+      return doubleString;
+    case MysqlTypeCode.BIT:
+      return bitString;
+    case MysqlTypeCode.YEAR:
+      return yearString;
     // Integers (numbers or exact strings), DECIMAL (exact string with the column's scale),
     // temporal strings (full precision, zero dates kept), text and JSON as decoded, binary and
     // GEOMETRY bytes. ENUM and SET: DTS's Canal Json carries the member text; canal's native
     // form (1-based index, SET bitmask) is not used.
-    default: return asIs;
+    default:
+      return asIs;
   }
 }
 

@@ -13,9 +13,12 @@ describe('local FC endpoint routes', () => {
     expect(routeOf(path, query)).toEqual(route);
   });
 
-  it.each(['/2023-03-30/functions', '/2023-03-30/functions/sink/code', '/2016-08-15/services/dts', '/2016-08-15/services/dts/functions/sink/triggers', '/2023-03-30/functions/a/b/invocations'])('serves no %s', (path) => {
-    expect(routeOf(path, '')).toBeUndefined();
-  });
+  it.each(['/2023-03-30/functions', '/2023-03-30/functions/sink/code', '/2016-08-15/services/dts', '/2016-08-15/services/dts/functions/sink/triggers', '/2023-03-30/functions/a/b/invocations'])(
+    'serves no %s',
+    (path) => {
+      expect(routeOf(path, '')).toBeUndefined();
+    },
+  );
 
   it('calls InvokeFunction with POST and GetFunction with GET', () => {
     expect(ACTION_METHODS).toEqual({ InvokeFunction: 'POST', GetFunction: 'GET' });

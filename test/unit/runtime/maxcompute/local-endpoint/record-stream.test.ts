@@ -102,7 +102,15 @@ describe('readBlock refuses, naming the record', () => {
 describe('frameDownload', () => {
   it('without a column list copies the records and recomputes the trailer', () => {
     expect(frameDownload([{ bytes: V1, columns: V1_COLUMNS }], 0, 2).equals(V1)).toBe(true);
-    const two = frameDownload([{ bytes: V1, columns: V1_COLUMNS }, { bytes: V2, columns: V1_COLUMNS }, { bytes: V1, columns: V1_COLUMNS }], 1, 2);
+    const two = frameDownload(
+      [
+        { bytes: V1, columns: V1_COLUMNS },
+        { bytes: V2, columns: V1_COLUMNS },
+        { bytes: V1, columns: V1_COLUMNS },
+      ],
+      1,
+      2,
+    );
     const crcs: number[] = [];
     expect(readBlock(two, V1_COLUMNS, { onRecord: (_i, r) => crcs.push(r.crc) }).records).toBe(2);
     expect(crcs).toEqual([0x52203424, 0x2d22d3d1]);
@@ -111,6 +119,10 @@ describe('frameDownload', () => {
     const out = frameDownload([{ bytes: V1, columns: V1_COLUMNS }], 0, 2, [1, 0]);
     const fields: [number, number][] = [];
     expect(readBlock(out, [V1_COLUMNS[1]!, V1_COLUMNS[0]!], { onField: (i, f) => fields.push([i, f.field]) }).records).toBe(2);
-    expect(fields).toEqual([[0, 1], [0, 2], [1, 2]]);
+    expect(fields).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]);
   });
 });

@@ -14,7 +14,12 @@ const vectors: { name: string; request: SignedRequest; stringToSign: string; v2:
   },
   {
     name: 'create an upload session (encoded partition, unsigned odps-tunnel-date-transform)',
-    request: { method: 'POST', resource: '/projects/p/tables/t', rawQuery: 'uploads&partition=ds%3D20240101%2Chh%3D01&curr_project=p', headers: { date: DATE, 'x-odps-tunnel-version': '6', 'odps-tunnel-date-transform': 'v1', 'content-length': '0' } },
+    request: {
+      method: 'POST',
+      resource: '/projects/p/tables/t',
+      rawQuery: 'uploads&partition=ds%3D20240101%2Chh%3D01&curr_project=p',
+      headers: { date: DATE, 'x-odps-tunnel-version': '6', 'odps-tunnel-date-transform': 'v1', 'content-length': '0' },
+    },
     stringToSign: 'POST\n\n\nWed, 04 Aug 2021 06:00:00 GMT\nx-odps-tunnel-version:6\n/projects/p/tables/t?curr_project=p&partition=ds=20240101,hh=01&uploads',
     v2: 'ewJL8RzfrLUnDQ5s1X23J8p8aRY=',
   },
@@ -56,7 +61,7 @@ describe('MaxCompute request signature (spec §1.3 vectors)', () => {
 describe('verifySignature refuses', () => {
   const base = vectors[0]!;
   const good = signed(base.request, `ODPS test_aid:${base.v2}`);
-  const cases: { name: string; request: SignedRequest; accounts?: typeof account[]; now?: number; reason: string }[] = [
+  const cases: { name: string; request: SignedRequest; accounts?: (typeof account)[]; now?: number; reason: string }[] = [
     { name: 'an unknown access key id', request: signed(base.request, `ODPS other:${base.v2}`), reason: 'credentials' },
     { name: 'a wrong secret', request: good, accounts: [{ ...account, accessKeySecret: 'other' }], reason: 'signature' },
     { name: 'a changed signed header', request: { ...good, headers: { ...good.headers, 'x-odps-user-agent': 'ua/2' } }, reason: 'signature' },

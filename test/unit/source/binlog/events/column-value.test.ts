@@ -19,13 +19,41 @@ describe('row image column values', () => {
     expect(rows).toHaveLength(2);
     const printed = [...rows[0]!.values()].map((v) => (v.kind === 'bytes' ? v.value.toString('hex') : referenceText(v)));
     expect(printed).toEqual([
-      '1', '-1', '-1', '-8388608', '-1', "'-12345678901234.123456'", '1.5', '-2.25',
-      Buffer.from('héllo ✓ 😀').toString('hex'), '61626364', '00ff10', Buffer.from('some text').toString('hex'), 'deadbeef',
-      `'{"a": 1, "b": [1, 2, 3], "c": {"d": "x"}}'`, '2', '5', '02aa', "'2024-02-29'", "'2024-02-29 23:59:59.123456'",
-      "'1709208000.125'", '4b910500', '2024', '000000000101000000000000000000f03f0000000000000040', Buffer.from('hidden').toString('hex'),
+      '1',
+      '-1',
+      '-1',
+      '-8388608',
+      '-1',
+      "'-12345678901234.123456'",
+      '1.5',
+      '-2.25',
+      Buffer.from('héllo ✓ 😀').toString('hex'),
+      '61626364',
+      '00ff10',
+      Buffer.from('some text').toString('hex'),
+      'deadbeef',
+      `'{"a": 1, "b": [1, 2, 3], "c": {"d": "x"}}'`,
+      '2',
+      '5',
+      '02aa',
+      "'2024-02-29'",
+      "'2024-02-29 23:59:59.123456'",
+      "'1709208000.125'",
+      '4b910500',
+      '2024',
+      '000000000101000000000000000000f03f0000000000000040',
+      Buffer.from('hidden').toString('hex'),
     ]);
     const ref = reference(FILE);
-    for (const line of ['@6=-12345678901234.123456 ', '@8=-2.25 ', `@14='{"a": 1, "b": [1, 2, 3], "c": {"d": "x"}}' `, '@15=2 ', "@19='2024-02-29 23:59:59.123456' ", '@20=1709208000.125 ', '@22=2024 ']) {
+    for (const line of [
+      '@6=-12345678901234.123456 ',
+      '@8=-2.25 ',
+      `@14='{"a": 1, "b": [1, 2, 3], "c": {"d": "x"}}' `,
+      '@15=2 ',
+      "@19='2024-02-29 23:59:59.123456' ",
+      '@20=1709208000.125 ',
+      '@22=2024 ',
+    ]) {
       expect(ref).toContain(`###   ${line}/* `);
     }
     // The all-NULL row: only the id and the invisible column's default.

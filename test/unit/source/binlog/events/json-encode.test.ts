@@ -52,7 +52,16 @@ describe('encodeBinaryJson', () => {
   });
 
   it('stores integers in the narrowest type and inlines what fits an entry', () => {
-    const cases: [bigint, number][] = [[-32768n, 0x05], [32767n, 0x05], [32768n, 0x07], [-2147483648n, 0x07], [2147483648n, 0x09], [-(2n ** 63n), 0x09], [2n ** 63n, 0x0a], [2n ** 64n - 1n, 0x0a]];
+    const cases: [bigint, number][] = [
+      [-32768n, 0x05],
+      [32767n, 0x05],
+      [32768n, 0x07],
+      [-2147483648n, 0x07],
+      [2147483648n, 0x09],
+      [-(2n ** 63n), 0x09],
+      [2n ** 63n, 0x0a],
+      [2n ** 64n - 1n, 0x0a],
+    ];
     for (const [value, type] of cases) {
       const bytes = encodeBinaryJson(int(value));
       expect([bytes[0], decodeBinaryJson(bytes)]).toEqual([type, int(value)]);
@@ -63,7 +72,14 @@ describe('encodeBinaryJson', () => {
 
   it('switches a container to the large layout past 64 KiB, nested ones staying small', () => {
     const big = 'é'.repeat(40_000);
-    const doc: JsonNode = { kind: 'object', entries: [['a', { kind: 'array', items: [int(100000n), { kind: 'double', value: 2.5 }] }], ['big', { kind: 'string', value: big }], ['t', { kind: 'literal', value: true }]] };
+    const doc: JsonNode = {
+      kind: 'object',
+      entries: [
+        ['a', { kind: 'array', items: [int(100000n), { kind: 'double', value: 2.5 }] }],
+        ['big', { kind: 'string', value: big }],
+        ['t', { kind: 'literal', value: true }],
+      ],
+    };
     const bytes = encodeBinaryJson(doc);
     expect(bytes[0]).toBe(0x01); // large object
     expect(bytes.readUInt32LE(1)).toBe(3);

@@ -62,7 +62,13 @@ const decimalSize = (p: number, s: number) => Math.floor((p - s) / 9) * 4 + DECI
 const members = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
 
 const cases: Case[] = [];
-const ints: [string, number, number][] = [['tinyint', ColumnType.TINY, 1], ['smallint', ColumnType.SHORT, 2], ['mediumint', ColumnType.INT24, 3], ['int', ColumnType.LONG, 4], ['bigint', ColumnType.LONGLONG, 8]];
+const ints: [string, number, number][] = [
+  ['tinyint', ColumnType.TINY, 1],
+  ['smallint', ColumnType.SHORT, 2],
+  ['mediumint', ColumnType.INT24, 3],
+  ['int', ColumnType.LONG, 4],
+  ['bigint', ColumnType.LONGLONG, 8],
+];
 for (const [name, type, size] of ints) {
   cases.push({ name: `${name} signed`, column: col(type), schema: { COLUMN_TYPE: name }, value: fixed(size) });
   cases.push({ name: `${name} unsigned by type`, column: col(type), schema: { COLUMN_TYPE: `${name} unsigned` }, value: fixed(size) });
@@ -70,49 +76,119 @@ for (const [name, type, size] of ints) {
   cases.push({ name: `${name} signed by binlog`, column: col(type), schema: { COLUMN_TYPE: `${name} unsigned`, UNSIGNED: false }, value: fixed(size) });
 }
 // Small bigints too: random 8 bytes are almost always beyond 2^53.
-cases.push({ name: 'bigint near zero', column: col(ColumnType.LONGLONG), schema: { COLUMN_TYPE: 'bigint' }, value: (next) => {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(Math.floor((next() - 0.5) * 2 ** 56)));
-  return b;
-} });
+cases.push({
+  name: 'bigint near zero',
+  column: col(ColumnType.LONGLONG),
+  schema: { COLUMN_TYPE: 'bigint' },
+  value: (next) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(BigInt(Math.floor((next() - 0.5) * 2 ** 56)));
+    return b;
+  },
+});
 cases.push({ name: 'float', column: col(ColumnType.FLOAT, { size: 4 }), schema: { COLUMN_TYPE: 'float' }, value: fixed(4) });
 cases.push({ name: 'double', column: col(ColumnType.DOUBLE, { size: 8 }), schema: { COLUMN_TYPE: 'double' }, value: fixed(8) });
-for (const [p, s] of [[1, 0], [5, 2], [10, 0], [12, 2], [18, 9], [30, 30], [38, 10], [65, 0], [65, 30], [9, 9], [17, 8]] as const) {
+for (const [p, s] of [
+  [1, 0],
+  [5, 2],
+  [10, 0],
+  [12, 2],
+  [18, 9],
+  [30, 30],
+  [38, 10],
+  [65, 0],
+  [65, 30],
+  [9, 9],
+  [17, 8],
+] as const) {
   cases.push({ name: `decimal(${p},${s})`, column: col(ColumnType.NEWDECIMAL, { precision: p, decimals: s }), schema: { COLUMN_TYPE: `decimal(${p},${s})` }, value: fixed(decimalSize(p, s)) });
 }
 cases.push({ name: 'year', column: col(ColumnType.YEAR), schema: { COLUMN_TYPE: 'year' }, value: fixed(1) });
 cases.push({ name: 'date', column: col(ColumnType.DATE), schema: { COLUMN_TYPE: 'date' }, value: fixed(3) });
 for (let fsp = 0; fsp <= 6; fsp++) {
-  cases.push({ name: `datetime(${fsp})`, column: col(ColumnType.DATETIME2, { decimals: fsp }), schema: { COLUMN_TYPE: 'datetime' }, value: (next) => Buffer.concat([randomBytes(next, 5), fraction(fsp, next)]) });
+  cases.push({
+    name: `datetime(${fsp})`,
+    column: col(ColumnType.DATETIME2, { decimals: fsp }),
+    schema: { COLUMN_TYPE: 'datetime' },
+    value: (next) => Buffer.concat([randomBytes(next, 5), fraction(fsp, next)]),
+  });
   cases.push({ name: `time(${fsp})`, column: col(ColumnType.TIME2, { decimals: fsp }), schema: { COLUMN_TYPE: 'time' }, value: fixed(3 + Math.ceil(fsp / 2)) });
-  cases.push({ name: `timestamp(${fsp})`, column: col(ColumnType.TIMESTAMP2, { decimals: fsp }), schema: { COLUMN_TYPE: 'timestamp' }, value: (next) => Buffer.concat([randomBytes(next, 4), fraction(fsp, next)]) });
-  cases.push({ name: `timestamp(${fsp}) from the epoch to 2038`, column: col(ColumnType.TIMESTAMP2, { decimals: fsp }), schema: { COLUMN_TYPE: 'timestamp' }, value: (next) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(next() < 0.05 ? 0 : Math.floor(next() * 2 ** 31));
-    return Buffer.concat([b, next() < 0.3 ? Buffer.alloc(Math.ceil(fsp / 2)) : fraction(fsp, next)]);
-  } });
+  cases.push({
+    name: `timestamp(${fsp})`,
+    column: col(ColumnType.TIMESTAMP2, { decimals: fsp }),
+    schema: { COLUMN_TYPE: 'timestamp' },
+    value: (next) => Buffer.concat([randomBytes(next, 4), fraction(fsp, next)]),
+  });
+  cases.push({
+    name: `timestamp(${fsp}) from the epoch to 2038`,
+    column: col(ColumnType.TIMESTAMP2, { decimals: fsp }),
+    schema: { COLUMN_TYPE: 'timestamp' },
+    value: (next) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(next() < 0.05 ? 0 : Math.floor(next() * 2 ** 31));
+      return Buffer.concat([b, next() < 0.3 ? Buffer.alloc(Math.ceil(fsp / 2)) : fraction(fsp, next)]);
+    },
+  });
 }
 for (const bits of [1, 3, 8, 17, 64]) cases.push({ name: `bit(${bits})`, column: col(ColumnType.BIT, { bits }), schema: { COLUMN_TYPE: `bit(${bits})` }, value: fixed(Math.floor((bits + 7) / 8)) });
 cases.push({ name: 'enum, members from the binlog', column: col(ColumnType.ENUM, { size: 1 }), schema: { COLUMN_TYPE: "enum('a','b')", ENUM_VALUES: members(200) }, value: fixed(1) });
-cases.push({ name: 'enum, members from the type', column: col(ColumnType.ENUM, { size: 2 }), schema: { COLUMN_TYPE: "enum('a','b''c',\"d\")" }, value: (next) => Buffer.from([Math.floor(next() * 5), 0]) });
+cases.push({
+  name: 'enum, members from the type',
+  column: col(ColumnType.ENUM, { size: 2 }),
+  schema: { COLUMN_TYPE: "enum('a','b''c',\"d\")" },
+  value: (next) => Buffer.from([Math.floor(next() * 5), 0]),
+});
 for (const size of [1, 2, 3, 4, 8]) {
   cases.push({ name: `set of ${size} bytes`, column: col(ColumnType.SET, { size }), schema: { COLUMN_TYPE: "set('x','y')", SET_VALUES: members(Math.min(64, size * 8 - 2)) }, value: fixed(size) });
 }
 cases.push({ name: 'set, members from the type', column: col(ColumnType.SET, { size: 1 }), schema: { COLUMN_TYPE: "set('x','y','z')" }, value: fixed(1) });
-for (const [charset, def] of [['utf8mb4', 'varchar(20)'], ['utf8mb3', 'char(5)'], ['latin1', 'varchar(20)'], ['binary', 'varchar(20)'], ['gbk', 'varchar(20)'], ['utf16', 'varchar(20)'], [null, 'varbinary(20)'], [null, 'binary(4)'], [null, 'binary(16)'], [null, 'uuid'], [null, 'inet4'], [null, 'inet6']] as const) {
+for (const [charset, def] of [
+  ['utf8mb4', 'varchar(20)'],
+  ['utf8mb3', 'char(5)'],
+  ['latin1', 'varchar(20)'],
+  ['binary', 'varchar(20)'],
+  ['gbk', 'varchar(20)'],
+  ['utf16', 'varchar(20)'],
+  [null, 'varbinary(20)'],
+  [null, 'binary(4)'],
+  [null, 'binary(16)'],
+  [null, 'uuid'],
+  [null, 'inet4'],
+  [null, 'inet6'],
+] as const) {
   for (const maxLength of [20, 300]) {
     const type = def.startsWith('char') || def.startsWith('binary') || def === 'uuid' || def.startsWith('inet') ? ColumnType.STRING : ColumnType.VARCHAR;
     const max = def === 'inet4' ? 4 : def === 'uuid' || def === 'inet6' ? 16 : def === 'binary(4)' ? 4 : 40;
-    cases.push({ name: `${def} ${charset} (max ${maxLength} bytes)`, column: col(type, { max_length: maxLength }, charset), schema: { COLUMN_TYPE: def }, value: prefixed(maxLength > 255 ? 2 : 1, max) });
+    cases.push({
+      name: `${def} ${charset} (max ${maxLength} bytes)`,
+      column: col(type, { max_length: maxLength }, charset),
+      schema: { COLUMN_TYPE: def },
+      value: prefixed(maxLength > 255 ? 2 : 1, max),
+    });
   }
 }
 for (const lengthSize of [1, 2, 3, 4]) {
   cases.push({ name: `blob, length in ${lengthSize} bytes`, column: col(ColumnType.BLOB, { length_size: lengthSize }), schema: { COLUMN_TYPE: 'blob' }, value: prefixed(lengthSize, 60) });
-  cases.push({ name: `text utf8mb4, length in ${lengthSize} bytes`, column: col(ColumnType.BLOB, { length_size: lengthSize }, 'utf8mb4'), schema: { COLUMN_TYPE: 'text' }, value: prefixed(lengthSize, 60) });
-  cases.push({ name: `text cp1251, length in ${lengthSize} bytes`, column: col(ColumnType.BLOB, { length_size: lengthSize }, 'cp1251'), schema: { COLUMN_TYPE: 'text' }, value: prefixed(lengthSize, 60) });
+  cases.push({
+    name: `text utf8mb4, length in ${lengthSize} bytes`,
+    column: col(ColumnType.BLOB, { length_size: lengthSize }, 'utf8mb4'),
+    schema: { COLUMN_TYPE: 'text' },
+    value: prefixed(lengthSize, 60),
+  });
+  cases.push({
+    name: `text cp1251, length in ${lengthSize} bytes`,
+    column: col(ColumnType.BLOB, { length_size: lengthSize }, 'cp1251'),
+    schema: { COLUMN_TYPE: 'text' },
+    value: prefixed(lengthSize, 60),
+  });
 }
 
-const zongji = { connection: { config: OPTIONS }, emit: (name: string, err: Error) => { throw err; } };
+const zongji = {
+  connection: { config: OPTIONS },
+  emit: (name: string, err: Error) => {
+    throw err;
+  },
+};
 
 function zongjiRead(c: Case, bytes: Buffer): { value: unknown; pos: number } {
   const parser = new Parser();

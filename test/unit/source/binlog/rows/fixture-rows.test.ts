@@ -58,7 +58,11 @@ function parserOf(body: Buffer): unknown {
  * The generated files' INFORMATION_SCHEMA.COLUMNS, as zongji reads it for a table map without FULL
  * metadata (`binlog_row_metadata=MINIMAL`): what lets 07-row-metadata-minimal decode offline.
  */
-const CATALOG = JSON.parse(readFileSync(join(FIXTURES, 'mysql-9.7.4-generated/information_schema.columns.cdc.json'), 'utf8')) as (ColumnSchema & { TABLE_SCHEMA: string; TABLE_NAME: string; ORDINAL_POSITION: number })[];
+const CATALOG = JSON.parse(readFileSync(join(FIXTURES, 'mysql-9.7.4-generated/information_schema.columns.cdc.json'), 'utf8')) as (ColumnSchema & {
+  TABLE_SCHEMA: string;
+  TABLE_NAME: string;
+  ORDINAL_POSITION: number;
+})[];
 
 function catalogColumns(database: string, tableName: string): ColumnSchema[] {
   return CATALOG.filter((c) => c.TABLE_SCHEMA === database && c.TABLE_NAME === tableName)
@@ -68,7 +72,16 @@ function catalogColumns(database: string, tableName: string): ColumnSchema[] {
 
 /** The files' rows decoded both ways: how many rows compared, events zongji rejected, and every difference. */
 function compareFile(bytes: Buffer, catalog = false) {
-  const host = { tableMap: {} as Record<number, { columns: { type: number; charset: string | null }[]; columnSchemas: ColumnSchema[] }>, useChecksum: false, isMariaDb: false, connection: { config: OPTIONS }, _skipSchema: () => false, emit: (_: string, err: Error) => { throw err; } };
+  const host = {
+    tableMap: {} as Record<number, { columns: { type: number; charset: string | null }[]; columnSchemas: ColumnSchema[] }>,
+    useChecksum: false,
+    isMariaDb: false,
+    connection: { config: OPTIONS },
+    _skipSchema: () => false,
+    emit: (_: string, err: Error) => {
+      throw err;
+    },
+  };
   const schemas = new Map<number, TableSchema>();
   const rawMaps = new Map<number, Buffer>();
   /** Rows compared; tables of a type our column model lacks (VECTOR); events zongji or the partial-JSON rewrite reject; differences. */
@@ -96,7 +109,14 @@ function compareFile(bytes: Buffer, catalog = false) {
       return;
     }
     if (type === EventType.TABLE_MAP) {
-      const map = new TableMap(parserOf(body), { eventType: type, size: body.length }, host) as { tableId: number; schemaName: string; tableName: string; hasSelfDescribingMetadata(): boolean; buildColumnSchemas(): ColumnSchema[]; updateColumnInfo(): void };
+      const map = new TableMap(parserOf(body), { eventType: type, size: body.length }, host) as {
+        tableId: number;
+        schemaName: string;
+        tableName: string;
+        hasSelfDescribingMetadata(): boolean;
+        buildColumnSchemas(): ColumnSchema[];
+        updateColumnInfo(): void;
+      };
       const columnSchemas = map.hasSelfDescribingMetadata() ? map.buildColumnSchemas() : catalog ? catalogColumns(map.schemaName, map.tableName) : [];
       if (columnSchemas.length === 0) return;
       rawMaps.set(map.tableId, body);
@@ -111,7 +131,13 @@ function compareFile(bytes: Buffer, catalog = false) {
         out.skippedTables++;
         return;
       }
-      schemas.set(map.tableId, table(cs.map((s) => column(s.COLUMN_NAME, s.COLUMN_TYPE, { charset: s.CHARACTER_SET_NAME, unsigned: s.UNSIGNED ?? /unsigned/.test(s.COLUMN_TYPE) })), { database: map.schemaName, table: map.tableName }));
+      schemas.set(
+        map.tableId,
+        table(
+          cs.map((s) => column(s.COLUMN_NAME, s.COLUMN_TYPE, { charset: s.CHARACTER_SET_NAME, unsigned: s.UNSIGNED ?? /unsigned/.test(s.COLUMN_TYPE) })),
+          { database: map.schemaName, table: map.tableName },
+        ),
+      );
       return;
     }
     if (type === EventType.PARTIAL_UPDATE_ROWS) {

@@ -19,6 +19,7 @@ import { readerOptions } from '../../shared/runtime/compose.ts';
 import { beat, HeartbeatPrivilegeError, parseHeartbeatTable } from '../../shared/source/heartbeat/index.ts';
 import type { Task } from '../../shared/task/index.ts';
 import { consumeMessages, createTopic, sourceConnection, stack, startTask, taskFor, tempDir, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
+import { readAll } from '../helpers/stored-queue.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,7 +83,7 @@ describe('heartbeat and latency', () => {
     // Every stored record is a row of t: heartbeats moved the stream (empty batches) and carried no record.
     const queue = await createFileQueue(dir, { consumers: ['kafka'], writer: false });
     try {
-      const entries = await queue.read(0, { maxBatches: 10_000 });
+      const entries = await readAll(queue);
       const records = entries.flatMap((e) => e.batch.records);
       expect(records.map((r) => (r.op === 'DDL' ? `DDL ${r.table}` : `${r.op} ${r.schema.table}`))).toEqual(['INSERT t', 'INSERT t', 'UPDATE t', 'INSERT t']);
       expect(entries.filter((e) => e.batch.records.length === 0).length).toBeGreaterThanOrEqual(5);

@@ -11,6 +11,7 @@ import { createFileQueue } from '../../shared/queue/file/index.ts';
 import type { QueueEntry } from '../../shared/queue/types.ts';
 import type { ChangeRecord } from '../../shared/record/index.ts';
 import { consumeMessages, createTopic, stack, startTask, taskFor, tempDir, topicHighWatermark, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
+import { storedEntries } from '../helpers/stored-queue.ts';
 import { binlogEnd, binlogEvents, comparable, DEFAULTS, gtidOf, transactionsOn, useSettings, type BinlogEvent } from './binlog-settings.ts';
 
 const COLUMNS = `id INT PRIMARY KEY, u BIGINT UNSIGNED, d DECIMAL(20,6), dt DATETIME(6), ts TIMESTAMP(3) NULL, tm TIME(3), y YEAR,
@@ -21,15 +22,6 @@ const tables = [
   'CREATE TABLE ${db}.resume_g (id INT PRIMARY KEY, v VARCHAR(40))',
   'CREATE TABLE ${db}.resume_p (id INT PRIMARY KEY, v VARCHAR(40))',
 ];
-
-async function storedBatches(dir: string): Promise<QueueEntry[]> {
-  const queue = await createFileQueue(dir, { consumers: ['kafka'], writer: false });
-  try {
-    return await queue.read(0, { maxBatches: 100_000 });
-  } finally {
-    await queue.close();
-  }
-}
 
 const rowRecords = (entries: readonly QueueEntry[]): ChangeRecord[] => entries.flatMap((e) => e.batch.records);
 
@@ -83,7 +75,7 @@ describe('MySQL 8 compressed binlog transactions', () => {
     await useSettings(c, DEFAULTS);
 
     const messages = await consumeMessages(topic, 2 * PER_RUN);
-    const entries = await storedBatches(dir);
+    const entries = await storedEntries(dir);
     expect((await task.stop()).status).toBe('STOPPED');
     expect(messages).toHaveLength(2 * PER_RUN);
     expect(messages.map((m) => m.json.id)).toEqual(Array.from({ length: 2 * PER_RUN }, (_, i) => i + 1));
@@ -185,7 +177,7 @@ describe('MySQL 8 compressed binlog transactions', () => {
     } = tx as { gtid: BinlogEvent; events: [BinlogEvent] };
     expect(Number(/decompressed_size=(\d+)/.exec(payload.info)![1])).toBeGreaterThan(10_000_000);
     expect(payload.end - payload.pos).toBeLessThan(2_500_000); // zstd'd to a fraction of that
-    const entries = (await storedBatches(dir)).filter((e) => e.batch.records.length > 0);
+    const entries = (await storedEntries(dir)).filter((e) => e.batch.records.length > 0);
     const records = rowRecords(entries);
     expect(records.map((r) => r.id)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
     expect(records.every((r, i) => r.op === 'INSERT' && r.after![0] === i + 1 && r.source.position === gtid.pos)).toBe(true);
@@ -224,7 +216,7 @@ describe('MySQL 8 compressed binlog transactions', () => {
         await c.query(`INSERT INTO ${db}.${table} VALUES ${Array.from({ length: 10 }, (_, i) => `(${2001 + i}, 'second')`).join(',')}`);
         await useSettings(c, DEFAULTS);
       });
-      const entries = (await storedBatches(firstDir)).filter((e) => e.batch.records.length > 0);
+      const entries = (await storedEntries(firstDir)).filter((e) => e.batch.records.length > 0);
       const cut = entries.findIndex((e) => !e.batch.endsTransaction) + 3;
       expect(entries[cut]!.batch.endsTransaction).toBe(false);
       expect(entries[cut]!.batch.resume.gtidSet === null).toBe(by !== 'gtid');

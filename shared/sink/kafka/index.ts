@@ -6,7 +6,7 @@
  * prefix and the failure. Nothing is buffered, so `flush` has nothing to do.
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
-import type { Admin, Message, Producer, TopicMessages } from 'kafkajs';
+import type { Admin, Kafka as KafkaClient, Message, Producer, TopicMessages } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
@@ -39,6 +39,8 @@ export interface KafkaSinkDeps {
   readonly now?: () => number;
   /** Written as DTS Avro's `task_name` tag (README "Record ids across tasks"). */
   readonly taskName?: string;
+  /** The client that makes the admin and the producer; absent: kafkajs for the config. Unit tests pass a fake. */
+  readonly kafka?: Pick<KafkaClient, 'admin' | 'producer'>;
 }
 
 const ACKS = { none: 0, leader: 1, all: -1 } as const;
@@ -70,17 +72,19 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   const where = { brokers: config.brokers, topic: config.topic };
   const idempotent = config.acks === 'all';
   const deadLetterTopic = config.deadLetterTopic ?? `${config.topic}.dead-letter`;
-  const kafka = new Kafka({
-    clientId: config.clientId,
-    brokers: config.brokers,
-    ssl: tlsOptions(config.ssl),
-    sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password.reveal() } as never) : undefined,
-    requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: 10_000,
-    // Our retry windows decide how long to keep trying; kafkajs only smooths over blips.
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka =
+    deps.kafka ??
+    new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      ssl: tlsOptions(config.ssl),
+      sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password.reveal() } as never) : undefined,
+      requestTimeout: config.requestTimeoutMs,
+      connectionTimeout: 10_000,
+      // Our retry windows decide how long to keep trying; kafkajs only smooths over blips.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+      logLevel: logLevel.NOTHING,
+    });
   let producer: Producer | null = null;
   let router: Router | null = null;
   // DTS Avro values carry the Confluent framing when a registry is set (config allows it only then).

@@ -1,6 +1,6 @@
 /** The defaults and stopping rule of `Queue.read`, shared by every adapter so they cut batches alike. */
 import { QueueRangeError } from './errors.ts';
-import type { ReadOptions } from './types.ts';
+import type { QueueEntry, ReadOptions } from './types.ts';
 
 export const DEFAULT_MAX_BATCHES = 64;
 /** Stored bytes per read: far above what record caps let through for ordinary rows (a 5000-row batch of 16 columns is ~1 MiB), so it only cuts reads of big rows. */
@@ -25,6 +25,27 @@ export function readLimits(options: ReadOptions = {}): ReadLimits {
 /** Whether a read that holds `batches` batches with `records` records and `bytes` stored bytes in all must stop adding. */
 export function isReadFull(limits: ReadLimits, batches: number, records: number, bytes = 0): boolean {
   return batches >= limits.maxBatches || (batches > 0 && (records >= limits.maxRecords || bytes >= limits.maxBytes));
+}
+
+/**
+ * `Queue.read`'s waiting rule, the same for every adapter: return what is available; when nothing
+ * is, wait for an append (each adapter has its own way to hear of one) until `waitMs` is spent,
+ * the signal aborts or the queue closes, then look again.
+ */
+export async function readOrWait(
+  limits: ReadLimits,
+  signal: AbortSignal | undefined,
+  isClosed: () => boolean,
+  readAvailable: () => Promise<QueueEntry[]>,
+  waitForAppend: (leftMs: number) => Promise<void>,
+): Promise<QueueEntry[]> {
+  const deadline = Date.now() + limits.waitMs;
+  for (;;) {
+    const entries = await readAvailable();
+    const left = deadline - Date.now();
+    if (entries.length > 0 || left <= 0 || signal?.aborted || isClosed()) return entries;
+    await waitForAppend(left);
+  }
 }
 
 /** Seqs are non-negative integers; anything else is a caller bug worth a clear message. */

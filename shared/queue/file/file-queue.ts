@@ -18,7 +18,7 @@ import { DtsError } from '../../errors.ts';
 import type { Batch } from '../../record/index.ts';
 import { encodeBatch } from '../codec.ts';
 import { QueueIoError, QueueRangeError } from '../errors.ts';
-import { assertSeq, readLimits, type ReadLimits } from '../read-limits.ts';
+import { assertSeq, readLimits, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { droppableSegments, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
 import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
@@ -101,15 +101,15 @@ class FileQueue implements Queue {
     this.assertOpen();
     assertSeq('read: afterSeq', afterSeq, this.dir);
     const limits = readLimits(options);
-    const deadline = Date.now() + limits.waitMs;
-    return this.io('read', async () => {
-      for (;;) {
-        const entries = await this.readAvailable(afterSeq, limits);
-        const left = deadline - Date.now();
-        if (entries.length > 0 || left <= 0 || options.signal?.aborted || this.closed) return entries;
-        await waitForAppend(this.dir, Math.min(this.options.pollMs ?? DEFAULT_POLL_MS, left), options.signal);
-      }
-    });
+    return this.io('read', () =>
+      readOrWait(
+        limits,
+        options.signal,
+        () => this.closed,
+        () => this.readAvailable(afterSeq, limits),
+        (left) => waitForAppend(this.dir, Math.min(this.options.pollMs ?? DEFAULT_POLL_MS, left), options.signal),
+      ),
+    );
   }
 
   async cursor(consumer: string): Promise<number> {

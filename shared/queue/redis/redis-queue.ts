@@ -20,7 +20,7 @@ import { DtsError } from '../../errors.ts';
 import type { Batch } from '../../record/index.ts';
 import { decodeBatch, encodeBatch } from '../codec.ts';
 import { QueueCorruptError, QueueIoError, QueueRangeError } from '../errors.ts';
-import { assertSeq, isReadFull, readLimits, type ReadLimits } from '../read-limits.ts';
+import { assertSeq, isReadFull, readLimits, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { keepFromSeq, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
 import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
@@ -114,15 +114,15 @@ class RedisQueue implements Queue {
     this.assertOpen();
     assertSeq('read: afterSeq', afterSeq, this.stream);
     const limits = readLimits(options);
-    const deadline = Date.now() + limits.waitMs;
-    return this.io('read', async () => {
-      for (;;) {
-        const entries = await this.readAvailable(afterSeq, limits);
-        const left = deadline - Date.now();
-        if (entries.length > 0 || left <= 0 || options.signal?.aborted || this.closed) return entries;
-        await this.blockers.waitForEntry(this.stream, `${afterSeq}-1`, left, options.signal);
-      }
-    });
+    return this.io('read', () =>
+      readOrWait(
+        limits,
+        options.signal,
+        () => this.closed,
+        () => this.readAvailable(afterSeq, limits),
+        (left) => this.blockers.waitForEntry(this.stream, `${afterSeq}-1`, left, options.signal),
+      ),
+    );
   }
 
   async cursor(consumer: string): Promise<number> {

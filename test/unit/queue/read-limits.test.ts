@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QueueRangeError } from '../../../shared/queue/errors.ts';
-import { assertSeq, isReadFull, readLimits } from '../../../shared/queue/read-limits.ts';
+import { assertSeq, isReadFull, readLimits, readOrWait } from '../../../shared/queue/read-limits.ts';
+import type { QueueEntry } from '../../../shared/queue/types.ts';
 
 describe('readLimits', () => {
   it('defaults to 64 batches, no record limit, 8 MiB, no wait', () => {
@@ -39,5 +40,49 @@ describe('assertSeq', () => {
       expect(() => assertSeq('read: afterSeq', bad, '/q')).toThrow(QueueRangeError);
     }
     expect(() => assertSeq('read: afterSeq', -1, '/q')).toThrow('read: afterSeq must be a non-negative integer seq, got -1 (queue /q)');
+  });
+});
+
+describe('readOrWait', () => {
+  const entry = { seq: 1 } as unknown as QueueEntry;
+
+  it('returns what is available without waiting', async () => {
+    const waits: number[] = [];
+    const got = await readOrWait(
+      readLimits({ waitMs: 1000 }),
+      undefined,
+      () => false,
+      async () => [entry],
+      async (left) => void waits.push(left),
+    );
+    expect(got).toEqual([entry]);
+    expect(waits).toEqual([]);
+  });
+
+  it('waits for an append and looks again, until something is there', async () => {
+    const reads: QueueEntry[][] = [[], [], [entry]];
+    let waits = 0;
+    const got = await readOrWait(
+      readLimits({ waitMs: 60_000 }),
+      undefined,
+      () => false,
+      async () => reads.shift() ?? [],
+      async (left) => {
+        expect(left).toBeGreaterThan(59_000);
+        waits++;
+      },
+    );
+    expect(got).toEqual([entry]);
+    expect(waits).toBe(2);
+  });
+
+  it('does not wait at all with waitMs 0, on an aborted signal, or on a closed queue', async () => {
+    let waits = 0;
+    const wait = async () => void waits++;
+    const empty = async () => [];
+    expect(await readOrWait(readLimits({ waitMs: 0 }), undefined, () => false, empty, wait)).toEqual([]);
+    expect(await readOrWait(readLimits({ waitMs: 60_000 }), AbortSignal.abort(), () => false, empty, wait)).toEqual([]);
+    expect(await readOrWait(readLimits({ waitMs: 60_000 }), undefined, () => true, empty, wait)).toEqual([]);
+    expect(waits).toBe(0);
   });
 });

@@ -42,7 +42,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../shared/errors.ts';
 import { silentLogger } from '../../shared/log.ts';
 import type { ChangeRecord, RowRecord } from '../../shared/record/index.ts';
-import { RecordTooLargeError } from '../../shared/sink/errors.ts';
+import { RecordTooLargeError, SinkWriteError } from '../../shared/sink/errors.ts';
 import type { Acknowledgement, Sink, SinkCheckpoint, SinkDeps } from '../../shared/sink/types.ts';
 import { makeBatch } from '../helpers/queue-batches.ts';
 
@@ -216,7 +216,7 @@ export function sinkContract(options: SinkContractOptions): void {
       const checkpoint = deps();
       const first = await open(t, checkpoint);
       const outcome = await attempt(first, records, 0);
-      expect(outcome.failure, 'the refused record must fail the call').toBeDefined();
+      expect(outcome.failure, 'the refused record must fail the call with a typed write error').toBeInstanceOf(SinkWriteError);
       const acked = outcome.acknowledgedThrough;
       expect(acked).toBeLessThan(poison.id);
       const held = ids(await t.readBack());

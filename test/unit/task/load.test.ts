@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { YAMLParseError } from 'yaml';
 import { ErrorCodes } from '../../../shared/errors.ts';
 import { defaults, loadTask, parseTask, TaskConfigError, type Task } from '../../../shared/task/index.ts';
 import { kafkaOf } from '../../helpers/destinations.ts';
@@ -156,7 +157,7 @@ describe('loadTask: bad documents', () => {
   ])('$name → $path', async ({ text, path, phrase }) => {
     const err = await loadError(text);
     const issue = err.issues.find((i) => i.path === path);
-    expect(issue, JSON.stringify(err.issues)).toBeDefined();
+    expect(issue, JSON.stringify(err.issues)).toStrictEqual({ path, message: expect.any(String) });
     // …and the dotted path, next to the explanation.
     expect(err.message).toContain(`  - ${path}: `);
     if (typeof phrase === 'string') expect(issue!.message).toContain(phrase);
@@ -181,7 +182,8 @@ describe('loadTask: bad documents', () => {
     expect(err.issues[0]!.path).toBe('');
     expect(err.message).toMatch(/not valid YAML at line \d+, column \d+/);
     expect(err.message).toContain('(top level)');
-    expect(err.cause).toBeDefined();
+    expect(err.cause).toBeInstanceOf(YAMLParseError);
+    expect(err.issues[0]!.message).toContain((err.cause as YAMLParseError).message.split('\n')[0]);
   });
 
   it.each([

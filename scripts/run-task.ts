@@ -5,16 +5,16 @@
  * 1 when the task FAILED, 2 for a bad task file or a metrics port that cannot be bound.
  */
 import { Command } from 'commander';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { DtsError, ErrorCodes } from '../shared/errors.ts';
 import { createLogger } from '../shared/runtime/logger.ts';
 import { runTaskLocally } from '../shared/runtime/local/run-task.ts';
 import { requestObjectChangeFromFile } from '../shared/runtime/object-change-request.ts';
 import { runScheduled } from '../shared/runtime/local/scheduled/run-scheduled.ts';
+import { projectDir } from '../shared/runtime/local/project-dir.ts';
 import { loadTask, TaskConfigError } from '../shared/task/index.ts';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = projectDir();
 
 const program = new Command()
   .name('npm start --')

@@ -17,10 +17,11 @@
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { startMemoryTrace } from '../../shared/runtime/local/memory-trace.ts';
+import { projectDir } from '../../shared/runtime/local/project-dir.ts';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
 import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
@@ -96,8 +97,9 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Runs steady-writer.ts in a process of its own; resolves with its commit times. */
 function runWriter(rows: number, rate: number, txRows: number): Promise<WriterCommits> {
-  const script = fileURLToPath(new URL('./steady-writer.ts', import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, script, DATABASE, TABLE, String(rows), String(rate), String(txRows)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = join(projectDir(), 'scripts/bench/steady-writer.ts');
+  // Its own process under tsx, however this one runs (source or bundle): its memory is not the task's.
+  const child = spawn(process.execPath, ['--import', 'tsx', script, DATABASE, TABLE, String(rows), String(rate), String(txRows)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {

@@ -1,10 +1,13 @@
-/** Runs `scripts/run-task.ts` as its own process, as a user's `npm start` would. */
+/** Runs `scripts/run-task.ts` as its own process, exactly as `npm start` does (bundled by scripts/launch.mjs). */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 const repo = join(import.meta.dirname, '..', '..');
+/** package.json's `start` script after `node`: its flags, scripts/launch.mjs and the entry. */
+const startArgs = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
 
 export interface TaskProcess {
   readonly child: ChildProcess;
@@ -16,7 +19,7 @@ export interface TaskProcess {
 }
 
 export function startTaskProcess(taskFile: string, extraArgs: string[] = []): TaskProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'scripts/run-task.ts'), '--task', taskFile, '--status-interval', '1', ...extraArgs], {
+  const child = spawn(process.execPath, [...startArgs, '--task', taskFile, '--status-interval', '1', ...extraArgs], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DTS_LOG_FORMAT: 'text' },

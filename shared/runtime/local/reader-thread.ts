@@ -29,10 +29,12 @@ export interface ReaderThread {
 
 export function startReaderThread(data: Omit<ReaderWorkerData, 'entry'>, onReady?: (start: { file: string; position: number; gtidSet: string | null }) => void): ReaderThread {
   const status = newReaderStatus();
-  const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
-    workerData: { ...data, entry: new URL('./reader-worker.ts', import.meta.url).href } satisfies ReaderWorkerData,
-    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
-  });
+  const resourceLimits = { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB };
+  // From source (tsx: tests, `npm run dts`) the worker registers the TypeScript loader first; from
+  // the bundle scripts/launch.mjs writes, the worker is that bundle's second entry, beside this code.
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { ...data, entry: new URL('./reader-worker.ts', import.meta.url).href } satisfies ReaderWorkerData, resourceLimits })
+    : new Worker(new URL('./reader-worker.mjs', import.meta.url), { workerData: { ...data, entry: '' } satisfies ReaderWorkerData, resourceLimits });
   const done = new Promise<void>((resolve, reject) => {
     let failed: Error | null = null;
     let finished = false;

@@ -19,6 +19,7 @@ import { createLogger, type LoggerOptions } from '../logger.ts';
 import { startMemoryTrace } from './memory-trace.ts';
 
 export interface ReaderWorkerData {
+  /** This module's URL for ts-worker.mjs to import after registering tsx; '' when bundled. */
   readonly entry: string;
   readonly task: Task;
   readonly origin: string;

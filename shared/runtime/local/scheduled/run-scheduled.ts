@@ -26,6 +26,7 @@ import { createLocalContext } from '../../fc/context.ts';
 import type { FcHandler } from '../../fc/handler.ts';
 import { openTaskStateStore } from '../../task-state/state-store.ts';
 import { DeployConfigError, readDeployedFunctions, type DeployedFunction, type DeployedTimer } from './deployed-functions.ts';
+import { projectDir } from '../project-dir.ts';
 import { createInvocationSlots, type InvocationSlots } from './invocation-slots.ts';
 import { checkTimerPayloads } from './timer-payloads.ts';
 import { parseTimerSchedule, TimerExpressionError } from './timer-schedule.ts';
@@ -68,11 +69,21 @@ interface Scheduled {
   readonly counts: FunctionCounts;
 }
 
-const defaultFunctionsDir = join(import.meta.dirname, '..', '..', '..', '..', 'functions');
 /** The process environment carries the task file, as on FC: one scheduled run per process. */
 let active = false;
 
+/**
+ * The handlers run from their TypeScript sources (functions/<dir>/index.ts, what `npm run build`
+ * bundles for FC): from the bundle scripts/launch.mjs writes there is no TypeScript loader yet.
+ */
+let typeScriptLoader: Promise<void> | undefined;
+function loadTypeScript(): Promise<void> {
+  if (import.meta.url.endsWith('.ts')) return Promise.resolve();
+  return (typeScriptLoader ??= import('tsx/esm/api').then(({ register }) => void register()));
+}
+
 async function loadHandler(fn: DeployedFunction, functionsDir: string, sYaml: string): Promise<FcHandler> {
+  await loadTypeScript();
   const [file, name] = [fn.handler.slice(0, fn.handler.lastIndexOf('.')), fn.handler.slice(fn.handler.lastIndexOf('.') + 1)];
   const path = join(functionsDir, fn.dir, `${file}.ts`);
   const mod = (await import(pathToFileURL(path).href).catch((err: Error) => {
@@ -96,7 +107,7 @@ export async function runScheduled(o: RunScheduledOptions): Promise<Record<strin
       });
       continue;
     }
-    const handler = await loadHandler(fn, o.functionsDir ?? defaultFunctionsDir, o.sYaml);
+    const handler = await loadHandler(fn, o.functionsDir ?? join(projectDir(), 'functions'), o.sYaml);
     checkTimerPayloads(o.sYaml, fn, handler);
     scheduled.push({ fn: { ...fn, timers }, handler, slots: createInvocationSlots(fn.reservedConcurrency), counts: { invoked: 0, succeeded: 0, failed: 0, timedOut: 0, dropped: 0 } });
   }

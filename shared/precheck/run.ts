@@ -3,9 +3,8 @@
  * for what it checks (an unreachable source or broker is a failed item). The caller resolves the
  * secrets (runtime/compose.ts: an unset one is a TaskConfigError there).
  */
-import mysql from 'mysql2/promise';
-import { connectionOptions, type SourceEndpoint } from '../source/binlog/connection-options.ts';
-import type { SqlQuery } from '../source/schema/table-schemas.ts';
+import type { SourceEndpoint } from '../source/binlog/connection-options.ts';
+import { connectSource, type SourceConnection } from '../source/connection.ts';
 import { destinationModule, type ResolvedDestination } from '../sink/registry.ts';
 import type { Task } from '../task/index.ts';
 import { heartbeatOf } from '../source/heartbeat/index.ts';
@@ -24,9 +23,9 @@ export interface PrecheckInput {
 
 export async function runPrecheck({ task, endpoint, destinations }: PrecheckInput): Promise<Finding[]> {
   const findings: Finding[] = [];
-  let conn: mysql.Connection | null = null;
+  let source: SourceConnection | null = null;
   try {
-    conn = await mysql.createConnection(connectionOptions(endpoint));
+    source = await connectSource(endpoint);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     findings.push(
@@ -37,15 +36,14 @@ export async function runPrecheck({ task, endpoint, destinations }: PrecheckInpu
       ),
     );
   }
-  if (conn) {
+  if (source) {
+    const { query } = source;
     try {
-      const c = conn;
-      const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await c.query(sql, params))[0] as T[];
       findings.push(...(await sourceItems(query, { serverId: task.source.serverId, objects: task.objects, heartbeat: heartbeatOf(task)?.table ?? null })));
       findings.push(...(await objectItems({ query, objects: task.objects, syncTypes: task.syncTypes, keylessTables: task.fullSync.keylessTables })));
       findings.push(...(await mappingItems(query, task)));
     } finally {
-      await conn.end().catch(() => {});
+      await source.close();
     }
   }
   for (const d of destinations) {

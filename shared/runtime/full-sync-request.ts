@@ -3,9 +3,7 @@
  * writes the request into the source's signal table, where the reader reads it from the binlog.
  * Used by the full-sync function and the local scheduler.
  */
-import mysql from 'mysql2/promise';
-import { connectionOptions } from '../source/binlog/connection-options.ts';
-import { sourceConnectFailure } from '../source/connect-failure.ts';
+import { openSourceConnection } from '../source/connection.ts';
 import { createObjectFilter } from '../source/filter.ts';
 import { parseSignalTable, requestFullSync } from '../source/snapshot/signal.ts';
 import type { Task } from '../task/index.ts';
@@ -27,14 +25,12 @@ export async function sendFullSyncRequest(task: Task, origin: string, tables: re
     }
   }
   const { endpoint } = readerOptions(task, origin);
-  const conn = await mysql.createConnection(connectionOptions(endpoint)).catch((err: Error) => {
-    throw sourceConnectFailure(endpoint, 'the full-sync request', err);
-  });
+  const source = await openSourceConnection(endpoint, 'the full-sync request');
   try {
     const signalTable = parseSignalTable(task.fullSync.signalTable);
-    const requestId = await requestFullSync(async (sql, params) => (await conn.query(sql, params))[0] as never, signalTable, task.name, tables);
+    const requestId = await requestFullSync(source.query, signalTable, task.name, tables);
     return { requestId, tables: tables ?? 'all selected', signalTable: task.fullSync.signalTable };
   } finally {
-    await conn.end().catch(() => {});
+    await source.close();
   }
 }

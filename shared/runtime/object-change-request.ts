@@ -6,10 +6,7 @@
  * (a later transaction, so the new set's reader reads it), copied beside the stream as the first
  * full sync is. Idempotent: a request with the same objects not yet read is not written again.
  */
-import mysql from 'mysql2/promise';
-import { connectionOptions } from '../source/binlog/connection-options.ts';
-import { sourceConnectFailure } from '../source/connect-failure.ts';
-import type { SqlQuery } from '../source/schema/table-schemas.ts';
+import { openSourceConnection } from '../source/connection.ts';
 import { parseSignalTable, pendingObjectSet, requestFullSync, requestObjectSet } from '../source/snapshot/signal.ts';
 import { selectedTables } from '../source/snapshot/table-precheck.ts';
 import { loadTask, objectNames, objectsKey, type Task, type TaskStateStore } from '../task/index.ts';
@@ -32,11 +29,8 @@ export async function requestObjectChange(task: Task, origin: string, store: Tas
   const text = objectsKey(task.objects);
   if (!latest || objectsKey(latest.objects) === text) return null;
   const { endpoint } = readerOptions(task, origin);
-  const conn = await mysql.createConnection(connectionOptions(endpoint)).catch((err: Error) => {
-    throw sourceConnectFailure(endpoint, 'the object-set change request', err);
-  });
+  const { query, close } = await openSourceConnection(endpoint, 'the object-set change request');
   try {
-    const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
     const signalTable = parseSignalTable(task.fullSync.signalTable);
     const pending = await pendingObjectSet(query, signalTable, task.name, text, latest.signalId);
     const base = { objects: objectNames(task.objects) };
@@ -50,7 +44,7 @@ export async function requestObjectChange(task: Task, origin: string, store: Tas
     }
     return { ...base, signalId, alreadyRequested: false, fullSyncTables };
   } finally {
-    await conn.end().catch(() => {});
+    await close();
   }
 }
 

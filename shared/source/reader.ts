@@ -3,21 +3,20 @@
  * starts from the last appended batch's resume point and skips the records that batch already
  * holds. One call of `runReader` is one connection's life; retries around it live in ops/.
  */
-import mysql from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import type { Batch, ResumePosition, Row, TableSchema } from '../record/index.ts';
 import { formatPosition } from '../record/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { Task } from '../task/index.ts';
 import { BinlogStream, type StreamStart } from './binlog/binlog-stream.ts';
-import { connectionOptions, type SourceEndpoint } from './binlog/connection-options.ts';
+import type { SourceEndpoint } from './binlog/connection-options.ts';
 import { TransactionAssembler } from './binlog/transaction-assembler.ts';
-import { sourceConnectFailure } from './connect-failure.ts';
+import { openSourceConnection } from './connection.ts';
 import { createObjectFilter } from './filter.ts';
 import { checkGtidStart, normalizeGtidSet } from './gtid-start.ts';
 import { precheckSource, type SourceFacts } from './precheck.ts';
 import { StreamFilters, tableFiltersOf, validateFilters } from './filter-condition/index.ts';
-import { TableSchemas, type SqlQuery } from './schema/table-schemas.ts';
+import { TableSchemas } from './schema/table-schemas.ts';
 import { startFullSync, type FullSyncOptions } from './snapshot/full-sync.ts';
 import { isHeartbeatTable, type HeartbeatOptions } from './heartbeat/index.ts';
 import type { FullSync, SnapshotStatus } from './snapshot/full-sync.ts';
@@ -89,11 +88,8 @@ export async function runReader(options: ReaderOptions, deps: ReaderDeps, status
 
 async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps, status?: ReaderStatus): Promise<'stopped' | 'switched'> {
   const { queue, log, signal } = deps;
-  const control = await mysql.createConnection(connectionOptions(options.endpoint)).catch((err: Error) => {
-    throw sourceConnectFailure(options.endpoint, 'the reader', err);
-  });
-  control.on('error', () => {}); // a dropped control connection fails the next query instead
-  const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[];
+  const control = await openSourceConnection(options.endpoint, 'the reader');
+  const { query } = control;
   let stream: BinlogStream | null = null;
   let fullSync: FullSync | null = null;
   const timers: NodeJS.Timeout[] = [];
@@ -220,7 +216,7 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     for (const t of timers) clearInterval(t);
     stream?.stop();
     await fullSync?.stop();
-    await control.end().catch(() => {});
+    await control.close();
   }
 }
 

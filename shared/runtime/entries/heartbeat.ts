@@ -5,13 +5,10 @@
  * source's binlog ends now, and the task's recorded status. A missing privilege fails the
  * invocation with HeartbeatPrivilegeError naming it; the report still needs no write.
  */
-import mysql from 'mysql2/promise';
 import { fileNumber, formatPosition } from '../../record/index.ts';
-import { connectionOptions } from '../../source/binlog/connection-options.ts';
-import { sourceConnectFailure } from '../../source/connect-failure.ts';
+import { openSourceConnection } from '../../source/connection.ts';
 import { precheckSource } from '../../source/precheck.ts';
 import { heartbeatOf, writeHeartbeat } from '../../source/heartbeat/index.ts';
-import type { SqlQuery } from '../../source/schema/table-schemas.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import type { HeartbeatEvent } from '../fc/event-schemas.ts';
@@ -46,17 +43,13 @@ export const heartbeatEntry: Entry<HeartbeatEvent> = async (event) => {
   } finally {
     await queue.close();
   }
-  const conn = await mysql.createConnection(connectionOptions(endpoint)).catch((err: Error) => {
-    throw sourceConnectFailure(endpoint, 'the heartbeat', err);
-  });
-  conn.on('error', () => {}); // a dropped connection fails the query instead
+  const { query, close } = await openSourceConnection(endpoint, 'the heartbeat');
   let facts;
   try {
-    const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
     if (beating) await writeHeartbeat(query, heartbeat.table, task.name);
     facts = await precheckSource(query);
   } finally {
-    await conn.end().catch(() => {});
+    await close();
   }
   const resume = last?.batch.resume ?? null;
   return {

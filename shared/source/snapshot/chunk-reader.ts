@@ -19,9 +19,9 @@ import type { Connection as CoreConnection } from 'mysql2';
 import { InvariantError } from '../../errors.ts';
 import mysql from 'mysql2/promise';
 import type { Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
-import { connectionOptions, type SourceEndpoint } from '../binlog/connection-options.ts';
+import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import { binlogStatus } from '../binlog-status.ts';
-import { sourceConnectFailure } from '../connect-failure.ts';
+import { openSourceConnection, type SourceConnection } from '../connection.ts';
 import { SourceConnectionError } from '../errors.ts';
 import { FullSyncQueryError } from './errors.ts';
 import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
@@ -46,11 +46,6 @@ export interface Chunk {
   readonly last: boolean;
 }
 
-/** Catalog and status queries on a connection whose rows are arrays by default: these want objects. */
-function objectRows(conn: mysql.Connection): SqlQuery {
-  return async <T>(sql: string, params: unknown[]) => (await conn.query({ sql, values: params, rowsAsArray: false }))[0] as T[];
-}
-
 /** The table was altered between reading its shape and its rows: read the chunk again. */
 class ShapeChangedError extends Error {}
 
@@ -61,7 +56,7 @@ export class ChunkReader {
   readonly #endpoint: SourceEndpoint;
   readonly #isMariaDb: boolean;
   readonly #shapes: ShapeCache;
-  #conn: mysql.Connection | null = null;
+  #source: SourceConnection | null = null;
 
   /** `ddlsSeen`: how many DDLs the stream has passed (a change means a kept shape may be out of date). */
   constructor(endpoint: SourceEndpoint, isMariaDb: boolean, ddlsSeen: () => number) {
@@ -70,18 +65,16 @@ export class ChunkReader {
     this.#shapes = new ShapeCache(ddlsSeen);
   }
 
-  async #connection(): Promise<mysql.Connection> {
-    if (this.#conn) return this.#conn;
+  /** Rows come as arrays (the chunks' values); catalog and status queries go through the source's `query`, as objects. */
+  async #connection(): Promise<SourceConnection> {
+    if (this.#source) return this.#source;
     // No connection-wide type cast: a query passes one only when its columns need it (typeCastFor).
-    const conn = await mysql.createConnection({ ...connectionOptions(this.#endpoint), rowsAsArray: true }).catch((err: Error) => {
-      throw sourceConnectFailure(this.#endpoint, 'the full sync', err);
-    });
-    conn.on('error', () => {}); // surfaces on the next query
+    const source = await openSourceConnection(this.#endpoint, 'the full sync', { rowsAsArray: true });
     // TIMESTAMP values in UTC, as the binlog reader renders them; snapshots need REPEATABLE READ.
-    await conn.query("SET SESSION time_zone = '+00:00'");
-    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    this.#conn = conn;
-    return conn;
+    await source.conn.query("SET SESSION time_zone = '+00:00'");
+    await source.conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    this.#source = source;
+    return source;
   }
 
   async read(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
@@ -93,18 +86,18 @@ export class ChunkReader {
         const errno = (err as { errno?: number }).errno;
         const retry = err instanceof ShapeChangedError || errno === TABLE_DEF_CHANGED || errno === UNKNOWN_COLUMN;
         if (retry) this.#shapes.forget(table);
-        await this.#conn?.query('ROLLBACK').catch(() => {});
+        await this.#source?.conn.query('ROLLBACK').catch(() => {});
         if (!retry || attempt >= 10) throw this.#wrap(err as Error, table);
       }
     }
   }
 
   async #readOnce(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
-    const conn = await this.#connection();
+    const { conn, query } = await this.#connection();
     const range = table.ranges[rangeIndex]!;
-    const shape = await this.#shapes.get(objectRows(conn), table);
+    const shape = await this.#shapes.get(query, table);
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-    const high = await this.#snapshotPoint(conn);
+    const high = await this.#snapshotPoint(conn, query);
     const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: shape.select });
     const [raw, fields] = await conn.query({ sql, values: params, ...(shape.typeCast ? { typeCast: shape.typeCast } : {}) });
     await conn.query('COMMIT');
@@ -125,11 +118,11 @@ export class ChunkReader {
    * or be overtaken by their older image: the reason DTS refuses such tables by default.
    */
   async scan(table: TableSnapshot, filter: string | null, pieceRows: number, onPiece: (chunk: Chunk) => Promise<void>): Promise<void> {
-    const conn = await this.#connection();
+    const { conn, query } = await this.#connection();
     try {
-      const schema = await catalogSchema(objectRows(conn), table.database, table.table);
+      const schema = await catalogSchema(query, table.database, table.table);
       await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-      const high = await this.#snapshotPoint(conn);
+      const high = await this.#snapshotPoint(conn, query);
       const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;
@@ -148,18 +141,18 @@ export class ChunkReader {
       await send(true);
       await conn.query('COMMIT');
     } catch (err) {
-      await this.#conn?.query('ROLLBACK').catch(() => {});
+      await this.#source?.conn.query('ROLLBACK').catch(() => {});
       throw this.#wrap(err as Error, table);
     }
   }
 
-  async #snapshotPoint(conn: mysql.Connection): Promise<BinlogPoint> {
+  async #snapshotPoint(conn: mysql.Connection, query: SqlQuery): Promise<BinlogPoint> {
     if (this.#isMariaDb) {
       const [rows] = await conn.query({ sql: "SHOW STATUS LIKE 'binlog_snapshot_%'", rowsAsArray: false });
       const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]));
       return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
     }
-    const status = await binlogStatus(objectRows(conn));
+    const status = await binlogStatus(query);
     if (!status)
       throw new SourceConnectionError(
         'SHOW MASTER STATUS (SHOW BINARY LOG STATUS on MySQL 8.4) returned nothing during the full sync: binary logging is off, or the source user needs the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT ON *.* TO the user)',
@@ -178,7 +171,7 @@ export class ChunkReader {
   }
 
   async close(): Promise<void> {
-    await this.#conn?.end().catch(() => {});
-    this.#conn = null;
+    await this.#source?.close();
+    this.#source = null;
   }
 }

@@ -3,6 +3,12 @@
  */
 import type { SourceInfo } from './types.ts';
 
+/** A place in the binlog: file name, then byte offset in it (no GTID). */
+export interface BinlogPoint {
+  readonly file: string;
+  readonly position: number;
+}
+
 function fileNumber(file: string): number {
   const dot = file.lastIndexOf('.');
   const n = Number(file.slice(dot + 1));
@@ -24,6 +30,6 @@ export function formatRecordPosition(source: SourceInfo, seq: number): string {
 export { fileNumber };
 
 /** Orders two binlog positions: negative when `a` comes first. File names order by their number. */
-export function comparePositions(a: { file: string; position: number }, b: { file: string; position: number }): number {
+export function comparePositions(a: BinlogPoint, b: BinlogPoint): number {
   return fileNumber(a.file) - fileNumber(b.file) || a.position - b.position;
 }

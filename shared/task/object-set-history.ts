@@ -7,12 +7,7 @@
  */
 import type { TaskState } from './state.ts';
 import type { TaskObject } from './schema.ts';
-
-/** A binlog position: file name, then offset. */
-export interface BinlogPoint {
-  readonly file: string;
-  readonly position: number;
-}
+import type { BinlogPoint } from '../record/index.ts';
 
 export interface ObjectSetChange {
   /** The objects in effect from `from` on (as the task file said, defaults applied). */

@@ -5,7 +5,7 @@
  * source's binlog ends now, and the task's recorded status. A missing privilege fails the
  * invocation with HeartbeatPrivilegeError naming it; the report still needs no write.
  */
-import { fileNumber, formatPosition } from '../../record/index.ts';
+import { fileNumber, formatPosition, type BinlogPoint } from '../../record/index.ts';
 import { openSourceConnection } from '../../source/connection.ts';
 import { precheckSource } from '../../source/precheck.ts';
 import { heartbeatOf, writeHeartbeat } from '../../source/heartbeat/index.ts';
@@ -14,11 +14,6 @@ import type { Entry } from '../fc/handler.ts';
 import type { HeartbeatEvent } from '../fc/event-schemas.ts';
 import { recordedTaskState } from './retry-window.ts';
 import { configuredTask } from './task-config.ts';
-
-interface BinlogPoint {
-  readonly file: string;
-  readonly position: number;
-}
 
 /**
  * How far `reader` is behind `source`: whole binlog files, and bytes when both are in one file

@@ -18,7 +18,7 @@
 import type { Connection as CoreConnection } from 'mysql2';
 import { InvariantError } from '../../errors.ts';
 import mysql from 'mysql2/promise';
-import type { Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
+import type { BinlogPoint, Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import { binlogStatus } from '../binlog-status.ts';
 import { openSourceConnection, type SourceConnection } from '../connection.ts';
@@ -28,11 +28,6 @@ import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
 import { chunkQuery, selectList } from './key-sql.ts';
 import { ShapeCache } from './shape-cache.ts';
 import { normalizeRows, typeCastFor } from './snapshot-values.ts';
-
-export interface BinlogPoint {
-  readonly file: string;
-  readonly position: number;
-}
 
 export interface Chunk {
   readonly schema: TableSchema;

@@ -4,13 +4,14 @@
  * holds. One call of `runReader` is one connection's life; retries around it live in ops/.
  */
 import type { Logger } from '../log.ts';
-import type { Batch, ResumePosition, Row, TableSchema } from '../record/index.ts';
+import type { ResumePosition, Row, TableSchema } from '../record/index.ts';
 import { formatPosition } from '../record/index.ts';
 import type { Queue } from '../queue/types.ts';
 import type { Task } from '../task/index.ts';
 import { BinlogStream, type StreamStart } from './binlog/binlog-stream.ts';
 import type { SourceEndpoint } from './binlog/connection-options.ts';
 import { TransactionAssembler } from './binlog/transaction-assembler.ts';
+import { createAppender, type AppenderStatus } from './appender.ts';
 import { openSourceConnection } from './connection.ts';
 import { createObjectFilter } from './filter.ts';
 import { checkGtidStart, normalizeGtidSet } from './gtid-start.ts';
@@ -59,14 +60,8 @@ export interface ReaderDeps {
   readonly objectSets?: ObjectSetLog;
 }
 
-/** Live counters of a running reader, for progress logs and status. */
-export interface ReaderStatus {
-  records: number;
-  batches: number;
-  position: string;
-  /** Source time of the last record appended (ms), 0 before any. */
-  lastSourceTimeMs: number;
-  paused: boolean;
+/** Live counters of a running reader, for progress logs and status (the appender moves the counts). */
+export interface ReaderStatus extends AppenderStatus {
   /** The full data sync's progress, when one has run. */
   snapshot: SnapshotStatus | null;
 }
@@ -125,7 +120,10 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
         if (appender.idle && !signal.aborted && !ended) assembler.flush();
       });
     };
-    const appender = createAppender(queue, options, deps, status, () => stream, flushWhenIdle);
+    const appender = createAppender(
+      { consumers: options.consumers, maxLagBatches: options.reader.maxLagBatches, throttle: options.throttle },
+      { queue, log, signal, onProgress: deps.onProgress, status, stream: () => stream, onIdle: flushWhenIdle },
+    );
     fullSync = options.fullSync
       ? startFullSync(options.fullSync, {
           endpoint: options.endpoint,
@@ -224,106 +222,4 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
 export function checkpointEveryMs(options: Pick<ReaderOptions, 'checkpointIntervalMs' | 'heartbeat'>): number {
   const base = options.checkpointIntervalMs ?? 5000;
   return options.heartbeat ? Math.min(base, Math.max(250, options.heartbeat.intervalMs / 2)) : base;
-}
-
-/**
- * Appends batches one at a time, in order. While one append is in flight the next batch may fill;
- * when a third would start, or when the slowest destination is `maxLagBatches` behind, the binlog
- * socket is paused, so memory holds at most two batches whatever the stream's speed.
- */
-export function createAppender(queue: Queue, options: ReaderOptions, deps: ReaderDeps, status: ReaderStatus | undefined, stream: () => BinlogStream | null, onIdle: () => void) {
-  const { log } = deps;
-  const pending: { batch: Batch; bytes: number }[] = [];
-  let running: Promise<void> | null = null;
-  let lagging = false;
-  let moved: () => void = () => {};
-  let movedOnce = new Promise<void>((r) => (moved = r));
-  const tick = () => {
-    moved();
-    movedOnce = new Promise<void>((r) => (moved = r));
-  };
-  let fail: (err: Error) => void = () => {};
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  failed.catch(() => {});
-
-  async function waitForConsumers(seq: number): Promise<void> {
-    if (options.consumers.length === 0) return;
-    while (!deps.signal.aborted) {
-      const { cursors } = await queue.stats();
-      const slowest = Math.min(...options.consumers.map((c) => cursors[c] ?? 0));
-      if (seq - slowest <= options.reader.maxLagBatches) {
-        lagging = false;
-        return;
-      }
-      lagging = true;
-      stream()?.pause('lag');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async function pump(): Promise<void> {
-    while (pending.length > 0) {
-      const { batch, bytes } = pending[0]!;
-      const seq = await queue.append(batch);
-      pending.shift();
-      deps.onProgress?.();
-      if (status) {
-        status.records += batch.records.length;
-        status.batches += 1;
-        status.position = formatPosition(batch.resume);
-        const lastRecord = batch.records.at(-1);
-        if (lastRecord) status.lastSourceTimeMs = lastRecord.source.timestampMs;
-      }
-      await waitForConsumers(seq);
-      if (options.throttle) {
-        // While this waits, batches pile up to two and the binlog socket pauses.
-        let rows = 0;
-        for (const r of batch.records) if (r.op !== 'INIT') rows++;
-        await options.throttle.afterRows(rows, bytes, deps.signal);
-      }
-      tick();
-      if (deps.signal.aborted) continue; // draining on stop: the stream stays paused
-      stream()?.resume('lag');
-      if (pending.length < 2) stream()?.resume('queue');
-    }
-  }
-
-  let broken = false;
-  function start(): void {
-    running ??= pump()
-      .catch((err: Error) => {
-        broken = true;
-        log.error('append to the queue failed', { error: err.message });
-        fail(err);
-      })
-      .finally(() => {
-        running = null;
-        // A batch added after pump's loop ended but before this ran (a full-sync worker woken by
-        // tick() adds in between) found `running` set: append it now, or it would wait forever.
-        if (pending.length > 0 && !broken) return start();
-        tick();
-        onIdle();
-      });
-  }
-
-  return {
-    failed,
-    /** No batch waiting or being appended. */
-    get idle(): boolean {
-      return running === null && pending.length === 0;
-    },
-    /** Resolves when the appender can take another batch (full-sync chunks wait for it). */
-    async room(): Promise<void> {
-      while ((pending.length >= 2 || lagging) && !deps.signal.aborted) await movedOnce;
-    },
-    add(batch: Batch, bytes: number): void {
-      pending.push({ batch, bytes });
-      if (pending.length >= 2) stream()?.pause('queue');
-      if (status) status.paused = stream()?.paused ?? false;
-      start();
-    },
-    async drain(): Promise<void> {
-      while (running) await running;
-    },
-  };
 }

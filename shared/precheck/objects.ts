@@ -5,7 +5,7 @@
  */
 import type { Task } from '../task/index.ts';
 import { DtsError } from '../errors.ts';
-import { tableFiltersOf, validateFilters } from '../source/filter-condition/index.ts';
+import { tableConditionsOf, validateConditions } from '../source/filter-condition/index.ts';
 import { catalogSchema, type SqlQuery } from '../source/schema/table-schemas.ts';
 import { fail, pass, warn, type Finding } from './finding.ts';
 
@@ -77,17 +77,17 @@ export async function objectItems(deps: ObjectsDeps): Promise<Finding[]> {
 
 /** One finding for every filter condition together: the reader's validation, one filter at a time. */
 async function filterItems(query: SqlQuery, objects: Task['objects']): Promise<Finding[]> {
-  const filters = tableFiltersOf(objects);
-  if (filters.size === 0) return [pass('objects.filters', 'no filter conditions')];
+  const conditions = tableConditionsOf(objects);
+  if (conditions.size === 0) return [pass('objects.filters', 'no filter conditions')];
   const problems: string[] = [];
-  for (const [name, filter] of filters) {
+  for (const [name, tableCondition] of conditions) {
     try {
-      await validateFilters(query, new Map([[name, filter]]));
+      await validateConditions(query, new Map([[name, tableCondition]]));
     } catch (err) {
       if (!(err instanceof DtsError)) throw err;
       problems.push(err.message);
     }
   }
-  if (problems.length === 0) return [pass('objects.filters', `${filters.size} filter condition(s) accepted`)];
+  if (problems.length === 0) return [pass('objects.filters', `${conditions.size} filter condition(s) accepted`)];
   return [fail('objects.filters', problems.join('; '), "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns")];
 }

@@ -4,7 +4,7 @@
  * Used by the full-sync function and the local scheduler.
  */
 import { openSourceConnection } from '../source/connection.ts';
-import { createObjectFilter } from '../source/filter.ts';
+import { createObjectSelection } from '../source/object-selection.ts';
 import { parseSignalTable, requestFullSync } from '../source/snapshot/signal.ts';
 import type { Task } from '../task/index.ts';
 import { readerOptions } from './compose.ts';
@@ -17,10 +17,10 @@ export interface FullSyncRequestResult {
 }
 
 export async function sendFullSyncRequest(task: Task, origin: string, tables: readonly string[] | null): Promise<FullSyncRequestResult> {
-  const filter = createObjectFilter(task.objects);
+  const selection = createObjectSelection(task.objects);
   for (const name of tables ?? []) {
     const dot = name.indexOf('.');
-    if (dot < 1 || !filter.includesTable(name.slice(0, dot), name.slice(dot + 1))) {
+    if (dot < 1 || !selection.includesTable(name.slice(0, dot), name.slice(dot + 1))) {
       throw new InvalidEventError(`cannot re-baseline "${name}": task ${task.name} does not select it (tables are "database.table" names from the task's objects)`);
     }
   }

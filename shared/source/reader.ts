@@ -13,10 +13,10 @@ import type { SourceEndpoint } from './binlog/connection-options.ts';
 import { TransactionAssembler } from './binlog/transaction-assembler.ts';
 import { createAppender, type AppenderStatus } from './appender.ts';
 import { openSourceConnection } from './connection.ts';
-import { createObjectFilter } from './filter.ts';
+import { createObjectSelection } from './object-selection.ts';
 import { checkGtidStart, normalizeGtidSet } from './gtid-start.ts';
 import { precheckSource, type SourceFacts } from './precheck.ts';
-import { StreamFilters, tableFiltersOf, validateFilters } from './filter-condition/index.ts';
+import { StreamConditions, tableConditionsOf, validateConditions } from './filter-condition/index.ts';
 import { TableSchemas } from './schema/table-schemas.ts';
 import { startFullSync, type FullSyncOptions } from './snapshot/full-sync.ts';
 import { isHeartbeatTable, type HeartbeatOptions } from './heartbeat/index.ts';
@@ -96,8 +96,8 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     const start = last ? last.batch.resume : null;
     const objects = start ? await objectsInEffect(deps.objectSets, options.objects, start) : options.objects;
     const facts = await precheckSource(query, { serverId: options.replicaServerId, objects });
-    const filters = tableFiltersOf(objects);
-    await validateFilters(query, filters);
+    const conditions = tableConditionsOf(objects);
+    await validateConditions(query, conditions);
     // A configured GTID start is checked once, when it is used; a stored checkpoint came from this source.
     if (!last && options.start !== 'current' && 'gtid' in options.start) await checkGtidStart(query, facts.isMariaDb, options.start.gtid);
     const resume = start ?? resumeFrom(facts, options.start);
@@ -164,11 +164,11 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     stream = new BinlogStream({
       endpoint: options.endpoint,
       replicaServerId: options.replicaServerId,
-      filter: createObjectFilter(objects),
+      filter: createObjectSelection(objects),
       start: resume,
       assembler: deps.objectSets ? objectSwitch.gate(assembler) : assembler,
       schemas: new TableSchemas(query),
-      rowFilters: filters.size > 0 ? new StreamFilters(filters) : undefined,
+      conditions: conditions.size > 0 ? new StreamConditions(conditions) : undefined,
       signals: sync && options.fullSync?.signalTable ? { table: options.fullSync.signalTable, onSignal } : undefined,
       log,
     });

@@ -9,7 +9,7 @@ import ZongJi, { type AnyBinlogEvent, type TableMapEvent, type TableMapEntry } f
 import { InvariantError } from '../../errors.ts';
 import { formatPosition, type Row, type TableSchema } from '../../record/index.ts';
 import { SourceConnectionError } from '../errors.ts';
-import type { ObjectFilter } from '../filter.ts';
+import type { ObjectSelection } from '../object-selection.ts';
 import { classifyDdl, ddlTable } from '../schema/ddl-classify.ts';
 import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
 import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
@@ -21,7 +21,7 @@ import type { TransactionAssembler } from './transaction-assembler.ts';
 import { Mysql8EventFeed } from './mysql8-event-feed.ts';
 import { installLeanRows, LeanRow } from './rows/lean-rows.ts';
 import type { Logger } from '../../log.ts';
-import type { StreamFilters } from '../filter-condition/index.ts';
+import type { StreamConditions } from '../filter-condition/index.ts';
 import { isSignalTable, type SignalTable } from '../snapshot/signal.ts';
 
 export interface StreamStart {
@@ -35,12 +35,13 @@ export interface BinlogStreamOptions {
   readonly endpoint: SourceEndpoint;
   /** The replica server id this reader presents. */
   readonly replicaServerId: number;
-  readonly filter: ObjectFilter;
+  /** The object selection (object-selection.ts): events of other tables never reach the assembler. */
+  readonly filter: ObjectSelection;
   readonly start: StreamStart;
   readonly assembler: TransactionAssembler;
   readonly schemas: TableSchemas;
   /** Per-table filter conditions (DTS "Filter Conditions"); rows outside them never reach the assembler. */
-  readonly rowFilters?: StreamFilters;
+  readonly conditions?: StreamConditions;
   /** Rows inserted into this table are requests to the reader, not changes to deliver. */
   readonly signals?: { readonly table: SignalTable; readonly onSignal: (schema: TableSchema, row: Row) => void };
   /**
@@ -152,10 +153,10 @@ export class BinlogStream {
   }
 
   /** The task's tables, plus the signal table. */
-  #includeSchema(filter: ObjectFilter): Record<string, string[] | true> {
+  #includeSchema(selection: ObjectSelection): Record<string, string[] | true> {
     const signal = this.#o.signals?.table;
-    if (!signal) return filter.zongjiIncludeSchema;
-    const include = { ...filter.zongjiIncludeSchema };
+    if (!signal) return selection.zongjiIncludeSchema;
+    const include = { ...selection.zongjiIncludeSchema };
     const existing = include[signal.database];
     if (existing !== true) include[signal.database] = [...(existing ?? []), signal.table];
     return include;
@@ -340,7 +341,7 @@ export class BinlogStream {
     }
     const op = name === 'WriteRows' ? 'INSERT' : name === 'UpdateRows' ? 'UPDATE' : 'DELETE';
     // A filtered UPDATE event can become runs of UPDATE, INSERT and DELETE rows: one call per run, in row order.
-    const runs = this.#o.rowFilters?.apply(op, schema, images, () => `${this.#o.assembler.boundary.file}:${e.nextPosition}`) ?? [{ op, images }];
+    const runs = this.#o.conditions?.apply(op, schema, images, () => `${this.#o.assembler.boundary.file}:${e.nextPosition}`) ?? [{ op, images }];
     for (const run of runs) this.#o.assembler.rows(run.op, schema, run.images, e.timestamp);
   }
 }

@@ -72,11 +72,11 @@ export class ChunkReader {
     return source;
   }
 
-  async read(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
+  async read(table: TableSnapshot, rangeIndex: number, condition: string | null, limit: number): Promise<Chunk> {
     if (table.key.length === 0) throw new InvariantError(`${table.database}.${table.table} has no key to read in chunks; keyless tables go through scan()`);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#readOnce(table, rangeIndex, filter, limit);
+        return await this.#readOnce(table, rangeIndex, condition, limit);
       } catch (err) {
         const errno = (err as { errno?: number }).errno;
         const retry = err instanceof ShapeChangedError || errno === TABLE_DEF_CHANGED || errno === UNKNOWN_COLUMN;
@@ -87,13 +87,13 @@ export class ChunkReader {
     }
   }
 
-  async #readOnce(table: TableSnapshot, rangeIndex: number, filter: string | null, limit: number): Promise<Chunk> {
+  async #readOnce(table: TableSnapshot, rangeIndex: number, condition: string | null, limit: number): Promise<Chunk> {
     const { conn, query } = await this.#connection();
     const range = table.ranges[rangeIndex]!;
     const shape = await this.#shapes.get(query, table);
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const high = await this.#snapshotPoint(conn, query);
-    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter, limit, select: shape.select });
+    const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter: condition, limit, select: shape.select });
     const [raw, fields] = await conn.query({ sql, values: params, ...(shape.typeCast ? { typeCast: shape.typeCast } : {}) });
     await conn.query('COMMIT');
     // An ALTER between the catalog and the SELECT either fails the SELECT (table definition changed,
@@ -112,13 +112,13 @@ export class ChunkReader {
    * The transaction stays open for the whole table, and rows changed meanwhile may arrive twice
    * or be overtaken by their older image: the reason DTS refuses such tables by default.
    */
-  async scan(table: TableSnapshot, filter: string | null, pieceRows: number, onPiece: (chunk: Chunk) => Promise<void>): Promise<void> {
+  async scan(table: TableSnapshot, condition: string | null, pieceRows: number, onPiece: (chunk: Chunk) => Promise<void>): Promise<void> {
     const { conn, query } = await this.#connection();
     try {
       const schema = await catalogSchema(query, table.database, table.table);
       await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       const high = await this.#snapshotPoint(conn, query);
-      const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter, limit: 0, select: selectList(schema.columns) });
+      const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter: condition, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;
       const typeCast = typeCastFor(schema.columns);

@@ -99,19 +99,19 @@ async function copyRange(options: SnapshotRunOptions, deps: SnapshotRunDeps, nam
   const { merger, signal, log } = deps;
   const reader = new ChunkReader(options.endpoint, options.isMariaDb, () => merger.ddlsSeen);
   const runId = merger.cursor?.runId;
-  const filter = options.filters.get(name) ?? null;
+  const condition = options.filters.get(name) ?? null;
   const readAfter = async (table: TableSnapshot, after: ChunkRead['after']): Promise<ChunkRead> => {
     await options.throttle.beforeQuery(signal);
     const pending = merger.register(name);
     const ranges = table.ranges.map((r, i) => (i === rangeIndex ? { ...r, after } : r));
-    const chunk = reader.read({ ...table, ranges }, rangeIndex, filter, options.chunkRows);
+    const chunk = reader.read({ ...table, ranges }, rangeIndex, condition, options.chunkRows);
     chunk.catch(() => pending.cancel());
     return { after, pending, chunk };
   };
   let ahead: ChunkRead | null = null;
   try {
     const planned = merger.cursor?.current;
-    if (planned && planned.key.length === 0) return await scanKeyless(options, deps, reader, planned, filter, runId);
+    if (planned && planned.key.length === 0) return await scanKeyless(options, deps, reader, planned, condition, runId);
     while (!signal.aborted) {
       const table = merger.cursor?.current;
       if (!table || merger.cursor?.runId !== runId || `${table.database}.${table.table}` !== name || table.ranges[rangeIndex]!.done) return;
@@ -147,10 +147,10 @@ function drop(read: ChunkRead): null {
 }
 
 /** A keyless table in one pass; its pieces are not watched for changes (there is no key to watch). */
-async function scanKeyless(options: SnapshotRunOptions, deps: SnapshotRunDeps, reader: ChunkReader, table: TableSnapshot, filter: string | null, runId: string | undefined): Promise<void> {
+async function scanKeyless(options: SnapshotRunOptions, deps: SnapshotRunDeps, reader: ChunkReader, table: TableSnapshot, condition: string | null, runId: string | undefined): Promise<void> {
   const { merger, signal, log } = deps;
   log.warn('copying a table without a primary or unique key in one pass: rows changed during the pass may arrive twice or out of date', { table: `${table.database}.${table.table}` });
-  await reader.scan(table, filter, options.chunkRows, async (chunk) => {
+  await reader.scan(table, condition, options.chunkRows, async (chunk) => {
     if (signal.aborted) throw new AbortedError();
     await deps.room();
     await options.throttle.afterRows(chunk.rows.length, chunk.bytes, signal);

@@ -1,7 +1,7 @@
 /**
  * Before a run copies anything: the list of tables it covers, and the check DTS runs first: every
  * table has a key to chunk by (or the task opted in to a keyless scan). Filter conditions are
- * checked once, when the reader starts (filter-condition/validate-filters.ts, with `checkFilter`).
+ * checked once, when the reader starts (filter-condition/validate-conditions.ts, with `checkFilterCondition`).
  */
 import type { Task } from '../../task/index.ts';
 import type { SqlQuery } from '../schema/table-schemas.ts';
@@ -30,10 +30,13 @@ export async function precheckTables(query: SqlQuery, tables: readonly string[],
   }
 }
 
-export async function checkFilter(query: SqlQuery, database: string, table: string, filter: string): Promise<void> {
+export async function checkFilterCondition(query: SqlQuery, database: string, table: string, condition: string): Promise<void> {
   try {
-    await query(`EXPLAIN SELECT * FROM ${tableRef(database, table)} WHERE (${filter})`, []);
+    await query(`EXPLAIN SELECT * FROM ${tableRef(database, table)} WHERE (${condition})`, []);
   } catch (err) {
-    throw new FilterConditionError(`the filter condition of ${database}.${table} is not valid for that table: ${(err as Error).message} (objects[].tables[].filter: "${filter}")`, { database, table });
+    throw new FilterConditionError(`the filter condition of ${database}.${table} is not valid for that table: ${(err as Error).message} (objects[].tables[].filter: "${condition}")`, {
+      database,
+      table,
+    });
   }
 }

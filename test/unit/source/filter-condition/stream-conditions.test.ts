@@ -8,19 +8,19 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../../../shared/record/index.ts';
 import { FilterConditionError } from '../../../../shared/source/snapshot/errors.ts';
 import { filterImages } from '../../../../shared/source/filter-condition/filter-images.ts';
-import { StreamFilters } from '../../../../shared/source/filter-condition/stream-filters.ts';
-import { compileTableFilter, tableFiltersOf, type TableFilter } from '../../../../shared/source/filter-condition/table-filter.ts';
+import { StreamConditions } from '../../../../shared/source/filter-condition/stream-conditions.ts';
+import { compileTableCondition, tableConditionsOf, type TableCondition } from '../../../../shared/source/filter-condition/table-condition.ts';
 import { column, table } from '../../../helpers/columns.ts';
 
 const orders = table([column('id', 'int(11)', { key: true }), column('region', 'varchar(8)', { collation: 'utf8mb4_general_ci' }), column('amount', 'decimal(10,2)')], {
   database: 'shop',
   table: 'orders',
 });
-const filter: TableFilter = { database: 'shop', table: 'orders', condition: "region = 'cn' AND amount >= 100", path: 'objects[1].tables[0].filter' };
+const filter: TableCondition = { database: 'shop', table: 'orders', condition: "region = 'cn' AND amount >= 100", path: 'objects[1].tables[0].filter' };
 const cn = (id: number, amount: string): Row => [id, 'cn', amount];
 const us = (id: number, amount: string): Row => [id, 'us', amount];
 const update = (before: Row, after: Row) => ({ before, after, bytes: 10 });
-const matches = compileTableFilter(filter, orders);
+const matches = compileTableCondition(filter, orders);
 
 /** Runs as [op, ids] pairs: the op and the key of each image in it. */
 function summary(runs: { op: string; images: { before: Row | null; after: Row | null }[] }[]): [string, number[]][] {
@@ -62,8 +62,8 @@ describe('filterImages', () => {
   });
 });
 
-describe('StreamFilters', () => {
-  const filters = new StreamFilters(new Map([['shop.orders', filter]]));
+describe('StreamConditions', () => {
+  const filters = new StreamConditions(new Map([['shop.orders', filter]]));
   const position = () => 'mysql-bin.000007:4242';
 
   it('passes tables without a condition whole, as one run', () => {
@@ -117,7 +117,7 @@ describe('StreamFilters', () => {
   });
 });
 
-describe('tableFiltersOf', () => {
+describe('tableConditionsOf', () => {
   it('pairs each condition with the path of its table entry', () => {
     const objects = [
       { database: 'a', tables: ['t1', { name: 't2', filter: 'x = 1' }] },
@@ -130,18 +130,18 @@ describe('tableFiltersOf', () => {
         ],
       },
     ];
-    expect([...tableFiltersOf(objects).entries()]).toEqual([
+    expect([...tableConditionsOf(objects).entries()]).toEqual([
       ['a.t2', { database: 'a', table: 't2', condition: 'x = 1', path: 'objects[0].tables[1].filter' }],
       ['c.t4', { database: 'c', table: 't4', condition: 'y > 2', path: 'objects[2].tables[1].filter' }],
     ]);
   });
 });
 
-describe('compileTableFilter', () => {
+describe('compileTableCondition', () => {
   it('names the table, the unsupported part, the condition and the path', () => {
     const bad = { ...filter, condition: "region = 'cn' AND created_at > NOW()" };
-    expect(() => compileTableFilter(bad, orders)).toThrow(FilterConditionError);
-    expect(() => compileTableFilter(bad, orders)).toThrow(
+    expect(() => compileTableCondition(bad, orders)).toThrow(FilterConditionError);
+    expect(() => compileTableCondition(bad, orders)).toThrow(
       `the filter condition of shop.orders cannot be evaluated on the stream: functions (NOW(…)) are not supported: the stream evaluates conditions without the source, so only columns, literals and operators are allowed at "NOW()"; condition: "region = 'cn' AND created_at > NOW()" (objects[1].tables[0].filter)`,
     );
   });

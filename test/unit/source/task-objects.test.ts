@@ -1,12 +1,13 @@
 /**
- * The task's object list as predicates: which databases and tables are read (`createObjectFilter`,
+ * The task's object list as predicates: which databases and tables are read (`createObjectSelection`,
  * also zongji's includeSchema), and which operations of each reach the destinations
  * (`createOperationFilter`): a table's own list overrides its database entry's list, full-sync
  * rows (INIT) always pass, and no lists at all means no filter (null).
  */
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord, DdlKind, Op } from '../../../shared/record/index.ts';
-import { createObjectFilter, createOperationFilter } from '../../../shared/source/filter.ts';
+import { createObjectSelection } from '../../../shared/source/object-selection.ts';
+import { createOperationFilter } from '../../../shared/source/operation-filter.ts';
 import { parseTask, type TaskFile } from '../../../shared/task/index.ts';
 import type { TaskConfigError } from '../../../shared/task/errors.ts';
 import { column, ddl, row, table } from '../encode/canal-json/build.ts';
@@ -37,8 +38,8 @@ function record(op: Op, database: string, tableName: string, kind: DdlKind = 'AL
 
 const ALL_OPS: Op[] = ['INSERT', 'UPDATE', 'DELETE', 'DDL', 'INIT'];
 
-describe('createObjectFilter', () => {
-  const filter = createObjectFilter(objects([{ database: 'whole' }, { database: 'some', tables: ['a', { name: 'b', operations: ['DELETE'] }, { name: 'c' }] }]));
+describe('createObjectSelection', () => {
+  const filter = createObjectSelection(objects([{ database: 'whole' }, { database: 'some', tables: ['a', { name: 'b', operations: ['DELETE'] }, { name: 'c' }] }]));
 
   it.each<[string, string, boolean]>([
     ['whole', 'anything', true],

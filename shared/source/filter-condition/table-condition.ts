@@ -9,7 +9,7 @@ import { FilterConditionError } from '../snapshot/errors.ts';
 import { compileCondition, type RowPredicate } from './compile-condition.ts';
 import { UnsupportedConditionError } from './unsupported.ts';
 
-export interface TableFilter {
+export interface TableCondition {
   readonly database: string;
   readonly table: string;
   readonly condition: string;
@@ -18,8 +18,8 @@ export interface TableFilter {
 }
 
 /** The task's filter conditions (`objects[].tables[].filter`), keyed `db.table`, each with its path. */
-export function tableFiltersOf(objects: Task['objects']): Map<string, TableFilter> {
-  const out = new Map<string, TableFilter>();
+export function tableConditionsOf(objects: Task['objects']): Map<string, TableCondition> {
+  const out = new Map<string, TableCondition>();
   objects.forEach((o, i) =>
     (o.tables ?? []).forEach((t, j) => {
       if (typeof t === 'string' || t.filter === undefined) return;
@@ -30,20 +30,20 @@ export function tableFiltersOf(objects: Task['objects']): Map<string, TableFilte
 }
 
 /** `position`: where the stream met this shape of the table (absent when checked before the start). */
-export function compileTableFilter(filter: TableFilter, schema: TableSchema, position?: string): RowPredicate {
+export function compileTableCondition(tableCondition: TableCondition, schema: TableSchema, position?: string): RowPredicate {
   try {
-    return compileCondition(filter.condition, schema);
+    return compileCondition(tableCondition.condition, schema);
   } catch (err) {
-    if (err instanceof UnsupportedConditionError) throw filterConditionError(filter, err, position);
+    if (err instanceof UnsupportedConditionError) throw filterConditionError(tableCondition, err, position);
     throw err;
   }
 }
 
-export function filterConditionError(filter: TableFilter, err: UnsupportedConditionError, position?: string): FilterConditionError {
+export function filterConditionError(tableCondition: TableCondition, err: UnsupportedConditionError, position?: string): FilterConditionError {
   const where = position ? ` at binlog position ${position}, with the columns the table has there` : '';
   const part = err.part ? ` at "${err.part}"` : '';
   return new FilterConditionError(
-    `the filter condition of ${filter.database}.${filter.table} cannot be evaluated on the stream${where}: ${err.message}${part}; condition: "${filter.condition}" (${filter.path}). Supported: columns, quoted strings, numbers, NULL, = <> != < <= > >= <=>, AND OR XOR NOT, IN, BETWEEN, LIKE [ESCAPE], IS [NOT] NULL/TRUE/FALSE, + - * / DIV % MOD and parentheses`,
-    { database: filter.database, table: filter.table, path: filter.path, ...(position ? { position } : {}) },
+    `the filter condition of ${tableCondition.database}.${tableCondition.table} cannot be evaluated on the stream${where}: ${err.message}${part}; condition: "${tableCondition.condition}" (${tableCondition.path}). Supported: columns, quoted strings, numbers, NULL, = <> != < <= > >= <=>, AND OR XOR NOT, IN, BETWEEN, LIKE [ESCAPE], IS [NOT] NULL/TRUE/FALSE, + - * / DIV % MOD and parentheses`,
+    { database: tableCondition.database, table: tableCondition.table, path: tableCondition.path, ...(position ? { position } : {}) },
   );
 }

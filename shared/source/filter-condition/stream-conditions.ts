@@ -9,19 +9,19 @@
 import type { TableSchema } from '../../record/index.ts';
 import type { RowPredicate } from './compile-condition.ts';
 import { filterImages, type Image, type ImageRun, type RowOp } from './filter-images.ts';
-import { compileTableFilter, type TableFilter } from './table-filter.ts';
+import { compileTableCondition, type TableCondition } from './table-condition.ts';
 
-export class StreamFilters {
-  readonly #filters: ReadonlyMap<string, TableFilter>;
+export class StreamConditions {
+  readonly #conditions: ReadonlyMap<string, TableCondition>;
   readonly #compiled = new WeakMap<TableSchema, RowPredicate | null>();
 
-  /** `filters` keyed `db.table` (table-filter.ts `tableFiltersOf`). */
-  constructor(filters: ReadonlyMap<string, TableFilter>) {
-    this.#filters = filters;
+  /** `conditions` keyed `db.table` (table-condition.ts `tableConditionsOf`). */
+  constructor(conditions: ReadonlyMap<string, TableCondition>) {
+    this.#conditions = conditions;
   }
 
   get size(): number {
-    return this.#filters.size;
+    return this.#conditions.size;
   }
 
   /** The event's rows as runs for the assembler; a table without a filter passes whole. `position` is asked only on failure. */
@@ -33,8 +33,8 @@ export class StreamFilters {
   #predicate(schema: TableSchema, position: () => string): RowPredicate | null {
     let p = this.#compiled.get(schema);
     if (p === undefined) {
-      const filter = this.#filters.get(`${schema.database}.${schema.table}`);
-      p = filter ? compileTableFilter(filter, schema, position()) : null;
+      const tableCondition = this.#conditions.get(`${schema.database}.${schema.table}`);
+      p = tableCondition ? compileTableCondition(tableCondition, schema, position()) : null;
       this.#compiled.set(schema, p);
     }
     return p;

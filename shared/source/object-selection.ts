@@ -8,8 +8,8 @@ import type { Task } from '../task/index.ts';
 export interface ObjectSelection {
   includesTable(database: string, table: string): boolean;
   includesDatabase(database: string): boolean;
-  /** The zongji `includeSchema` shape: whole databases as `true`, else their table names. */
-  readonly zongjiIncludeSchema: Record<string, string[] | true>;
+  /** Each selected database: `true` when whole, else its selected table names. */
+  readonly tablesByDatabase: ReadonlyMap<string, ReadonlySet<string> | true>;
 }
 
 const tableName = (t: string | { name: string }): string => (typeof t === 'string' ? t : t.name);
@@ -17,14 +17,12 @@ const tableName = (t: string | { name: string }): string => (typeof t === 'strin
 export function createObjectSelection(objects: Task['objects']): ObjectSelection {
   const byDb = new Map<string, Set<string> | true>();
   for (const o of objects) byDb.set(o.database, o.tables ? new Set(o.tables.map(tableName)) : true);
-  const zongjiIncludeSchema: Record<string, string[] | true> = {};
-  for (const [db, tables] of byDb) zongjiIncludeSchema[db] = tables === true ? true : [...tables];
   return {
     includesDatabase: (database) => byDb.has(database),
     includesTable(database, table) {
       const tables = byDb.get(database);
       return tables === true || (tables !== undefined && tables.has(table));
     },
-    zongjiIncludeSchema,
+    tablesByDatabase: byDb,
   };
 }

@@ -14,6 +14,7 @@ import { classifyDdl, ddlTable } from '../schema/ddl-classify.ts';
 import type { BinlogColumn, TableSchemas } from '../schema/table-schemas.ts';
 import { connectionOptions, type SourceEndpoint } from './connection-options.ts';
 import { binlogFailure } from './binlog-failure.ts';
+import { includeSchemaOf } from './include-schema.ts';
 import { rowConverter } from './row-values.ts';
 import { readSingleByteTextAsBytes } from './single-byte-text.ts';
 import { readJsonAsBytes } from './json-column.ts';
@@ -130,7 +131,7 @@ export class BinlogStream {
       this.#zongji.start({
         serverId: replicaServerId,
         ...(start.gtidSet !== null ? { gtidSet: start.gtidSet } : { filename: start.file, position: start.position }),
-        includeSchema: this.#includeSchema(filter),
+        includeSchema: includeSchemaOf(filter, this.#o.signals?.table ?? null),
         includeEvents: [
           'rotate',
           'tablemap',
@@ -150,16 +151,6 @@ export class BinlogStream {
       // start() creates the binlog connection synchronously; flow control wraps it before any event.
       this.#wrapFlowControl();
     });
-  }
-
-  /** The task's tables, plus the signal table. */
-  #includeSchema(selection: ObjectSelection): Record<string, string[] | true> {
-    const signal = this.#o.signals?.table;
-    if (!signal) return selection.zongjiIncludeSchema;
-    const include = { ...selection.zongjiIncludeSchema };
-    const existing = include[signal.database];
-    if (existing !== true) include[signal.database] = [...(existing ?? []), signal.table];
-    return include;
   }
 
   stop(): void {

@@ -1,6 +1,6 @@
 /**
- * The task's object list as predicates: which databases and tables are read (`createObjectSelection`,
- * also zongji's includeSchema), and which operations of each reach the destinations
+ * The task's object list as predicates: which databases and tables are read
+ * (`createObjectSelection`), and which operations of each reach the destinations
  * (`createOperationFilter`): a table's own list overrides its database entry's list, full-sync
  * rows (INIT) always pass, and no lists at all means no filter (null).
  */
@@ -59,8 +59,11 @@ describe('createObjectSelection', () => {
     expect(['whole', 'some', 'other', 'Whole', ''].map((d) => filter.includesDatabase(d))).toEqual([true, true, false, false, false]);
   });
 
-  it("gives zongji whole databases as true and listed tables by name (an entry's operations do not matter)", () => {
-    expect(filter.zongjiIncludeSchema).toEqual({ whole: true, some: ['a', 'b', 'c'] });
+  it("lists whole databases as true and listed tables by name (an entry's operations do not matter)", () => {
+    expect([...filter.tablesByDatabase].map(([db, tables]) => [db, tables === true ? true : [...tables]])).toEqual([
+      ['whole', true],
+      ['some', ['a', 'b', 'c']],
+    ]);
   });
 });
 

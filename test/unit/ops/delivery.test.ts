@@ -14,58 +14,11 @@ import { createFileQueue } from '../../../shared/queue/file/index.ts';
 import type { Queue } from '../../../shared/queue/index.ts';
 import type { ChangeRecord } from '../../../shared/record/index.ts';
 import { SinkWriteError } from '../../../shared/sink/errors.ts';
-import type { Acknowledgement, DeliverOptions, Sink } from '../../../shared/sink/types.ts';
+import { fakeSink, lastTaken, range, trackCommits, waitUntil, writeThrough, type FakeSink, type Policy, type TrackedCommit } from '../../helpers/fake-sink.ts';
 import { makeBatch } from '../../helpers/queue-batches.ts';
 
 const NAME = 'dest';
 
-/** What a fake sink answers for one call, given everything it was handed so far. */
-type Policy = (state: { taken: readonly ChangeRecord[]; acked: number; call: Call }) => Acknowledgement | Error;
-
-interface Call {
-  readonly ids: number[];
-  readonly flush: boolean | undefined;
-}
-
-interface FakeSink extends Sink {
-  readonly calls: Call[];
-  readonly taken: ChangeRecord[];
-  readonly events: string[];
-  acked(): number;
-}
-
-function fakeSink(policy: Policy): FakeSink {
-  const calls: Call[] = [];
-  const taken: ChangeRecord[] = [];
-  const events: string[] = [];
-  let acked = 0;
-  return {
-    name: NAME,
-    calls,
-    taken,
-    events,
-    acked: () => acked,
-    async connect() {
-      events.push('connect');
-    },
-    async deliver(records: readonly ChangeRecord[], options?: DeliverOptions) {
-      const call = { ids: records.map((r) => r.id), flush: options?.flush };
-      calls.push(call);
-      events.push(options?.flush === true ? 'flush' : records.length === 0 ? 'tick' : 'deliver');
-      taken.push(...records);
-      const answer = policy({ taken, acked, call });
-      if (answer instanceof Error) throw answer;
-      acked = Math.max(acked, answer.acknowledgedThrough);
-      return answer;
-    },
-    async close() {
-      events.push('close');
-    },
-  };
-}
-
-const lastTaken = (taken: readonly ChangeRecord[]) => taken.at(-1)?.id ?? 0;
-const writeThrough: Policy = ({ taken }) => ({ acknowledgedThrough: lastTaken(taken) });
 /** Acknowledges in steps of `n` records; everything on flush. */
 const everyN =
   (n: number): Policy =>
@@ -75,20 +28,14 @@ describe('runDelivery', () => {
   let dir: string;
   let queue: Queue;
   /** Every commit, with what the sink had acknowledged when it was made. */
-  let commits: { seq: number; ackedWhenCommitted: number }[];
+  let commits: TrackedCommit[];
   let sinkUnderTest: FakeSink | null;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dts-delivery-'));
     queue = await createFileQueue(dir, { consumers: [NAME] });
-    commits = [];
     sinkUnderTest = null;
-    const commit = queue.commit.bind(queue);
-    queue.commit = async (consumer, seq) => {
-      const ackedWhenCommitted = sinkUnderTest?.acked() ?? -1;
-      await commit(consumer, seq);
-      commits.push({ seq, ackedWhenCommitted });
-    };
+    commits = trackCommits(queue, () => sinkUnderTest?.acked() ?? -1);
   });
   afterEach(async () => {
     await queue.close();
@@ -277,15 +224,3 @@ describe('runDelivery', () => {
     expect(progress.acknowledgedThrough).toBe(6);
   });
 });
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -24,7 +24,8 @@ export type JsonNode =
   | { kind: 'literal'; value: null | boolean }
   | { kind: 'opaque'; fieldType: number; data: Buffer };
 
-const T = {
+/** The type bytes of the layout above; json-encode.ts writes the same. */
+export const JsonType = {
   SMALL_OBJECT: 0x00,
   LARGE_OBJECT: 0x01,
   SMALL_ARRAY: 0x02,
@@ -40,6 +41,7 @@ const T = {
   STRING: 0x0c,
   OPAQUE: 0x0f,
 } as const;
+const T = JsonType;
 
 function fail(what: string): never {
   throw new MalformedEventError(`MySQL binary JSON is malformed: ${what}; the binlog is damaged or not a JSON value`);
@@ -68,6 +70,16 @@ function literal(code: number): JsonNode {
   return fail(`literal code ${code}`);
 }
 
+/** Each integer type: its width, its name in errors, and how it is read. */
+const INTEGERS: Record<(typeof T)['INT16' | 'UINT16' | 'INT32' | 'UINT32' | 'INT64' | 'UINT64'], readonly [number, string, (buf: Buffer, at: number) => bigint]> = {
+  [T.INT16]: [2, 'an int16', (buf, at) => BigInt(buf.readInt16LE(at))],
+  [T.UINT16]: [2, 'a uint16', (buf, at) => BigInt(buf.readUInt16LE(at))],
+  [T.INT32]: [4, 'an int32', (buf, at) => BigInt(buf.readInt32LE(at))],
+  [T.UINT32]: [4, 'a uint32', (buf, at) => BigInt(buf.readUInt32LE(at))],
+  [T.INT64]: [8, 'an int64', (buf, at) => buf.readBigInt64LE(at)],
+  [T.UINT64]: [8, 'a uint64', (buf, at) => buf.readBigUInt64LE(at)],
+};
+
 /** A value of `type` whose bytes start at `at` in `buf` (a container's offsets are relative to `at`). */
 function value(type: number, buf: Buffer, at: number): JsonNode {
   switch (type) {
@@ -80,23 +92,15 @@ function value(type: number, buf: Buffer, at: number): JsonNode {
       check(buf, at, 1, 'a literal');
       return literal(buf[at]!);
     case T.INT16:
-      check(buf, at, 2, 'an int16');
-      return { kind: 'int', value: BigInt(buf.readInt16LE(at)) };
     case T.UINT16:
-      check(buf, at, 2, 'a uint16');
-      return { kind: 'int', value: BigInt(buf.readUInt16LE(at)) };
     case T.INT32:
-      check(buf, at, 4, 'an int32');
-      return { kind: 'int', value: BigInt(buf.readInt32LE(at)) };
     case T.UINT32:
-      check(buf, at, 4, 'a uint32');
-      return { kind: 'int', value: BigInt(buf.readUInt32LE(at)) };
     case T.INT64:
-      check(buf, at, 8, 'an int64');
-      return { kind: 'int', value: buf.readBigInt64LE(at) };
-    case T.UINT64:
-      check(buf, at, 8, 'a uint64');
-      return { kind: 'int', value: buf.readBigUInt64LE(at) };
+    case T.UINT64: {
+      const [width, name, read] = INTEGERS[type];
+      check(buf, at, width, name);
+      return { kind: 'int', value: read(buf, at) };
+    }
     case T.DOUBLE:
       check(buf, at, 8, 'a double');
       return { kind: 'double', value: buf.readDoubleLE(at) };

@@ -5,22 +5,7 @@
  * small (2-byte offsets) when it fits in 64 KiB and large (4-byte) otherwise, keys and values
  * follow the entries in entry order, and integers take the narrowest type that holds them.
  */
-import type { JsonNode } from './json-binary.ts';
-
-const T = {
-  SMALL_OBJECT: 0x00,
-  LARGE_OBJECT: 0x01,
-  SMALL_ARRAY: 0x02,
-  LARGE_ARRAY: 0x03,
-  LITERAL: 0x04,
-  INT16: 0x05,
-  INT32: 0x07,
-  INT64: 0x09,
-  UINT64: 0x0a,
-  DOUBLE: 0x0b,
-  STRING: 0x0c,
-  OPAQUE: 0x0f,
-} as const;
+import { JsonType as T, type JsonNode } from './json-binary.ts';
 
 interface Encoded {
   readonly type: number;

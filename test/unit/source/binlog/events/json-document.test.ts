@@ -51,6 +51,20 @@ describe('binary JSON', () => {
   it('rejects a container that claims more bytes than it has', () => {
     expect(() => decodeBinaryJson(Buffer.from([0x02, 1, 0, 40, 0, 0x04, 1, 0]))).toThrow(MalformedEventError);
   });
+
+  it('reads each integer type at its width and sign, and names the type whose bytes are missing', () => {
+    const ints = [
+      [0x05, 0xff, 0xff],
+      [0x06, 0xff, 0xff],
+      [0x07, 0x00, 0x00, 0x00, 0x80],
+      [0x08, 0xff, 0xff, 0xff, 0xff],
+      [0x09, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+      [0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    ].map((bytes) => decodeBinaryJson(Buffer.from(bytes)));
+    expect(ints).toEqual([-1n, 65535n, -2147483648n, 4294967295n, -1n, 18446744073709551615n].map((value) => ({ kind: 'int', value })));
+    expect(() => decodeBinaryJson(Buffer.from([0x06, 0xff]))).toThrow('MySQL binary JSON is malformed: a uint16 needs 2 bytes at 1 of 2');
+    expect(() => decodeBinaryJson(Buffer.from([0x09, 1, 2, 3, 4, 5, 6, 7]))).toThrow('MySQL binary JSON is malformed: an int64 needs 8 bytes at 1 of 8');
+  });
 });
 
 describe('JSON text as MySQL prints it', () => {

@@ -8,7 +8,7 @@ import { createFileQueue } from '../queue/file/index.ts';
 import type { Queue } from '../queue/types.ts';
 import { createThrottle } from '../ops/throttle.ts';
 import type { ReaderOptions } from '../source/reader.ts';
-import { tableFiltersOf } from '../source/filter-condition/index.ts';
+import { tableConditionsOf } from '../source/filter-condition/index.ts';
 import type { FullSyncOptions } from '../source/snapshot/full-sync.ts';
 import { parseSignalTable } from '../source/snapshot/signal.ts';
 import { destinationModule, type ResolvedDestination } from '../sink/registry.ts';
@@ -102,7 +102,7 @@ function fullSyncOptions(task: Task): FullSyncOptions {
     chunkRows: f.chunkRows,
     workers: f.workers,
     keylessTables: f.keylessTables,
-    filters: new Map([...tableFiltersOf(task.objects)].map(([name, f]) => [name, f.condition])),
+    filters: new Map([...tableConditionsOf(task.objects)].map(([name, f]) => [name, f.condition])),
     throttle: createThrottle(f.throttle),
     signalTable: parseSignalTable(f.signalTable),
     taskName: task.name,

@@ -14,7 +14,7 @@ import { isRowRecord, type RowRecord, type Value } from '../../shared/record/ind
 import { BinlogStream } from '../../shared/source/binlog/binlog-stream.ts';
 import { connectionOptions, type SourceEndpoint } from '../../shared/source/binlog/connection-options.ts';
 import { TransactionAssembler } from '../../shared/source/binlog/transaction-assembler.ts';
-import { createObjectFilter } from '../../shared/source/filter.ts';
+import { createObjectSelection } from '../../shared/source/object-selection.ts';
 import { TableSchemas } from '../../shared/source/schema/table-schemas.ts';
 import { Secret } from '../../shared/task/secret.ts';
 import type { Task } from '../../shared/task/index.ts';
@@ -80,7 +80,7 @@ async function readRecords(db: string, from: { file: string; position: number },
     endpoint,
     // Above the ids other tests take (test/helpers/kafka-read.ts: 20,000-69,999): a replica id in use drops the other connection.
     replicaServerId: 100_000 + (process.pid % 100_000) * 4 + serverIds,
-    filter: createObjectFilter([{ database: db } as Task['objects'][number]]),
+    filter: createObjectSelection([{ database: db } as Task['objects'][number]]),
     start: { ...from, gtidSet: null },
     assembler,
     schemas: new TableSchemas(async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[]),

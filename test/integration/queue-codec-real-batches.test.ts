@@ -15,7 +15,7 @@ import type { Batch, ChangeRecord } from '../../shared/record/index.ts';
 import { BinlogStream } from '../../shared/source/binlog/binlog-stream.ts';
 import { connectionOptions, type SourceEndpoint } from '../../shared/source/binlog/connection-options.ts';
 import { TransactionAssembler } from '../../shared/source/binlog/transaction-assembler.ts';
-import { createObjectFilter } from '../../shared/source/filter.ts';
+import { createObjectSelection } from '../../shared/source/object-selection.ts';
 import { TableSchemas } from '../../shared/source/schema/table-schemas.ts';
 import { Secret } from '../../shared/task/secret.ts';
 import type { Task } from '../../shared/task/index.ts';
@@ -47,7 +47,7 @@ async function readBatches(db: string, from: { file: string; position: number },
   const stream = new BinlogStream({
     endpoint,
     replicaServerId: 31_000 + (process.pid % 1000) * 10,
-    filter: createObjectFilter([{ database: db } as Task['objects'][number]]),
+    filter: createObjectSelection([{ database: db } as Task['objects'][number]]),
     start: { ...from, gtidSet: null },
     assembler,
     schemas: new TableSchemas(async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[]),

@@ -8,7 +8,7 @@
 import { newDeliveryStatus, watchTaskState, windowsFromMinutes } from '../../ops/index.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
 import { superviseDestination } from '../deliver-destination.ts';
-import { createOperationFilter } from '../../source/filter.ts';
+import { createOperationFilter } from '../../source/operation-filter.ts';
 import { createRecordMapping } from '../../mapping/index.ts';
 import { isActive, withDelivered } from '../../task/index.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';

@@ -37,7 +37,7 @@ import { startReaderThread } from './reader-thread.ts';
 import { sendFullSyncRequest } from '../full-sync-request.ts';
 import { scheduleEvery, scheduleHeartbeat } from './schedule.ts';
 import { startAlertMonitor } from '../../ops/alerts/index.ts';
-import { createOperationFilter } from '../../source/filter.ts';
+import { createOperationFilter } from '../../source/operation-filter.ts';
 import { createRecordMapping } from '../../mapping/index.ts';
 
 export interface RunTaskOptions {

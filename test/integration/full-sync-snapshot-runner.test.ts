@@ -50,6 +50,7 @@ describe('runSnapshot: reading ahead', () => {
     const logged: string[] = [];
     const log: Logger = { ...silentLogger, info: (message) => void logged.push(message) };
     const stop = new AbortController();
+    const startedAt = Date.now();
     const run = runSnapshot(
       { workers: 1, chunkRows: 10, keylessTables: 'refuse', endpoint, isMariaDb: stack.source === 'mariadb', filters: new Map(), throttle: createThrottle(undefined) },
       { merger, query, signal: stop.signal, log, room: async () => {} },
@@ -74,7 +75,8 @@ describe('runSnapshot: reading ahead', () => {
     expect(stream.placed.flat()).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
     expect(stream.placed.map((rows) => rows.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
     expect(logged.filter((m) => m.startsWith('full sync chunk read again'))).toHaveLength(1);
-    expect(merger.cursor!.completedAtMs).not.toBeNull();
+    expect(merger.cursor!.completedAtMs).toBeGreaterThanOrEqual(startedAt);
+    expect(merger.cursor!.completedAtMs).toBeLessThanOrEqual(Date.now());
     expect(merger.cursor!.finished).toEqual({ [`${db}.t`]: ROWS });
     expect(merger.pendingChunks).toBe(0);
   });

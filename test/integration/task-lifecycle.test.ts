@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createFileQueue } from '../../shared/queue/file/index.ts';
 import { readTaskState } from '../../shared/task/index.ts';
 import { startTaskProcess, writeTaskFile } from '../helpers/cli.ts';
 import { consumeMessages, createTopic, stack, tempDir, topicHighWatermark, uniqueName, useDatabase, waitFor } from '../helpers/stack.ts';
@@ -79,7 +80,11 @@ describe('task lifecycle', () => {
     expect((await second.exit).code).toBe(0);
     const stopped = await readTaskState(stateFile);
     expect(stopped!.status).toBe('STOPPED');
-    expect(stopped!.delivered!.kafka!.seq).toBeGreaterThan(0);
+    // The stored position is the destination's committed cursor at the stop, past both inserts' transactions.
+    const queue = await createFileQueue(join(dir, 'queue'), { consumers: ['kafka'], writer: false });
+    const { cursors } = await queue.stats().finally(() => queue.close());
+    expect(cursors.kafka).toBeGreaterThanOrEqual(2);
+    expect(stopped!.delivered!.kafka!.seq).toBe(cursors.kafka);
     expect(await topicHighWatermark(topic)).toBe(6);
   });
 });

@@ -48,6 +48,19 @@ function currentBuild() {
   return last.dir;
 }
 
+/**
+ * A relative import of a file inside node_modules (zongji's internal classes, which its package does
+ * not export) must load the very module the external package loads, or patching its classes (the
+ * lean row decoder, geometry-charsets.ts) would patch a bundled copy nobody calls: it stays an
+ * import of that file by its absolute path.
+ */
+const packageFilesByPath = {
+  name: 'package-files-by-path',
+  setup(b) {
+    b.onResolve({ filter: /\/node_modules\// }, (args) => (args.path.startsWith('.') ? { path: resolve(args.resolveDir, args.path), external: true } : undefined));
+  },
+};
+
 async function rebuild() {
   const started = Date.now();
   const dir = `${name}-${started.toString(36)}-${process.pid}`;
@@ -67,11 +80,13 @@ async function rebuild() {
     sourcemap: 'linked', // read only with NODE_OPTIONS=--enable-source-maps: stack traces then name the .ts lines
     metafile: true,
     logLevel: 'warning',
+    plugins: [packageFilesByPath],
   });
   await esbuild.stop();
   // A source saved while esbuild read it may not be in the bundle: record it as changed.
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs)) {
+  // This script's own options shape the bundle too.
+  for (const file of [...Object.keys(result.metafile.inputs), relative(repo, fileURLToPath(import.meta.url))]) {
     const { mtimeMs } = statSync(join(repo, file));
     inputs[file] = mtimeMs < started ? mtimeMs : 0;
   }

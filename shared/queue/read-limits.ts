@@ -33,17 +33,17 @@ export function isReadFull(limits: ReadLimits, batches: number, records: number,
  * the signal aborts or the queue closes, then look again.
  */
 export async function readOrWait(
-  limits: ReadLimits,
-  signal: AbortSignal | undefined,
+  options: ReadOptions,
   isClosed: () => boolean,
-  readAvailable: () => Promise<QueueEntry[]>,
+  readAvailable: (limits: ReadLimits) => Promise<QueueEntry[]>,
   waitForAppend: (leftMs: number) => Promise<void>,
 ): Promise<QueueEntry[]> {
+  const limits = readLimits(options);
   const deadline = Date.now() + limits.waitMs;
   for (;;) {
-    const entries = await readAvailable();
+    const entries = await readAvailable(limits);
     const left = deadline - Date.now();
-    if (entries.length > 0 || left <= 0 || signal?.aborted || isClosed()) return entries;
+    if (entries.length > 0 || left <= 0 || options.signal?.aborted || isClosed()) return entries;
     await waitForAppend(left);
   }
 }

@@ -18,7 +18,7 @@ import { DtsError } from '../../errors.ts';
 import type { Batch } from '../../record/index.ts';
 import { encodeBatch } from '../codec.ts';
 import { QueueIoError, QueueRangeError } from '../errors.ts';
-import { assertSeq, readLimits, readOrWait, type ReadLimits } from '../read-limits.ts';
+import { assertSeq, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { droppableSegments, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
 import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
@@ -100,13 +100,11 @@ class FileQueue implements Queue {
   async read(afterSeq: number, options: ReadOptions = {}): Promise<QueueEntry[]> {
     this.assertOpen();
     assertSeq('read: afterSeq', afterSeq, this.dir);
-    const limits = readLimits(options);
     return this.io('read', () =>
       readOrWait(
-        limits,
-        options.signal,
+        options,
         () => this.closed,
-        () => this.readAvailable(afterSeq, limits),
+        (limits) => this.readAvailable(afterSeq, limits),
         (left) => waitForAppend(this.dir, Math.min(this.options.pollMs ?? DEFAULT_POLL_MS, left), options.signal),
       ),
     );

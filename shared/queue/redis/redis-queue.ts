@@ -20,7 +20,7 @@ import { DtsError } from '../../errors.ts';
 import type { Batch } from '../../record/index.ts';
 import { decodeBatch, encodeBatch } from '../codec.ts';
 import { QueueCorruptError, QueueIoError, QueueRangeError } from '../errors.ts';
-import { assertSeq, isReadFull, readLimits, readOrWait, type ReadLimits } from '../read-limits.ts';
+import { assertSeq, isReadFull, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { keepFromSeq, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
 import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
@@ -113,13 +113,11 @@ class RedisQueue implements Queue {
   async read(afterSeq: number, options: ReadOptions = {}): Promise<QueueEntry[]> {
     this.assertOpen();
     assertSeq('read: afterSeq', afterSeq, this.stream);
-    const limits = readLimits(options);
     return this.io('read', () =>
       readOrWait(
-        limits,
-        options.signal,
+        options,
         () => this.closed,
-        () => this.readAvailable(afterSeq, limits),
+        (limits) => this.readAvailable(afterSeq, limits),
         (left) => this.blockers.waitForEntry(this.stream, `${afterSeq}-1`, left, options.signal),
       ),
     );

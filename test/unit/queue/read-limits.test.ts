@@ -46,33 +46,36 @@ describe('assertSeq', () => {
 describe('readOrWait', () => {
   const entry = { seq: 1 } as unknown as QueueEntry;
 
-  it('returns what is available without waiting', async () => {
+  it('returns what is available without waiting, reading with the limits of the options', async () => {
     const waits: number[] = [];
+    const seen: unknown[] = [];
+    const read = async (limits: unknown) => (seen.push(limits), [entry]);
     const got = await readOrWait(
-      readLimits({ waitMs: 1000 }),
-      undefined,
+      { waitMs: 1000, maxBatches: 3 },
       () => false,
-      async () => [entry],
+      read,
       async (left) => void waits.push(left),
     );
     expect(got).toEqual([entry]);
+    expect(seen).toEqual([{ maxBatches: 3, maxRecords: Infinity, maxBytes: 8 * 1024 * 1024, waitMs: 1000 }]);
     expect(waits).toEqual([]);
   });
 
   it('waits for an append and looks again, until something is there', async () => {
     const reads: QueueEntry[][] = [[], [], [entry]];
     let waits = 0;
-    const got = await readOrWait(
-      readLimits({ waitMs: 60_000 }),
-      undefined,
-      () => false,
-      async () => reads.shift() ?? [],
-      async (left) => {
-        expect(left).toBeGreaterThan(59_000);
-        waits++;
-      },
-    );
-    expect(got).toEqual([entry]);
+    const wait = async (left: number) => {
+      expect(left).toBeGreaterThan(59_000);
+      waits++;
+    };
+    expect(
+      await readOrWait(
+        { waitMs: 60_000 },
+        () => false,
+        async () => reads.shift() ?? [],
+        wait,
+      ),
+    ).toEqual([entry]);
     expect(waits).toBe(2);
   });
 
@@ -80,9 +83,9 @@ describe('readOrWait', () => {
     let waits = 0;
     const wait = async () => void waits++;
     const empty = async () => [];
-    expect(await readOrWait(readLimits({ waitMs: 0 }), undefined, () => false, empty, wait)).toEqual([]);
-    expect(await readOrWait(readLimits({ waitMs: 60_000 }), AbortSignal.abort(), () => false, empty, wait)).toEqual([]);
-    expect(await readOrWait(readLimits({ waitMs: 60_000 }), undefined, () => true, empty, wait)).toEqual([]);
+    expect(await readOrWait({ waitMs: 0 }, () => false, empty, wait)).toEqual([]);
+    expect(await readOrWait({ waitMs: 60_000, signal: AbortSignal.abort() }, () => false, empty, wait)).toEqual([]);
+    expect(await readOrWait({ waitMs: 60_000 }, () => true, empty, wait)).toEqual([]);
     expect(waits).toBe(0);
   });
 });

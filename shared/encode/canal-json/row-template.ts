@@ -55,17 +55,14 @@ function buildTemplate(schema: TableSchema): RowTemplate {
   return { ...template, fixedBytes };
 }
 
+/** Types whose values are not written as they are; every other type is AS_IS. */
+const kindByType = new Map<number, ValueKind>([
+  [MysqlTypeCode.FLOAT, ValueKind.FLOAT],
+  [MysqlTypeCode.DOUBLE, ValueKind.DOUBLE],
+  [MysqlTypeCode.YEAR, ValueKind.YEAR],
+  [MysqlTypeCode.BIT, ValueKind.BIT],
+]);
+
 function kindOf(column: Column): ValueKind {
-  switch (column.typeCode) {
-    case MysqlTypeCode.FLOAT:
-      return ValueKind.FLOAT;
-    case MysqlTypeCode.DOUBLE:
-      return ValueKind.DOUBLE;
-    case MysqlTypeCode.YEAR:
-      return ValueKind.YEAR;
-    case MysqlTypeCode.BIT:
-      return ValueKind.BIT;
-    default:
-      return ValueKind.AS_IS;
-  }
+  return kindByType.get(column.typeCode) ?? ValueKind.AS_IS;
 }

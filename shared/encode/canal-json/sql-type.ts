@@ -26,57 +26,50 @@ export const JavaSqlTypes = {
 } as const;
 
 const T = JavaSqlTypes;
+const M = MysqlTypeCode;
+
+/** Integer types whose code DTS promotes when the column is unsigned: [signed, unsigned]. */
+const bySignedness = new Map<number, readonly [number, number]>([
+  [M.TINY, [T.TINYINT, T.SMALLINT]],
+  [M.SHORT, [T.SMALLINT, T.INTEGER]],
+  [M.LONG, [T.INTEGER, T.BIGINT]],
+  [M.LONGLONG, [T.BIGINT, T.DECIMAL]],
+]);
+
+/** Text types, whose binary twins (BINARY, VARBINARY, *BLOB) are BLOB whatever the type. */
+const textTypes = new Map<number, number>([
+  [M.STRING, T.CHAR],
+  [M.VARCHAR, T.VARCHAR],
+  [M.VAR_STRING, T.VARCHAR],
+  [M.TINY_BLOB, T.CLOB],
+  [M.BLOB, T.CLOB],
+  [M.MEDIUM_BLOB, T.CLOB],
+  [M.LONG_BLOB, T.CLOB],
+]);
+
+/** Every other type has one code; a type not listed is OTHER. */
+const byType = new Map<number, number>([
+  [M.INT24, T.INTEGER],
+  [M.FLOAT, T.REAL],
+  [M.DOUBLE, T.DOUBLE],
+  [M.DECIMAL, T.DECIMAL],
+  [M.NEWDECIMAL, T.DECIMAL],
+  [M.BIT, T.BIT],
+  [M.DATE, T.DATE],
+  [M.TIME, T.TIME],
+  [M.DATETIME, T.TIMESTAMP],
+  [M.TIMESTAMP, T.TIMESTAMP],
+  [M.YEAR, T.VARCHAR],
+  [M.JSON, T.VARCHAR],
+  [M.ENUM, T.INTEGER],
+  [M.SET, T.BIT],
+  [M.GEOMETRY, T.BLOB],
+]);
 
 export function sqlTypeOf(column: Column): number {
-  const binary = isBinaryCharset(column.charset);
-  switch (column.typeCode) {
-    case MysqlTypeCode.TINY:
-      return column.unsigned ? T.SMALLINT : T.TINYINT;
-    case MysqlTypeCode.SHORT:
-      return column.unsigned ? T.INTEGER : T.SMALLINT;
-    case MysqlTypeCode.INT24:
-      return T.INTEGER;
-    case MysqlTypeCode.LONG:
-      return column.unsigned ? T.BIGINT : T.INTEGER;
-    case MysqlTypeCode.LONGLONG:
-      return column.unsigned ? T.DECIMAL : T.BIGINT;
-    case MysqlTypeCode.FLOAT:
-      return T.REAL;
-    case MysqlTypeCode.DOUBLE:
-      return T.DOUBLE;
-    case MysqlTypeCode.DECIMAL:
-    case MysqlTypeCode.NEWDECIMAL:
-      return T.DECIMAL;
-    case MysqlTypeCode.BIT:
-      return T.BIT;
-    case MysqlTypeCode.DATE:
-      return T.DATE;
-    case MysqlTypeCode.TIME:
-      return T.TIME;
-    case MysqlTypeCode.DATETIME:
-    case MysqlTypeCode.TIMESTAMP:
-      return T.TIMESTAMP;
-    case MysqlTypeCode.YEAR:
-      return T.VARCHAR;
-    case MysqlTypeCode.STRING:
-      return binary ? T.BLOB : T.CHAR; // CHAR / BINARY
-    case MysqlTypeCode.VARCHAR:
-    case MysqlTypeCode.VAR_STRING:
-      return binary ? T.BLOB : T.VARCHAR; // VARCHAR / VARBINARY
-    case MysqlTypeCode.TINY_BLOB:
-    case MysqlTypeCode.BLOB:
-    case MysqlTypeCode.MEDIUM_BLOB:
-    case MysqlTypeCode.LONG_BLOB:
-      return binary ? T.BLOB : T.CLOB; // *BLOB / *TEXT
-    case MysqlTypeCode.JSON:
-      return T.VARCHAR;
-    case MysqlTypeCode.ENUM:
-      return T.INTEGER;
-    case MysqlTypeCode.SET:
-      return T.BIT;
-    case MysqlTypeCode.GEOMETRY:
-      return T.BLOB;
-    default:
-      return T.OTHER;
-  }
+  const signedness = bySignedness.get(column.typeCode);
+  if (signedness) return signedness[column.unsigned ? 1 : 0];
+  const text = textTypes.get(column.typeCode);
+  if (text !== undefined) return isBinaryCharset(column.charset) ? T.BLOB : text;
+  return byType.get(column.typeCode) ?? T.OTHER;
 }

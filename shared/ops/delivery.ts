@@ -24,7 +24,10 @@ export interface DeliveryOptions {
   readonly sink: Sink;
   readonly signal: AbortSignal;
   readonly log: Logger;
-  /** Records handed to the sink per call at most (the read's limit; a batch is never split). */
+  /**
+   * The read stops adding batches once it holds this many records, and a batch is never split: a
+   * call holds at most maxRecords + (one batch's records - 1), and one oversized batch whole.
+   */
   readonly maxRecords?: number;
   /** What the destination acknowledged so far: create it once per destination, pass it to every attempt. */
   readonly progress?: DeliveryProgress;

@@ -46,10 +46,15 @@ const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 /** zongji's iconv names for MySQL charsets that are not their own name (its ICONV_CHARSET_OVERRIDES, utf8 ones only). */
 const UTF8_NAMES = new Set(['utf8', 'utf8mb3', 'utf8mb4']);
 
-/** zongji's zeroPad: the last `size` characters, so a wider number is cut, as there. */
+/**
+ * zongji's zeroPad: the last `size` characters of the number behind zeros, so a wider number is
+ * cut, as there. Without zongji's 32-zero concatenation, which the profile showed as 3% of the
+ * reader thread (a string built and flattened per DECIMAL digit group and fraction).
+ */
 function zeroPad(num: number | string, size: number): string {
-  const s = `00000000000000000000000000000000${num}`;
-  return s.substring(s.length - size);
+  const s = typeof num === 'string' ? num : String(num);
+  if (s.length < size) return s.padStart(size, '0');
+  return s.length === size ? s : s.substring(s.length - size);
 }
 
 /** `00`..`99`: every two-digit field of a temporal value is under 64, so this is zeroPad(n, 2) for all of them. */

@@ -7,6 +7,7 @@
 import { DtsError, ErrorCodes, isRetriable } from '../errors.ts';
 import { RetryWindowExceededError } from './errors.ts';
 import { isConnectionFailureCode } from '../socket-errors.ts';
+import { defaults } from '../task/defaults.ts';
 
 export interface RetryWindows {
   readonly connectionMs: number;
@@ -18,8 +19,6 @@ export interface BackoffOptions {
   readonly maxMs: number;
   readonly factor: number;
 }
-
-export const defaultBackoff: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 };
 
 export type FailureKind = 'connection' | 'other' | 'fatal';
 
@@ -33,7 +32,7 @@ export function classifyFailure(err: unknown): FailureKind {
 }
 
 /** Exponential backoff with full jitter (random in [delay/2, delay]). */
-export function backoffDelay(attempt: number, options: BackoffOptions = defaultBackoff, random: () => number = Math.random): number {
+export function backoffDelay(attempt: number, options: BackoffOptions = defaults.retryBackoff, random: () => number = Math.random): number {
   const ceiling = Math.min(options.maxMs, options.initialMs * options.factor ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -52,7 +51,7 @@ export class RetryWindow {
   #firstFailureAt: number | null = null;
   #attempts = 0;
 
-  constructor(windows: RetryWindows, backoff: BackoffOptions = defaultBackoff, now: () => number = Date.now) {
+  constructor(windows: RetryWindows, backoff: BackoffOptions = defaults.retryBackoff, now: () => number = Date.now) {
     this.#windows = windows;
     this.#backoff = backoff;
     this.#now = now;

@@ -5,8 +5,9 @@
  */
 import type { Logger } from '../log.ts';
 import { isActive, type TaskState, type TaskStateStore } from '../task/index.ts';
+import { defaults } from '../task/defaults.ts';
 
-export const defaultStatePollMs = 500;
+export const defaultStatePollMs: number = defaults.statePollMs;
 
 /** Calls `onInactive` once with the first state read that is not RUNNING; returns the stop function. */
 export function watchTaskState(store: TaskStateStore, log: Logger, onInactive: (state: TaskState) => void, everyMs = defaultStatePollMs): () => void {

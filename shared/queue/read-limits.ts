@@ -1,10 +1,7 @@
 /** The defaults and stopping rule of `Queue.read`, shared by every adapter so they cut batches alike. */
 import { QueueRangeError } from './errors.ts';
 import type { QueueEntry, ReadOptions } from './types.ts';
-
-export const DEFAULT_MAX_BATCHES = 64;
-/** Stored bytes per read: far above what record caps let through for ordinary rows (a 5000-row batch of 16 columns is ~1 MiB), so it only cuts reads of big rows. */
-export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+import { defaults } from '../task/defaults.ts';
 
 export interface ReadLimits {
   readonly maxBatches: number;
@@ -15,9 +12,9 @@ export interface ReadLimits {
 
 export function readLimits(options: ReadOptions = {}): ReadLimits {
   return {
-    maxBatches: Math.max(1, options.maxBatches ?? DEFAULT_MAX_BATCHES),
+    maxBatches: Math.max(1, options.maxBatches ?? defaults.queueReadMaxBatches),
     maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY,
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    maxBytes: options.maxBytes ?? defaults.queueReadMaxBytes,
     waitMs: Math.max(0, options.waitMs ?? 0),
   };
 }

@@ -3,7 +3,7 @@
  * every few seconds while the task runs. Each evaluation claims its notifications in the same
  * atomic state update that records the rules' new state, so of two evaluators racing on one change
  * only the one whose update recorded it sends; the claim ends when the send is recorded (or after
- * CLAIM_MS, should the sender die). A failed send is logged and sent again next time; it never
+ * defaults.alertClaimMs, should the sender die). A failed send is logged and sent again next time; it never
  * fails the task.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,11 +14,7 @@ import { withAlerts, type Task, type TaskStateStore } from '../../task/index.ts'
 import { claimNotifications, dueNotifications, dueState, evaluateAlertRules, recordSends, sameStates, type AlertChange, type AlertRuleStates } from './evaluate.ts';
 import type { AlertNotification } from './notification.ts';
 import { sendAlert, webhookOrigin, type AlertWebhook } from './webhook.ts';
-
-/** How long a claim keeps other evaluators off a notification: longer than every send's timeout. */
-export const CLAIM_MS = 60_000;
-/** How often the local runner evaluates (FC: the retry-window timer, every minute). */
-export const LOCAL_EVERY_MS = 10_000;
+import { defaults } from '../../task/defaults.ts';
 
 export interface AlertDeps {
   readonly task: Task;
@@ -70,7 +66,7 @@ export async function evaluateAlerts(deps: AlertDeps, now: number = Date.now()):
     const evaluated = evaluateAlertRules(rules, snapshot, previous);
     changes = evaluated.changes;
     claimed = dueNotifications(evaluated.states, now);
-    states = claimNotifications(evaluated.states, claimed, by, now + CLAIM_MS);
+    states = claimNotifications(evaluated.states, claimed, by, now + defaults.alertClaimMs);
     return sameStates(previous, states) ? null : withAlerts(states)(current);
   });
   for (const c of changes) (c.state === 'FIRING' ? log.warn : log.info).call(log, `alert ${c.state}`, { rule: c.rule, values: c.values });
@@ -120,7 +116,7 @@ export function startAlertMonitor(o: AlertDeps & { readonly signal: AbortSignal;
     running = evaluateAlerts(o).catch((err: Error) => o.log.error('alert evaluation failed', { error: err.message }));
     void running.then(() => {
       if (o.signal.aborted) return;
-      timer = setTimeout(run, o.everyMs ?? LOCAL_EVERY_MS);
+      timer = setTimeout(run, o.everyMs ?? defaults.alertLocalEveryMs);
       timer.unref();
     });
   };

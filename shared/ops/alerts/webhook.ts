@@ -8,14 +8,13 @@ import { DtsError, ErrorCodes } from '../../errors.ts';
 import type { Secret } from '../../task/secret.ts';
 import { dingtalkBody, genericBody, type AlertNotification } from './notification.ts';
 import { signedUrl } from './sign.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export interface AlertWebhook {
   readonly url: Secret;
   readonly secret?: Secret;
   readonly type: 'dingtalk' | 'generic';
 }
-
-export const WEBHOOK_TIMEOUT_MS = 5_000;
 
 /** A notification the webhook did not take; it is sent again at the next evaluation. */
 export class AlertWebhookError extends DtsError {
@@ -49,7 +48,7 @@ export async function sendAlert(webhook: AlertWebhook, notification: AlertNotifi
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
+      signal: AbortSignal.timeout(options.timeoutMs ?? defaults.alertWebhookTimeoutMs),
     });
   } catch (err) {
     // fetch's errors name the host and port at most (its cause), never the query.

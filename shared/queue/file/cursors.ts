@@ -12,10 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueCorruptError, QueueIoError } from '../errors.ts';
 import { hasCode, replaceFileAtomically } from './fs-util.ts';
 import { tryLock, type HeldLock } from './lock-file.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export type Cursors = Readonly<Record<string, number>>;
-
-const LOCK_WAIT_MS = 10_000;
 
 export function cursorsPath(dir: string): string {
   return join(dir, 'cursors.json');
@@ -62,15 +61,18 @@ export async function raiseCursor(dir: string, consumer: string, seq: number): P
 }
 
 async function acquire(path: string): Promise<HeldLock> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const deadline = Date.now() + defaults.queueCursorLockWaitMs;
   for (;;) {
     const attempt = await tryLock(path);
     if ('held' in attempt) return attempt.held;
     if (Date.now() > deadline) {
-      throw new QueueIoError(`queue cursor lock ${path} has been held by process ${attempt.holderPid} for over ${LOCK_WAIT_MS} ms: ` + 'if that process is not a DTS process, delete the file', {
-        path,
-        pid: attempt.holderPid,
-      });
+      throw new QueueIoError(
+        `queue cursor lock ${path} has been held by process ${attempt.holderPid} for over ${defaults.queueCursorLockWaitMs} ms: ` + 'if that process is not a DTS process, delete the file',
+        {
+          path,
+          pid: attempt.holderPid,
+        },
+      );
     }
     await sleep(2);
   }

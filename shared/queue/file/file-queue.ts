@@ -31,6 +31,7 @@ import { notifyAppended, waitForAppend } from './notify.ts';
 import { readFrames } from './read-frames.ts';
 import { SegmentIndex } from './segment-index.ts';
 import { SegmentWriter } from './segment-writer.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export interface FileQueueOptions extends QueueOptions {
   /** Start a new segment file once the active one would pass this many bytes (default 64 MiB). */
@@ -40,9 +41,6 @@ export interface FileQueueOptions extends QueueOptions {
   /** False for a process that only reads and commits (a deliverer): it never takes the writer lock. */
   writer?: boolean;
 }
-
-export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_POLL_MS = 50;
 
 export async function createFileQueue(dir: string, options: FileQueueOptions): Promise<Queue> {
   const queue = new FileQueue(resolve(dir), options);
@@ -105,7 +103,7 @@ class FileQueue implements Queue {
         options,
         () => this.closed,
         (limits) => this.readAvailable(afterSeq, limits),
-        (left) => waitForAppend(this.dir, Math.min(this.options.pollMs ?? DEFAULT_POLL_MS, left), options.signal),
+        (left) => waitForAppend(this.dir, Math.min(this.options.pollMs ?? defaults.queuePollMs, left), options.signal),
       ),
     );
   }
@@ -172,7 +170,7 @@ class FileQueue implements Queue {
       const index = new SegmentIndex();
       await refreshIndex(index, this.dir, 'repair');
       this.index = index;
-      this.writer = new SegmentWriter(this.dir, index, this.options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
+      this.writer = new SegmentWriter(this.dir, index, this.options.segmentBytes ?? defaults.queueSegmentBytes);
       this.lock = attempt.held;
       return null;
     } catch (err) {

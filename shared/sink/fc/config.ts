@@ -1,6 +1,7 @@
 /** The Function Compute destination's part of the task file (reference/dts-docs/004). */
 import { z } from 'zod';
 import { envText, secretSchema } from '../../task/secret.ts';
+import { defaults } from '../../task/defaults.ts';
 
 const MiB = 1024 * 1024;
 /** FC's synchronous invocation payload limit (specs/function-compute.md §4). */
@@ -40,18 +41,13 @@ export const fcDestinationSchema = z
       .regex(/^(LATEST|[0-9]+|[A-Za-z][A-Za-z0-9_-]{0,127})$/, 'LATEST, a version number or an alias name')
       .default('LATEST'),
     /** Records per invocation at most. */
-    maxInvocationRecords: z.number().int().min(1).max(100_000).default(500),
+    maxInvocationRecords: z.number().int().min(1).max(100_000).default(defaults.fcMaxInvocationRecords),
     /** Event bytes per invocation at most; FC refuses synchronous payloads above 32 MB. */
-    maxInvocationBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(FC_SYNC_PAYLOAD_LIMIT)
-      .default(30 * MiB),
+    maxInvocationBytes: z.number().int().min(1024).max(FC_SYNC_PAYLOAD_LIMIT).default(defaults.fcMaxInvocationBytes),
     /** A record encoding to more stops the task (DTS: 16 MB); lower it to catch large rows early. */
     maxRecordBytes: z.number().int().min(256).max(FC_RECORD_LIMIT).default(FC_RECORD_LIMIT),
     /** How long one synchronous invocation may take, the function's own run time included. */
-    timeoutMs: z.number().int().min(1000).max(86_400_000).default(300_000),
+    timeoutMs: z.number().int().min(1000).max(86_400_000).default(defaults.fcTimeoutMs),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -8,9 +8,10 @@ import { InvokeFunctionHeaders, InvokeFunctionRequest } from '@alicloud/fc202303
 import { RuntimeOptions } from '@darabonba/typescript';
 import { fc3Client } from './fc-clients.ts';
 import { headerValue, type FcInvoker, type ResolvedFcConfig } from './invoker.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export function createFc3Invoker(config: ResolvedFcConfig): FcInvoker {
-  const client = fc3Client(config, { readMs: config.timeoutMs, connectMs: Math.min(config.timeoutMs, 10_000) });
+  const client = fc3Client(config, { readMs: config.timeoutMs, connectMs: Math.min(config.timeoutMs, defaults.fcConnectTimeoutMs) });
   return {
     target: `${config.function}:${config.qualifier}`,
     async invoke(event) {

@@ -11,6 +11,7 @@ import { RuntimeOptions } from '@darabonba/typescript';
 import { fc2Client, fc3Client } from './fc-clients.ts';
 import type { ResolvedFcConfig } from './invoker.ts';
 import { fail, pass, warn, type Finding } from '../../precheck/finding.ts';
+import { defaults } from '../../task/defaults.ts';
 
 const credentialCodes = new Set([
   'SignatureNotMatch',
@@ -36,7 +37,7 @@ async function getFunction(config: ResolvedFcConfig, timeoutMs: number): Promise
   await client.getFunctionWithOptions(config.function, new GetFunctionRequest({ qualifier: config.qualifier }), {}, new RuntimeOptions({ readTimeout: timeoutMs, connectTimeout: timeoutMs }));
 }
 
-export async function fcItems(config: ResolvedFcConfig, timeoutMs = 10_000): Promise<Finding[]> {
+export async function fcItems(config: ResolvedFcConfig, timeoutMs: number = defaults.fcPrecheckTimeoutMs): Promise<Finding[]> {
   const id = `destination.${config.name}.function`;
   const endpoint = config.endpoint ?? `https://${config.accountId}.${config.region}.fc.aliyuncs.com`;
   const where = `in region ${config.region} (account ${config.accountId}, endpoint ${endpoint})`;

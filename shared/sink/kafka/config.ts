@@ -1,6 +1,7 @@
 /** The Kafka destination's part of the task file. */
 import { z } from 'zod';
 import { envText, secretSchema } from '../../task/secret.ts';
+import { defaults } from '../../task/defaults.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, for example 127.0.0.1:9092');
 const topicName = z
@@ -40,7 +41,7 @@ const schemaRegistrySchema = z
       .strict()
       .optional(),
     /** Per-request timeout towards the registry. */
-    timeoutMs: z.number().int().min(1000).max(300000).default(10000),
+    timeoutMs: z.number().int().min(1000).max(300000).default(defaults.schemaRegistryTimeoutMs),
   })
   .strict();
 
@@ -78,16 +79,16 @@ export const kafkaDestinationSchema = z
     acks: z.enum(['none', 'leader', 'all']).default('all'),
     clientId: z.string().default('mysql-dts'),
     /** Per-request timeout towards the broker. */
-    requestTimeoutMs: z.number().int().min(1000).max(300000).default(30000),
+    requestTimeoutMs: z.number().int().min(1000).max(300000).default(defaults.kafkaRequestTimeoutMs),
     /** Records per produce request. */
-    maxBatchRecords: z.number().int().min(1).max(100000).default(2000),
+    maxBatchRecords: z.number().int().min(1).max(100000).default(defaults.kafkaMaxBatchRecords),
     /** DTS refuses records above 10 MB by default; raise up to the broker's max.message.bytes. */
     maxRecordBytes: z
       .number()
       .int()
       .min(1024)
       .max(1024 * 1024 * 1024)
-      .default(10 * 1024 * 1024),
+      .default(defaults.kafkaMaxRecordBytes),
     sasl: z
       .object({
         mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),

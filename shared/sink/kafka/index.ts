@@ -24,6 +24,7 @@ import { tunedKafkajs } from './kafkajs-tuning.ts';
 import { createRouter, type Router } from './route.ts';
 import { createSchemaIds, registryEndpoint } from './schema-registry.ts';
 import { ensureTopics } from './topics.ts';
+import { defaults } from '../../task/defaults.ts';
 
 const { Kafka, logLevel, CompressionTypes } = tunedKafkajs;
 registerCodecs(tunedKafkajs);
@@ -80,9 +81,9 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       ssl: tlsOptions(config.ssl),
       sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password.reveal() } as never) : undefined,
       requestTimeout: config.requestTimeoutMs,
-      connectionTimeout: 10_000,
+      connectionTimeout: defaults.kafkaConnectionTimeoutMs,
       // Our retry windows decide how long to keep trying; kafkajs only smooths over blips.
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+      retry: { ...defaults.kafkaClientRetry },
       logLevel: logLevel.NOTHING,
     });
   let producer: Producer | null = null;

@@ -9,8 +9,9 @@ import type { ResolvedKafkaConfig } from './index.ts';
 import { createRouter } from './route.ts';
 import { fail, pass, type Finding } from '../../precheck/finding.ts';
 import { listNames } from '../../precheck/objects.ts';
+import { defaults } from '../../task/defaults.ts';
 
-export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs = 5_000): Promise<Finding[]> {
+export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs: number = defaults.kafkaPrecheckTimeoutMs): Promise<Finding[]> {
   const id = `destination.${config.name}`;
   const ssl = typeof config.ssl === 'boolean' ? config.ssl : { rejectUnauthorized: config.ssl.rejectUnauthorized, ...(config.ssl.caFile ? { ca: [readFileSync(config.ssl.caFile)] } : {}) };
   const kafka = new Kafka({

@@ -5,6 +5,7 @@
  */
 import type { Admin } from 'kafkajs';
 import { DtsError, ErrorCodes } from '../../errors.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export class TopicPrecheckError extends DtsError {
   constructor(message: string, topic: string, cause?: unknown) {
@@ -34,13 +35,13 @@ export async function ensureTopics(admin: Admin, wanted: ReadonlyMap<string, num
 
 /** Topic metadata, asked again for a while when the broker does not know a topic just created yet. */
 async function topicMetadata(admin: Admin, topics: string[]): ReturnType<Admin['fetchTopicMetadata']> {
-  const until = Date.now() + 10_000;
+  const until = Date.now() + defaults.kafkaTopicReadyMs;
   for (;;) {
     try {
       return await admin.fetchTopicMetadata({ topics });
     } catch (err) {
       if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || Date.now() >= until) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, defaults.kafkaTopicReadyPollMs));
     }
   }
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { PARTITION_LEVELS } from '../../encode/maxcompute/naming-rule.ts';
 import { secretSchema } from '../../task/secret.ts';
+import { defaults } from '../../task/defaults.ts';
 
 /** A MaxCompute batch tunnel block is best kept ≤ 64 MiB (specs/maxcompute.md §3.5); a flush splits larger groups. */
 export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
@@ -32,14 +33,14 @@ const partitionKeysSchema = z
 const flushSchema = z
   .object({
     /** Rows buffered (over all tables and partitions) that trigger an upload. */
-    maxRows: z.number().int().min(1).max(10_000_000).default(100_000),
+    maxRows: z.number().int().min(1).max(10_000_000).default(defaults.maxComputeFlush.maxRows),
     /** Encoded bytes buffered that trigger an upload; the sink holds about this much memory at most. */
-    maxMegabytes: z.number().int().min(1).max(1024).default(64),
+    maxMegabytes: z.number().int().min(1).max(1024).default(defaults.maxComputeFlush.maxMegabytes),
     /** Age of the oldest buffered row that triggers an upload: the destination's latency bound. */
-    maxSeconds: z.number().int().min(1).max(3600).default(30),
+    maxSeconds: z.number().int().min(1).max(3600).default(defaults.maxComputeFlush.maxSeconds),
   })
   .strict()
-  .default({ maxRows: 100_000, maxMegabytes: 64, maxSeconds: 30 });
+  .default({ ...defaults.maxComputeFlush });
 
 export const maxComputeDestinationSchema = z
   .object({
@@ -63,7 +64,7 @@ export const maxComputeDestinationSchema = z
     partitionKeys: partitionKeysSchema,
     flush: flushSchema,
     /** How long one HTTP request to MaxCompute may take (SQL instances are polled within their own requests). */
-    timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+    timeoutMs: z.number().int().min(1000).max(3_600_000).default(defaults.maxComputeTimeoutMs),
   })
   .strict();
 

@@ -7,10 +7,11 @@ import { silentLogger } from '../../log.ts';
 import type { ResolvedMaxComputeConfig } from './maxcompute-sink.ts';
 import { createMaxComputeClient } from './rest-client.ts';
 import { fail, pass, type Finding } from '../../precheck/finding.ts';
+import { defaults } from '../../task/defaults.ts';
 
 const PROBE_TABLE = 'dts_precheck_probe';
 
-export async function maxComputeItems(config: ResolvedMaxComputeConfig, timeoutMs = 10_000): Promise<Finding[]> {
+export async function maxComputeItems(config: ResolvedMaxComputeConfig, timeoutMs: number = defaults.maxComputePrecheckTimeoutMs): Promise<Finding[]> {
   const id = `destination.${config.name}.project`;
   const client = createMaxComputeClient({
     endpoint: config.endpoint,

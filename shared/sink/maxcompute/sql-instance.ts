@@ -18,6 +18,7 @@ import { SinkWriteError } from '../errors.ts';
 import { MaxComputeSqlError, type RequestWhere } from './errors.ts';
 import type { OdpsCaller, OdpsResponse } from './http.ts';
 import { cdata, child, children, childText, escapeXml, parseXml, XmlError, type XmlElement } from './xml.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export interface SqlInstanceOptions {
   /** How long to wait for the instance to end (default 10 minutes). */
@@ -62,13 +63,14 @@ export async function runSqlInstance(caller: OdpsCaller, project: string, sql: s
     return judge('(synchronous)', tasks, tasks);
   }
   const resource = `/projects/${project}/instances/${id}`;
-  const deadline = Date.now() + (options.waitMs ?? 600_000);
+  const waitMs = options.waitMs ?? defaults.maxComputeSqlWaitMs;
+  const deadline = Date.now() + waitMs;
   for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
     const res = await caller.call({ method: 'GET', resource, params: [['instancestatus', '']] }, where(`read the status of SQL instance ${id}`));
     const status = childText(xmlOf(res, id, project), 'Status');
     if (status?.toLowerCase() === 'terminated') break;
     if (Date.now() + pause > deadline) {
-      throw new SinkWriteError(`SQL instance ${id} of project ${project} is still ${status ?? 'unknown'} after ${Math.round((options.waitMs ?? 600_000) / 1000)} s: "${statement}"`, {
+      throw new SinkWriteError(`SQL instance ${id} of project ${project} is still ${status ?? 'unknown'} after ${Math.round(waitMs / 1000)} s: "${statement}"`, {
         project,
         sink: options.sink,
         instanceId: id,

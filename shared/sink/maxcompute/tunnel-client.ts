@@ -23,6 +23,7 @@ import { SinkWriteError } from '../errors.ts';
 import type { PartitionSpec, TunnelClient, UploadSession, UploadStatus } from './client-types.ts';
 import { UploadSessionStateError, type RequestWhere } from './errors.ts';
 import type { OdpsCaller, OdpsResponse } from './http.ts';
+import { defaults } from '../../task/defaults.ts';
 
 export interface TunnelClientOptions {
   readonly caller: OdpsCaller;
@@ -118,7 +119,8 @@ export function createTunnelClient(options: TunnelClientOptions): TunnelClient {
         );
       }
       // COMMITTING or CLOSING: the server is at it; wait until it is done.
-      const deadline = Date.now() + (options.commitWaitMs ?? 60_000);
+      const commitWaitMs = options.commitWaitMs ?? defaults.maxComputeCommitWaitMs;
+      const deadline = Date.now() + commitWaitMs;
       for (let pause = 200; Date.now() < deadline; pause = Math.min(pause * 2, 5000)) {
         await sleep(pause);
         const now = await getUpload(table, partition, uploadId);
@@ -127,7 +129,7 @@ export function createTunnelClient(options: TunnelClientOptions): TunnelClient {
           throw new UploadSessionStateError(`upload session ${uploadId} of ${project}.${table} became ${now.status} while committing`, uploadId, now.status, context);
         }
       }
-      throw new SinkWriteError(`upload session ${uploadId} of ${project}.${table} is still committing after ${Math.round((options.commitWaitMs ?? 60_000) / 1000)} s`, { ...context, uploadId });
+      throw new SinkWriteError(`upload session ${uploadId} of ${project}.${table} is still committing after ${Math.round(commitWaitMs / 1000)} s`, { ...context, uploadId });
     },
   };
 }

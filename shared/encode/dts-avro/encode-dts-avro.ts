@@ -22,7 +22,7 @@
  *   bornTimestamp       = sourceTimestamp (documented as milliseconds, observed as the same seconds)
  * Shapes per operation as §1.5. `dtsAvroRecordOf` builds the record as data; the hand-written
  * writer (avro-writer.ts) writes it, and the tests check those bytes against avsc's
- * `Type.toBuffer` (avsc-value.ts). Row records take a direct path with the same bytes
+ * `Type.toBuffer` (test/unit/encode/dts-avro/avsc-value.ts). Row records take a direct path with the same bytes
  * (row-writer.ts: per-table templates and per-column image writers, no object per value).
  */
 import { InvariantError } from '../../errors.ts';

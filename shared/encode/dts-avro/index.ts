@@ -1,7 +1,6 @@
 /** DTS Avro encoder (formats.md §1): one record → the Avro binary `com.alibaba.dts.formats.avro.Record`. */
 export { encodeDtsAvro, dtsAvroRecordOf, type DtsAvroOptions } from './encode-dts-avro.ts';
 export { writeDtsAvroRecord, OPERATION_INDEX, IMAGE_BRANCH_INDEX } from './avro-writer.ts';
-export { encodeWithAvsc, avscValueOf } from './avsc-value.ts';
 export { dtsAvroRecordType, dtsAvroTypes, DTS_AVRO_NAMESPACE, DTS_AVRO_RECORD_NAME } from './schema.ts';
 export { dataTypeNumberOf } from './data-type-number.ts';
 export { imageOf, type ImageOf } from './value-image.ts';

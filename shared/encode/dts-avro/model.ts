@@ -1,7 +1,7 @@
 /**
  * The DTS Avro `Record` (formats.md §1.2) and its image values (§1.3) as plain data, fields in
- * wire order. Both writers take this: the hand-written one (avro-writer.ts) and avsc
- * (avsc-value.ts). Only what a MySQL source produces is modelled: `processTimestamps` is always
+ * wire order. Both writers take this: the hand-written one (avro-writer.ts) and avsc, the tests' reference
+ * (test/unit/encode/dts-avro/avsc-value.ts). Only what a MySQL source produces is modelled: `processTimestamps` is always
  * null, `sourceType` always MySQL, no `TimestampWithTimeZone`, `TextGeometry` or `EmptyObject`.
  */
 

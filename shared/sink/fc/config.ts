@@ -1,5 +1,6 @@
 /** The Function Compute destination's part of the task file (reference/dts-docs/004). */
 import { z } from 'zod';
+import { EVENT_OVERHEAD_BYTES } from '../../encode/fc-records/event.ts';
 import { envText, secretSchema } from '../../task/secret.ts';
 import { defaults } from '../../task/defaults.ts';
 
@@ -8,8 +9,6 @@ const MiB = 1024 * 1024;
 export const FC_SYNC_PAYLOAD_LIMIT = 32 * MiB;
 /** DTS: "The size of a single data entry in the source database cannot exceed 16 MB." */
 export const FC_RECORD_LIMIT = 16 * MiB;
-/** `{"Records":[` and `]}` around the records of an invocation. */
-const EVENT_WRAPPER_BYTES = 14;
 
 const fcName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, 'an FC name: letters, digits, _ and -, starting with a letter or _');
 
@@ -57,8 +56,8 @@ export const fcDestinationSchema = z
     if (d.fcVersion === '3.0' && d.service !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['service'], message: 'FC 3.0 functions have no service: remove service (or set fcVersion: "2.0")' });
     }
-    if (d.maxRecordBytes + EVENT_WRAPPER_BYTES > d.maxInvocationBytes) {
-      ctx.addIssue({ code: 'custom', path: ['maxInvocationBytes'], message: `must hold one record of maxRecordBytes (${d.maxRecordBytes}) plus ${EVENT_WRAPPER_BYTES} bytes of event` });
+    if (d.maxRecordBytes + EVENT_OVERHEAD_BYTES > d.maxInvocationBytes) {
+      ctx.addIssue({ code: 'custom', path: ['maxInvocationBytes'], message: `must hold one record of maxRecordBytes (${d.maxRecordBytes}) plus ${EVENT_OVERHEAD_BYTES} bytes of event` });
     }
   });
 

@@ -3,18 +3,10 @@
  * union and enum numbers taken from the schema itself, and the schema copy is the spec's.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DTS_AVRO_NAMESPACE,
-  dtsAvroRecordOf,
-  dtsAvroRecordType,
-  encodeDtsAvro,
-  encodeWithAvsc,
-  IMAGE_BRANCH_INDEX,
-  OPERATION_INDEX,
-  writeDtsAvroRecord,
-} from '../../../../shared/encode/dts-avro/index.ts';
+import { DTS_AVRO_NAMESPACE, dtsAvroRecordOf, dtsAvroRecordType, encodeDtsAvro, IMAGE_BRANCH_INDEX, OPERATION_INDEX, writeDtsAvroRecord } from '../../../../shared/encode/dts-avro/index.ts';
 import recordSchema from '../../../../shared/encode/dts-avro/record.avsc.json' with { type: 'json' };
 import type { ChangeRecord, Value } from '../../../../shared/record/index.ts';
+import { encodeWithAvsc } from './avsc-value.ts';
 import { column, ddl, row, table } from './build.ts';
 import { decodeBoth } from './decode.ts';
 

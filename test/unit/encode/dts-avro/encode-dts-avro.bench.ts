@@ -6,7 +6,8 @@
  * issue 12.
  */
 import { bench, describe } from 'vitest';
-import { dtsAvroRecordOf, encodeDtsAvro, encodeWithAvsc } from '../../../../shared/encode/dts-avro/index.ts';
+import { dtsAvroRecordOf, encodeDtsAvro } from '../../../../shared/encode/dts-avro/index.ts';
+import { encodeWithAvsc } from './avsc-value.ts';
 import type { RowRecord } from '../../../../shared/record/index.ts';
 import { column, row, table } from './build.ts';
 

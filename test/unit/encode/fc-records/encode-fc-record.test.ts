@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeFcRecord, eventBytes, fcEvent, javaHashMapOrder } from '../../../../shared/encode/fc-records/index.ts';
+import { encodeFcRecord, EVENT_OVERHEAD_BYTES, fcEvent, javaHashMapOrder } from '../../../../shared/encode/fc-records/index.ts';
 import { InvariantError } from '../../../../shared/errors.ts';
 import type { ChangeRecord, DdlRecord, RowRecord, SourceInfo } from '../../../../shared/record/index.ts';
 import { column, table } from '../../../helpers/columns.ts';
@@ -163,6 +163,9 @@ describe('java.util.HashMap order', () => {
 });
 
 describe('the event', () => {
+  /** How the FC sink predicts an event's size (sink/fc/invocations.ts): the overhead, the records, a comma between two. */
+  const eventBytes = (recordBytes: readonly number[]) => recordBytes.reduce((sum, bytes) => sum + bytes, EVENT_OVERHEAD_BYTES + Math.max(0, recordBytes.length - 1));
+
   it('wraps records in binlog order and its size is predicted exactly', () => {
     const records = [rowRecord('INSERT', 1, 1, { before: null, after: ['ü', 1, 'm'] }), rowRecord('DELETE', 2, 1, { before: ['ü', 1, 'm'], after: null })];
     const texts = records.map((r) => encodeFcRecord(r, { nowMs: 0 }));

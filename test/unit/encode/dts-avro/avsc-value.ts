@@ -1,11 +1,11 @@
 /**
  * A `DtsAvroRecord` as the value avsc's `Record` type takes (schema.ts, wrapped unions):
  * `{ string: … }`, `{ array: [...] }`, image members as `{ "com.alibaba.dts.formats.avro.<Branch>": {...} }`,
- * bytes as Buffers. `encodeWithAvsc` is the reference encoding: the library the design names,
+ * bytes as Buffers. `encodeWithAvsc` is the reference encoding the tests hold the product to: the library the design names,
  * against which the hand-written writer (avro-writer.ts) is checked byte for byte.
  */
-import type { DtsAvroRecord, Image, ImageBranch, ImageValue } from './model.ts';
-import { DTS_AVRO_NAMESPACE, dtsAvroRecordType } from './schema.ts';
+import type { DtsAvroRecord, Image, ImageBranch, ImageValue } from '../../../../shared/encode/dts-avro/model.ts';
+import { DTS_AVRO_NAMESPACE, dtsAvroRecordType } from '../../../../shared/encode/dts-avro/schema.ts';
 
 export function encodeWithAvsc(record: DtsAvroRecord): Buffer {
   return dtsAvroRecordType.toBuffer(avscValueOf(record));

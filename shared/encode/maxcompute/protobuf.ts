@@ -70,12 +70,6 @@ export function unzigzagBigint(z: bigint): bigint {
   return (z >> 1n) ^ -(z & 1n);
 }
 
-/** The byte length of the varint of the tag of `field`. */
-export function tagLength(field: number): number {
-  const v = field * 8;
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-}
-
 // ---- CRC-32C (reflected polynomial 0x82F63B78), slicing-by-4 --------------------------------
 
 const T = new Int32Array(256 * 4);

@@ -110,8 +110,3 @@ function fullSyncMetrics(progress: unknown): FullSyncMetrics | null {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   return { tables: num(p.tables), tablesDone: num(p.tablesDone), rowsCopied: num(p.rows), completed: p.completed === true };
 }
-
-/** The latency to sample into the state's series, by destination. */
-export function latenciesOf(metrics: TaskMetrics): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(metrics.destinations).map(([name, d]) => [name, d.latencyMs]));
-}

@@ -38,10 +38,6 @@ export interface MaxComputeClientOptions {
   readonly sink?: string;
   /** Sign v4 for this region; v2 (what JAVA and GO do by default) without. */
   readonly region?: string;
-  /** The tunnel endpoint, instead of asking the service (e.g. a VPC address). */
-  readonly tunnelEndpoint?: string;
-  /** How long runSql waits for an instance (default 10 minutes). */
-  readonly sqlWaitMs?: number;
 }
 
 const DEFAULT_USER_AGENT = 'mysql-dts-maxcompute/1';
@@ -55,14 +51,11 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
   let tunnel: Promise<TunnelClient> | undefined;
 
   async function discoverTunnel(): Promise<TunnelClient> {
-    let base = options.tunnelEndpoint;
-    if (!base) {
-      const res = await service.call({ method: 'GET', resource: `/projects/${project}/tunnel`, params: [['service', '']] }, { what: 'find the tunnel endpoint', project, sink: options.sink });
-      const host = res.body.toString('utf8').trim();
-      if (!host) throw new SinkWriteError(`MaxCompute gave no tunnel endpoint for project ${project}`, { project, sink: options.sink }, undefined, false);
-      base = /^https?:\/\//i.test(host) ? host : `${new URL(options.endpoint).protocol}//${host}`;
-      log.info('maxcompute tunnel endpoint', { project, tunnel: base });
-    }
+    const res = await service.call({ method: 'GET', resource: `/projects/${project}/tunnel`, params: [['service', '']] }, { what: 'find the tunnel endpoint', project, sink: options.sink });
+    const host = res.body.toString('utf8').trim();
+    if (!host) throw new SinkWriteError(`MaxCompute gave no tunnel endpoint for project ${project}`, { project, sink: options.sink }, undefined, false);
+    const base = /^https?:\/\//i.test(host) ? host : `${new URL(options.endpoint).protocol}//${host}`;
+    log.info('maxcompute tunnel endpoint', { project, tunnel: base });
     return createTunnelClient({ caller: callerFor(base), project, sink: options.sink });
   }
 
@@ -81,7 +74,7 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
     },
 
     runSql(sql) {
-      return runSqlInstance(service, project, sql, { sink: options.sink, waitMs: options.sqlWaitMs });
+      return runSqlInstance(service, project, sql, { sink: options.sink });
     },
 
     tunnel() {

@@ -9,7 +9,7 @@
  *
  * Polling backs off from 100 ms to 2 s. A failed task is MaxComputeSqlError (final), quoting the
  * server's text and the first 200 characters of the statement. A 409 on creation (busy) and an
- * instance still running after `waitMs` are retriable: the statements the sink sends are
+ * instance still running after `defaults.maxComputeSqlWaitMs` (10 minutes) are retriable: the statements the sink sends are
  * idempotent (IF NOT EXISTS), so running one again is safe.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,8 +21,6 @@ import { cdata, child, children, childText, escapeXml, parseXml, XmlError, type 
 import { defaults } from '../../task/defaults.ts';
 
 export interface SqlInstanceOptions {
-  /** How long to wait for the instance to end (default 10 minutes). */
-  readonly waitMs?: number;
   readonly sink?: string;
 }
 
@@ -63,14 +61,13 @@ export async function runSqlInstance(caller: OdpsCaller, project: string, sql: s
     return judge('(synchronous)', tasks, tasks);
   }
   const resource = `/projects/${project}/instances/${id}`;
-  const waitMs = options.waitMs ?? defaults.maxComputeSqlWaitMs;
-  const deadline = Date.now() + waitMs;
+  const deadline = Date.now() + defaults.maxComputeSqlWaitMs;
   for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
     const res = await caller.call({ method: 'GET', resource, params: [['instancestatus', '']] }, where(`read the status of SQL instance ${id}`));
     const status = childText(xmlOf(res, id, project), 'Status');
     if (status?.toLowerCase() === 'terminated') break;
     if (Date.now() + pause > deadline) {
-      throw new SinkWriteError(`SQL instance ${id} of project ${project} is still ${status ?? 'unknown'} after ${Math.round(waitMs / 1000)} s: "${statement}"`, {
+      throw new SinkWriteError(`SQL instance ${id} of project ${project} is still ${status ?? 'unknown'} after ${Math.round(defaults.maxComputeSqlWaitMs / 1000)} s: "${statement}"`, {
         project,
         sink: options.sink,
         instanceId: id,

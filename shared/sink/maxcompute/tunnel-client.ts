@@ -29,8 +29,6 @@ export interface TunnelClientOptions {
   readonly caller: OdpsCaller;
   readonly project: string;
   readonly sink?: string;
-  /** How long commit() waits for a COMMITTING session to close (default 60 s). */
-  readonly commitWaitMs?: number;
 }
 
 /** Block ids a session takes (JAVA: 20 000 blocks per session). */
@@ -119,8 +117,7 @@ export function createTunnelClient(options: TunnelClientOptions): TunnelClient {
         );
       }
       // COMMITTING or CLOSING: the server is at it; wait until it is done.
-      const commitWaitMs = options.commitWaitMs ?? defaults.maxComputeCommitWaitMs;
-      const deadline = Date.now() + commitWaitMs;
+      const deadline = Date.now() + defaults.maxComputeCommitWaitMs;
       for (let pause = 200; Date.now() < deadline; pause = Math.min(pause * 2, 5000)) {
         await sleep(pause);
         const now = await getUpload(table, partition, uploadId);
@@ -129,7 +126,7 @@ export function createTunnelClient(options: TunnelClientOptions): TunnelClient {
           throw new UploadSessionStateError(`upload session ${uploadId} of ${project}.${table} became ${now.status} while committing`, uploadId, now.status, context);
         }
       }
-      throw new SinkWriteError(`upload session ${uploadId} of ${project}.${table} is still committing after ${Math.round(commitWaitMs / 1000)} s`, { ...context, uploadId });
+      throw new SinkWriteError(`upload session ${uploadId} of ${project}.${table} is still committing after ${Math.round(defaults.maxComputeCommitWaitMs / 1000)} s`, { ...context, uploadId });
     },
   };
 }

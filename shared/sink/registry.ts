@@ -1,11 +1,13 @@
 /**
- * The one list of destination types. The task schema (task/schema.ts), secret resolution and sink
- * creation (runtime/), the precheck (precheck/run.ts) and the build (scripts/build.ts) all read it.
+ * The one list of destination types. The task schema and its error messages (task/schema.ts,
+ * task/load.ts), secret resolution (runtime/compose.ts), sink creation (runtime/deliver-destination.ts),
+ * the precheck (precheck/run.ts) and the build (scripts/build.ts) all read it.
  * A new destination is a folder `shared/sink/<type>/` with a `module.ts` (the folder is named as
  * the type: the build finds a module's loader by it) and one line here. Only rules about one
- * destination's names name its type elsewhere (mapping/check-config.ts: MaxCompute's lower-case
- * tables, Kafka's per-table settings).
- * Each module loads its sink and precheck on demand, so importing this list loads no client library.
+ * destination's names name its type elsewhere (mapping/check-config.ts and precheck/mapping.ts:
+ * MaxCompute's lower-case tables; check-config.ts: Kafka's per-table settings).
+ * Each module loads its sink and precheck on demand, so importing this list loads no client
+ * library (only zod, for the task-file fragments).
  */
 import type { z } from 'zod';
 import { InvariantError } from '../errors.ts';

@@ -4,7 +4,7 @@
  * (Kafka, FC) acknowledges each call's records before it resolves; a sink that buffers (MaxCompute
  * uploads one commit per flush) acknowledges them later, on a later call or on `flush`.
  * Cursors, in-flight batches and the skip of already acknowledged records after a retry live
- * outside sinks, written once (ops/delivery.ts).
+ * outside sinks, written once (ops/delivery.ts, with queue/inflight.ts).
  */
 import type { Logger } from '../log.ts';
 import type { ChangeRecord } from '../record/index.ts';

@@ -118,8 +118,12 @@ function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean
 }
 
 const loaded = loadTunedKafkajs();
-/** The kafkajs module every Kafka client of this project uses. */
+/**
+ * The kafkajs module the Kafka sink's clients use. The precheck's short-lived admin client
+ * (precheck-items.ts) imports kafkajs as installed: it sends no produce requests.
+ */
 export const tunedKafkajs = loaded.kafkajs;
+/** False when the installed kafkajs is not 2.2.4: `tunedKafkajs` is then kafkajs itself. */
 export const kafkajsTuned = loaded.tuned;
 /** The produce version map the private copy's brokers use (for tests). */
 export const tunedProduceProtocol = loaded.produce;

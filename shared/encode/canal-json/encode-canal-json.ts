@@ -7,7 +7,7 @@
  *   image for DELETE); `old` (UPDATE only) holds the before values of the changed columns.
  * - `es` = source event time (ms), `id` = record id, `ts` = `options.nowMs` (no clock here).
  * - DDL: `isDdl:true`, `type` per ddl-type.ts, `sql` = statement; the row fields are null.
- * A row message is written as bytes, straight from the per-table templates (row-template.ts) and
+ * A row message is written as bytes, straight from the table plan's byte templates (table-plan.ts) and
  * the values (write-value.ts): no object, string or JSON.stringify per row. The returned Buffer
  * is a view into a shared slab (json-writer.ts), like the small Buffers of Node's own pool.
  */
@@ -15,7 +15,7 @@ import { InvariantError } from '../../errors.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord, Value } from '../../record/index.ts';
 import { canalDdlType } from './ddl-type.ts';
 import { JsonWriter } from './json-writer.ts';
-import { templateOf, type RowTemplate } from './row-template.ts';
+import { tablePlanOf, type TablePlan } from './table-plan.ts';
 import { writeValue } from './write-value.ts';
 
 export interface CanalJsonOptions {
@@ -47,14 +47,14 @@ export function encodeCanalJson(record: ChangeRecord, options: CanalJsonOptions)
 }
 
 function rowMessage(record: RowRecord, nowMs: number): Buffer {
-  const template = templateOf(record.schema);
+  const plan = tablePlanOf(record.schema);
   const image = record.op === 'DELETE' ? record.before : record.after;
-  checkImage(record, image, template);
+  checkImage(record, image, plan);
   const before = record.op === 'UPDATE' ? record.before : null;
-  if (record.op === 'UPDATE') checkImage(record, before, template);
-  const { dataKeys, kinds, spans } = template;
+  if (record.op === 'UPDATE') checkImage(record, before, plan);
+  const { dataKeys, kinds, spans } = plan;
   const w = writer;
-  w.begin(template.fixedBytes);
+  w.begin(plan.fixedBytes);
   w.bytes(HEAD);
   if (before === null) {
     for (let i = 0; i < kinds.length; i++) {
@@ -70,14 +70,14 @@ function rowMessage(record: RowRecord, nowMs: number): Buffer {
       spans[2 * i + 1] = w.offset;
     }
   }
-  w.bytes(template.afterData);
+  w.bytes(plan.afterData);
   w.number(record.source.timestampMs);
   w.bytes(ID_KEY);
   w.number(record.id);
-  w.bytes(template.beforeOld);
+  w.bytes(plan.beforeOld);
   if (before === null) w.bytes(NULL);
-  else writeOld(w, template, before, image);
-  w.bytes(template.afterOld);
+  else writeOld(w, plan, before, image);
+  w.bytes(plan.afterOld);
   w.number(nowMs);
   w.bytes(TYPE_TAIL[record.op]);
   return w.finish();
@@ -88,8 +88,8 @@ function rowMessage(record: RowRecord, nowMs: number): Buffer {
  * `Column.updated`: NULL ↔ value counts as a change); `[{}]` when none did, as canal writes.
  * A before value is written in place and taken back when its bytes equal the after value's.
  */
-function writeOld(w: JsonWriter, template: RowTemplate, before: Row, after: Row): void {
-  const { keys, commaKeys, kinds, spans } = template;
+function writeOld(w: JsonWriter, plan: TablePlan, before: Row, after: Row): void {
+  const { keys, commaKeys, kinds, spans } = plan;
   w.bytes(OLD_OPEN);
   let first = true;
   for (let i = 0; i < kinds.length; i++) {
@@ -107,9 +107,9 @@ function writeOld(w: JsonWriter, template: RowTemplate, before: Row, after: Row)
   w.bytes(OLD_CLOSE);
 }
 
-function checkImage(record: RowRecord, image: Row | null, template: RowTemplate): asserts image is Row {
-  if (image === null || image.length !== template.kinds.length) {
-    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${template.kinds.length} columns`, {
+function checkImage(record: RowRecord, image: Row | null, plan: TablePlan): asserts image is Row {
+  if (image === null || image.length !== plan.kinds.length) {
+    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${plan.kinds.length} columns`, {
       database: record.schema.database,
       table: record.schema.table,
     });

@@ -6,7 +6,7 @@
 import { bitToDecimal, type Value } from '../../record/index.ts';
 import { javaDoubleToString, javaFloatToString } from './java-number.ts';
 import type { JsonWriter } from './json-writer.ts';
-import { ValueKind } from './row-template.ts';
+import { ValueKind } from './table-plan.ts';
 
 const NULL = Buffer.from('null');
 

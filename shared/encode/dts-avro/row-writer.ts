@@ -1,7 +1,7 @@
 /**
  * A DTS Avro row record (INSERT, UPDATE, DELETE, INIT) written straight from the `RowRecord`:
  * the same bytes as avro-writer.ts writes for encode-dts-avro.ts's `DtsAvroRecord`, field for
- * field (see there), from the table's templates (row-plan.ts), the source's bytes (shared by the
+ * field (see there), from the table's templates (table-plan.ts), the source's bytes (shared by the
  * records of one transaction, which share their `SourceInfo`) and one image writer per column.
  */
 import { InvariantError } from '../../errors.ts';
@@ -9,7 +9,7 @@ import { fileNumber, type Row, type RowRecord, type SourceInfo, type Value } fro
 import { begin, bytesWrittenBy as bytesOf, finish, writeInt, writeLong, writeRaw, writeString } from './avro-binary.ts';
 import { OPERATION_INDEX } from './avro-writer.ts';
 import type { DtsAvroOptions } from './encode-dts-avro.ts';
-import { rowPlanOf, type RowPlan } from './row-plan.ts';
+import { tablePlanOf, type TablePlan } from './table-plan.ts';
 import { TASK_NAME_TAG } from './tags.ts';
 
 interface SourceBytes {
@@ -51,7 +51,7 @@ function sourceBytesOf(source: SourceInfo, version: string, taskName: string | u
 }
 
 export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buffer {
-  const plan = rowPlanOf(record.schema);
+  const plan = tablePlanOf(record.schema);
   const source = sourceBytesOf(record.source, options.sourceVersion, options.taskName);
   begin();
   writeInt(0); // version
@@ -71,7 +71,7 @@ export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buff
 }
 
 /** The image union's array branch: one block of every column's member, then the end. */
-function writeImage(record: RowRecord, row: Row | null, plan: RowPlan): void {
+function writeImage(record: RowRecord, row: Row | null, plan: TablePlan): void {
   const { images } = plan;
   if (row === null || row.length !== images.length) {
     throw new InvariantError(`${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`, {

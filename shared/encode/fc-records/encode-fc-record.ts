@@ -17,7 +17,7 @@
  */
 import { InvariantError } from '../../errors.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord } from '../../record/index.ts';
-import { partsOf, type SchemaParts } from './schema-parts.ts';
+import { tablePlanOf, type TablePlan } from './table-plan.ts';
 
 export interface FcRecordOptions {
   /** Milliseconds since the epoch when the record is handed to the function, written as `ts`. */
@@ -29,27 +29,27 @@ export function encodeFcRecord(record: ChangeRecord, options: FcRecordOptions): 
 }
 
 function rowRecord(record: RowRecord, nowMs: number): string {
-  const parts = partsOf(record.schema);
+  const plan = tablePlanOf(record.schema);
   const image = record.op === 'DELETE' ? record.before : record.after;
-  let text = `{"data":[${rowObject(record, image, parts)}]`;
-  if (parts.pkNames !== undefined) text += `,"pkNames":${parts.pkNames}`;
-  if (record.op === 'UPDATE') text += `,"old":[${rowObject(record, record.before, parts)}]`;
+  let text = `{"data":[${rowObject(record, image, plan)}]`;
+  if (plan.pkNames !== undefined) text += `,"pkNames":${plan.pkNames}`;
+  if (record.op === 'UPDATE') text += `,"old":[${rowObject(record, record.before, plan)}]`;
   return (
     `${text},"type":"${record.op}","serverId":"${record.source.serverId}","es":${record.source.timestampMs},"sql":""` +
-    `,"database":${parts.database},"sqlType":${parts.sqlType},"mysqlType":${parts.mysqlType}` +
-    `,"id":${record.id},"isDdl":false,"table":${parts.table},"ts":${nowMs}}`
+    `,"database":${plan.database},"sqlType":${plan.sqlType},"mysqlType":${plan.mysqlType}` +
+    `,"id":${record.id},"isDdl":false,"table":${plan.table},"ts":${nowMs}}`
   );
 }
 
-function rowObject(record: RowRecord, image: Row | null, parts: SchemaParts): string {
-  if (image === null || image.length !== parts.values.length) {
-    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${parts.values.length} columns`, {
+function rowObject(record: RowRecord, image: Row | null, plan: TablePlan): string {
+  if (image === null || image.length !== plan.values.length) {
+    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${plan.values.length} columns`, {
       database: record.schema.database,
       table: record.schema.table,
     });
   }
   let text = '';
-  for (const i of parts.order) text += `${text === '' ? '' : ','}${parts.keys[i]}${parts.values[i]!(image[i]!)}`;
+  for (const i of plan.order) text += `${text === '' ? '' : ','}${plan.keys[i]}${plan.values[i]!(image[i]!)}`;
   return `{${text}}`;
 }
 

@@ -1,6 +1,6 @@
 /** MaxCompute encoder: the DTS `_base`/`_log` layout, MySQL → MaxCompute 2.0 types, rows as tunnel values, and schema-sync SQL. */
 export { createMaxComputeLayout, type MaxComputeLayout, type MaxComputeRows } from './maxcompute-layout.ts';
-export { createDestinationTablesOf, sourceColumnsOf, commentOf, type DestinationTable, type DestinationTables, type SourceColumns } from './table-layout.ts';
+export { createDestinationTablesOf, tablePlanOf, commentOf, type DestinationTable, type DestinationTables, type TablePlan } from './table-layout.ts';
 export { columnMappingOf, odpsTypeOf, type CellConverter, type CellValue, type ColumnMapping } from './column-mapping.ts';
 export { metadataColumnsOf, partitionColumnsOf, reservedNamesOf, sortedLevels, PARTITION_LEVELS, type LogLayoutOptions, type NamingRule, type PartitionLevel } from './naming-rule.ts';
 export { createPartitionSpecOf } from './partition-spec.ts';

@@ -22,7 +22,7 @@ import type { CellConverter } from './column-mapping.ts';
 import type { LogLayoutOptions } from './naming-rule.ts';
 import { createPartitionSpecOf } from './partition-spec.ts';
 import { CellRejection, type RejectedCell } from './rejected-cell.ts';
-import { createDestinationTablesOf, sourceColumnsOf, type DestinationTables } from './table-layout.ts';
+import { createDestinationTablesOf, tablePlanOf, type DestinationTables } from './table-layout.ts';
 import type { OdpsColumn, OdpsPartitionSpec, OdpsValue } from './types.ts';
 
 /** What one record becomes: rows for one table and one partition (an UPDATE's two rows share both). */
@@ -55,7 +55,7 @@ export function createMaxComputeLayout(options: LogLayoutOptions): MaxComputeLay
   function rowsOf(record: RowRecord): MaxComputeRows {
     const { schema } = record;
     const tables = tablesOf(schema);
-    const { converters } = sourceColumnsOf(schema);
+    const { converters } = tablePlanOf(schema);
     try {
       if (record.op === 'INIT') {
         const row = baseRow(converters, imageOf(record, record.after));

@@ -6,7 +6,8 @@
  *   source columns contiguous when a source ADD COLUMN appends a column (MaxCompute appends too).
  * Each column's comment is the MySQL type text (`bigint(20) unsigned`), so users see the source type.
  *
- * The source columns' part is built once per `TableSchema` object (perSchema): the same arrays
+ * The source columns' part, the table plan (every encoder names so what it builds once per
+ * table), is built once per `TableSchema` object (perSchema): the same arrays
  * for every record of a table shape, which the sink may compare by identity.
  */
 import { perSchema, type TableSchema } from '../../record/index.ts';
@@ -18,7 +19,7 @@ import type { OdpsColumn, OdpsTableShape } from './types.ts';
 /** MaxCompute keeps at most 1024 bytes of a column comment. */
 const MAX_COMMENT_BYTES = 1024;
 
-export interface SourceColumns {
+export interface TablePlan {
   /** The mapped columns, in source order. */
   readonly columns: readonly OdpsColumn[];
   /** The converter of each column, aligned with `columns`. */
@@ -36,8 +37,8 @@ export interface DestinationTables {
   readonly log: DestinationTable;
 }
 
-/** The mapped source columns of a table shape; UnsupportedColumnTypeError for a column without a mapping. */
-export const sourceColumnsOf: (schema: TableSchema) => SourceColumns = perSchema((schema) => {
+/** The table plan: the mapped source columns of a table shape; UnsupportedColumnTypeError for a column without a mapping. */
+export const tablePlanOf: (schema: TableSchema) => TablePlan = perSchema((schema) => {
   const mappings = schema.columns.map((column) => columnMappingOf(schema, column));
   return {
     columns: schema.columns.map((column, i) => ({ name: column.name, type: mappings[i]!.type, comment: commentOf(column.type) })),
@@ -50,7 +51,7 @@ export function createDestinationTablesOf(options: LogLayoutOptions): (schema: T
   const metadata = metadataColumnsOf(options.namingRule);
   const partitionKeys = partitionColumnsOf(options.namingRule, options.partitionKeys);
   return perSchema((schema) => {
-    const { columns } = sourceColumnsOf(schema);
+    const { columns } = tablePlanOf(schema);
     return {
       base: { name: baseTableName(schema.table), shape: { columns, partitionKeys: [] } },
       log: { name: logTableName(schema.table), shape: { columns: [...metadata, ...columns], partitionKeys } },

@@ -1,5 +1,6 @@
 /**
- * The parts of a DTS Avro row record that depend only on the table (formats.md §1.2 #9–#12),
+ * The table plan of DTS Avro (every encoder names so what it builds once per table): the parts
+ * of a row record that depend only on the table (formats.md §1.2 #9–#12),
  * precompiled into Avro bytes once per `TableSchema` object (records of one table share it; kept
  * in a WeakMap), with one image writer per column, so a row costs only its values. Between them
  * the row writer puts the record's own tags (`server_id`, and `task_name` when the task is named):
@@ -14,16 +15,16 @@ import { imageWriterOf, type ImageWriter } from './image-writer.ts';
 import { objectNameOf } from './object-name.ts';
 import { pkUkInfoOf } from './tags.ts';
 
-export interface RowPlan {
+export interface TablePlan {
   /** By the number of tags the record carries: 2 (`pk_uk_info`, `server_id`) or 3 (and `task_name`). */
   readonly head: { readonly 2: Buffer; readonly 3: Buffer };
   readonly tail: Buffer;
   readonly images: readonly ImageWriter[];
 }
 
-export const rowPlanOf: (schema: TableSchema) => RowPlan = perSchema(buildPlan);
+export const tablePlanOf: (schema: TableSchema) => TablePlan = perSchema(buildPlan);
 
-function buildPlan(schema: TableSchema): RowPlan {
+function buildPlan(schema: TableSchema): TablePlan {
   const headWith = (tags: number) =>
     template(() => {
       writeInt(1); // objectName: the union's string branch

@@ -1,5 +1,6 @@
 /**
- * The parts of an FC record that depend only on the table, computed once per `TableSchema`
+ * The table plan of FC records (every encoder names so what it builds once per table): the parts
+ * of an FC record that depend only on the table, computed once per `TableSchema`
  * object (records of one table share it): columns in DTS's map order, value renderers, and the
  * `sqlType` / `mysqlType` / `pkNames` JSON.
  */
@@ -10,7 +11,7 @@ import { javaHashMapOrder } from './java-hash-map-order.ts';
 /** A column value as JSON text: `null`, or the DTS value string as a JSON string. */
 export type JsonValue = (value: Value) => string;
 
-export interface SchemaParts {
+export interface TablePlan {
   /** Column indexes in the order DTS writes a row's keys. */
   readonly order: readonly number[];
   /** `"name":` per column (indexed like the table's columns). */
@@ -26,9 +27,9 @@ export interface SchemaParts {
   readonly table: string;
 }
 
-export const partsOf: (schema: TableSchema) => SchemaParts = perSchema(buildParts);
+export const tablePlanOf: (schema: TableSchema) => TablePlan = perSchema(buildPlan);
 
-function buildParts(schema: TableSchema): SchemaParts {
+function buildPlan(schema: TableSchema): TablePlan {
   const names = schema.columns.map((c) => c.name);
   const index = new Map(names.map((name, i) => [name, i]));
   const order = javaHashMapOrder(names).map((name) => index.get(name)!);

@@ -1,5 +1,6 @@
 /**
- * The parts of a Canal JSON row message that depend only on the table (formats.md §2.1–2.3),
+ * The table plan of Canal JSON (every encoder names so what it builds once per table): the parts
+ * of a row message that depend only on the table (formats.md §2.1–2.3),
  * precompiled into UTF-8 byte templates once per `TableSchema` object (records of one table share
  * it; kept in a WeakMap), so a row costs only its values. Key order is the published alphabetical
  * one; a row message is
@@ -12,7 +13,7 @@ import { sqlTypeOf } from './sql-type.ts';
 export const ValueKind = { AS_IS: 0, FLOAT: 1, DOUBLE: 2, YEAR: 3, BIT: 4 } as const;
 export type ValueKind = (typeof ValueKind)[keyof typeof ValueKind];
 
-export interface RowTemplate {
+export interface TablePlan {
   /** `"name":` per column: the first member of `old`. */
   readonly keys: readonly Uint8Array[];
   /** `,"name":`: later members of `old`, and every member of `data` (the first has no comma). */
@@ -31,17 +32,17 @@ export interface RowTemplate {
   readonly spans: Int32Array;
 }
 
-export const templateOf: (schema: TableSchema) => RowTemplate = perSchema(buildTemplate);
+export const tablePlanOf: (schema: TableSchema) => TablePlan = perSchema(buildPlan);
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
-function buildTemplate(schema: TableSchema): RowTemplate {
+function buildPlan(schema: TableSchema): TablePlan {
   const keys = schema.columns.map((column) => `${JSON.stringify(column.name)}:`);
   const mysqlType = schema.columns.map((column, i) => keys[i] + JSON.stringify(column.type)).join(',');
   const sqlType = schema.columns.map((column, i) => keys[i] + String(sqlTypeOf(column))).join(',');
   // canal leaves pkNames null when no column is a key.
   const pkNames = schema.pkNames.length > 0 ? JSON.stringify(schema.pkNames) : 'null';
-  const template = {
+  const plan = {
     keys: keys.map(utf8),
     dataKeys: keys.map((key, i) => utf8(i === 0 ? key : `,${key}`)),
     commaKeys: keys.map((key) => utf8(`,${key}`)),
@@ -51,8 +52,8 @@ function buildTemplate(schema: TableSchema): RowTemplate {
     afterOld: utf8(`,"pkNames":${pkNames},"sql":"","sqlType":{${sqlType}},"table":${JSON.stringify(schema.table)},"ts":`),
     spans: new Int32Array(2 * schema.columns.length),
   };
-  const fixedBytes = [template.afterData, template.beforeOld, template.afterOld, ...template.dataKeys].reduce((sum, bytes) => sum + bytes.length, 64);
-  return { ...template, fixedBytes };
+  const fixedBytes = [plan.afterData, plan.beforeOld, plan.afterOld, ...plan.dataKeys].reduce((sum, bytes) => sum + bytes.length, 64);
+  return { ...plan, fixedBytes };
 }
 
 /** Types whose values are not written as they are; every other type is AS_IS. */

@@ -11,8 +11,8 @@
  * the values (write-value.ts): no object, string or JSON.stringify per row. The returned Buffer
  * is a view into a shared slab (json-writer.ts), like the small Buffers of Node's own pool.
  */
-import { InvariantError } from '../../errors.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord, Value } from '../../record/index.ts';
+import { checkedImage, dataImageOf } from '../row-images.ts';
 import { canalDdlType } from './ddl-type.ts';
 import { JsonWriter } from './json-writer.ts';
 import { tablePlanOf, type TablePlan } from './table-plan.ts';
@@ -48,10 +48,8 @@ export function encodeCanalJson(record: ChangeRecord, options: CanalJsonOptions)
 
 function rowMessage(record: RowRecord, nowMs: number): Buffer {
   const plan = tablePlanOf(record.schema);
-  const image = record.op === 'DELETE' ? record.before : record.after;
-  checkImage(record, image, plan);
-  const before = record.op === 'UPDATE' ? record.before : null;
-  if (record.op === 'UPDATE') checkImage(record, before, plan);
+  const image = dataImageOf(record);
+  const before = record.op === 'UPDATE' ? checkedImage(record, record.before) : null;
   const { dataKeys, kinds, spans } = plan;
   const w = writer;
   w.begin(plan.fixedBytes);
@@ -105,15 +103,6 @@ function writeOld(w: JsonWriter, plan: TablePlan, before: Row, after: Row): void
     else first = false;
   }
   w.bytes(OLD_CLOSE);
-}
-
-function checkImage(record: RowRecord, image: Row | null, plan: TablePlan): asserts image is Row {
-  if (image === null || image.length !== plan.kinds.length) {
-    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${plan.kinds.length} columns`, {
-      database: record.schema.database,
-      table: record.schema.table,
-    });
-  }
 }
 
 function ddlMessage(record: DdlRecord, nowMs: number): string {

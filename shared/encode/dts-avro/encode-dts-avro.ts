@@ -25,7 +25,7 @@
  * `Type.toBuffer` (test/unit/encode/dts-avro/avsc-value.ts). Row records take a direct path with the same bytes
  * (row-writer.ts: per-table templates and per-column image writers, no object per value).
  */
-import { InvariantError } from '../../errors.ts';
+import { checkedImage, hasAfterImage, hasBeforeImage } from '../row-images.ts';
 import { fileNumber, type ChangeRecord, type DdlRecord, type Row, type RowRecord, type SourceInfo, type Value } from '../../record/index.ts';
 import { writeDtsAvroRecord } from './avro-writer.ts';
 import { writeRowRecord } from './row-writer.ts';
@@ -52,8 +52,6 @@ export function dtsAvroRecordOf(record: ChangeRecord, options: DtsAvroOptions): 
 
 function rowRecord(record: RowRecord, options: DtsAvroOptions): DtsAvroRecord {
   const parts = tablePartsOf(record.schema);
-  const hasBefore = record.op === 'UPDATE' || record.op === 'DELETE';
-  const hasAfter = record.op !== 'DELETE';
   return {
     ...headerOf(record, options),
     operation: record.op,
@@ -61,8 +59,8 @@ function rowRecord(record: RowRecord, options: DtsAvroOptions): DtsAvroRecord {
     processTimestamps: null,
     tags: rowTags(record, parts.pkUkInfo, options.taskName),
     fields: parts.fields,
-    beforeImages: hasBefore ? imageOf(record, record.before, parts) : null,
-    afterImages: hasAfter ? imageOf(record, record.after, parts) : null,
+    beforeImages: hasBeforeImage(record) ? imageOf(checkedImage(record, record.before), parts) : null,
+    afterImages: hasAfterImage(record) ? imageOf(checkedImage(record, record.after), parts) : null,
     bornTimestamp: secondsOf(record.source),
   };
 }
@@ -103,14 +101,8 @@ function positionOf(source: SourceInfo): string {
   return `${source.position}@${fileNumber(source.file)}`;
 }
 
-function imageOf(record: RowRecord, row: Row | null, parts: TableParts): Image {
+function imageOf(row: Row, parts: TableParts): Image {
   const { images } = parts;
-  if (row === null || row.length !== images.length) {
-    throw new InvariantError(`${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`, {
-      database: record.schema.database,
-      table: record.schema.table,
-    });
-  }
   const image = new Array<ImageValue | null>(images.length);
   for (let i = 0; i < images.length; i++) image[i] = images[i]!(row[i] as Value);
   return image;

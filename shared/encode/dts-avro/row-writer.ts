@@ -4,7 +4,7 @@
  * field (see there), from the table's templates (table-plan.ts), the source's bytes (shared by the
  * records of one transaction, which share their `SourceInfo`) and one image writer per column.
  */
-import { InvariantError } from '../../errors.ts';
+import { checkedImage, hasAfterImage, hasBeforeImage } from '../row-images.ts';
 import { fileNumber, type Row, type RowRecord, type SourceInfo, type Value } from '../../record/index.ts';
 import { begin, bytesWrittenBy as bytesOf, finish, writeInt, writeLong, writeRaw, writeString } from './avro-binary.ts';
 import { OPERATION_INDEX } from './avro-writer.ts';
@@ -61,24 +61,17 @@ export function writeRowRecord(record: RowRecord, options: DtsAvroOptions): Buff
   writeRaw(plan.head[source.tagCount]);
   writeRaw(source.tags);
   writeRaw(plan.tail);
-  const hasBefore = record.op === 'UPDATE' || record.op === 'DELETE';
-  if (hasBefore) writeImage(record, record.before, plan);
+  if (hasBeforeImage(record)) writeImage(checkedImage(record, record.before), plan);
   else writeInt(0);
-  if (record.op !== 'DELETE') writeImage(record, record.after, plan);
+  if (hasAfterImage(record)) writeImage(checkedImage(record, record.after), plan);
   else writeInt(0);
   writeLong(source.seconds); // bornTimestamp
   return finish();
 }
 
 /** The image union's array branch: one block of every column's member, then the end. */
-function writeImage(record: RowRecord, row: Row | null, plan: TablePlan): void {
+function writeImage(row: Row, plan: TablePlan): void {
   const { images } = plan;
-  if (row === null || row.length !== images.length) {
-    throw new InvariantError(`${record.op} record ${record.id} has ${row === null ? 'no' : `a ${row.length}-value`} row image for ${images.length} columns`, {
-      database: record.schema.database,
-      table: record.schema.table,
-    });
-  }
   writeInt(2);
   if (images.length > 0) {
     writeLong(images.length);

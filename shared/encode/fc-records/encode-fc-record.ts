@@ -15,7 +15,7 @@
  * Fields without a value are left out, as in the documented DDL example (DDL records carry no
  * data, pkNames, old, sqlType or mysqlType).
  */
-import { InvariantError } from '../../errors.ts';
+import { checkedImage, dataImageOf } from '../row-images.ts';
 import type { ChangeRecord, DdlRecord, Row, RowRecord } from '../../record/index.ts';
 import { tablePlanOf, type TablePlan } from './table-plan.ts';
 
@@ -30,10 +30,9 @@ export function encodeFcRecord(record: ChangeRecord, options: FcRecordOptions): 
 
 function rowRecord(record: RowRecord, nowMs: number): string {
   const plan = tablePlanOf(record.schema);
-  const image = record.op === 'DELETE' ? record.before : record.after;
-  let text = `{"data":[${rowObject(record, image, plan)}]`;
+  let text = `{"data":[${rowObject(dataImageOf(record), plan)}]`;
   if (plan.pkNames !== undefined) text += `,"pkNames":${plan.pkNames}`;
-  if (record.op === 'UPDATE') text += `,"old":[${rowObject(record, record.before, plan)}]`;
+  if (record.op === 'UPDATE') text += `,"old":[${rowObject(checkedImage(record, record.before), plan)}]`;
   return (
     `${text},"type":"${record.op}","serverId":"${record.source.serverId}","es":${record.source.timestampMs},"sql":""` +
     `,"database":${plan.database},"sqlType":${plan.sqlType},"mysqlType":${plan.mysqlType}` +
@@ -41,13 +40,7 @@ function rowRecord(record: RowRecord, nowMs: number): string {
   );
 }
 
-function rowObject(record: RowRecord, image: Row | null, plan: TablePlan): string {
-  if (image === null || image.length !== plan.values.length) {
-    throw new InvariantError(`${record.op} record ${record.id} has ${image === null ? 'no' : `a ${image.length}-value`} row image for ${plan.values.length} columns`, {
-      database: record.schema.database,
-      table: record.schema.table,
-    });
-  }
+function rowObject(image: Row, plan: TablePlan): string {
   let text = '';
   for (const i of plan.order) text += `${text === '' ? '' : ','}${plan.keys[i]}${plan.values[i]!(image[i]!)}`;
   return `{${text}}`;

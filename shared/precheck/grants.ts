@@ -4,7 +4,7 @@
  * BINLOG MONITOR) and SELECT on every selected database or table. Privileges held through roles
  * (MySQL 8) are not listed by SHOW GRANTS, so a missing one is a warning when roles are granted.
  */
-import { fail, pass, warn, type Finding } from './finding.ts';
+import { fail, listing, pass, warn, type Finding, type Listing } from './finding.ts';
 
 interface Grant {
   readonly privileges: ReadonlySet<string>;
@@ -74,7 +74,7 @@ export interface SelectedObject {
 
 export function grantItems(set: GrantSet, objects: readonly SelectedObject[], isMariaDb: boolean, account: string): Finding[] {
   const roleNote = ' (privileges granted through roles are not listed by SHOW GRANTS: check them by hand)';
-  const missing = (id: string, message: string, fix: string): Finding => (set.hasRoles ? warn(id, message + roleNote, fix) : fail(id, message, fix));
+  const missing = (id: string, message: Listing, fix: string): Finding => (set.hasRoles ? warn(id, { ...message, text: (list) => message.text(list) + roleNote }, fix) : fail(id, message, fix));
   const items: Finding[] = [];
   const replication = ['REPLICATION SLAVE', 'REPLICATION CLIENT'].filter((p) => {
     if (p === 'REPLICATION CLIENT' && isMariaDb && holds(set, 'BINLOG MONITOR', '*', '*')) return false;
@@ -83,13 +83,21 @@ export function grantItems(set: GrantSet, objects: readonly SelectedObject[], is
   items.push(
     replication.length === 0
       ? pass('source.privileges.replication', 'the user holds REPLICATION SLAVE and REPLICATION CLIENT')
-      : missing('source.privileges.replication', `the user lacks ${replication.join(' and ')} on *.*, needed to read the binlog`, `GRANT ${replication.join(', ')} ON *.* TO ${account}`),
+      : missing(
+          'source.privileges.replication',
+          listing(replication, (list) => `the user lacks ${list} on *.*, needed to read the binlog`, 'and'),
+          `GRANT ${replication.join(', ')} ON *.* TO ${account}`,
+        ),
   );
   const noSelect = objects.filter((o) => !holds(set, 'SELECT', o.database, o.table));
   items.push(
     noSelect.length === 0
       ? pass('source.privileges.select', 'the user holds SELECT on every selected object')
-      : missing('source.privileges.select', `the user lacks SELECT on ${noSelect.map(objectName).join(', ')}`, noSelect.map((o) => `GRANT SELECT ON ${objectName(o)} TO ${account}`).join('; ')),
+      : missing(
+          'source.privileges.select',
+          listing(noSelect.map(objectName), (list) => `the user lacks SELECT on ${list}`, 'all'),
+          noSelect.map((o) => `GRANT SELECT ON ${objectName(o)} TO ${account}`).join('; '),
+        ),
   );
   return items;
 }
@@ -110,7 +118,12 @@ export function heartbeatGrantItem(set: GrantSet, heartbeat: { database: string;
   const roleNote = set.hasRoles ? ' (privileges granted through roles are not listed by SHOW GRANTS: check them by hand)' : '';
   return warn(
     id,
-    `the user lacks ${lacking.join(', ')} on ${objectName(on)}, needed to ${tableExists ? 'write' : 'create and write'} the heartbeat table ${name}: without heartbeats the latency grows while the source is idle${roleNote}`,
+    listing(
+      lacking,
+      (list) =>
+        `the user lacks ${list} on ${objectName(on)}, needed to ${tableExists ? 'write' : 'create and write'} the heartbeat table ${name}: without heartbeats the latency grows while the source is idle${roleNote}`,
+      'all',
+    ),
     `GRANT ${lacking.join(', ')} ON ${objectName(on)} TO ${account} (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)`,
   );
 }

@@ -9,8 +9,7 @@ import { DtsError } from '../errors.ts';
 import { createObjectNames, mapTableSchema } from '../mapping/index.ts';
 import { catalogSchema, type SqlQuery } from '../source/schema/table-schemas.ts';
 import type { Task } from '../task/index.ts';
-import { fail, pass, type Finding } from './finding.ts';
-import { listNames } from './objects.ts';
+import { fail, listing, listNames, pass, type Finding } from './finding.ts';
 
 const ID = 'objects.mapping';
 
@@ -59,5 +58,11 @@ export async function mappingItems(query: SqlQuery, task: Task): Promise<Finding
     }
   }
   if (problems.length === 0) return [pass(ID, `the object mapping fits the source's tables (${delivered.size} delivered)`)];
-  return [fail(ID, problems.join('; '), 'correct objects[].as, objects[].tables[].as and objects[].tables[].columns (source column names; keep every key column), or objectNameCase')];
+  return [
+    fail(
+      ID,
+      listing(problems, (list) => list, 'problems'),
+      'correct objects[].as, objects[].tables[].as and objects[].tables[].columns (source column names; keep every key column), or objectNameCase',
+    ),
+  ];
 }

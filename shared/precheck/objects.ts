@@ -7,19 +7,13 @@ import type { Task } from '../task/index.ts';
 import { DtsError } from '../errors.ts';
 import { tableConditionsOf, validateConditions } from '../source/filter-condition/index.ts';
 import { catalogSchema, type SqlQuery } from '../source/schema/table-schemas.ts';
-import { fail, pass, warn, type Finding } from './finding.ts';
-
-/** At most this many names in one message; the count says how many more. */
-const LISTED = 10;
-export function listNames(names: readonly string[]): string {
-  return names.length <= LISTED ? names.join(', ') : `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more`;
-}
+import { fail, listing, pass, warn, type Finding } from './finding.ts';
 
 export function existItem(missing: readonly string[]): Finding {
   if (missing.length === 0) return pass('objects.exist', 'every selected database and table exists');
   return fail(
     'objects.exist',
-    `not on the source (or not visible to the user): ${listNames(missing)}`,
+    listing(missing, (list) => `not on the source (or not visible to the user): ${list}`),
     'create them on the source, grant the user SELECT on them, or remove them from objects in the task file',
   );
 }
@@ -27,19 +21,22 @@ export function existItem(missing: readonly string[]): Finding {
 export function keyItem(keyless: readonly string[], syncTypes: Task['syncTypes'], keylessTables: Task['fullSync']['keylessTables']): Finding {
   const id = 'objects.keys';
   if (keyless.length === 0) return pass(id, 'every selected table has a primary key or a unique key on NOT NULL columns');
-  const names = listNames(keyless);
   const addKey = 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)';
   if (syncTypes.includes('full') && keylessTables === 'refuse') {
     return fail(
       id,
-      `${names} have no primary key and no unique key on NOT NULL columns, so they cannot be copied in chunks (fullSync.keylessTables: refuse)`,
+      listing(keyless, (names) => `${names} have no primary key and no unique key on NOT NULL columns, so they cannot be copied in chunks (fullSync.keylessTables: refuse)`),
       `${addKey}, or set fullSync.keylessTables: scan to copy them in one pass`,
     );
   }
   const full = syncTypes.includes('full') ? 'the full sync copies them in one pass (rows changed during it may arrive twice); ' : '';
   return warn(
     id,
-    `${names} have no primary key and no unique key on NOT NULL columns: ${full}their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`,
+    listing(
+      keyless,
+      (names) =>
+        `${names} have no primary key and no unique key on NOT NULL columns: ${full}their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`,
+    ),
     addKey,
   );
 }
@@ -89,5 +86,11 @@ async function filterItems(query: SqlQuery, objects: Task['objects']): Promise<F
     }
   }
   if (problems.length === 0) return [pass('objects.filters', `${conditions.size} filter condition(s) accepted`)];
-  return [fail('objects.filters', problems.join('; '), "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns")];
+  return [
+    fail(
+      'objects.filters',
+      listing(problems, (list) => list, 'problems'),
+      "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns",
+    ),
+  ];
 }

@@ -1,5 +1,6 @@
 /** Errors of the source stage. */
 import { DtsError, ErrorCodes, type ErrorContext } from '../errors.ts';
+import type { Finding } from '../precheck/finding.ts';
 
 /** The source is unreachable or dropped the connection: retried within the connection window. */
 export class SourceConnectionError extends DtsError {
@@ -15,10 +16,25 @@ export class UnsupportedEventError extends DtsError {
   }
 }
 
-/** The source is not set up for change capture; the message says which setting to change. */
+/**
+ * The source is not set up for change capture; the message says which setting to change. When
+ * precheck items failed, `findings` are those items (plain data, so a reader thread posts them to
+ * the main thread as they are) and the message names each with its fix.
+ */
 export class SourcePrecheckError extends DtsError {
-  constructor(message: string, context?: ErrorContext) {
+  readonly findings: readonly Finding[];
+
+  constructor(message: string, context?: ErrorContext, findings: readonly Finding[] = []) {
     super(message, { code: ErrorCodes.SOURCE_PRECHECK, retriable: false, context });
+    this.findings = findings;
+  }
+
+  static ofFindings(failed: readonly Finding[]): SourcePrecheckError {
+    return new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, undefined, failed);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return this.findings.length > 0 ? { ...super.toJSON(), findings: this.findings } : super.toJSON();
   }
 }
 

@@ -34,8 +34,7 @@ export async function precheckSource(query: SqlQuery, check?: SourceCheck): Prom
   if (!source.version) throw new SourcePrecheckError('the source returned no server variables');
   // Warnings are ignorable (the standalone precheck shows them); failures stop the task.
   const failed = failures(check ? await sourceItems(query, check, source) : binlogItems(source).filter((f) => CAPTURE_ITEMS.has(f.id)));
-  if (failed.length > 0)
-    throw new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, { items: failed.map((f) => f.id).join(',') });
+  if (failed.length > 0) throw SourcePrecheckError.ofFindings(failed);
   const vars = { version: source.version, server_id: source.vars.server_id ?? '0' };
   const isMariaDb = /mariadb/i.test(vars.version);
   const status = await binlogStatus(query);

@@ -75,14 +75,19 @@ describe('precheck on the stack source', () => {
       status: 'fail',
       message: `not on the source (or not visible to the user): ${db}.missing`,
       fix: 'create them on the source, grant the user SELECT on them, or remove them from objects in the task file',
+      subject: [`${db}.missing`],
     });
-    expect(items['objects.keys']).toMatchObject({
+    expect(items['objects.keys']).toEqual({
+      id: 'objects.keys',
       status: 'warn',
       message: `${db}.keyless have no primary key and no unique key on NOT NULL columns: their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`,
       fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)',
+      subject: [`${db}.keyless`],
     });
     expect(items['objects.filters']).toMatchObject({ status: 'fail', fix: "correct objects[].tables[].filter in the task file: a WHERE condition over the table's columns" });
     expect(items['objects.filters']!.message).toContain(`${db}.keyed`);
+    // One problem: the message is that problem, and the subject lists it alone.
+    expect(items['objects.filters']!.subject).toEqual([items['objects.filters']!.message]);
     expect(items['source.server_id']).toEqual({
       id: 'source.server_id',
       status: 'fail',
@@ -93,7 +98,11 @@ describe('precheck on the stack source', () => {
 
   it('fails a keyless table when the full sync refuses them', async () => {
     const items = byId(await runPrecheck(task({ syncTypes: ['full', 'incremental'] }, ['keyed', 'keyless']), 'test'));
-    expect(items['objects.keys']).toMatchObject({ status: 'fail', fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>), or set fullSync.keylessTables: scan to copy them in one pass' });
+    expect(items['objects.keys']).toMatchObject({
+      status: 'fail',
+      fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>), or set fullSync.keylessTables: scan to copy them in one pass',
+      subject: [`${db}.keyless`],
+    });
   });
 
   it('fails an unreachable broker, and a missing topic when createTopics is false', async () => {
@@ -110,6 +119,7 @@ describe('precheck on the stack source', () => {
       status: 'fail',
       message: `topics do not exist and createTopics is false: ${missing}`,
       fix: `create them (kafka-topics.sh --create --topic <name> --partitions 1) or set createTopics: true`,
+      subject: [missing],
     });
   });
 });
@@ -153,6 +163,7 @@ describe('the heartbeat table privileges', () => {
       status: 'warn',
       message: `the user lacks CREATE, SELECT, INSERT, UPDATE on \`${db}\`.*, needed to create and write the heartbeat table ${db}.hb_new: without heartbeats the latency grows while the source is idle`,
       fix: fix(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.*`),
+      subject: ['CREATE', 'SELECT', 'INSERT', 'UPDATE'],
     });
     await conn().query(`GRANT CREATE, SELECT, INSERT, UPDATE ON \`${db}\`.* TO ${account}`);
     expect(await item(heartbeatIn('hb_new'))).toEqual({ id: 'source.privileges.heartbeat', status: 'pass', message: `the user may create and write the heartbeat table ${db}.hb_new` });
@@ -166,6 +177,7 @@ describe('the heartbeat table privileges', () => {
       status: 'warn',
       message: `the user lacks UPDATE on \`${db}\`.\`hb_there\`, needed to write the heartbeat table ${db}.hb_there: without heartbeats the latency grows while the source is idle`,
       fix: fix(`GRANT UPDATE ON \`${db}\`.\`hb_there\``),
+      subject: ['UPDATE'],
     });
     await conn().query(`GRANT UPDATE ON ${db}.hb_there TO ${account}`);
     expect(await item(heartbeatIn('hb_there'))).toMatchObject({ status: 'pass' });
@@ -289,27 +301,49 @@ describe('a user with limited grants', () => {
       status: 'fail',
       message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog',
       fix: `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`,
+      subject: ['REPLICATION SLAVE', 'REPLICATION CLIENT'],
     });
     expect(items['source.privileges.select']).toEqual({
       id: 'source.privileges.select',
       status: 'fail',
       message: `the user lacks SELECT on \`${db}\`.\`keyless\``,
       fix: `GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'`,
+      subject: [`\`${db}\`.\`keyless\``],
     });
     expect(items['source.replicas']?.status).toBe('warn');
     expect(JSON.stringify(items)).not.toContain('pc-secret');
   });
 
-  it('stops the reader at start with the same items', async () => {
-    const run = startTask(limited(), { readerThread: false });
-    await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
-    const outcome = await run.outcome;
-    expect(outcome.error).toBeInstanceOf(SourcePrecheckError);
-    expect((outcome.error as SourcePrecheckError).message).toContain(
-      `the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`,
-    );
-    expect((outcome.error as SourcePrecheckError).context.items).toBe('source.privileges.replication,source.privileges.select');
-  });
+  // On a reader thread the findings cross to the main thread: the same typed error either way.
+  for (const readerThread of [false, true]) {
+    it(`stops the reader at start with the same items (${readerThread ? 'on' : 'without'} a reader thread)`, async () => {
+      const run = startTask(limited(), { readerThread });
+      await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
+      const outcome = await run.outcome;
+      expect(outcome.error).toBeInstanceOf(SourcePrecheckError);
+      const error = outcome.error as SourcePrecheckError;
+      expect(error.message).toBe(
+        `the source is not ready for incremental sync:\n  - the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'\n  - the user lacks SELECT on \`${db}\`.\`keyless\`: GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'`,
+      );
+      expect(error.context).toEqual({});
+      expect(error.findings).toEqual([
+        {
+          id: 'source.privileges.replication',
+          status: 'fail',
+          message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog',
+          fix: `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'`,
+          subject: ['REPLICATION SLAVE', 'REPLICATION CLIENT'],
+        },
+        {
+          id: 'source.privileges.select',
+          status: 'fail',
+          message: `the user lacks SELECT on \`${db}\`.\`keyless\``,
+          fix: `GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'`,
+          subject: [`\`${db}\`.\`keyless\``],
+        },
+      ]);
+    });
+  }
 });
 
 // A private server: one is enough, so it runs in the mysql8 project only.
@@ -420,7 +454,14 @@ describe('npm run dts -- precheck', () => {
     const r = JSON.parse(stdout) as { task: string; result: string; counts: Record<string, number>; items: Finding[] };
     expect(Object.keys(r)).toEqual(['task', 'result', 'counts', 'items']);
     expect(r).toMatchObject({ task: 'pc', result: 'warn', counts: { pass: 16, warn: 1, fail: 0 } });
-    expect(r.items.find((i) => i.id === 'objects.keys')).toMatchObject({ status: 'warn' });
+    expect(r.items.find((i) => i.id === 'objects.keys')).toEqual({
+      id: 'objects.keys',
+      status: 'warn',
+      message: `${db}.keyless have no primary key and no unique key on NOT NULL columns: their changes carry no key, so destinations cannot tell rows apart and duplicates are possible (DTS requires a key)`,
+      fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)',
+      subject: [`${db}.keyless`],
+    });
+    expect(r.items.find((i) => i.id === 'destination.kafka.topics')).toEqual({ id: 'destination.kafka.topics', status: 'pass', message: `topics exist: ${topic}`, subject: [topic] });
   });
 
   it('exit 1 with readable text when an item fails', async () => {

@@ -2,13 +2,23 @@
 import { Worker } from 'node:worker_threads';
 import { DtsError, ErrorCodes, type ErrorCode, type ErrorContext } from '../../errors.ts';
 import { newReaderStatus, type ReaderStatus } from '../../source/reader.ts';
-import type { ReaderWorkerData, ReaderWorkerMessage } from './reader-worker.ts';
+import { SourcePrecheckError } from '../../source/errors.ts';
+import type { ReaderFailure, ReaderWorkerData, ReaderWorkerMessage } from './reader-worker.ts';
 
 /** The reader thread's failure, rebuilt on this side with the same code, message and context. */
 export class ReaderThreadError extends DtsError {
   constructor(error: { message: string; code?: string; context?: unknown }) {
     super(error.message, { code: (error.code as ErrorCode | undefined) ?? ErrorCodes.READER_THREAD, retriable: false, context: error.context as ErrorContext });
   }
+}
+
+/**
+ * A failed precheck comes back as the SourcePrecheckError the reader threw, its findings included,
+ * as on a reader without a thread; any other failure as a ReaderThreadError with its code.
+ */
+function rebuild(error: ReaderFailure): Error {
+  if (error.code === ErrorCodes.SOURCE_PRECHECK) return new SourcePrecheckError(error.message, error.context as ErrorContext, error.findings);
+  return new ReaderThreadError(error);
 }
 
 /**
@@ -41,7 +51,7 @@ export function startReaderThread(data: Omit<ReaderWorkerData, 'entry'>, onReady
     worker.on('message', (m: ReaderWorkerMessage) => {
       if (m.type === 'ready') onReady?.(m.start);
       else if (m.type === 'status') Object.assign(status, m.status);
-      else if (m.type === 'failed') failed = new ReaderThreadError(m.error);
+      else if (m.type === 'failed') failed = rebuild(m.error);
       // The reader's work is over (its queue is closed); end the thread rather than wait for
       // every library handle in it to wind down.
       if (m.type === 'failed' || m.type === 'done') {

@@ -11,6 +11,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DtsError } from '../../errors.ts';
 import { supervise, type BackoffOptions, type RetryWindows } from '../../ops/index.ts';
 import { newReaderStatus, runReader, type ReaderStatus } from '../../source/reader.ts';
+import { SourcePrecheckError } from '../../source/errors.ts';
+import type { Finding } from '../../precheck/finding.ts';
 import type { Task } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import { openTaskStateStore } from '../task-state/state-store.ts';
@@ -29,10 +31,19 @@ export interface ReaderWorkerData {
   readonly backoff?: BackoffOptions;
 }
 
+/** What crosses from the failed reader: flat data, and a precheck's failed items as they are. */
+export interface ReaderFailure {
+  readonly message: string;
+  readonly name: string;
+  readonly code?: string;
+  readonly context?: unknown;
+  readonly findings?: readonly Finding[];
+}
+
 export type ReaderWorkerMessage =
   | { readonly type: 'ready'; readonly start: { file: string; position: number; gtidSet: string | null } }
   | { readonly type: 'status'; readonly status: ReaderStatus }
-  | { readonly type: 'failed'; readonly error: { message: string; code?: string; context?: unknown; name: string } }
+  | { readonly type: 'failed'; readonly error: ReaderFailure }
   | { readonly type: 'done' };
 
 const data = workerData as ReaderWorkerData;
@@ -86,7 +97,8 @@ try {
   post({ type: 'done' });
 } catch (err) {
   const e = err as Error;
-  post({ type: 'failed', error: { message: e.message, name: e.name, ...(e instanceof DtsError ? { code: e.code, context: e.context } : {}) } });
+  const typed = e instanceof DtsError ? { code: e.code, context: e.context, ...(e instanceof SourcePrecheckError ? { findings: e.findings } : {}) } : {};
+  post({ type: 'failed', error: { message: e.message, name: e.name, ...typed } });
 } finally {
   clearInterval(statusTimer);
   stopMemoryTrace();

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ResolvedKafkaConfig } from './index.ts';
 import { createRouter } from './route.ts';
-import { fail, pass, type Finding } from '../../precheck/finding.ts';
-import { listNames } from '../../precheck/objects.ts';
+import { fail, listing, pass, type Finding } from '../../precheck/finding.ts';
 import { defaults } from '../../task/defaults.ts';
 
 export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs: number = defaults.kafkaPrecheckTimeoutMs): Promise<Finding[]> {
@@ -44,13 +43,27 @@ export async function kafkaItems(config: ResolvedKafkaConfig, timeoutMs: number 
   if (config.oversize === 'dead-letter') wanted.push(config.deadLetterTopic ?? `${config.topic}.dead-letter`);
   const missing = wanted.filter((t) => !existing.has(t));
   const reachable = pass(`${id}.reachable`, `Kafka brokers ${config.brokers.join(', ')} answer`);
-  if (missing.length === 0) return [reachable, pass(`${id}.topics`, `topics exist: ${listNames(wanted)}`)];
-  if (config.createTopics) return [reachable, pass(`${id}.topics`, `missing topics are created at start (createTopics: true): ${listNames(missing)}`)];
+  if (missing.length === 0)
+    return [
+      reachable,
+      pass(
+        `${id}.topics`,
+        listing(wanted, (list) => `topics exist: ${list}`),
+      ),
+    ];
+  if (config.createTopics)
+    return [
+      reachable,
+      pass(
+        `${id}.topics`,
+        listing(missing, (list) => `missing topics are created at start (createTopics: true): ${list}`),
+      ),
+    ];
   return [
     reachable,
     fail(
       `${id}.topics`,
-      `topics do not exist and createTopics is false: ${listNames(missing)}`,
+      listing(missing, (list) => `topics do not exist and createTopics is false: ${list}`),
       `create them (kafka-topics.sh --create --topic <name> --partitions ${config.partitions}) or set createTopics: true`,
     ),
   ];

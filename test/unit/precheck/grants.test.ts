@@ -54,12 +54,14 @@ describe('grant items', () => {
         status: 'fail',
         message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog',
         fix: "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'dts'@'%'",
+        subject: ['REPLICATION SLAVE', 'REPLICATION CLIENT'],
       },
       {
         id: 'source.privileges.select',
         status: 'fail',
         message: 'the user lacks SELECT on `shop`.*, `crm`.`users`',
         fix: "GRANT SELECT ON `shop`.* TO 'dts'@'%'; GRANT SELECT ON `crm`.`users` TO 'dts'@'%'",
+        subject: ['`shop`.*', '`crm`.`users`'],
       },
     ]);
   });
@@ -71,5 +73,12 @@ describe('grant items', () => {
       ['source.privileges.replication', 'warn'],
       ['source.privileges.select', 'pass'],
     ]);
+    expect(items[0]).toEqual({
+      id: 'source.privileges.replication',
+      status: 'warn',
+      message: 'the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog (privileges granted through roles are not listed by SHOW GRANTS: check them by hand)',
+      fix: "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'dts'@'%'",
+      subject: ['REPLICATION SLAVE', 'REPLICATION CLIENT'],
+    });
   });
 });

@@ -25,6 +25,7 @@ describe('the heartbeat grant item', () => {
       status: 'warn',
       message: 'the user lacks CREATE, UPDATE on `dts`.*, needed to create and write the heartbeat table dts.dts_heartbeat: without heartbeats the latency grows while the source is idle',
       fix: "GRANT CREATE, UPDATE ON `dts`.* TO 'dts'@'%' (or set advanced.heartbeat.table to a table the user may write, or advanced.heartbeat: false)",
+      subject: ['CREATE', 'UPDATE'],
     });
   });
 });

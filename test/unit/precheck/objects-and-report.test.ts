@@ -5,10 +5,16 @@ import { existItem, keyItem } from '../../../shared/precheck/objects.ts';
 import { formatText, report } from '../../../shared/precheck/report.ts';
 
 describe('objects items', () => {
-  it('lists missing objects (at most 10 names)', () => {
-    expect(existItem([]).status).toBe('pass');
+  it('lists missing objects (at most 10 names in the message, every one in the subject)', () => {
+    expect(existItem([])).toEqual({ id: 'objects.exist', status: 'pass', message: 'every selected database and table exists' });
     const names = Array.from({ length: 12 }, (_, i) => `db.t${i}`);
-    expect(existItem(names).message).toBe('not on the source (or not visible to the user): db.t0, db.t1, db.t2, db.t3, db.t4, db.t5, db.t6, db.t7, db.t8, db.t9 and 2 more');
+    expect(existItem(names)).toEqual({
+      id: 'objects.exist',
+      status: 'fail',
+      message: 'not on the source (or not visible to the user): db.t0, db.t1, db.t2, db.t3, db.t4, db.t5, db.t6, db.t7, db.t8, db.t9 and 2 more',
+      fix: 'create them on the source, grant the user SELECT on them, or remove them from objects in the task file',
+      subject: names,
+    });
   });
 
   it('keyless tables: fail for a full sync that refuses them, warn otherwise saying what happens', () => {
@@ -18,9 +24,10 @@ describe('objects items', () => {
       status: 'fail',
       message: 'db.t have no primary key and no unique key on NOT NULL columns, so they cannot be copied in chunks (fullSync.keylessTables: refuse)',
       fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>), or set fullSync.keylessTables: scan to copy them in one pass',
+      subject: ['db.t'],
     });
     expect(keyItem(['db.t'], ['full'], 'scan')).toMatchObject({ status: 'warn', message: expect.stringContaining('the full sync copies them in one pass') });
-    expect(keyItem(['db.t'], ['incremental'], 'refuse')).toMatchObject({ status: 'warn', fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)' });
+    expect(keyItem(['db.t'], ['incremental'], 'refuse')).toMatchObject({ status: 'warn', fix: 'ALTER TABLE <table> ADD PRIMARY KEY (<columns>)', subject: ['db.t'] });
   });
 });
 

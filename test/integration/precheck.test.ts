@@ -399,6 +399,11 @@ if (stack.source === 'mysql8') {
       expect((outcome.error as SourcePrecheckError).message).toBe(
         "the source is not ready for incremental sync:\n  - binlog_format is STATEMENT, must be ROW: SET GLOBAL binlog_format='ROW' (and binlog_format=ROW in my.cnf)\n  - binlog_row_image is MINIMAL, must be FULL: SET GLOBAL binlog_row_image='FULL' (and binlog_row_image=FULL in my.cnf)\n  - binlogs are kept 3600 s (binlog_expire_logs_seconds), less than the 24 h minimum: a task stopped longer than that cannot resume: SET GLOBAL binlog_expire_logs_seconds = 604800 (and in my.cnf)",
       );
+      expect((outcome.error as SourcePrecheckError).findings.map((f) => [f.id, f.status])).toEqual([
+        ['source.binlog_format', 'fail'],
+        ['source.binlog_row_image', 'fail'],
+        ['source.binlog_retention', 'fail'],
+      ]);
     });
   });
 }

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { silentLogger } from '../../shared/log.ts';
+import { silentLogger, type Logger, type LogFields } from '../../shared/log.ts';
 import type { Finding } from '../../shared/precheck/finding.ts';
 import { startLocalFcEndpoint, type LocalFcEndpoint } from '../../shared/runtime/fc/local-endpoint/index.ts';
 import { runPrecheck as runItems } from '../../shared/precheck/run.ts';
@@ -317,7 +317,9 @@ describe('a user with limited grants', () => {
   // On a reader thread the findings cross to the main thread: the same typed error either way.
   for (const readerThread of [false, true]) {
     it(`stops the reader at start with the same items (${readerThread ? 'on' : 'without'} a reader thread)`, async () => {
-      const run = startTask(limited(), { readerThread });
+      const failedLines: LogFields[] = [];
+      const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (message, fields) => void (message === 'task failed' && failedLines.push(fields ?? {})), child: () => log };
+      const run = startTask(limited(), { readerThread, log });
       await expect(run.ready).rejects.toThrow(/task ended before it was ready: FAILED/);
       const outcome = await run.outcome;
       expect(outcome.error).toBeInstanceOf(SourcePrecheckError);
@@ -342,6 +344,8 @@ describe('a user with limited grants', () => {
           subject: [`\`${db}\`.\`keyless\``],
         },
       ]);
+      // The failure's log line names the failed items, as `dts precheck` does.
+      expect(failedLines.map((f) => [f.code, f.items])).toEqual([['DTS_SOURCE_PRECHECK', 'source.privileges.replication,source.privileges.select']]);
     });
   }
 });

@@ -4,7 +4,7 @@
  * and which chunks of which tables are already in the queue. Values are replaced, never mutated:
  * a batch waiting to be appended must keep the progress it was emitted with.
  */
-import type { Value } from './types.ts';
+import type { TableName, Value } from './types.ts';
 
 /** A slice of a table's key space read by one worker: keys in (after, upTo], in key order. */
 export interface KeyRange {
@@ -15,9 +15,7 @@ export interface KeyRange {
   readonly done: boolean;
 }
 
-export interface TableSnapshot {
-  readonly database: string;
-  readonly table: string;
+export interface TableSnapshot extends TableName {
   /** Key columns the chunks are ordered by; empty for an opted-in keyless single scan. */
   readonly key: readonly string[];
   readonly ranges: readonly KeyRange[];

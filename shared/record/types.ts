@@ -53,10 +53,14 @@ export interface Column {
   readonly key: boolean;
 }
 
-/** A table's shape at the moment a row was written. Records of one table share the object. */
-export interface TableSchema {
+/** A table by its source name. */
+export interface TableName {
   readonly database: string;
   readonly table: string;
+}
+
+/** A table's shape at the moment a row was written. Records of one table share the object. */
+export interface TableSchema extends TableName {
   readonly columns: readonly Column[];
   readonly pkNames: readonly string[];
 }

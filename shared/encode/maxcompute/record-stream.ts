@@ -283,20 +283,14 @@ class Writer implements RecordStreamWriter {
           crc = crcByte(crc, v ? 1 : 0);
           break;
         }
-        case Kind.DOUBLE: {
-          if (typeof v !== 'number') this.#fail(start, c, 'a number', v);
-          pos = writeVarint32(buf, pos, c.tag);
-          buf.writeDoubleLE(v, pos);
-          crc = crcBytes(crc, buf, pos, pos + 8);
-          pos += 8;
-          break;
-        }
+        case Kind.DOUBLE:
         case Kind.FLOAT: {
           if (typeof v !== 'number') this.#fail(start, c, 'a number', v);
           pos = writeVarint32(buf, pos, c.tag);
-          buf.writeFloatLE(v, pos);
-          crc = crcBytes(crc, buf, pos, pos + 4);
-          pos += 4;
+          // Fixed64 and fixed32 little-endian, the CRC over the bytes as written.
+          const end = c.kind === Kind.DOUBLE ? buf.writeDoubleLE(v, pos) : buf.writeFloatLE(v, pos);
+          crc = crcBytes(crc, buf, pos, end);
+          pos = end;
           break;
         }
         case Kind.TEXT: {

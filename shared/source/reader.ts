@@ -164,7 +164,7 @@ async function readWithObjectsInEffect(options: ReaderOptions, deps: ReaderDeps,
     stream = new BinlogStream({
       endpoint: options.endpoint,
       replicaServerId: options.replicaServerId,
-      filter: createObjectSelection(objects),
+      objects: createObjectSelection(objects),
       start: resume,
       assembler: deps.objectSets ? objectSwitch.gate(assembler) : assembler,
       schemas: new TableSchemas(query),

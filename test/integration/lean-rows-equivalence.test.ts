@@ -80,7 +80,7 @@ async function readRecords(db: string, from: { file: string; position: number },
     endpoint,
     // Above the ids other tests take (test/helpers/kafka-read.ts: 20,000-69,999): a replica id in use drops the other connection.
     replicaServerId: 100_000 + (process.pid % 100_000) * 4 + serverIds,
-    filter: createObjectSelection([{ database: db } as Task['objects'][number]]),
+    objects: createObjectSelection([{ database: db } as Task['objects'][number]]),
     start: { ...from, gtidSet: null },
     assembler,
     schemas: new TableSchemas(async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[]),

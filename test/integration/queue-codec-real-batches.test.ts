@@ -47,7 +47,7 @@ async function readBatches(db: string, from: { file: string; position: number },
   const stream = new BinlogStream({
     endpoint,
     replicaServerId: 31_000 + (process.pid % 1000) * 10,
-    filter: createObjectSelection([{ database: db } as Task['objects'][number]]),
+    objects: createObjectSelection([{ database: db } as Task['objects'][number]]),
     start: { ...from, gtidSet: null },
     assembler,
     schemas: new TableSchemas(async <T>(sql: string, params: unknown[]) => (await control.query(sql, params))[0] as T[]),

@@ -37,7 +37,7 @@ export interface BinlogStreamOptions {
   /** The replica server id this reader presents. */
   readonly replicaServerId: number;
   /** The object selection (object-selection.ts): events of other tables never reach the assembler. */
-  readonly filter: ObjectSelection;
+  readonly objects: ObjectSelection;
   readonly start: StreamStart;
   readonly assembler: TransactionAssembler;
   readonly schemas: TableSchemas;
@@ -124,14 +124,14 @@ export class BinlogStream {
 
   /** Resolves once the server accepted the dump request. */
   start(): Promise<void> {
-    const { start, filter, replicaServerId } = this.#o;
+    const { start, objects, replicaServerId } = this.#o;
     return new Promise<void>((resolve, reject) => {
       this.#zongji.once('ready', () => resolve());
       this.done.catch(reject);
       this.#zongji.start({
         serverId: replicaServerId,
         ...(start.gtidSet !== null ? { gtidSet: start.gtidSet } : { filename: start.file, position: start.position }),
-        includeSchema: includeSchemaOf(filter, this.#o.signals?.table ?? null),
+        includeSchema: includeSchemaOf(objects, this.#o.signals?.table ?? null),
         includeEvents: [
           'rotate',
           'tablemap',
@@ -266,7 +266,7 @@ export class BinlogStream {
     if (!info) return a.advance(e.nextPosition, gtidSet);
     const database = info.tableDatabase ?? info.database ?? e.schema;
     const table = ddlTable(info);
-    if (info.kind.endsWith('_DATABASE') ? !this.#o.filter.includesDatabase(database) : !this.#o.filter.includesTable(database, table)) {
+    if (info.kind.endsWith('_DATABASE') ? !this.#o.objects.includesDatabase(database) : !this.#o.objects.includesTable(database, table)) {
       return a.advance(e.nextPosition, gtidSet);
     }
     this.#o.schemas.invalidate(database, info.kind.endsWith('_DATABASE') ? undefined : table);
@@ -312,7 +312,7 @@ export class BinlogStream {
     // Rows the lean decoder read are already `Row`s; zongji's objects are converted here.
     const image = (r: RowImage): { row: Row; bytes: number } => (r instanceof LeanRow ? r : convert(r));
     const signals = this.#o.signals;
-    if (signals && isSignalTable(signals.table, schema.database, schema.table) && !this.#o.filter.includesTable(schema.database, schema.table)) {
+    if (signals && isSignalTable(signals.table, schema.database, schema.table) && !this.#o.objects.includesTable(schema.database, schema.table)) {
       if (name === 'WriteRows') for (const r of e.rows as RowImage[]) signals.onSignal(schema, image(r).row);
       return;
     }

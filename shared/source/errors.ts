@@ -30,7 +30,12 @@ export class SourcePrecheckError extends DtsError {
   }
 
   static ofFindings(failed: readonly Finding[]): SourcePrecheckError {
-    return new SourcePrecheckError(`the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`, undefined, failed);
+    // `items` in the context too: every log line and JSON error that carries a context names them.
+    return new SourcePrecheckError(
+      `the source is not ready for incremental sync:\n  - ${failed.map((f) => `${f.message}: ${f.fix}`).join('\n  - ')}`,
+      { items: failed.map((f) => f.id).join(',') },
+      failed,
+    );
   }
 
   override toJSON(): Record<string, unknown> {

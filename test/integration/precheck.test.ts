@@ -327,7 +327,7 @@ describe('a user with limited grants', () => {
       expect(error.message).toBe(
         `the source is not ready for incremental sync:\n  - the user lacks REPLICATION SLAVE and REPLICATION CLIENT on *.*, needed to read the binlog: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'%'\n  - the user lacks SELECT on \`${db}\`.\`keyless\`: GRANT SELECT ON \`${db}\`.\`keyless\` TO '${user}'@'%'`,
       );
-      expect(error.context).toEqual({});
+      expect(error.context).toEqual({ items: 'source.privileges.replication,source.privileges.select' });
       expect(error.findings).toEqual([
         {
           id: 'source.privileges.replication',

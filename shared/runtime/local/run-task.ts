@@ -33,7 +33,6 @@ import { destinationLatency } from '../../queue/latency.ts';
 import type { Queue } from '../../queue/types.ts';
 import { alertWebhookOf, openQueue, readerOptions, resolveDestinations } from '../compose.ts';
 import { DtsError, ErrorCodes } from '../../errors.ts';
-import { SourcePrecheckError } from '../../source/errors.ts';
 import { startReaderThread } from './reader-thread.ts';
 import { sendFullSyncRequest } from '../full-sync-request.ts';
 import { scheduleEvery, scheduleHeartbeat } from './schedule.ts';
@@ -162,9 +161,7 @@ async function runStages(o: RunTaskOptions, store: TaskStateStore): Promise<Stag
   let interruptedBy: TaskState | undefined;
   const failStage = (stage: string) => (err: Error) => {
     failure ??= err;
-    // A failed precheck names its failed items in the line, as `dts precheck` does (the message lists their fixes).
-    const items = err instanceof SourcePrecheckError && err.findings.length > 0 ? { items: err.findings.map((f) => f.id).join(',') } : {};
-    log.error('task failed', { stage, error: err.message, ...(err instanceof DtsError ? { code: err.code, ...err.context } : {}), ...items });
+    log.error('task failed', { stage, error: err.message, ...(err instanceof DtsError ? { code: err.code, ...err.context } : {}) });
     stop.abort();
   };
   const unwatch = watchTaskState(

@@ -69,10 +69,18 @@ describe('SourcePrecheckError of failed findings', () => {
     expect(err.message).toBe('the source is not ready for incremental sync:\n  - binlog_format is MIXED, must be ROW: SET GLOBAL binlog_format=ROW\n  - absent: d.a, d.b: create them');
     expect(err.code).toBe(ErrorCodes.SOURCE_PRECHECK);
     expect(err.retriable).toBe(false);
-    expect(err.context).toEqual({});
+    expect(err.context).toEqual({ items: 'source.binlog_format,objects.exist' });
     expect(err.findings).toEqual(failed);
     expect(structuredClone(err.findings)).toEqual(failed);
-    expect(err.toJSON()).toEqual({ name: 'SourcePrecheckError', code: 'DTS_SOURCE_PRECHECK', message: err.message, retriable: false, context: {}, cause: undefined, findings: failed });
+    expect(err.toJSON()).toEqual({
+      name: 'SourcePrecheckError',
+      code: 'DTS_SOURCE_PRECHECK',
+      message: err.message,
+      retriable: false,
+      context: { items: 'source.binlog_format,objects.exist' },
+      cause: undefined,
+      findings: failed,
+    });
     expect(new SourcePrecheckError('no variables').toJSON()).not.toHaveProperty('findings');
   });
 });

@@ -12,7 +12,9 @@ export type IncludeSchema = Record<string, string[] | true>;
 export function includeSchemaOf(selection: ObjectSelection, signal: SignalTable | null): IncludeSchema {
   const include: IncludeSchema = {};
   for (const [database, tables] of selection.tablesByDatabase) include[database] = tables === true ? true : [...tables];
-  const existing = signal ? include[signal.database] : true;
-  if (signal && existing !== true) include[signal.database] = [...(existing ?? []), signal.table];
+  if (signal) {
+    const existing = include[signal.database];
+    if (existing !== true) include[signal.database] = [...(existing ?? []), signal.table];
+  }
   return include;
 }

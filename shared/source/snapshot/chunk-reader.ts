@@ -17,7 +17,6 @@
  */
 import type { Connection as CoreConnection } from 'mysql2';
 import { InvariantError } from '../../errors.ts';
-import mysql from 'mysql2/promise';
 import type { BinlogPoint, Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import { binlogStatus } from '../binlog-status.ts';
@@ -92,7 +91,7 @@ export class ChunkReader {
     const range = table.ranges[rangeIndex]!;
     const shape = await this.#shapes.get(query, table);
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-    const high = await this.#snapshotPoint(conn, query);
+    const high = await this.#snapshotPoint(query);
     const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter: condition, limit, select: shape.select });
     const [raw, fields] = await conn.query({ sql, values: params, ...(shape.typeCast ? { typeCast: shape.typeCast } : {}) });
     await conn.query('COMMIT');
@@ -117,7 +116,7 @@ export class ChunkReader {
     try {
       const schema = await catalogSchema(query, table.database, table.table);
       await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-      const high = await this.#snapshotPoint(conn, query);
+      const high = await this.#snapshotPoint(query);
       const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter: condition, limit: 0, select: selectList(schema.columns) });
       // The promise wrapper has no streaming query; its callback connection does.
       const core = (conn as unknown as { connection: CoreConnection }).connection;
@@ -141,10 +140,10 @@ export class ChunkReader {
     }
   }
 
-  async #snapshotPoint(conn: mysql.Connection, query: SqlQuery): Promise<BinlogPoint> {
+  async #snapshotPoint(query: SqlQuery): Promise<BinlogPoint> {
     if (this.#isMariaDb) {
-      const [rows] = await conn.query({ sql: "SHOW STATUS LIKE 'binlog_snapshot_%'", rowsAsArray: false });
-      const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name.toLowerCase(), r.Value]));
+      const rows = await query<{ Variable_name: string; Value: string }>("SHOW STATUS LIKE 'binlog_snapshot_%'", []);
+      const status = new Map(rows.map((r) => [r.Variable_name.toLowerCase(), r.Value]));
       return { file: status.get('binlog_snapshot_file') ?? '', position: Number(status.get('binlog_snapshot_position')) };
     }
     const status = await binlogStatus(query);

@@ -76,9 +76,14 @@ export async function createTopic(topic: string, numPartitions = 1, timeoutMs = 
         try {
           const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
           const partitions = topics[0]?.partitions ?? [];
-          return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0);
+          if (partitions.length !== numPartitions || !partitions.every((p) => p.leader >= 0)) return false;
+          // The metadata can name a leader a moment before that broker has loaded the partition; a
+          // produce then fails for it alone, and a non-idempotent producer (acks leader or none)
+          // sends the request's other partitions twice on the retry. Ready once every partition answers.
+          return (await admin.fetchTopicOffsets(topic)).length === numPartitions;
         } catch (err) {
-          if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION' || (err as { type?: string }).type === 'LEADER_NOT_AVAILABLE') return false;
+          const type = (err as { type?: string }).type;
+          if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || type === 'NOT_LEADER_FOR_PARTITION' || type === 'NOT_LEADER_OR_FOLLOWER') return false;
           throw err;
         }
       },

@@ -7,19 +7,54 @@
  */
 import type { ErrorContext } from '../errors.ts';
 import { InvariantError } from '../errors.ts';
-import type { Batch } from '../record/index.ts';
+import type { Batch, ChangeRecord } from '../record/index.ts';
+import type { EncodedBatch } from './types.ts';
 import { PayloadCorruption } from './codec/byte-reader.ts';
 import { decodeV1, V1 } from './codec/batch-v1.ts';
-import { decodeV2, encodeV2, V2 } from './codec/batch-v2.ts';
+import { BatchV2Builder, decodeV2, encodeV2, V2, type BatchHead } from './codec/batch-v2.ts';
 import { UnstorableValueError } from './codec/tagged-value.ts';
 import { QueueCorruptError } from './errors.ts';
 
 export const CODEC_VERSION = V2;
 
 /** The payload for one batch. A value the layout cannot hold (never produced by the source) is an InvariantError. */
-export function encodeBatch(batch: Batch): Buffer {
+export function encodeBatch(batch: Batch | EncodedBatch): Buffer {
+  return 'payload' in batch ? batch.payload : storable(() => encodeV2(batch));
+}
+
+/** A batch written record by record (the reader's, per committed transaction), in the current payload version. */
+export class BatchBuilder {
+  readonly #b = new BatchV2Builder();
+
+  get count(): number {
+    return this.#b.count;
+  }
+
+  /** Records added from here to `commit` or `rollback` belong to one transaction (they join the batch at its commit). */
+  begin(): void {
+    this.#b.begin();
+  }
+
+  add(record: ChangeRecord): void {
+    storable(() => this.#b.add(record));
+  }
+
+  commit(): void {
+    storable(() => this.#b.commit());
+  }
+
+  rollback(): void {
+    this.#b.rollback();
+  }
+
+  finish(head: BatchHead): EncodedBatch {
+    return storable(() => this.#b.finish(head));
+  }
+}
+
+function storable<T>(write: () => T): T {
   try {
-    return encodeV2(batch);
+    return write();
   } catch (err) {
     if (err instanceof UnstorableValueError) throw new InvariantError(`the queue cannot store a batch: ${err.message}`);
     throw err;

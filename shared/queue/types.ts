@@ -5,12 +5,26 @@
  * the destination acknowledged, and may keep a small note beside it (the sink's own checkpoint).
  * Retention drops batches every registered consumer has committed.
  */
-import type { Batch } from '../record/index.ts';
+import type { Batch, ResumePosition } from '../record/index.ts';
 
 /** A stored batch and its sequence number: 1, 2, 3 … with no gaps, in append order. */
 export interface QueueEntry {
   readonly seq: number;
   readonly batch: Batch;
+}
+
+/**
+ * A batch already in its stored form (codec.ts `BatchBuilder`): the reader writes each
+ * transaction's records into the payload as the transaction commits, and hands the queue bytes.
+ */
+export interface EncodedBatch {
+  readonly payload: Buffer;
+  readonly resume: ResumePosition;
+  readonly recordCount: number;
+  /** Records other than full-sync rows (INIT): what the incremental throttle counts. */
+  readonly changeCount: number;
+  /** Source commit time of the last record, null when the batch holds none. */
+  readonly lastSourceTimeMs: number | null;
 }
 
 export interface ReadOptions {
@@ -40,7 +54,7 @@ export interface QueueStats {
 
 export interface Queue {
   /** Stores a batch durably and returns its sequence number. One writer per queue. */
-  append(batch: Batch): Promise<number>;
+  append(batch: Batch | EncodedBatch): Promise<number>;
   /** The last appended entry, or null for an empty queue: where the reader resumes. */
   last(): Promise<QueueEntry | null>;
   /** Entries with seq > afterSeq, in order. Throws if afterSeq + 1 was already dropped by retention. */

@@ -5,8 +5,8 @@
  * batches whatever the stream's speed.
  */
 import type { Logger } from '../log.ts';
-import type { Queue } from '../queue/types.ts';
-import { formatPosition, type Batch } from '../record/index.ts';
+import type { EncodedBatch, Queue } from '../queue/types.ts';
+import { formatPosition } from '../record/index.ts';
 
 /** What the appender holds back: the binlog stream's socket (binlog-stream.ts), by reason. */
 export interface PausableStream {
@@ -56,14 +56,14 @@ export interface Appender {
   readonly idle: boolean;
   /** Resolves when the appender can take another batch (full-sync chunks wait for it). */
   room(): Promise<void>;
-  add(batch: Batch, bytes: number): void;
+  add(batch: EncodedBatch, bytes: number): void;
   /** Resolves when every added batch is appended (or the pump failed). */
   drain(): Promise<void>;
 }
 
 export function createAppender(options: AppenderOptions, deps: AppenderDeps): Appender {
   const { queue, log, status, stream } = deps;
-  const pending: { batch: Batch; bytes: number }[] = [];
+  const pending: { batch: EncodedBatch; bytes: number }[] = [];
   let running: Promise<void> | null = null;
   let lagging = false;
   let moved: () => void = () => {};
@@ -98,18 +98,15 @@ export function createAppender(options: AppenderOptions, deps: AppenderDeps): Ap
       pending.shift();
       deps.onProgress?.();
       if (status) {
-        status.records += batch.records.length;
+        status.records += batch.recordCount;
         status.batches += 1;
         status.position = formatPosition(batch.resume);
-        const lastRecord = batch.records.at(-1);
-        if (lastRecord) status.lastSourceTimeMs = lastRecord.source.timestampMs;
+        if (batch.lastSourceTimeMs !== null) status.lastSourceTimeMs = batch.lastSourceTimeMs;
       }
       await waitForConsumers(seq);
       if (options.throttle) {
         // While this waits, batches pile up to two and the binlog socket pauses.
-        let rows = 0;
-        for (const r of batch.records) if (r.op !== 'INIT') rows++;
-        await options.throttle.afterRows(rows, bytes, deps.signal);
+        await options.throttle.afterRows(batch.changeCount, bytes, deps.signal);
       }
       tick();
       if (deps.signal.aborted) continue; // draining on stop: the stream stays paused
@@ -144,7 +141,7 @@ export function createAppender(options: AppenderOptions, deps: AppenderDeps): Ap
     async room(): Promise<void> {
       while ((pending.length >= 2 || lagging) && !deps.signal.aborted) await movedOnce;
     },
-    add(batch: Batch, bytes: number): void {
+    add(batch: EncodedBatch, bytes: number): void {
       pending.push({ batch, bytes });
       if (pending.length >= 2) stream()?.pause('queue');
       if (status) status.paused = stream()?.paused ?? false;

@@ -9,6 +9,7 @@
  */
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
+import { decoded } from '../helpers/encoded-batch.ts';
 import type { Logger, LogFields } from '../../shared/log.ts';
 import { isRowRecord, type RowRecord, type Value } from '../../shared/record/index.ts';
 import { BinlogStream } from '../../shared/source/binlog/binlog-stream.ts';
@@ -73,7 +74,7 @@ async function readRecords(db: string, from: { file: string; position: number },
     skipThrough: 0,
     batchMaxRecords: 500,
     batchMaxBytes: 64 << 20,
-    emit: (batch) => records.push(...batch.records.filter(isRowRecord)),
+    emit: (batch) => records.push(...decoded(batch).records.filter(isRowRecord)),
   });
   serverIds += 1;
   const stream = new BinlogStream({

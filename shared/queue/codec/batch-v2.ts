@@ -25,7 +25,9 @@
 import type { Batch, ChangeRecord, DdlRecord, Op, ResumePosition, Row, RowRecord, SourceInfo, TableSchema } from '../../record/index.ts';
 import { ByteReader, PayloadCorruption } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { InvariantError } from '../../errors.ts';
 import { internSchema } from './schema-cache.ts';
+import type { EncodedBatch } from '../types.ts';
 import { ABSENT, readString, readValue, Tag, UnstorableValueError, writeString, writeValue } from './tagged-value.ts';
 
 export const V2 = 2;
@@ -44,39 +46,130 @@ export type LayoutCoversRecordModel = [
   Check<Same<keyof Batch, 'records' | 'resume' | 'endsTransaction' | 'lastRecordId' | 'sourceTimeMs'>>,
 ];
 
-/** Bytes per record of the last batch: the next buffer starts near its final size. */
-let bytesPerRecord = 256;
-/** The first buffer never starts larger than this (one huge row must not size the next batch of many). */
+/** Bytes of the last batch's records: the next builder starts near its final size. */
+let lastBodyBytes = 4096;
+/** A builder never starts larger than this (one batch of huge rows must not size the next of small ones). */
 const MAX_INITIAL_BYTES = 4 << 20;
 
-export function encodeV2(batch: Batch): Buffer {
-  const records = batch.records;
-  const w = new ByteWriter(Math.min(MAX_INITIAL_BYTES, 64 + Math.ceil(records.length * bytesPerRecord * 1.1)));
-  w.u8(V2);
-  const hasTime = batch.sourceTimeMs !== undefined;
-  w.u8((batch.endsTransaction ? 1 : 0) | (hasTime ? 2 : 0));
-  writeValue(w, typed(batch.lastRecordId, 'number', 'lastRecordId'));
-  if (hasTime) writeValue(w, typed(batch.sourceTimeMs, 'number', 'sourceTimeMs'));
-  const resume = batch.resume as unknown;
-  if (typeof resume !== 'object' || resume === null || typeof (resume as ResumePosition).file !== 'string') throw new UnstorableValueError('resume is not a position (an object with a file name)');
-  writeValue(w, batch.resume);
-  w.uint(records.length);
-  const sources = new Map<SourceInfo, number>();
-  const schemas = new Map<TableSchema, number>();
-  for (const record of records) {
+/** What `finish` needs besides the records: the batch's own fields. */
+export type BatchHead = Omit<Batch, 'records'>;
+
+/** A transaction's records, written aside until it ends (its source is complete only then). */
+interface OpenPart {
+  readonly w: ByteWriter;
+  /** The transaction's source, when its first record introduced it: its fields go in at `sourceAt` on commit. */
+  source: SourceInfo | null;
+  sourceAt: number;
+  readonly schemasBefore: number;
+  readonly sourcesBefore: number;
+  count: number;
+  changes: number;
+  lastSourceTimeMs: number | null;
+}
+
+/**
+ * A batch written one record at a time: the reader writes each record as it is read, so no record
+ * object outlives its rows event (young-generation garbage, instead of objects that every scavenge
+ * copies while a transaction and then a batch fill and wait to be stored). A transaction's records
+ * go to a side buffer until `commit` (its source, with the commit's `txId`, is written then, in
+ * front of them); `rollback` drops them. The header goes in front at `finish`.
+ */
+export class BatchV2Builder {
+  readonly #w = new ByteWriter(Math.min(MAX_INITIAL_BYTES, lastBodyBytes + (lastBodyBytes >> 3)));
+  readonly #sources = new Map<SourceInfo, number>();
+  readonly #schemas = new Map<TableSchema, number>();
+  #count = 0;
+  #changes = 0;
+  #lastSourceTimeMs: number | null = null;
+  #tx: OpenPart | null = null;
+
+  /** Records added, the open transaction's included. */
+  get count(): number {
+    return this.#count + (this.#tx?.count ?? 0);
+  }
+
+  /** Records added from here to `commit` or `rollback` belong to one transaction. */
+  begin(): void {
+    if (this.#tx) throw new InvariantError('a batch builder transaction is already open');
+    this.#tx = { w: new ByteWriter(4096), source: null, sourceAt: 0, schemasBefore: this.#schemas.size, sourcesBefore: this.#sources.size, count: 0, changes: 0, lastSourceTimeMs: null };
+  }
+
+  /** Throws UnstorableValueError naming the record when a value has no place in the layout. */
+  add(record: ChangeRecord): void {
+    const tx = this.#tx;
     try {
-      writeRecord(w, record, sources, schemas);
+      writeRecord(tx?.w ?? this.#w, record, this.#sources, this.#schemas, tx);
     } catch (err) {
       if (!(err instanceof UnstorableValueError)) throw err;
       const table = record.op === 'DDL' ? `${record.database}.${record.table}` : `${record.schema.database}.${record.schema.table}`;
       throw new UnstorableValueError(`record ${record.id} (${record.op} on ${table}): ${err.message}`);
     }
+    if (tx) {
+      tx.count++;
+      if (record.op !== 'INIT') tx.changes++;
+      tx.lastSourceTimeMs = record.source.timestampMs;
+    } else {
+      this.#count++;
+      if (record.op !== 'INIT') this.#changes++;
+      this.#lastSourceTimeMs = record.source.timestampMs;
+    }
   }
-  if (records.length > 0) bytesPerRecord = Math.ceil(w.pos / records.length);
-  return w.finish();
+
+  /** The open transaction's records join the batch, its source as it is now. */
+  commit(): void {
+    const tx = this.#tx;
+    if (!tx) return;
+    this.#tx = null;
+    const body = this.#w;
+    const bytes = tx.w.buf.subarray(0, tx.w.pos);
+    if (tx.source) {
+      body.raw(bytes.subarray(0, tx.sourceAt));
+      writeSource(body, tx.source);
+      body.raw(bytes.subarray(tx.sourceAt));
+    } else body.raw(bytes);
+    if (tx.count === 0) return;
+    this.#count += tx.count;
+    this.#changes += tx.changes;
+    this.#lastSourceTimeMs = tx.lastSourceTimeMs;
+  }
+
+  /** Drops the open transaction's records, and the sources and schemas only they introduced. */
+  rollback(): void {
+    const tx = this.#tx;
+    if (!tx) return;
+    this.#tx = null;
+    for (const [schema, ref] of this.#schemas) if (ref >= tx.schemasBefore) this.#schemas.delete(schema);
+    for (const [source, ref] of this.#sources) if (ref >= tx.sourcesBefore) this.#sources.delete(source);
+  }
+
+  /** The payload (header, then the committed records), with what a reader's counters need of it. */
+  finish(head: BatchHead): EncodedBatch {
+    if (this.#tx) throw new InvariantError('a batch cannot be finished inside a transaction');
+    const h = new ByteWriter(256);
+    h.u8(V2);
+    const hasTime = head.sourceTimeMs !== undefined;
+    h.u8((head.endsTransaction ? 1 : 0) | (hasTime ? 2 : 0));
+    writeValue(h, typed(head.lastRecordId, 'number', 'lastRecordId'));
+    if (hasTime) writeValue(h, typed(head.sourceTimeMs, 'number', 'sourceTimeMs'));
+    const resume = head.resume as unknown;
+    if (typeof resume !== 'object' || resume === null || typeof (resume as ResumePosition).file !== 'string') throw new UnstorableValueError('resume is not a position (an object with a file name)');
+    writeValue(h, head.resume);
+    h.uint(this.#count);
+    const body = this.#w;
+    if (this.#count > 0) lastBodyBytes = body.pos;
+    const payload = Buffer.concat([h.buf.subarray(0, h.pos), body.buf.subarray(0, body.pos)], h.pos + body.pos);
+    return { payload, resume: head.resume, recordCount: this.#count, changeCount: this.#changes, lastSourceTimeMs: this.#lastSourceTimeMs };
+  }
 }
 
-function writeRecord(w: ByteWriter, record: ChangeRecord, sources: Map<SourceInfo, number>, schemas: Map<TableSchema, number>): void {
+export function encodeV2(batch: Batch): Buffer {
+  const builder = new BatchV2Builder();
+  for (const record of batch.records) builder.add(record);
+  return builder.finish(batch).payload;
+}
+
+/** `part`: the open transaction, whose first new source is written at its commit (the spot is kept). */
+function writeRecord(w: ByteWriter, record: ChangeRecord, sources: Map<SourceInfo, number>, schemas: Map<TableSchema, number>, part: OpenPart | null): void {
   const op = OP_CODE[record.op];
   if (op === undefined) throw new UnstorableValueError(`op ${String(record.op)} is not one of ${OPS.join(', ')}`);
   w.u8(op);
@@ -87,7 +180,10 @@ function writeRecord(w: ByteWriter, record: ChangeRecord, sources: Map<SourceInf
   else {
     w.uint(sources.size);
     sources.set(record.source, sources.size);
-    writeSource(w, record.source);
+    if (part && part.source === null) {
+      part.source = record.source;
+      part.sourceAt = w.pos;
+    } else writeSource(w, record.source);
   }
   if (record.op === 'DDL') {
     writeString(w, record.kind);

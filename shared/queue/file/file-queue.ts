@@ -21,7 +21,7 @@ import { QueueIoError, QueueRangeError } from '../errors.ts';
 import { assertSeq, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { droppableSegments, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
-import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
+import type { EncodedBatch, Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
 import { loadCursors, raiseCursor, type Cursors } from './cursors.ts';
 import { hasCode } from './fs-util.ts';
 import { refreshIndex, type RefreshMode } from './load-index.ts';
@@ -72,7 +72,7 @@ class FileQueue implements Queue {
     });
   }
 
-  async append(batch: Batch): Promise<number> {
+  async append(batch: Batch | EncodedBatch): Promise<number> {
     return this.appends.run(() =>
       this.io('append', async () => {
         this.assertOpen();

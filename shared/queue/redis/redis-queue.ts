@@ -23,7 +23,7 @@ import { QueueCorruptError, QueueIoError, QueueRangeError } from '../errors.ts';
 import { assertSeq, isReadFull, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { keepFromSeq, retentionFloor } from '../retention.ts';
 import { Serial } from '../serial.ts';
-import type { Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
+import type { EncodedBatch, Queue, QueueEntry, QueueOptions, QueueStats, ReadOptions } from '../types.ts';
 import { Blockers } from './blockers.ts';
 
 type StreamEntry = [id: Buffer, fields: Buffer[]];
@@ -78,7 +78,7 @@ class RedisQueue implements Queue {
     return this.lastSeq;
   }
 
-  async append(batch: Batch): Promise<number> {
+  async append(batch: Batch | EncodedBatch): Promise<number> {
     return this.appends.run(() =>
       this.io('append', async () => {
         this.assertOpen();

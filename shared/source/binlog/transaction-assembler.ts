@@ -6,10 +6,14 @@
  *   from a resume point reproduces the same ids, and records with ids up to `skipThrough` (already
  *   in the queue) are dropped instead of emitted twice;
  * - nothing of a rolled-back transaction is emitted.
- * No I/O: the stream feeds it calls, and `emit` receives finished batches.
+ * No I/O: the stream feeds it calls, and `emit` receives finished batches, already in the queue's
+ * payload form: each record is written into it as it is read (the open transaction's aside, until
+ * its commit or rollback), so no record object outlives its rows event.
  */
 import { InvariantError } from '../../errors.ts';
-import { comparePositions, type Batch, type ChangeRecord, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type SourceInfo, type TableSchema } from '../../record/index.ts';
+import { BatchBuilder } from '../../queue/codec.ts';
+import type { EncodedBatch } from '../../queue/types.ts';
+import { comparePositions, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type SourceInfo, type TableSchema } from '../../record/index.ts';
 
 export interface AssemblerOptions {
   readonly serverId: number;
@@ -20,7 +24,7 @@ export interface AssemblerOptions {
   readonly batchMaxRecords: number;
   readonly batchMaxBytes: number;
   /** Receives each batch with the estimated bytes of its binlog rows (full-sync rows count none). */
-  readonly emit: (batch: Batch, bytes: number) => void;
+  readonly emit: (batch: EncodedBatch, bytes: number) => void;
   /** Told of every row change as it is read (a full sync drops keys changed under its chunks). */
   readonly observeRows?: (schema: TableSchema, images: readonly { before: Row | null; after: Row | null }[]) => void;
   /** Called between transactions, before the next one opens: where full-sync rows may be placed. */
@@ -54,7 +58,8 @@ export class TransactionAssembler {
   #boundary: ResumePosition;
   #nextId: number;
   #tx: OpenTransaction | null = null;
-  #records: ChangeRecord[] = [];
+  /** The batch being filled: committed records, and the open transaction's aside. */
+  #batch = new BatchBuilder();
   #bytes = 0;
   #pendingGtid: string | null = null;
   #lastEmittedBoundary: ResumePosition;
@@ -83,7 +88,7 @@ export class TransactionAssembler {
   }
 
   get bufferedRecords(): number {
-    return this.#records.length;
+    return this.#batch.count;
   }
 
   /** The position the stream is at between transactions (for status and lag). */
@@ -127,7 +132,7 @@ export class TransactionAssembler {
     for (const after of rows) {
       const id = this.#nextId++;
       if (id <= this.#o.skipThrough) continue;
-      this.#records.push({ id, seq: seq++, op: 'INIT', schema: schema!, before: null, after, source });
+      this.#batch.add({ id, seq: seq++, op: 'INIT', schema: schema!, before: null, after, source });
     }
     this.#snapshot = progress;
     this.#boundary = this.#at(this.#boundary.position, this.#boundary.gtidSet);
@@ -153,12 +158,14 @@ export class TransactionAssembler {
       const id = this.#nextId++;
       const seq = tx.seq++;
       if (id <= this.#o.skipThrough) continue;
-      this.#records.push({ id, seq, op, schema, before: image.before, after: image.after, source: tx.source });
+      this.#batch.add({ id, seq, op, schema, before: image.before, after: image.after, source: tx.source });
       this.#bytes += image.bytes;
-      if (this.#records.length >= this.#o.batchMaxRecords * 2 || this.#bytes >= this.#o.batchMaxBytes * 2) {
+      if (this.bufferedRecords >= this.#o.batchMaxRecords * 2 || this.#bytes >= this.#o.batchMaxBytes * 2) {
         // A huge transaction streams through in pieces; each piece restarts at the transaction.
         tx.emittedPart = true;
+        this.#batch.commit();
         this.#emit(tx.restart, false);
+        this.#batch.begin();
       }
     }
   }
@@ -169,11 +176,12 @@ export class TransactionAssembler {
       this.#tx.source.txId = xid;
       this.#sourceTimeMs = Math.max(this.#sourceTimeMs ?? 0, this.#tx.source.timestampMs);
     }
+    this.#batch.commit();
     this.#tx = null;
     this.#pendingGtid = null;
     this.#boundary = this.#at(nextPosition, gtidSet);
-    if (this.#records.length >= this.#o.batchMaxRecords || this.#bytes >= this.#o.batchMaxBytes) this.flush();
-    else if (this.#records.length > 0) this.#o.afterCommit?.();
+    if (this.#batch.count >= this.#o.batchMaxRecords || this.#bytes >= this.#o.batchMaxBytes) this.flush();
+    else if (this.#batch.count > 0) this.#o.afterCommit?.();
   }
 
   /**
@@ -184,7 +192,7 @@ export class TransactionAssembler {
   rollback(nextPosition: number, gtidSet: string | null): void {
     const tx = this.#tx;
     if (tx) {
-      this.#records = this.#records.filter((r) => r.source !== tx.source);
+      this.#batch.rollback();
       if (!tx.emittedPart) this.#nextId = tx.restart.nextRecordId;
     }
     this.#tx = null;
@@ -195,6 +203,7 @@ export class TransactionAssembler {
   /** A DDL statement: its own transaction (it commits implicitly). */
   ddl(kind: DdlKind, database: string, table: string, sql: string, timestampMs: number, nextPosition: number, gtidSet: string | null): void {
     if (this.#o.silentTable?.(database, table)) {
+      this.#batch.commit(); // the DDL ended an open transaction implicitly: what it wrote stays
       this.#tx = null;
       this.#sourceTimeMs = Math.max(this.#sourceTimeMs ?? 0, timestampMs);
       return this.advance(nextPosition, gtidSet);
@@ -203,7 +212,7 @@ export class TransactionAssembler {
     this.#o.observeDdl?.(kind, database, table);
     const id = this.#nextId++;
     if (id > this.#o.skipThrough) {
-      this.#records.push({ id, seq: tx.seq, op: 'DDL', kind, database, table, sql, source: tx.source });
+      this.#batch.add({ id, seq: tx.seq, op: 'DDL', kind, database, table, sql, source: tx.source });
       this.#bytes += sql.length;
     }
     this.#tx = null;
@@ -224,7 +233,7 @@ export class TransactionAssembler {
    */
   flush(checkpoint = false): void {
     if (this.#tx) return;
-    if (this.#records.length === 0) {
+    if (this.#batch.count === 0) {
       if (!checkpoint || this.#samePosition(this.#boundary, this.#lastEmittedBoundary)) return;
     }
     this.#emit(this.#boundary, true);
@@ -235,18 +244,19 @@ export class TransactionAssembler {
   }
 
   #emit(resume: ResumePosition, endsTransaction: boolean): void {
-    const records = this.#records;
+    const batch = this.#batch;
     const bytes = this.#bytes;
-    this.#records = [];
+    this.#batch = new BatchBuilder();
     this.#bytes = 0;
     this.#lastEmittedBoundary = resume;
     const lastRecordId = Math.max(this.#nextId - 1, this.#o.skipThrough);
     const sourceTimeMs = this.#sourceTimeMs;
-    this.#o.emit(sourceTimeMs === undefined ? { records, resume, endsTransaction, lastRecordId } : { records, resume, endsTransaction, lastRecordId, sourceTimeMs }, bytes);
+    this.#o.emit(batch.finish(sourceTimeMs === undefined ? { resume, endsTransaction, lastRecordId } : { resume, endsTransaction, lastRecordId, sourceTimeMs }), bytes);
   }
 
   #open(timestampMs: number): OpenTransaction {
     this.#o.beforeTransaction?.();
+    this.#batch.begin();
     const b = this.#boundary;
     const source = { serverId: this.#o.serverId, serverVersion: this.#o.serverVersion, file: this.#file, position: b.position, gtid: this.#pendingGtid, timestampMs, txId: null as string | null };
     return { source, restart: b, seq: 0, emittedPart: false };

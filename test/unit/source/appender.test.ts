@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../shared/log.ts';
-import { MysqlTypeCode, type Batch, type ChangeRecord, type TableSchema } from '../../../shared/record/index.ts';
+import type { EncodedBatch } from '../../../shared/queue/types.ts';
+import { MysqlTypeCode, type ChangeRecord, type TableSchema } from '../../../shared/record/index.ts';
+import { encoded } from '../../helpers/encoded-batch.ts';
 import { createAppender, type AppenderOptions, type AppenderStatus, type PausableStream } from '../../../shared/source/appender.ts';
 
 const SCHEMA: TableSchema = {
@@ -20,7 +22,8 @@ function record(id: number, op: 'INSERT' | 'UPDATE' | 'DELETE' | 'INIT', timesta
   return { id, seq: 0, op, schema: SCHEMA, before: null, after: [id], source: { serverId: 1, file: 'binlog.000001', position: id * 100, gtid: null, timestampMs, txId: String(id) } };
 }
 
-const batch = (n: number, records: ChangeRecord[] = []): Batch => ({ records, resume: { file: 'binlog.000001', position: n, gtidSet: null, nextRecordId: n }, endsTransaction: true, lastRecordId: n });
+const batch = (n: number, records: ChangeRecord[] = []): EncodedBatch =>
+  encoded({ records, resume: { file: 'binlog.000001', position: n, gtidSet: null, nextRecordId: n }, endsTransaction: true, lastRecordId: n });
 
 /** A stream that logs each pause and resume, and is paused while any reason holds it. */
 class LoggedStream implements PausableStream {
@@ -51,7 +54,7 @@ interface Over {
 function appenderOver(appended: number[], over: Over = {}) {
   let statsCalls = 0;
   const queue = {
-    append: async (b: Batch) => {
+    append: async (b: EncodedBatch) => {
       await over.gate;
       if (b.resume.position === over.failAt) throw new Error('disk full');
       appended.push(b.resume.position);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CODEC_VERSION, decodeBatch, encodeBatch } from '../../../../shared/queue/codec.ts';
+import { BatchBuilder, CODEC_VERSION, decodeBatch, encodeBatch } from '../../../../shared/queue/codec.ts';
 import { Tag } from '../../../../shared/queue/codec/tagged-value.ts';
 import { QueueCorruptError } from '../../../../shared/queue/errors.ts';
 import { InvariantError } from '../../../../shared/errors.ts';
-import type { Batch, ChangeRecord, RowRecord, Value } from '../../../../shared/record/index.ts';
+import type { Batch, ChangeRecord, RowRecord, SourceInfo, Value } from '../../../../shared/record/index.ts';
 import { makeBatch } from '../../../helpers/queue-batches.ts';
 import { randomBatch, seeded } from './random-batches.ts';
 
@@ -35,6 +35,60 @@ function corruptError(bytes: Uint8Array, where = { path: 'q', seq: 9 }): QueueCo
   }
   throw new Error('decoded corrupt bytes without an error');
 }
+
+describe("queue payload version 2, written record by record (the reader's BatchBuilder)", () => {
+  it('round-trips transactions written aside: committed ones in order with the txId set at their commit, rolled-back ones gone with the schemas only they introduced', () => {
+    const rnd = seeded(31);
+    let id = 1;
+    let committed = 0;
+    let rolledBack = 0;
+    for (let n = 0; n < 200; n++) {
+      const batch = randomBatch(rnd, id, 40);
+      id = batch.lastRecordId + 1;
+      const builder = new BatchBuilder();
+      const kept: ChangeRecord[] = [];
+      for (let i = 0; i < batch.records.length;) {
+        const group = batch.records.slice(i, (i += 1 + Math.floor(rnd() * 6)));
+        const mode = rnd();
+        if (mode < 0.3) {
+          for (const r of group) builder.add(r); // outside a transaction (full-sync rows)
+          kept.push(...group);
+          continue;
+        }
+        const source: { -readonly [K in keyof SourceInfo]: SourceInfo[K] } = { ...group[0]!.source, txId: null };
+        const records = group.map((r) => ({ ...r, source }));
+        builder.begin();
+        for (const r of records) builder.add(r);
+        expect(builder.count).toBe(kept.length + records.length);
+        if (mode < 0.75) {
+          source.txId = `${n}-${i}`; // known only at the commit, after its records were written
+          builder.commit();
+          kept.push(...records);
+          committed++;
+        } else {
+          builder.rollback();
+          rolledBack++;
+        }
+        expect(builder.count).toBe(kept.length);
+      }
+      const expected: Batch = { ...batch, records: kept };
+      const out = builder.finish(expected);
+      expect([out.recordCount, out.changeCount, out.lastSourceTimeMs]).toEqual([kept.length, kept.filter((r) => r.op !== 'INIT').length, kept.at(-1)?.source.timestampMs ?? null]);
+      const back = decodeBatch(out.payload);
+      expect(back).toStrictEqual(expected);
+      expect(sharing(back.records)).toEqual(sharing(kept));
+    }
+    expect(committed).toBeGreaterThan(300);
+    expect(rolledBack).toBeGreaterThan(100);
+  });
+
+  it('refuses to finish a batch while a transaction is open', () => {
+    const builder = new BatchBuilder();
+    builder.begin();
+    for (const r of makeBatch(1).records) builder.add(r);
+    expect(() => builder.finish(makeBatch(1))).toThrow(InvariantError);
+  });
+});
 
 describe('queue payload version 2', () => {
   it('round-trips 250 random batches exactly: every op and value kind, optional fields, sharing of sources and schemas', () => {

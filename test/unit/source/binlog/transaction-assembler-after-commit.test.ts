@@ -1,5 +1,6 @@
 /** `afterCommit`: the reader's cue to flush while its queue is idle; only commits that leave records buffered give it. */
 import { describe, expect, it } from 'vitest';
+import { decoded } from '../../../helpers/encoded-batch.ts';
 import { MysqlTypeCode, type Batch, type TableSchema } from '../../../../shared/record/index.ts';
 import { TransactionAssembler } from '../../../../shared/source/binlog/transaction-assembler.ts';
 
@@ -22,7 +23,7 @@ describe('TransactionAssembler afterCommit', () => {
       skipThrough: 0,
       batchMaxRecords: 3,
       batchMaxBytes: 1 << 20,
-      emit: (batch) => batches.push(batch),
+      emit: (batch) => batches.push(decoded(batch)),
       silentTable: (_, table) => table === 'heartbeat',
       afterCommit: () => calls.push(a.bufferedRecords),
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decoded } from '../../../helpers/encoded-batch.ts';
 import type { Batch, ChangeRecord, ResumePosition, TableSchema } from '../../../../shared/record/index.ts';
 import { MysqlTypeCode } from '../../../../shared/record/index.ts';
 import { TransactionAssembler } from '../../../../shared/source/binlog/transaction-assembler.ts';
@@ -76,7 +77,7 @@ function assembler(options: Options, batches: Batch[]): TransactionAssembler {
     skipThrough: options.skipThrough ?? start.nextRecordId - 1,
     batchMaxRecords: options.batchMaxRecords ?? 1000,
     batchMaxBytes: options.batchMaxBytes ?? 1 << 30,
-    emit: (b) => batches.push(b),
+    emit: (b) => batches.push(decoded(b)),
   });
 }
 

@@ -4,6 +4,7 @@
  * restarted reader carries the stored time on until a newer commit.
  */
 import { describe, expect, it } from 'vitest';
+import { decoded } from '../../../helpers/encoded-batch.ts';
 import type { Batch, ResumePosition, TableSchema } from '../../../../shared/record/index.ts';
 import { MysqlTypeCode } from '../../../../shared/record/index.ts';
 import { TransactionAssembler } from '../../../../shared/source/binlog/transaction-assembler.ts';
@@ -29,7 +30,7 @@ function assembler(batches: Batch[], startSourceTimeMs?: number): TransactionAss
     skipThrough: 0,
     batchMaxRecords: 1000,
     batchMaxBytes: 1 << 30,
-    emit: (b) => batches.push(b),
+    emit: (b) => batches.push(decoded(b)),
     silentTable: (db, t) => isHeartbeatTable(HEARTBEAT, db, t),
     startSourceTimeMs,
   });

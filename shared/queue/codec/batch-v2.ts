@@ -54,9 +54,13 @@ const MAX_INITIAL_BYTES = 4 << 20;
 /** What `finish` needs besides the records: the batch's own fields. */
 export type BatchHead = Omit<Batch, 'records'>;
 
-/** A transaction's records, written aside until it ends (its source is complete only then). */
+/** Room kept in front of the records for the header, so `finish` need not copy the records behind it. */
+const HEAD_ROOM = 256;
+
+/** The open transaction: its records are written in place, its source's fields only at its commit. */
 interface OpenPart {
-  readonly w: ByteWriter;
+  /** Where its records start (a rollback cuts the batch back to here). */
+  readonly start: number;
   /** The transaction's source, when its first record introduced it: its fields go in at `sourceAt` on commit. */
   source: SourceInfo | null;
   sourceAt: number;
@@ -70,18 +74,23 @@ interface OpenPart {
 /**
  * A batch written one record at a time: the reader writes each record as it is read, so no record
  * object outlives its rows event (young-generation garbage, instead of objects that every scavenge
- * copies while a transaction and then a batch fill and wait to be stored). A transaction's records
- * go to a side buffer until `commit` (its source, with the commit's `txId`, is written then, in
- * front of them); `rollback` drops them. The header goes in front at `finish`.
+ * copies while a transaction and then a batch fill and wait to be stored). Between `begin` and
+ * `commit` the records of one transaction are written too, but the fields of its source (the
+ * commit's `txId` is known only at the end) are slid in at `commit`; `rollback` cuts them off.
+ * The header goes in front at `finish`, into room kept for it.
  */
 export class BatchV2Builder {
-  readonly #w = new ByteWriter(Math.min(MAX_INITIAL_BYTES, lastBodyBytes + (lastBodyBytes >> 3)));
+  readonly #w = new ByteWriter(HEAD_ROOM + Math.min(MAX_INITIAL_BYTES, lastBodyBytes + (lastBodyBytes >> 3)));
   readonly #sources = new Map<SourceInfo, number>();
   readonly #schemas = new Map<TableSchema, number>();
   #count = 0;
   #changes = 0;
   #lastSourceTimeMs: number | null = null;
   #tx: OpenPart | null = null;
+
+  constructor() {
+    this.#w.pos = HEAD_ROOM;
+  }
 
   /** Records added, the open transaction's included. */
   get count(): number {
@@ -91,14 +100,14 @@ export class BatchV2Builder {
   /** Records added from here to `commit` or `rollback` belong to one transaction. */
   begin(): void {
     if (this.#tx) throw new InvariantError('a batch builder transaction is already open');
-    this.#tx = { w: new ByteWriter(4096), source: null, sourceAt: 0, schemasBefore: this.#schemas.size, sourcesBefore: this.#sources.size, count: 0, changes: 0, lastSourceTimeMs: null };
+    this.#tx = { start: this.#w.pos, source: null, sourceAt: 0, schemasBefore: this.#schemas.size, sourcesBefore: this.#sources.size, count: 0, changes: 0, lastSourceTimeMs: null };
   }
 
   /** Throws UnstorableValueError naming the record when a value has no place in the layout. */
   add(record: ChangeRecord): void {
     const tx = this.#tx;
     try {
-      writeRecord(tx?.w ?? this.#w, record, this.#sources, this.#schemas, tx);
+      writeRecord(this.#w, record, this.#sources, this.#schemas, tx);
     } catch (err) {
       if (!(err instanceof UnstorableValueError)) throw err;
       const table = record.op === 'DDL' ? `${record.database}.${record.table}` : `${record.schema.database}.${record.schema.table}`;
@@ -120,13 +129,16 @@ export class BatchV2Builder {
     const tx = this.#tx;
     if (!tx) return;
     this.#tx = null;
-    const body = this.#w;
-    const bytes = tx.w.buf.subarray(0, tx.w.pos);
     if (tx.source) {
-      body.raw(bytes.subarray(0, tx.sourceAt));
-      writeSource(body, tx.source);
-      body.raw(bytes.subarray(tx.sourceAt));
-    } else body.raw(bytes);
+      const src = new ByteWriter(64);
+      writeSource(src, tx.source);
+      const w = this.#w;
+      const n = src.pos;
+      w.ensure(n);
+      w.buf.copyWithin(tx.sourceAt + n, tx.sourceAt, w.pos);
+      src.buf.copy(w.buf, tx.sourceAt, 0, n);
+      w.pos += n;
+    }
     if (tx.count === 0) return;
     this.#count += tx.count;
     this.#changes += tx.changes;
@@ -138,6 +150,7 @@ export class BatchV2Builder {
     const tx = this.#tx;
     if (!tx) return;
     this.#tx = null;
+    this.#w.pos = tx.start;
     for (const [schema, ref] of this.#schemas) if (ref >= tx.schemasBefore) this.#schemas.delete(schema);
     for (const [source, ref] of this.#sources) if (ref >= tx.sourcesBefore) this.#sources.delete(source);
   }
@@ -145,7 +158,7 @@ export class BatchV2Builder {
   /** The payload (header, then the committed records), with what a reader's counters need of it. */
   finish(head: BatchHead): EncodedBatch {
     if (this.#tx) throw new InvariantError('a batch cannot be finished inside a transaction');
-    const h = new ByteWriter(256);
+    const h = new ByteWriter(HEAD_ROOM);
     h.u8(V2);
     const hasTime = head.sourceTimeMs !== undefined;
     h.u8((head.endsTransaction ? 1 : 0) | (hasTime ? 2 : 0));
@@ -156,8 +169,16 @@ export class BatchV2Builder {
     writeValue(h, head.resume);
     h.uint(this.#count);
     const body = this.#w;
-    if (this.#count > 0) lastBodyBytes = body.pos;
-    const payload = Buffer.concat([h.buf.subarray(0, h.pos), body.buf.subarray(0, body.pos)], h.pos + body.pos);
+    const records = body.pos - HEAD_ROOM;
+    if (this.#count > 0) lastBodyBytes = records;
+    let payload: Buffer;
+    if (h.pos <= HEAD_ROOM) {
+      // The header fits the room in front: the payload is one slice (copied out only when the
+      // buffer is more than twice its size, so a small batch does not pin a large buffer).
+      h.buf.copy(body.buf, HEAD_ROOM - h.pos, 0, h.pos);
+      const slice = body.buf.subarray(HEAD_ROOM - h.pos, body.pos);
+      payload = body.buf.length > 2 * slice.length + 4096 ? Buffer.from(slice) : slice;
+    } else payload = Buffer.concat([h.buf.subarray(0, h.pos), body.buf.subarray(HEAD_ROOM, body.pos)], h.pos + records);
     return { payload, resume: head.resume, recordCount: this.#count, changeCount: this.#changes, lastSourceTimeMs: this.#lastSourceTimeMs };
   }
 }

@@ -62,13 +62,6 @@ export class ByteWriter {
     this.pos = this.buf.writeBigInt64LE(v, this.pos);
   }
 
-  /** The bytes as they are, no length before them. */
-  raw(v: Uint8Array): void {
-    this.ensure(v.byteLength);
-    this.buf.set(v, this.pos);
-    this.pos += v.byteLength;
-  }
-
   bytes(v: Uint8Array): void {
     this.uint(v.byteLength);
     this.ensure(v.byteLength);

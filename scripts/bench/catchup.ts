@@ -11,28 +11,29 @@
  *     [--batch-records N]: the reader's batchMaxRecords (default: the task default)
  *     [--one-transaction]: all N rows in one source transaction (`npm run bench -- transaction`)
  */
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import type mysql from 'mysql2/promise';
+import { projectDir } from '../../shared/runtime/local/project-dir.ts';
 import { startMemoryTrace } from '../../shared/runtime/local/memory-trace.ts';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
 import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
-import { benchRowSql, benchTableSql } from './bench-table.ts';
+import { benchTableSql } from './bench-table.ts';
 import { startMaxComputeProcess, untilCommitted } from './maxcompute-endpoint.ts';
 
 export const TABLE_SQL = benchTableSql('bench', 'catchup');
 
-/** Rows 1..rows in INSERTs of `batch` rows: one transaction each, or all in one when `oneTransaction`. */
-export async function insertRows(conn: mysql.Connection, rows: number, batch: number, oneTransaction = false): Promise<void> {
-  if (oneTransaction) await conn.query('BEGIN');
-  for (let start = 1; start <= rows; start += batch) {
-    const values: string[] = [];
-    for (let id = start; id < start + batch && id <= rows; id++) values.push(benchRowSql(id));
-    await conn.query(`INSERT INTO bench.catchup VALUES ${values.join(',')}`);
-  }
-  if (oneTransaction) await conn.query('COMMIT');
+/** Rows 1..rows in INSERTs of `batch` rows (insert-rows.ts, in a process of its own: its memory is not the task's). */
+function insertRows(rows: number, batch: number, oneTransaction: boolean): Promise<void> {
+  const script = join(projectDir(), 'scripts/bench/insert-rows.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(rows), String(batch), ...(oneTransaction ? ['one-transaction'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the row writer (insert-rows.ts) exited with code ${code}`))));
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -64,10 +65,10 @@ export async function main(argv: string[]): Promise<void> {
   // everything earlier runs and tests wrote into the current file.
   await conn.query('FLUSH BINARY LOGS');
   const [[gtid]] = (await conn.query('SELECT @@gtid_binlog_pos AS pos')) as unknown as [[{ pos: string }]];
-  const insertStart = Date.now();
-  await insertRows(conn, rows, Number(values.batch), values['one-transaction']);
-  process.stdout.write(`inserted ${rows} rows${values['one-transaction'] ? ' in one transaction' : ''} in ${((Date.now() - insertStart) / 1000).toFixed(1)} s\n`);
   await conn.end();
+  const insertStart = Date.now();
+  await insertRows(rows, Number(values.batch), values['one-transaction'] ?? false);
+  process.stdout.write(`inserted ${rows} rows${values['one-transaction'] ? ' in one transaction' : ''} in ${((Date.now() - insertStart) / 1000).toFixed(1)} s\n`);
 
   const source = { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: '', serverId: 5499, start: { gtid: gtid.pos } };
   const dir = '.dts/bench-catchup';

@@ -10,7 +10,8 @@
  *   hands the sink only records after `progress.acknowledgedThrough`, which outlives attempts;
  * - a crash between acknowledgement and commit redelivers the same records with the same ids
  *   (at-least-once, in order).
- * The next read and the previous commit overlap with the sink's work; commits stay in order.
+ * The next read and the previous commit overlap with the sink's work; commits stay in order. A
+ * sink's write left in flight (`inFlight`) is collected as soon as it is answered.
  */
 import type { Logger } from '../log.ts';
 import type { ChangeRecord } from '../record/index.ts';
@@ -71,6 +72,8 @@ interface HandedBatch extends InflightBatch {
   /** Source time of the batch's last handed record (0 when it handed none). */
   readonly lastSourceTimeMs: number;
 }
+
+const NOT_YET = () => false;
 
 /** Runs until the signal aborts (or idle exit); a sink or queue failure rejects (supervise() decides on retry). */
 export async function runDelivery(options: DeliveryOptions): Promise<void> {
@@ -151,6 +154,13 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
     let readThrough = cursor;
     let lastDataAt = Date.now();
     while (!signal.aborted) {
+      // A write still in flight (Kafka's last request) is collected as soon as it is answered,
+      // not when the next read returns: the cursor follows the acknowledgements closely.
+      const answered = unacknowledged() ? (sink.inFlight?.() ?? null) : null;
+      if (answered && (await Promise.race([next.then(NOT_YET, NOT_YET), answered.then(() => true)]))) {
+        await settle(await sink.deliver([], { flush: false }));
+        continue;
+      }
       const entries = await next;
       if (entries.length === 0) {
         if (unacknowledged()) await settle(await sink.deliver([], { flush: false }));

@@ -51,5 +51,11 @@ export interface Sink {
    * acknowledged by this call; a partial success resolves with `failure` set.
    */
   deliver(records: readonly ChangeRecord[], options?: DeliverOptions): Promise<Acknowledgement>;
+  /**
+   * A sink that returns with a write still unanswered (Kafka: the last produce request, so the
+   * next call encodes while the broker works): resolves once it is answered, so the loop collects
+   * the acknowledgement with `deliver([])` instead of waiting for more records; null when none is.
+   */
+  inFlight?(): Promise<void> | null;
   close(): Promise<void>;
 }

@@ -51,7 +51,9 @@ async function produce(topic: string, codec: string, acks: string): Promise<unkn
   });
   const sink = createKafkaSink({ ...config, sasl: undefined, schemaRegistry: undefined }, { log: silentLogger, now: () => NOW });
   try {
-    return await sink.deliver(records);
+    // The call leaves its last request in flight; the flush collects it, as runDelivery's end does.
+    const ack = await sink.deliver(records);
+    return ack.failure ? ack : await sink.deliver([], { flush: true });
   } finally {
     await sink.close();
   }

@@ -93,6 +93,28 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   let deadLettered = 0;
   /** Id of the last record Kafka acknowledged (per `acks`): every record up to it was sent. */
   let acknowledgedThrough = 0;
+  /**
+   * The produce request not answered yet, at most one. A call returns with its last one still in
+   * flight, so the next call encodes while the broker works; that call (or an idle tick) collects it.
+   */
+  let sent: { p: Producer; sending: Promise<unknown>; lastId: number } | null = null;
+
+  /** Waits for the request in flight: its records are acknowledged, or its failure is returned. */
+  async function answer(): Promise<Error | undefined> {
+    const s = sent;
+    if (!s) return undefined;
+    sent = null;
+    try {
+      await s.sending;
+    } catch (err) {
+      // A failed producer may hold a broken connection or sequence state: start over cleanly.
+      if (producer === s.p) producer = null;
+      await s.p.disconnect().catch(() => {});
+      return classifyKafkaError(err, where);
+    }
+    acknowledgedThrough = s.lastId;
+    return undefined;
+  }
 
   async function prepare(): Promise<{ p: Producer; r: Router }> {
     if (producer && router) return { p: producer, r: router };
@@ -173,36 +195,48 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
       await prepare();
     },
     async deliver(records) {
-      if (records.length === 0) return { acknowledgedThrough };
+      if (records.length === 0) {
+        const failure = await answer();
+        return failure ? { acknowledgedThrough, failure } : { acknowledgedThrough };
+      }
       const nowMs = now();
       const { p, r } = await prepare();
       let chunk = encodeChunk(records, 0, nowMs, r);
       for (let from = 0; from < records.length; from += config.maxBatchRecords) {
         const { topicMessages, tooLarge, lastId } = chunk;
+        // One request at a time, in order: the previous one (this call's or the last call's) is
+        // answered before the next leaves; this chunk was encoded while it was on the wire.
+        const failed = await answer();
+        if (failed) return { acknowledgedThrough, failure: failed };
         if (topicMessages.length === 0 && tooLarge) return { acknowledgedThrough, failure: tooLarge };
         const sending = p.sendBatch({ topicMessages, acks: ACKS[config.acks], timeout: config.requestTimeoutMs, compression: COMPRESSION[config.compression] });
-        sending.catch(() => {}); // observed below, after the next chunk is encoded
+        sending.catch(() => {}); // observed by answer()
+        sent = { p, sending, lastId };
+        if (tooLarge) {
+          const failure = (await answer()) ?? tooLarge;
+          return { acknowledgedThrough, failure };
+        }
         const nextFrom = from + config.maxBatchRecords;
-        if (!tooLarge && nextFrom < records.length) {
-          // Encode the next chunk while the broker works on this one (the request is on the wire
-          // once I/O had a turn); order holds because sends still go one at a time.
+        if (nextFrom < records.length) {
+          // The request is on the wire once I/O had a turn.
           await new Promise((resolve) => setImmediate(resolve));
           chunk = encodeChunk(records, nextFrom, nowMs, r);
         }
-        try {
-          await sending;
-        } catch (err) {
-          // A failed producer may hold a broken connection or sequence state: start over cleanly.
-          producer = null;
-          await p.disconnect().catch(() => {});
-          return { acknowledgedThrough, failure: classifyKafkaError(err, where) };
-        }
-        acknowledgedThrough = lastId;
-        if (tooLarge) return { acknowledgedThrough, failure: tooLarge };
       }
       return { acknowledgedThrough };
     },
+    inFlight() {
+      return sent
+        ? sent.sending.then(
+            () => {},
+            () => {},
+          )
+        : null;
+    },
     async close() {
+      // A request still in flight is let finish (not cut off by the disconnect); unacknowledged, its records are sent again.
+      await sent?.sending.catch(() => {});
+      sent = null;
       const p = producer;
       producer = null;
       await p?.disconnect();

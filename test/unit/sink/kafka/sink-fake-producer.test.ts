@@ -5,7 +5,8 @@
  * request, one request at a time, each message the record's Canal JSON on the topic and partition
  * the task's routing names (among the partitions the cluster reports); `deliver` acknowledges a
  * record only once the request holding it was acknowledged, so a queue cursor never passes an
- * unsent record; kafkajs failures come back as the sink errors that decide retry or stop.
+ * unsent record, and returns with its last request in flight (`inFlight`), collected by the next
+ * call; kafkajs failures come back as the sink errors that decide retry or stop.
  * The wire side (what the broker stores, read by a Java consumer) is test/integration's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,6 +50,11 @@ const value = (record: ChangeRecord) => encodeCanalJson(record, { nowMs: NOW });
 const messagesOf = (fake: FakeKafka) => fake.sent.flatMap((r) => r.topicMessages.flatMap((t) => t.messages.map((m) => [t.topic, m.partition, m.value])));
 const idsOf = (fake: FakeKafka) => messagesOf(fake).map(([, , v]) => (JSON.parse(String(v)) as { id: number }).id);
 const later = () => new Promise<void>((r) => setTimeout(r, 5));
+/** One call, then the idle tick that collects the request it left in flight (as runDelivery does). */
+async function deliverAll(sink: Sink, records: readonly ChangeRecord[]) {
+  const ack = await sink.deliver(records);
+  return ack.failure ? ack : sink.deliver([]);
+}
 
 describe('Kafka sink with a fake producer', () => {
   const sinks: Sink[] = [];
@@ -96,7 +102,7 @@ describe('Kafka sink with a fake producer', () => {
       expect(await sink.deliver([])).toEqual({ acknowledgedThrough: 0 });
       await sink.close();
       expect(fake.events).toEqual([]);
-      expect(await sink.deliver(rows(2))).toEqual({ acknowledgedThrough: 2 });
+      expect(await sink.deliver(rows(2))).toEqual({ acknowledgedThrough: 0 }); // its one request still in flight
       expect(await sink.deliver([], { flush: true })).toEqual({ acknowledgedThrough: 2 });
       await sink.close();
       await sink.close();
@@ -109,9 +115,13 @@ describe('Kafka sink with a fake producer', () => {
       const fake = fakeKafka({ main: 1 });
       fake.answer = later;
       const records = rows(7);
-      const ack = await newSink(fake, { maxBatchRecords: 3, requestTimeoutMs: 12_000 }).deliver(records);
+      const sink = newSink(fake, { maxBatchRecords: 3, requestTimeoutMs: 12_000 });
+      // The call returns with its last request in flight; inFlight() resolves once it is answered.
+      expect(await sink.deliver(records)).toEqual({ acknowledgedThrough: 6 });
+      await sink.inFlight!();
+      expect(await sink.deliver([])).toEqual({ acknowledgedThrough: 7 });
+      expect(sink.inFlight!()).toBeNull();
 
-      expect(ack).toEqual({ acknowledgedThrough: 7 });
       expect(fake.sent.map((r) => r.topicMessages.map((t) => [t.topic, t.messages.length]))).toEqual([[['main', 3]], [['main', 3]], [['main', 1]]]);
       expect(messagesOf(fake)).toEqual(records.map((r) => ['main', 0, value(r)]));
       expect(fake.sent.map(({ acks, timeout, compression }) => ({ acks, timeout, compression }))).toEqual(Array(3).fill({ acks: -1, timeout: 12_000, compression: CompressionTypes.LZ4 }));
@@ -124,7 +134,7 @@ describe('Kafka sink with a fake producer', () => {
       ['all', 'none', -1, CompressionTypes.None],
     ] as const)('acks %s and compression %s go on the request as %i and %i', async (acks, compression, wantAcks, wantCompression) => {
       const fake = fakeKafka({ main: 1 });
-      await newSink(fake, { acks, compression }).deliver(rows(1));
+      await deliverAll(newSink(fake, { acks, compression }), rows(1));
       expect(fake.sent).toMatchObject([{ acks: wantAcks, compression: wantCompression }]);
     });
 
@@ -147,7 +157,7 @@ describe('Kafka sink with a fake producer', () => {
       const alter = ddlRecord(2, 'ALTER_TABLE', 'ALTER TABLE orders ADD x INT', { database: 'shop', table: 'orders' });
       const alterDatabase = ddlRecord(4, 'ALTER_DATABASE', 'ALTER DATABASE shop CHARACTER SET utf8mb4', { database: 'shop', table: '' });
       const records = [insert(ORDERS, 1), alter, insert(USERS, 3), alterDatabase, insert(ORDERS, 5)];
-      expect(await newSink(fake, { ddlTopic: 'ddl', partitionPolicy: 'database-table' }).deliver(records)).toEqual({ acknowledgedThrough: 5 });
+      expect(await deliverAll(newSink(fake, { ddlTopic: 'ddl', partitionPolicy: 'database-table' }), records)).toEqual({ acknowledgedThrough: 5 });
 
       const orders = tablePartitionRef('shop', 'orders', 4);
       expect(fake.sent).toHaveLength(1);
@@ -202,6 +212,36 @@ describe('Kafka sink with a fake producer', () => {
       }
     });
 
+    it('runDelivery collects a request left in flight as soon as it is answered, not when its next read returns', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dts-kafka-fake-'));
+      const queue = await createFileQueue(dir, { consumers: ['kafka'] });
+      const stop = new AbortController();
+      try {
+        for (let i = 1; i <= 3; i++) await queue.append(makeBatch(i, 3));
+        const fake = fakeKafka({ main: 1 });
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        fake.answer = (_, n) => (n === 0 ? held : undefined);
+        // The next read waits up to 10 s for an append that never comes.
+        const running = runDelivery({ queue, sink: newSink(fake), signal: stop.signal, log: silentLogger, readWaitMs: 10_000 });
+        while (fake.sent.length === 0) await later();
+        await new Promise((r) => setTimeout(r, 100));
+        expect(await queue.cursor('kafka')).toBe(0);
+        const releasedAt = Date.now();
+        release();
+        while ((await queue.cursor('kafka')) < 3 && Date.now() - releasedAt < 5_000) await later();
+        expect(await queue.cursor('kafka')).toBe(3);
+        expect(Date.now() - releasedAt).toBeLessThan(1_000);
+        stop.abort();
+        await running;
+        expect(idsOf(fake)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      } finally {
+        stop.abort();
+        await queue.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('a failed request ends the call with the requests before it acknowledged; the next call starts a new producer', async () => {
       const fake = fakeKafka({ main: 1 });
       const lost = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092', { broker: BROKER, code: 'ECONNREFUSED' });
@@ -216,7 +256,7 @@ describe('Kafka sink with a fake producer', () => {
       expect(idsOf(fake)).toEqual([1, 2, 3, 4]); // the third request was never sent
       expect(fake.events).toEqual(['admin connect', 'producer 0 connect', 'admin disconnect', 'producer 0 send', 'producer 0 send', 'producer 0 disconnect']);
 
-      expect(await sink.deliver(records.slice(2))).toEqual({ acknowledgedThrough: 5 });
+      expect(await deliverAll(sink, records.slice(2))).toEqual({ acknowledgedThrough: 5 });
       expect(fake.sent.map((r) => r.producer)).toEqual([0, 0, 1, 1]);
       expect(idsOf(fake)).toEqual([1, 2, 3, 4, 3, 4, 5]);
     });
@@ -237,7 +277,10 @@ describe('Kafka sink with a fake producer', () => {
       const fake = fakeKafka({ main: 1 });
       const thrown = error();
       fake.answer = () => thrown;
-      const ack = await newSink(fake).deliver(rows(3));
+      const sink = newSink(fake);
+      // The call's only request is still in flight when it returns: the next call reports its failure.
+      expect(await sink.deliver(rows(3))).toEqual({ acknowledgedThrough: 0 });
+      const ack = await sink.deliver([]);
       expect(ack.acknowledgedThrough).toBe(0);
       expect(ack.failure).toBeInstanceOf(errorClass);
       const code = errorClass === SinkConnectionError ? ErrorCodes.SINK_CONNECTION : ErrorCodes.SINK_WRITE;
@@ -271,7 +314,7 @@ describe('Kafka sink with a fake producer', () => {
     it('dead-letter: a descriptor goes to the dead-letter topic (created with one partition) in the same request, and the rest goes on', async () => {
       const fake = fakeKafka({ main: 1 });
       const records = [...rows(2), big(3), insert(USERS, 4)];
-      const ack = await newSink(fake, { maxRecordBytes: 1024, oversize: 'dead-letter' }).deliver(records);
+      const ack = await deliverAll(newSink(fake, { maxRecordBytes: 1024, oversize: 'dead-letter' }), records);
       expect(ack).toEqual({ acknowledgedThrough: 4 });
       expect(fake.created).toEqual([{ topic: 'main.dead-letter', numPartitions: 1 }]);
       expect(fake.sent).toHaveLength(1);

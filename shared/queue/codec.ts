@@ -8,10 +8,10 @@
 import type { ErrorContext } from '../errors.ts';
 import { InvariantError } from '../errors.ts';
 import type { Batch, ChangeRecord } from '../record/index.ts';
-import type { EncodedBatch } from './types.ts';
+import type { EncodedBatch, QueueEntry } from './types.ts';
 import { PayloadCorruption } from './codec/byte-reader.ts';
 import { decodeV1, V1 } from './codec/batch-v1.ts';
-import { BatchV2Builder, decodeV2, encodeV2, V2, type BatchHead } from './codec/batch-v2.ts';
+import { BatchV2Builder, decodeV2, encodeV2, recordCountV2, V2, type BatchHead } from './codec/batch-v2.ts';
 import { UnstorableValueError } from './codec/tagged-value.ts';
 import { QueueCorruptError } from './errors.ts';
 
@@ -89,6 +89,34 @@ export function decodeBatch(bytes: Uint8Array, where: ErrorContext = {}): Batch 
   }
   if (!batch || !Array.isArray(batch.records)) throw new QueueCorruptError(`queue payload ${at} decodes to something that is not a batch`, where);
   return batch;
+}
+
+/**
+ * A stored batch as a read returns it: its record count comes from the header, its records are
+ * decoded when `batch` is first read. A read made ahead (the deliverer's next one) then holds
+ * bytes, not thousands of objects that would outlive young-generation collections.
+ */
+export function storedEntry(seq: number, payload: Uint8Array, where: ErrorContext = {}): { entry: QueueEntry; records: number } {
+  if (payload.length < 2 || payload[0] !== V2) {
+    const batch = decodeBatch(payload, where);
+    return { entry: { seq, batch }, records: batch.records.length };
+  }
+  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  let records: number;
+  try {
+    records = recordCountV2(buf);
+  } catch (err) {
+    if (!(err instanceof PayloadCorruption)) throw err;
+    throw new QueueCorruptError(`queue payload ${describe(where)} is corrupt at byte ${err.offset} of ${buf.length}: ${err.message}`, where, err);
+  }
+  let batch: Batch | null = null;
+  const entry: QueueEntry = {
+    seq,
+    get batch(): Batch {
+      return (batch ??= decodeBatch(buf, where));
+    },
+  };
+  return { entry, records };
 }
 
 function describe(where: ErrorContext): string {

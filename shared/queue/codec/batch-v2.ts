@@ -251,6 +251,16 @@ function typed<T>(v: T, kind: 'number' | 'string', what: string): T {
   return v;
 }
 
+/** The record count of a version 2 payload, from its header alone (a read sizes itself without decoding). Throws PayloadCorruption. */
+export function recordCountV2(buf: Buffer): number {
+  const r = new ByteReader(buf, 1);
+  const flags = r.u8('the batch flags');
+  readValue(r, 'lastRecordId');
+  if (flags & 2) readValue(r, 'sourceTimeMs');
+  readValue(r, 'resume');
+  return r.uint('the record count');
+}
+
 /** Reads a version 2 payload (its first byte already checked). Throws PayloadCorruption. */
 export function decodeV2(buf: Buffer): Batch {
   const r = new ByteReader(buf, 1);

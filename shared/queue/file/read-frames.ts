@@ -1,11 +1,11 @@
 /**
  * Reads stored batches by seq through the index: one positioned read per frame, checksum verified,
- * payload decoded. Only batches the index knows are read, and the writer adds a batch to the index
+ * records decoded when first asked for (codec.ts storedEntry). Only batches the index knows are read, and the writer adds a batch to the index
  * after its fsync, so a reader in the writer's process never sees a batch before it is durable.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { decodeBatch } from '../codec.ts';
+import { storedEntry } from '../codec.ts';
 import { QueueCorruptError } from '../errors.ts';
 import { isReadFull, type ReadLimits } from '../read-limits.ts';
 import type { QueueEntry } from '../types.ts';
@@ -39,9 +39,9 @@ export async function readFrames(index: SegmentIndex, afterSeq: number, limits: 
           where,
         );
       }
-      const batch = decodeBatch(frame.subarray(FRAME_HEADER_BYTES), where);
-      entries.push({ seq, batch });
-      records += batch.records.length;
+      const stored = storedEntry(seq, frame.subarray(FRAME_HEADER_BYTES), where);
+      entries.push(stored.entry);
+      records += stored.records;
       bytes += at.length;
     }
   } finally {

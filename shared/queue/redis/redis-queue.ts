@@ -18,7 +18,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { DtsError } from '../../errors.ts';
 import type { Batch } from '../../record/index.ts';
-import { decodeBatch, encodeBatch } from '../codec.ts';
+import { encodeBatch, storedEntry } from '../codec.ts';
 import { QueueCorruptError, QueueIoError, QueueRangeError } from '../errors.ts';
 import { assertSeq, isReadFull, readOrWait, type ReadLimits } from '../read-limits.ts';
 import { keepFromSeq, retentionFloor } from '../retention.ts';
@@ -106,7 +106,7 @@ class RedisQueue implements Queue {
     this.assertOpen();
     return this.io('last', async () => {
       const [top] = (await this.main.xrevrangeBuffer(this.stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
-      return top ? this.toEntry(top) : null;
+      return top ? this.toEntry(top).entry : null;
     });
   }
 
@@ -195,21 +195,21 @@ class RedisQueue implements Queue {
     let bytes = 0;
     for (const item of raw) {
       if (isReadFull(limits, entries.length, records, bytes)) break;
-      const entry = this.toEntry(item);
-      entries.push(entry);
-      records += entry.batch.records.length;
+      const stored = this.toEntry(item);
+      entries.push(stored.entry);
+      records += stored.records;
       for (const field of item[1]) bytes += field.length;
     }
     if (entries.length > 0) this.lastSeq = Math.max(this.lastSeq, entries.at(-1)!.seq);
     return entries;
   }
 
-  private toEntry([id, fields]: StreamEntry): QueueEntry {
+  private toEntry([id, fields]: StreamEntry): { entry: QueueEntry; records: number } {
     const seq = seqOf([id, fields]);
     const at = fields.findIndex((f, i) => i % 2 === 0 && f.toString() === 'b');
     const payload = at >= 0 ? fields[at + 1] : undefined;
     if (!payload) throw new QueueCorruptError(`Redis queue ${this.stream} entry ${id.toString()} has no field "b": it was not written by this queue`, { path: this.stream, seq });
-    return { seq, batch: decodeBatch(payload, { path: this.stream, seq }) };
+    return storedEntry(seq, payload, { path: this.stream, seq });
   }
 
   private assertOpen(): void {

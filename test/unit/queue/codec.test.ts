@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { CODEC_VERSION, decodeBatch, encodeBatch } from '../../../shared/queue/codec.ts';
+import { CODEC_VERSION, decodeBatch, encodeBatch, storedEntry } from '../../../shared/queue/codec.ts';
 import { QueueCorruptError } from '../../../shared/queue/errors.ts';
 import type { Batch, RowRecord } from '../../../shared/record/index.ts';
 import { makeBatch, ORDERS } from '../../helpers/queue-batches.ts';
@@ -76,5 +76,23 @@ describe('queue codec', () => {
       expect((err as QueueCorruptError).context).toEqual(where);
       expect((err as QueueCorruptError).retriable).toBe(false);
     }
+  });
+
+  it('a stored entry counts its records from the header and decodes them only when its batch is first read, once', () => {
+    const where = { path: '/q/00000000000000000001.seg', offset: 64, seq: 5 };
+    const batch = makeBatch(4, 7);
+    const { entry, records } = storedEntry(5, encodeBatch(batch), where);
+    expect([entry.seq, records]).toEqual([5, 7]);
+    expect(entry.batch).toStrictEqual(batch);
+    expect(entry.batch).toBe(entry.batch);
+    // Records cut off: the header still counts them, reading the batch names the damage and where.
+    const cut = encodeBatch(batch);
+    const damaged = storedEntry(5, cut.subarray(0, cut.length - 20), where);
+    expect(damaged.records).toBe(7);
+    expect(() => damaged.entry.batch).toThrow(QueueCorruptError);
+    expect(() => damaged.entry.batch).toThrow(/\(path \/q\/00000000000000000001\.seg, offset 64, seq 5\) is corrupt at byte \d+ of \d+: record 6 of 7/);
+    // A header cut short fails at once; a version 1 payload is decoded at once (it has no header to count from).
+    expect(() => storedEntry(5, cut.subarray(0, 3), where)).toThrow(QueueCorruptError);
+    expect(storedEntry(5, v1Payload(batch), where).records).toBe(7);
   });
 });

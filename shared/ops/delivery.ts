@@ -98,10 +98,15 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
   };
 
   const mapping = options.mapping ?? null;
-  /** Records of `entries` for the sink, each batch entered in flight. */
-  const take = (entries: readonly QueueEntry[]): ChangeRecord[] => {
+  /**
+   * Records of the first batches of `entries` for the sink, at least one batch and then whole
+   * batches up to `limit` records, taken out of `entries` (decoded as their turn comes, then no
+   * longer referenced here), each batch entered in flight.
+   */
+  const take = (entries: QueueEntry[], limit: number): ChangeRecord[] => {
     const out: ChangeRecord[] = [];
-    for (const { seq, batch } of entries) {
+    for (let entry = entries.shift(); entry; entry = out.length < limit ? entries.shift() : undefined) {
+      const { seq, batch } = entry;
       let lastId: number | null = null;
       let lastSourceTimeMs = 0;
       let count = 0;
@@ -161,7 +166,7 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
         await settle(await sink.deliver([], { flush: false }));
         continue;
       }
-      const entries = await next;
+      const entries = [...(await next)];
       if (entries.length === 0) {
         if (unacknowledged()) await settle(await sink.deliver([], { flush: false }));
         if (options.idleExitMs !== undefined && Date.now() - lastDataAt >= options.idleExitMs) break;
@@ -171,10 +176,16 @@ export async function runDelivery(options: DeliveryOptions): Promise<void> {
       lastDataAt = Date.now();
       readThrough = entries.at(-1)!.seq;
       next = read(readThrough);
-      const records = take(entries);
-      // Batches with nothing to hand complete at once, unless the sink still holds earlier records.
-      if (records.length > 0 || unacknowledged()) await settle(await sink.deliver(records));
-      else await settle({ acknowledgedThrough: progress.acknowledgedThrough });
+      // A sink that takes a read in parts (`callRecords`) gets whole batches up to that many
+      // records per call: a read's decoded records never live all at once. One settle per read
+      // keeps the cursor commit out of the calls' way. Batches with nothing to hand complete at
+      // once, unless the sink still holds earlier records.
+      let ack: Acknowledgement = { acknowledgedThrough: progress.acknowledgedThrough };
+      while (entries.length > 0 && ack.failure === undefined) {
+        const records = take(entries, sink.callRecords ?? Infinity);
+        if (records.length > 0 || unacknowledged()) ack = await sink.deliver(records);
+      }
+      await settle(ack);
     }
     // Idle exit or stop: what the sink holds becomes durable before the loop returns.
     if (unacknowledged()) await settle(await sink.deliver([], { flush: true }));

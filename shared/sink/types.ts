@@ -52,6 +52,12 @@ export interface Sink {
    */
   deliver(records: readonly ChangeRecord[], options?: DeliverOptions): Promise<Acknowledgement>;
   /**
+   * At most about this many records per call: the loop hands a read in calls of whole batches up
+   * to it (at least one batch), so the records of a read are not all decoded at once. Absent: a
+   * whole read per call (a sink that packs records into invocations or uploads of its own sizes).
+   */
+  readonly callRecords?: number;
+  /**
    * A sink that returns with a write still unanswered (Kafka: the last produce request, so the
    * next call encodes while the broker works): resolves once it is answered, so the loop collects
    * the acknowledgement with `deliver([])` instead of waiting for more records; null when none is.

@@ -191,6 +191,8 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
 
   return {
     name: config.name,
+    // It keeps a request in flight across calls, so calls of one request's worth lose nothing.
+    callRecords: config.maxBatchRecords,
     async connect() {
       await prepare();
     },

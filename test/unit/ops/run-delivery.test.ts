@@ -186,6 +186,33 @@ describe('runDelivery under supervise, abort and read limits', () => {
     expectNoEarlyCommit();
   });
 
+  it('callRecords: a read is handed in calls of whole batches up to that many records, and its cursor committed once', async () => {
+    await append(10); // ids 1-30, three per batch
+    const sink = { ...fakeSink(writeThrough), callRecords: 5 };
+    await runDelivery(options(sink, { maxRecords: 15 }));
+
+    // A read holds 5 batches (15 records); 3 < 5 takes a second batch, 6 ends the call.
+    expect(sink.calls.map((c) => c.ids.length)).toEqual([6, 6, 3, 6, 6, 3]);
+    expect(callIds(sink).flat()).toEqual(range(1, 30));
+    expect(commits.map((c) => c.seq)).toEqual([5, 10]);
+    expectNoEarlyCommit();
+  });
+
+  it('callRecords: a failed call ends the read there; the batches after it are not handed, and the retry starts at the first record not acknowledged', async () => {
+    await append(4); // ids 1-12
+    const first = {
+      ...fakeSink((state) => (state.call.ids[0] === 7 ? { acknowledgedThrough: 6, failure: new SinkWriteError('partition 3 refused the request') } : writeThrough(state))),
+      callRecords: 3,
+    };
+    const second = { ...fakeSink(writeThrough), callRecords: 3 };
+    await supervised([first, second], { maxRecords: 12 });
+
+    expect(callIds(first)).toEqual([range(1, 3), range(4, 6), range(7, 9)]);
+    expect(callIds(second)).toEqual([range(7, 9), range(10, 12)]);
+    expect(commits.map((c) => c.seq)).toEqual([2, 4]);
+    expectNoEarlyCommit();
+  });
+
   it('a batch larger than maxRecords is handed whole, in one call', async () => {
     await queue.append(makeBatch(1, 10)); // ids 1-10
     const sink = fakeSink(writeThrough);

@@ -14,7 +14,7 @@ import { isActive, withDelivered } from '../../task/index.ts';
 import { openQueue, resolveDestinations } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import type { DeliverEvent } from '../fc/event-schemas.ts';
-import { configuredTask, runBudgetMs } from './task-config.ts';
+import { configuredTask, invocationSignal, runBudgetMs } from './task-config.ts';
 
 export function deliverEntry(type: string): Entry<DeliverEvent> {
   return async (event, context, log) => {
@@ -25,7 +25,8 @@ export function deliverEntry(type: string): Entry<DeliverEvent> {
       const state = await store.read();
       if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
       const stop = new AbortController();
-      const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event.maxRunMs, context.function.timeout)), stop.signal]);
+      const budget = invocationSignal(runBudgetMs(event.maxRunMs, context.function.timeout), stop);
+      const signal = budget.signal;
       const unwatch = watchTaskState(store, log, () => stop.abort());
       const idleExitMs = event.idleMs;
       const queue = await openQueue(task, baseDir, origin, { writer: false });
@@ -45,6 +46,7 @@ export function deliverEntry(type: string): Entry<DeliverEvent> {
         const { cursors } = await queue.stats();
         await store.update(withDelivered(Object.fromEntries(destinations.map((d) => [d.name, cursors[d.name] ?? 0]))));
       } finally {
+        budget.end();
         unwatch();
         await queue.close();
       }

@@ -15,7 +15,7 @@ import { isActive, starting } from '../../task/index.ts';
 import { openQueue, readerOptions } from '../compose.ts';
 import type { Entry } from '../fc/handler.ts';
 import type { ReaderEvent } from '../fc/event-schemas.ts';
-import { configuredTask, runBudgetMs } from './task-config.ts';
+import { configuredTask, invocationSignal, runBudgetMs } from './task-config.ts';
 
 export const readerEntry: Entry<ReaderEvent> = async (event, context, log) => {
   const { task, origin, baseDir } = await configuredTask(event);
@@ -27,7 +27,8 @@ export const readerEntry: Entry<ReaderEvent> = async (event, context, log) => {
     const state = (await store.read()) ?? (await store.update((current) => current ?? starting(null)));
     if (!isActive(state)) return { task: task.name, skipped: true, status: state!.status };
     const stop = new AbortController();
-    const signal = AbortSignal.any([AbortSignal.timeout(runBudgetMs(event.maxRunMs, context.function.timeout)), stop.signal]);
+    const budget = invocationSignal(runBudgetMs(event.maxRunMs, context.function.timeout), stop);
+    const signal = budget.signal;
     const unwatch = watchTaskState(store, log, () => stop.abort());
     const queue = await openQueue(task, baseDir, origin);
     const status = newReaderStatus();
@@ -40,6 +41,7 @@ export const readerEntry: Entry<ReaderEvent> = async (event, context, log) => {
         { windows: windowsFromMinutes(task.advanced), signal, log, stored: { store, stage: 'reader' } },
       );
     } finally {
+      budget.end();
       unwatch();
       await queue.close();
     }

@@ -28,3 +28,14 @@ export function runBudgetMs(maxRunMs: number | undefined, timeoutSeconds: number
   const ceiling = Math.max(1_000, timeoutMs - Math.min(30_000, timeoutMs / 10));
   return Math.min(maxRunMs ?? ceiling, ceiling);
 }
+
+/**
+ * An invocation's stop signal: aborted by `stop` or once the budget is spent. A timer of its own,
+ * not AbortSignal.timeout inside AbortSignal.any: Node 20 may collect such a timeout signal
+ * before it fires (nodejs/node#57736), and the invocation would then run until FC kills it.
+ * `end()` clears the timer.
+ */
+export function invocationSignal(budgetMs: number, stop: AbortController): { signal: AbortSignal; end(): void } {
+  const timer = setTimeout(() => stop.abort(new DOMException(`the run budget of ${budgetMs} ms is spent`, 'TimeoutError')), budgetMs);
+  return { signal: stop.signal, end: () => clearTimeout(timer) };
+}

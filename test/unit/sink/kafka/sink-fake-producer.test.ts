@@ -19,6 +19,7 @@ import { DtsError, ErrorCodes } from '../../../../shared/errors.ts';
 import { silentLogger } from '../../../../shared/log.ts';
 import { classifyFailure, runDelivery } from '../../../../shared/ops/index.ts';
 import { createFileQueue } from '../../../../shared/queue/file/index.ts';
+import type { Queue } from '../../../../shared/queue/index.ts';
 import type { ChangeRecord, DdlKind, RowRecord } from '../../../../shared/record/index.ts';
 import { RecordTooLargeError, SinkConnectionError, SinkWriteError } from '../../../../shared/sink/errors.ts';
 import { kafkaDestinationSchema } from '../../../../shared/sink/kafka/config.ts';
@@ -189,7 +190,8 @@ describe('Kafka sink with a fake producer', () => {
   });
 
   describe('acknowledgement', () => {
-    it("deliver resolves only once the request is acknowledged, and runDelivery's cursor waits for it", async () => {
+    /** A file queue holding batches 1-3 (ids 1-9) and a fake cluster whose first produce request waits for `release()`. */
+    async function withFirstRequestHeld(run: (queue: Queue, fake: FakeKafka, release: () => void) => Promise<void>): Promise<void> {
       const dir = await mkdtemp(join(tmpdir(), 'dts-kafka-fake-'));
       const queue = await createFileQueue(dir, { consumers: ['kafka'] });
       try {
@@ -198,6 +200,16 @@ describe('Kafka sink with a fake producer', () => {
         let release!: () => void;
         const held = new Promise<void>((r) => (release = r));
         fake.answer = (_, n) => (n === 0 ? held : undefined);
+        await run(queue, fake, release);
+        expect(idsOf(fake)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      } finally {
+        await queue.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+
+    it("deliver resolves only once the request is acknowledged, and runDelivery's cursor waits for it", async () => {
+      await withFirstRequestHeld(async (queue, fake, release) => {
         const running = runDelivery({ queue, sink: newSink(fake), signal: new AbortController().signal, log: silentLogger, idleExitMs: 100, readWaitMs: 20 });
         while (fake.sent.length === 0) await later();
         await new Promise((r) => setTimeout(r, 150));
@@ -205,41 +217,28 @@ describe('Kafka sink with a fake producer', () => {
         release();
         await running;
         expect(await queue.cursor('kafka')).toBe(3);
-        expect(idsOf(fake)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      } finally {
-        await queue.close();
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     });
 
     it('runDelivery collects a request left in flight as soon as it is answered, not when its next read returns', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'dts-kafka-fake-'));
-      const queue = await createFileQueue(dir, { consumers: ['kafka'] });
       const stop = new AbortController();
-      try {
-        for (let i = 1; i <= 3; i++) await queue.append(makeBatch(i, 3));
-        const fake = fakeKafka({ main: 1 });
-        let release!: () => void;
-        const held = new Promise<void>((r) => (release = r));
-        fake.answer = (_, n) => (n === 0 ? held : undefined);
+      await withFirstRequestHeld(async (queue, fake, release) => {
         // The next read waits up to 10 s for an append that never comes.
         const running = runDelivery({ queue, sink: newSink(fake), signal: stop.signal, log: silentLogger, readWaitMs: 10_000 });
-        while (fake.sent.length === 0) await later();
-        await new Promise((r) => setTimeout(r, 100));
-        expect(await queue.cursor('kafka')).toBe(0);
-        const releasedAt = Date.now();
-        release();
-        while ((await queue.cursor('kafka')) < 3 && Date.now() - releasedAt < 5_000) await later();
-        expect(await queue.cursor('kafka')).toBe(3);
-        expect(Date.now() - releasedAt).toBeLessThan(1_000);
-        stop.abort();
-        await running;
-        expect(idsOf(fake)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      } finally {
-        stop.abort();
-        await queue.close();
-        await rm(dir, { recursive: true, force: true });
-      }
+        try {
+          while (fake.sent.length === 0) await later();
+          await new Promise((r) => setTimeout(r, 100));
+          expect(await queue.cursor('kafka')).toBe(0);
+          const releasedAt = Date.now();
+          release();
+          while ((await queue.cursor('kafka')) < 3 && Date.now() - releasedAt < 5_000) await later();
+          expect(await queue.cursor('kafka')).toBe(3);
+          expect(Date.now() - releasedAt).toBeLessThan(1_000);
+        } finally {
+          stop.abort();
+          await running;
+        }
+      });
     });
 
     it('a failed request ends the call with the requests before it acknowledged; the next call starts a new producer', async () => {

@@ -22,7 +22,7 @@ export function encodeBatch(batch: Batch | EncodedBatch): Buffer {
   return 'payload' in batch ? batch.payload : storable(() => encodeV2(batch));
 }
 
-/** A batch written record by record (the reader's, per committed transaction), in the current payload version. */
+/** A batch written record by record as the reader reads them (codec/batch-v2.ts BatchV2Builder), in the current payload version. */
 export class BatchBuilder {
   readonly #b = new BatchV2Builder();
 
@@ -30,7 +30,7 @@ export class BatchBuilder {
     return this.#b.count;
   }
 
-  /** Records added from here to `commit` or `rollback` belong to one transaction (they join the batch at its commit). */
+  /** Records added from here to `commit` or `rollback` belong to one transaction (a rollback drops them). */
   begin(): void {
     this.#b.begin();
   }

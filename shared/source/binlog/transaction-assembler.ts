@@ -7,8 +7,9 @@
  *   in the queue) are dropped instead of emitted twice;
  * - nothing of a rolled-back transaction is emitted.
  * No I/O: the stream feeds it calls, and `emit` receives finished batches, already in the queue's
- * payload form: each record is written into it as it is read (the open transaction's aside, until
- * its commit or rollback), so no record object outlives its rows event.
+ * payload form: each record is written into it as it is read (the open transaction's source
+ * fields go in at its commit, a rollback cuts its records off), so no record object outlives its
+ * rows event.
  */
 import { InvariantError } from '../../errors.ts';
 import { BatchBuilder } from '../../queue/codec.ts';
@@ -58,7 +59,7 @@ export class TransactionAssembler {
   #boundary: ResumePosition;
   #nextId: number;
   #tx: OpenTransaction | null = null;
-  /** The batch being filled: committed records, and the open transaction's aside. */
+  /** The batch being filled: committed records, then the open transaction's. */
   #batch = new BatchBuilder();
   #bytes = 0;
   #pendingGtid: string | null = null;

@@ -1,7 +1,10 @@
 /** Endpoints of the local stack and the helpers every benchmark shares. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import type { Logger } from '../../shared/log.ts';
+import { projectDir } from '../../shared/runtime/local/project-dir.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 
 /** Same variables as scripts/stack-env.sh. */
@@ -17,6 +20,14 @@ export function peakRssMiB(): number {
 
 export function rssMiB(): number {
   return Math.round(process.memoryUsage().rss / 1048576);
+}
+
+/**
+ * A bench script (scripts/bench/<file>) in a process of its own under tsx, however this one runs
+ * (source or bundle): its work and memory are not the task's. Its stdout is piped or inherited.
+ */
+export function spawnBenchScript(file: string, args: readonly string[], stdout: 'pipe' | 'inherit'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(projectDir(), 'scripts/bench', file), ...args], { stdio: ['ignore', stdout, 'inherit'] });
 }
 
 /** Root on the stack's MariaDB (no password). */

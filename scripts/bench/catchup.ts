@@ -11,16 +11,13 @@
  *     [--batch-records N]: the reader's batchMaxRecords (default: the task default)
  *     [--one-transaction]: all N rows in one source transaction (`npm run bench -- transaction`)
  */
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { projectDir } from '../../shared/runtime/local/project-dir.ts';
 import { startMemoryTrace } from '../../shared/runtime/local/memory-trace.ts';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
-import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
+import { benchLogger, peakRssMiB, sourceConnection, spawnBenchScript, stack, untilAcknowledged } from './bench-env.ts';
 import { benchTableSql } from './bench-table.ts';
 import { startMaxComputeProcess, untilCommitted } from './maxcompute-endpoint.ts';
 
@@ -28,8 +25,7 @@ export const TABLE_SQL = benchTableSql('bench', 'catchup');
 
 /** Rows 1..rows in INSERTs of `batch` rows (insert-rows.ts, in a process of its own: its memory is not the task's). */
 function insertRows(rows: number, batch: number, oneTransaction: boolean): Promise<void> {
-  const script = join(projectDir(), 'scripts/bench/insert-rows.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(rows), String(batch), ...(oneTransaction ? ['one-transaction'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawnBenchScript('insert-rows.ts', [String(rows), String(batch), ...(oneTransaction ? ['one-transaction'] : [])], 'inherit');
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the row writer (insert-rows.ts) exited with code ${code}`))));

@@ -15,16 +15,13 @@
  *
  *   npm run bench -- steady [--rate 5000] [--seconds 60] [--tx-rows 25] [--compression lz4]
  */
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { startMemoryTrace } from '../../shared/runtime/local/memory-trace.ts';
-import { projectDir } from '../../shared/runtime/local/project-dir.ts';
 import { runTaskLocally } from '../../shared/runtime/local/run-task.ts';
 import { parseTask } from '../../shared/task/index.ts';
-import { benchLogger, peakRssMiB, sourceConnection, stack, untilAcknowledged } from './bench-env.ts';
+import { benchLogger, peakRssMiB, sourceConnection, spawnBenchScript, stack, untilAcknowledged } from './bench-env.ts';
 import { benchTableSql } from './bench-table.ts';
 import type { WriterCommits } from './steady-writer.ts';
 
@@ -97,11 +94,9 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Runs steady-writer.ts in a process of its own; resolves with its commit times. */
 function runWriter(rows: number, rate: number, txRows: number): Promise<WriterCommits> {
-  const script = join(projectDir(), 'scripts/bench/steady-writer.ts');
-  // Its own process under tsx, however this one runs (source or bundle): its memory is not the task's.
-  const child = spawn(process.execPath, ['--import', 'tsx', script, DATABASE, TABLE, String(rows), String(rate), String(txRows)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnBenchScript('steady-writer.ts', [DATABASE, TABLE, String(rows), String(rate), String(txRows)], 'pipe');
   let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {

@@ -14,8 +14,8 @@ export interface QueueEntry {
 }
 
 /**
- * A batch already in its stored form (codec.ts `BatchBuilder`): the reader writes each
- * transaction's records into the payload as the transaction commits, and hands the queue bytes.
+ * A batch already in its stored form (codec.ts `BatchBuilder`): the reader writes each record
+ * into the payload as it reads it, and hands the queue bytes.
  */
 export interface EncodedBatch {
   readonly payload: Buffer;

@@ -57,6 +57,16 @@ export type BatchHead = Omit<Batch, 'records'>;
 /** Room kept in front of the records for the header, so `finish` need not copy the records behind it. */
 const HEAD_ROOM = 256;
 
+/** What a reader's counters need of a batch (EncodedBatch's fields of the same names). */
+interface Counts {
+  recordCount: number;
+  /** Records other than full-sync rows (INIT). */
+  changeCount: number;
+  lastSourceTimeMs: number | null;
+}
+
+const noCounts = (): Counts => ({ recordCount: 0, changeCount: 0, lastSourceTimeMs: null });
+
 /** The open transaction: its records are written in place, its source's fields only at its commit. */
 interface OpenPart {
   /** Where its records start (a rollback cuts the batch back to here). */
@@ -66,9 +76,7 @@ interface OpenPart {
   sourceAt: number;
   readonly schemasBefore: number;
   readonly sourcesBefore: number;
-  count: number;
-  changes: number;
-  lastSourceTimeMs: number | null;
+  readonly counts: Counts;
 }
 
 /**
@@ -83,9 +91,7 @@ export class BatchV2Builder {
   readonly #w = new ByteWriter(HEAD_ROOM + Math.min(MAX_INITIAL_BYTES, lastBodyBytes + (lastBodyBytes >> 3)));
   readonly #sources = new Map<SourceInfo, number>();
   readonly #schemas = new Map<TableSchema, number>();
-  #count = 0;
-  #changes = 0;
-  #lastSourceTimeMs: number | null = null;
+  readonly #counts = noCounts();
   #tx: OpenPart | null = null;
 
   constructor() {
@@ -94,13 +100,13 @@ export class BatchV2Builder {
 
   /** Records added, the open transaction's included. */
   get count(): number {
-    return this.#count + (this.#tx?.count ?? 0);
+    return this.#counts.recordCount + (this.#tx?.counts.recordCount ?? 0);
   }
 
   /** Records added from here to `commit` or `rollback` belong to one transaction. */
   begin(): void {
     if (this.#tx) throw new InvariantError('a batch builder transaction is already open');
-    this.#tx = { start: this.#w.pos, source: null, sourceAt: 0, schemasBefore: this.#schemas.size, sourcesBefore: this.#sources.size, count: 0, changes: 0, lastSourceTimeMs: null };
+    this.#tx = { start: this.#w.pos, source: null, sourceAt: 0, schemasBefore: this.#schemas.size, sourcesBefore: this.#sources.size, counts: noCounts() };
   }
 
   /** Throws UnstorableValueError naming the record when a value has no place in the layout. */
@@ -113,15 +119,10 @@ export class BatchV2Builder {
       const table = record.op === 'DDL' ? `${record.database}.${record.table}` : `${record.schema.database}.${record.schema.table}`;
       throw new UnstorableValueError(`record ${record.id} (${record.op} on ${table}): ${err.message}`);
     }
-    if (tx) {
-      tx.count++;
-      if (record.op !== 'INIT') tx.changes++;
-      tx.lastSourceTimeMs = record.source.timestampMs;
-    } else {
-      this.#count++;
-      if (record.op !== 'INIT') this.#changes++;
-      this.#lastSourceTimeMs = record.source.timestampMs;
-    }
+    const counts = tx?.counts ?? this.#counts;
+    counts.recordCount++;
+    if (record.op !== 'INIT') counts.changeCount++;
+    counts.lastSourceTimeMs = record.source.timestampMs;
   }
 
   /** The open transaction's records join the batch, its source as it is now. */
@@ -139,10 +140,10 @@ export class BatchV2Builder {
       src.buf.copy(w.buf, tx.sourceAt, 0, n);
       w.pos += n;
     }
-    if (tx.count === 0) return;
-    this.#count += tx.count;
-    this.#changes += tx.changes;
-    this.#lastSourceTimeMs = tx.lastSourceTimeMs;
+    if (tx.counts.recordCount === 0) return;
+    this.#counts.recordCount += tx.counts.recordCount;
+    this.#counts.changeCount += tx.counts.changeCount;
+    this.#counts.lastSourceTimeMs = tx.counts.lastSourceTimeMs;
   }
 
   /** Drops the open transaction's records, and the sources and schemas only they introduced. */
@@ -167,19 +168,17 @@ export class BatchV2Builder {
     const resume = head.resume as unknown;
     if (typeof resume !== 'object' || resume === null || typeof (resume as ResumePosition).file !== 'string') throw new UnstorableValueError('resume is not a position (an object with a file name)');
     writeValue(h, head.resume);
-    h.uint(this.#count);
+    h.uint(this.#counts.recordCount);
     const body = this.#w;
     const records = body.pos - HEAD_ROOM;
-    if (this.#count > 0) lastBodyBytes = records;
+    if (this.#counts.recordCount > 0) lastBodyBytes = records;
     let payload: Buffer;
     if (h.pos <= HEAD_ROOM) {
-      // The header fits the room in front: the payload is one slice (copied out only when the
-      // buffer is more than twice its size, so a small batch does not pin a large buffer).
+      // The header fits the room in front: the payload is one slice of the buffer.
       h.buf.copy(body.buf, HEAD_ROOM - h.pos, 0, h.pos);
-      const slice = body.buf.subarray(HEAD_ROOM - h.pos, body.pos);
-      payload = body.buf.length > 2 * slice.length + 4096 ? Buffer.from(slice) : slice;
+      payload = body.finish(HEAD_ROOM - h.pos);
     } else payload = Buffer.concat([h.buf.subarray(0, h.pos), body.buf.subarray(HEAD_ROOM, body.pos)], h.pos + records);
-    return { payload, resume: head.resume, recordCount: this.#count, changeCount: this.#changes, lastSourceTimeMs: this.#lastSourceTimeMs };
+    return { payload, resume: head.resume, ...this.#counts };
   }
 }
 
@@ -251,19 +250,8 @@ function typed<T>(v: T, kind: 'number' | 'string', what: string): T {
   return v;
 }
 
-/** The record count of a version 2 payload, from its header alone (a read sizes itself without decoding). Throws PayloadCorruption. */
-export function recordCountV2(buf: Buffer): number {
-  const r = new ByteReader(buf, 1);
-  const flags = r.u8('the batch flags');
-  readValue(r, 'lastRecordId');
-  if (flags & 2) readValue(r, 'sourceTimeMs');
-  readValue(r, 'resume');
-  return r.uint('the record count');
-}
-
-/** Reads a version 2 payload (its first byte already checked). Throws PayloadCorruption. */
-export function decodeV2(buf: Buffer): Batch {
-  const r = new ByteReader(buf, 1);
+/** A version 2 header, checked; `r` is left at the first record. */
+function readHead(r: ByteReader): BatchHead & { count: number } {
   const flags = r.u8('the batch flags');
   if (flags > 3) throw new PayloadCorruption(`the batch flags ${flags} have unknown bits`, 1);
   const lastRecordId = expect(readValue(r, 'lastRecordId'), 'number', 'lastRecordId', r);
@@ -272,6 +260,18 @@ export function decodeV2(buf: Buffer): Batch {
   if (typeof resume !== 'object' || resume === null || typeof resume.file !== 'string') throw new PayloadCorruption('resume is not a position', r.pos);
   const count = r.uint('the record count');
   if (count > r.end - r.pos) throw new PayloadCorruption(`the record count ${count} is more than the bytes left`, r.pos);
+  return { endsTransaction: (flags & 1) === 1, lastRecordId, sourceTimeMs, resume, count };
+}
+
+/** The record count of a version 2 payload, from its header alone (a read sizes itself without decoding). Throws PayloadCorruption. */
+export function recordCountV2(buf: Buffer): number {
+  return readHead(new ByteReader(buf, 1)).count;
+}
+
+/** Reads a version 2 payload (its first byte already checked). Throws PayloadCorruption. */
+export function decodeV2(buf: Buffer): Batch {
+  const r = new ByteReader(buf, 1);
+  const { endsTransaction, lastRecordId, sourceTimeMs, resume, count } = readHead(r);
   const records: ChangeRecord[] = new Array(count);
   const sources: SourceInfo[] = [];
   const schemas: TableSchema[] = [];
@@ -283,7 +283,6 @@ export function decodeV2(buf: Buffer): Batch {
     throw err;
   }
   if (r.pos !== r.end) throw new PayloadCorruption(`${r.end - r.pos} bytes follow the last record`, r.pos);
-  const endsTransaction = (flags & 1) === 1;
   return sourceTimeMs === undefined ? { records, resume, endsTransaction, lastRecordId } : { records, resume, endsTransaction, lastRecordId, sourceTimeMs };
 }
 

@@ -143,9 +143,9 @@ export class ByteWriter {
     buf[p] = v;
   }
 
-  /** The bytes written; copied out when the buffer grew to more than twice of them. */
-  finish(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    return this.buf.length > 2 * this.pos + 4096 ? Buffer.from(out) : out;
+  /** The bytes written from `start` on; copied out when the buffer is more than twice their size (a small payload must not pin a large buffer). */
+  finish(start = 0): Buffer {
+    const out = this.buf.subarray(start, this.pos);
+    return this.buf.length > 2 * out.length + 4096 ? Buffer.from(out) : out;
   }
 }

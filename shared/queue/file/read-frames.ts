@@ -1,7 +1,8 @@
 /**
  * Reads stored batches by seq through the index: one positioned read per frame, checksum verified,
- * records decoded when first asked for (codec.ts storedEntry). Only batches the index knows are read, and the writer adds a batch to the index
- * after its fsync, so a reader in the writer's process never sees a batch before it is durable.
+ * records decoded when first asked for (codec.ts storedEntry). Only batches the index knows are
+ * read, and the writer adds a batch to the index after its fsync, so a reader in the writer's
+ * process never sees a batch before it is durable.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';

@@ -37,7 +37,7 @@ function corruptError(bytes: Uint8Array, where = { path: 'q', seq: 9 }): QueueCo
 }
 
 describe("queue payload version 2, written record by record (the reader's BatchBuilder)", () => {
-  it('round-trips transactions written aside: committed ones in order with the txId set at their commit, rolled-back ones gone with the schemas only they introduced', () => {
+  it('round-trips transactions written record by record: committed ones in order with the txId set at their commit, rolled-back ones gone with the schemas only they introduced', () => {
     const rnd = seeded(31);
     let id = 1;
     let committed = 0;

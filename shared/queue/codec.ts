@@ -66,15 +66,7 @@ export function decodeBatch(bytes: Uint8Array, where: ErrorContext = {}): Batch 
   const at = describe(where);
   if (bytes.length < 2) throw new QueueCorruptError(`queue payload ${at} is ${bytes.length} bytes, too short to be a batch`, where);
   const version = bytes[0];
-  if (version === V2) {
-    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    try {
-      return decodeV2(buf);
-    } catch (err) {
-      if (!(err instanceof PayloadCorruption)) throw err;
-      throw new QueueCorruptError(`queue payload ${at} is corrupt at byte ${err.offset} of ${bytes.length}: ${err.message}`, where, err);
-    }
-  }
+  if (version === V2) return readV2(bytes, where, decodeV2);
   if (version !== V1) {
     throw new QueueCorruptError(
       `queue payload ${at} has format version ${version}, this build reads versions ${V1} and ${V2}: ` + 'was the queue written by a newer build? Run that build, or drain the queue with it first',
@@ -101,22 +93,26 @@ export function storedEntry(seq: number, payload: Uint8Array, where: ErrorContex
     const batch = decodeBatch(payload, where);
     return { entry: { seq, batch }, records: batch.records.length };
   }
-  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  let records: number;
-  try {
-    records = recordCountV2(buf);
-  } catch (err) {
-    if (!(err instanceof PayloadCorruption)) throw err;
-    throw new QueueCorruptError(`queue payload ${describe(where)} is corrupt at byte ${err.offset} of ${buf.length}: ${err.message}`, where, err);
-  }
+  const records = readV2(payload, where, recordCountV2);
   let batch: Batch | null = null;
   const entry: QueueEntry = {
     seq,
     get batch(): Batch {
-      return (batch ??= decodeBatch(buf, where));
+      return (batch ??= readV2(payload, where, decodeV2));
     },
   };
   return { entry, records };
+}
+
+/** `read` over a version 2 payload; what it finds corrupt becomes a QueueCorruptError naming the bytes and where they came from. */
+function readV2<T>(bytes: Uint8Array, where: ErrorContext, read: (buf: Buffer) => T): T {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    return read(buf);
+  } catch (err) {
+    if (!(err instanceof PayloadCorruption)) throw err;
+    throw new QueueCorruptError(`queue payload ${describe(where)} is corrupt at byte ${err.offset} of ${bytes.length}: ${err.message}`, where, err);
+  }
 }
 
 function describe(where: ErrorContext): string {

@@ -30,6 +30,8 @@ const sourceTests = [
 export default defineConfig({
   test: {
     fileParallelism: false,
+    // Row records read from the queue equal the plain records they stand for (see the file).
+    setupFiles: ['test/helpers/stored-records-equal.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],

@@ -17,6 +17,10 @@ import { canalDdlType } from './ddl-type.ts';
 import { JsonWriter } from './json-writer.ts';
 import { tablePlanOf, type TablePlan } from './table-plan.ts';
 import { writeValue } from './write-value.ts';
+import { writeStoredValue } from './write-stored-value.ts';
+import { ByteReader } from '../../queue/codec/byte-reader.ts';
+import { skipValue, Tag } from '../../queue/codec/tagged-value.ts';
+import { storedImagesOf, type StoredImages } from '../../queue/codec/stored-row-record.ts';
 
 export interface CanalJsonOptions {
   /** Milliseconds since the epoch at encoding, written as `ts`. */
@@ -48,6 +52,11 @@ export function encodeCanalJson(record: ChangeRecord, options: CanalJsonOptions)
 
 function rowMessage(record: RowRecord, nowMs: number): Buffer {
   const plan = tablePlanOf(record.schema);
+  const stored = storedImagesOf(record);
+  if (stored !== null) {
+    const message = storedRowMessage(record, stored, plan, nowMs);
+    if (message !== null) return message;
+  }
   const image = dataImageOf(record);
   const before = record.op === 'UPDATE' ? checkedImage(record, record.before) : null;
   const { dataKeys, kinds, spans } = plan;
@@ -68,17 +77,98 @@ function rowMessage(record: RowRecord, nowMs: number): Buffer {
       spans[2 * i + 1] = w.offset;
     }
   }
+  writeMiddle(w, plan, record);
+  if (before === null) w.bytes(NULL);
+  else writeOld(w, plan, before, image);
+  return writeTail(w, plan, record, nowMs);
+}
+
+/** From the end of `data` to `old`'s value. */
+function writeMiddle(w: JsonWriter, plan: TablePlan, record: RowRecord): void {
   w.bytes(plan.afterData);
   w.number(record.source.timestampMs);
   w.bytes(ID_KEY);
   w.number(record.id);
   w.bytes(plan.beforeOld);
-  if (before === null) w.bytes(NULL);
-  else writeOld(w, plan, before, image);
+}
+
+function writeTail(w: JsonWriter, plan: TablePlan, record: RowRecord, nowMs: number): Buffer {
   w.bytes(plan.afterOld);
   w.number(nowMs);
   w.bytes(TYPE_TAIL[record.op]);
   return w.finish();
+}
+
+/**
+ * The same message written from the record's stored images (queue/codec/stored-row-record.ts),
+ * values copied from the payload bytes, no row decoded. Null when an image the message needs is
+ * not a row of the table's width: the decoded path then says what is wrong (checkedImage).
+ */
+function storedRowMessage(record: RowRecord, stored: StoredImages, plan: TablePlan, nowMs: number): Buffer | null {
+  const { dataKeys, kinds, spans, valueStarts } = plan;
+  const columns = kinds.length;
+  const update = record.op === 'UPDATE';
+  const data = imageReader(0, stored, record.op === 'DELETE' ? stored.beforeAt : stored.afterAt, columns);
+  const old = update ? imageReader(1, stored, stored.beforeAt, columns) : null;
+  if (data === null || (update && old === null)) return null;
+  const w = writer;
+  w.begin(plan.fixedBytes);
+  w.bytes(HEAD);
+  for (let i = 0; i < columns; i++) {
+    w.bytes(dataKeys[i]!);
+    spans[2 * i] = w.offset;
+    valueStarts[i] = data.pos;
+    writeStoredValue(w, kinds[i]!, data);
+    spans[2 * i + 1] = w.offset;
+  }
+  valueStarts[columns] = data.pos;
+  writeMiddle(w, plan, record);
+  if (old === null) w.bytes(NULL);
+  else writeStoredOld(w, plan, old);
+  return writeTail(w, plan, record, nowMs);
+}
+
+/**
+ * The records of a batch share its payload: one reader over it for `data` (slot 0) and one for
+ * `old` (slot 1) serve them all, instead of two objects per record.
+ */
+const readers: [ByteReader | null, ByteReader | null] = [null, null];
+
+/** A reader at the first value of the image at `at`, or null when it is not a row of `columns` values. */
+function imageReader(slot: 0 | 1, stored: StoredImages, at: number, columns: number): ByteReader | null {
+  if (stored.bytes[at] !== Tag.ARRAY) return null;
+  let r = readers[slot];
+  if (r === null || r.buf !== stored.bytes) readers[slot] = r = new ByteReader(stored.bytes, at);
+  r.pos = at + 1;
+  return r.uint('a row image') === columns ? r : null;
+}
+
+/**
+ * writeOld from the stored before image: a before value whose stored bytes equal the after
+ * value's is the same value and is left out without being written (as `===` does there).
+ */
+function writeStoredOld(w: JsonWriter, plan: TablePlan, before: ByteReader): void {
+  const { keys, commaKeys, kinds, spans, valueStarts } = plan;
+  const bytes = before.buf;
+  w.bytes(OLD_OPEN);
+  let first = true;
+  for (let i = 0; i < kinds.length; i++) {
+    const start = before.pos;
+    skipValue(before, 'a row value');
+    const afterStart = valueStarts[i]!;
+    const length = before.pos - start;
+    if (length === valueStarts[i + 1]! - afterStart && bytes.compare(bytes, afterStart, afterStart + length, start, before.pos) === 0) continue;
+    before.pos = start;
+    const mark = w.offset;
+    w.bytes(first ? keys[i]! : commaKeys[i]!);
+    const from = w.offset;
+    writeStoredValue(w, kinds[i]!, before);
+    const written = w.offset - from;
+    const afterFrom = spans[2 * i]!;
+    if (written === spans[2 * i + 1]! - afterFrom && w.equalSpans(from, afterFrom, written)) w.rewind(mark);
+    else first = false;
+  }
+  w.bytes(OLD_CLOSE);
 }
 
 /**

@@ -16,12 +16,16 @@ const SLAB_BYTES = 64 * 1024;
 const MIN_FREE_BYTES = 2 * 1024;
 /** Strings up to this length are escaped here; longer ones go through native code. */
 const SHORT_STRING = 32;
+/** Stored text longer than this is copied with Buffer#copy, shorter text byte by byte. */
+const LONG_COPY = 256;
 /** Up to this length a string's worst case (6 bytes per UTF-16 unit) is reserved up front. */
 const MEDIUM_STRING = 4096;
 /** Any character JSON.stringify escapes, and surrogates (a lone one is escaped, a pair is not). */
 // eslint-disable-next-line no-control-regex -- the controls are what it looks for
 const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 const HEX = '0123456789abcdef';
+/** Bytes JSON.stringify writes for each control character: \b \t \n \f \r take 2, the others 6. */
+const ESCAPED_BYTES = Uint8Array.from({ length: 0x20 }, (_, c) => ([0x08, 0x09, 0x0a, 0x0c, 0x0d].includes(c) ? 2 : 6));
 
 export class JsonWriter {
   private slab = Buffer.allocUnsafe(SLAB_BYTES);
@@ -187,6 +191,46 @@ export class JsonWriter {
         s[p++] = c;
       } else {
         p = escape(s, p, c);
+      }
+    }
+    s[p++] = 0x22;
+    this.pos = p;
+  }
+
+  /**
+   * `JSON.stringify` of text stored as bytes, as UTF-8: `buf[start, start + n)` holds the UTF-8
+   * of a well-formed string (`latin1` false), or one char per byte (`latin1` true: ASCII text,
+   * binary values). Bytes that need no escaping are copied as they are.
+   */
+  textBytes(buf: Buffer, start: number, n: number, latin1: boolean): void {
+    const end = start + n;
+    let out = n + 2;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) {
+        if (latin1) out++;
+      } else if (c < 0x20) out += ESCAPED_BYTES[c]! - 1;
+      else if (c === 0x22 || c === 0x5c) out++;
+    }
+    this.ensure(out);
+    const s = this.slab;
+    let p = this.pos;
+    s[p++] = 0x22;
+    if (out === n + 2) {
+      // Buffer#copy from an offset makes a view object per call: short texts go byte by byte.
+      if (n > LONG_COPY) buf.copy(s, p, start, end);
+      else for (let i = start; i < end; i++) s[p + i - start] = buf[i]!;
+      p += n;
+    } else {
+      for (let i = start; i < end; i++) {
+        const c = buf[i]!;
+        if (c >= 0x80) {
+          if (latin1) {
+            s[p++] = 0xc0 | (c >> 6);
+            s[p++] = 0x80 | (c & 0x3f);
+          } else s[p++] = c;
+        } else if (c >= 0x20 && c !== 0x22 && c !== 0x5c) s[p++] = c;
+        else p = escape(s, p, c);
       }
     }
     s[p++] = 0x22;

@@ -30,6 +30,8 @@ export interface TablePlan {
   readonly fixedBytes: number;
   /** Scratch for UPDATE: where each after value lies in the message being written (start, end). */
   readonly spans: Int32Array;
+  /** Scratch for UPDATE from stored images: where each after value starts in the payload, then where the last ends. */
+  readonly valueStarts: Int32Array;
 }
 
 export const tablePlanOf: (schema: TableSchema) => TablePlan = perSchema(buildPlan);
@@ -51,6 +53,7 @@ function buildPlan(schema: TableSchema): TablePlan {
     beforeOld: utf8(`,"isDdl":false,"mysqlType":{${mysqlType}},"old":`),
     afterOld: utf8(`,"pkNames":${pkNames},"sql":"","sqlType":{${sqlType}},"table":${JSON.stringify(schema.table)},"ts":`),
     spans: new Int32Array(2 * schema.columns.length),
+    valueStarts: new Int32Array(schema.columns.length + 1),
   };
   const fixedBytes = [plan.afterData, plan.beforeOld, plan.afterOld, ...plan.dataKeys].reduce((sum, bytes) => sum + bytes.length, 64);
   return { ...plan, fixedBytes };

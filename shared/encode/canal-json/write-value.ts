@@ -8,7 +8,7 @@ import { javaDoubleToString, javaFloatToString } from './java-number.ts';
 import type { JsonWriter } from './json-writer.ts';
 import { ValueKind } from './table-plan.ts';
 
-const NULL = Buffer.from('null');
+export const NULL = Buffer.from('null');
 
 export function writeValue(w: JsonWriter, kind: ValueKind, value: Value): void {
   if (value === null) {
@@ -16,22 +16,26 @@ export function writeValue(w: JsonWriter, kind: ValueKind, value: Value): void {
   } else if (typeof value === 'string') {
     w.string(value);
   } else if (typeof value === 'number') {
-    switch (kind) {
-      case ValueKind.FLOAT:
-        w.quotedAscii(javaFloatToString(value));
-        break;
-      case ValueKind.DOUBLE:
-        w.quotedAscii(javaDoubleToString(value));
-        break;
-      case ValueKind.YEAR:
-        w.quotedAscii(String(value).padStart(4, '0'));
-        break;
-      default:
-        w.quotedNumber(value);
-    }
+    writeNumber(w, kind, value);
   } else if (kind === ValueKind.BIT) {
     w.quotedAscii(bitToDecimal(value));
   } else {
     w.latin1String(value);
+  }
+}
+
+export function writeNumber(w: JsonWriter, kind: ValueKind, value: number): void {
+  switch (kind) {
+    case ValueKind.FLOAT:
+      w.quotedAscii(javaFloatToString(value));
+      break;
+    case ValueKind.DOUBLE:
+      w.quotedAscii(javaDoubleToString(value));
+      break;
+    case ValueKind.YEAR:
+      w.quotedAscii(String(value).padStart(4, '0'));
+      break;
+    default:
+      w.quotedNumber(value);
   }
 }

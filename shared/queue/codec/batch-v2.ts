@@ -19,16 +19,19 @@
  * Values are tagged-value.ts's. Sources and schemas are written once per batch and come back as one
  * object per ref, so the records of one transaction share their SourceInfo and the records of one
  * table their TableSchema, as the reader built them (per-schema caches depend on it); a schema is
- * also shared across batches while its bytes stay the same (schema-cache.ts). Decoded
- * objects take the reader's key order, so they share hidden classes with the ones it builds.
+ * also shared across batches while its bytes stay the same (schema-cache.ts). A row record comes
+ * back as a StoredRowRecord: its images are checked but stay bytes until asked for
+ * (stored-row-record.ts); DDL records and sources take the reader's key order, so they share
+ * hidden classes with the ones it builds.
  */
-import type { Batch, ChangeRecord, DdlRecord, Op, ResumePosition, Row, RowRecord, SourceInfo, TableSchema } from '../../record/index.ts';
+import type { Batch, ChangeRecord, DdlRecord, Op, ResumePosition, RowRecord, SourceInfo, TableSchema } from '../../record/index.ts';
 import { ByteReader, PayloadCorruption } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
 import { InvariantError } from '../../errors.ts';
 import { internSchema } from './schema-cache.ts';
 import type { EncodedBatch } from '../types.ts';
-import { ABSENT, readString, readValue, Tag, UnstorableValueError, writeString, writeValue } from './tagged-value.ts';
+import { ABSENT, readString, readValue, skipValue, Tag, UnstorableValueError, writeString, writeValue } from './tagged-value.ts';
+import { StoredRowRecord } from './stored-row-record.ts';
 
 export const V2 = 2;
 
@@ -314,9 +317,9 @@ function readRecord(r: ByteReader, sources: SourceInfo[], schemas: TableSchema[]
     schema = internSchema(r.latin1Of(at, n), () => readSchema(r.buf, at, n));
     schemas.push(schema);
   }
-  const before = readImage(r, 'the before image');
-  const after = readImage(r, 'the after image');
-  return { id, seq, op: op as RowRecord['op'], schema, before, after, source };
+  const beforeAt = skipImage(r, 'the before image');
+  const afterAt = skipImage(r, 'the after image');
+  return new StoredRowRecord(id, seq, source, op as RowRecord['op'], schema, { bytes: r.buf, beforeAt, afterAt });
 }
 
 function readSchema(buf: Buffer, at: number, n: number): TableSchema {
@@ -327,10 +330,13 @@ function readSchema(buf: Buffer, at: number, n: number): TableSchema {
   return schema;
 }
 
-function readImage(r: ByteReader, what: string): Row | null {
-  const v = readValue(r, what);
-  if (v !== null && !Array.isArray(v)) throw new PayloadCorruption(`${what} is neither null nor a row`, r.pos);
-  return v as Row | null;
+/** Checks a row image and moves past it; returns where it starts. */
+function skipImage(r: ByteReader, what: string): number {
+  const at = r.pos;
+  skipValue(r, what);
+  const tag = r.buf[at];
+  if (tag !== Tag.NULL && tag !== Tag.ARRAY) throw new PayloadCorruption(`${what} is neither null nor a row`, r.pos);
+  return at;
 }
 
 function readSource(r: ByteReader): SourceInfo {

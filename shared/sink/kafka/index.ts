@@ -6,7 +6,7 @@
  * prefix and the failure. Nothing is buffered, so `flush` has nothing to do.
  * With acks=all the producer is idempotent, so kafkajs's own retries never duplicate or reorder.
  */
-import type { Admin, Kafka as KafkaClient, Message, Producer, TopicMessages } from 'kafkajs';
+import type { Admin, ICustomPartitioner, Kafka as KafkaClient, Message, Producer, TopicMessages } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { encodeCanalJson } from '../../encode/canal-json/index.ts';
@@ -51,6 +51,9 @@ const encoders = {
   'canal-json': () => encodeCanalJson,
   'dts-avro': (taskName?: string) => (record: ChangeRecord) => encodeDtsAvro(record, { sourceVersion: record.source.serverVersion ?? '', taskName }),
 } satisfies Record<KafkaDestinationConfig['format'], (taskName?: string) => (record: ChangeRecord, options: { nowMs: number }) => Buffer>;
+
+/** The partitioner of a producer whose messages all carry their partition. */
+const namedPartition: ICustomPartitioner = () => ({ message }) => message.partition!;
 
 function tlsOptions(ssl: ResolvedKafkaConfig['ssl']): boolean | { rejectUnauthorized: boolean; ca?: Buffer[] } {
   if (typeof ssl === 'boolean') return ssl;
@@ -119,7 +122,9 @@ export function createKafkaSink(config: ResolvedKafkaConfig, deps: KafkaSinkDeps
   async function prepare(): Promise<{ p: Producer; r: Router }> {
     if (producer && router) return { p: producer, r: router };
     const admin: Admin = kafka.admin();
-    const p = kafka.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : undefined, allowAutoTopicCreation: false });
+    // Every message names its partition (route.ts): kafkajs's own partitioners would filter the
+    // partition list once per message before looking at it.
+    const p = kafka.producer({ idempotent, maxInFlightRequests: idempotent ? 1 : undefined, allowAutoTopicCreation: false, createPartitioner: namedPartition });
     try {
       await admin.connect();
       const wanted = createRouter(config, () => 1).topics;

@@ -53,6 +53,12 @@ function keyHasher(schema: TableSchema, keyColumns: readonly string[] | undefine
   return hasher;
 }
 
+/** The partition of every row record of a table under a policy that does not look at rows (not primary-key). */
+export function partitionOfTable(schema: TableSchema, policy: Exclude<PartitionPolicy, 'primary-key'>, partitions: number): number {
+  if (policy === 'partition-zero' || partitions <= 1) return 0;
+  return partitionOf(javaStringHashCode(`${schema.database}.${schema.table}`), partitions);
+}
+
 /** The partition a record goes to, among `partitions` partitions of its topic. */
 export function choosePartition(record: ChangeRecord, policy: PartitionPolicy, partitions: number, keyColumns?: readonly string[]): number {
   if (policy === 'partition-zero' || partitions <= 1) return 0;
@@ -60,7 +66,7 @@ export function choosePartition(record: ChangeRecord, policy: PartitionPolicy, p
     if (policy === 'primary-key' || record.table === '') return 0;
     return partitionOf(javaStringHashCode(`${record.database}.${record.table}`), partitions);
   }
-  if (policy === 'database-table') return partitionOf(javaStringHashCode(`${record.schema.database}.${record.schema.table}`), partitions);
+  if (policy === 'database-table') return partitionOfTable(record.schema, policy, partitions);
   const hasher = keyHasher(record.schema, keyColumns);
   if (!hasher) return 0;
   return partitionOf(hasher((record.after ?? record.before)!), partitions);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchBuilder, CODEC_VERSION, decodeBatch, encodeBatch } from '../../../../shared/queue/codec.ts';
 import { Tag } from '../../../../shared/queue/codec/tagged-value.ts';
+import { storedImagesOf, StoredRowRecord } from '../../../../shared/queue/codec/stored-row-record.ts';
 import { QueueCorruptError } from '../../../../shared/queue/errors.ts';
 import { InvariantError } from '../../../../shared/errors.ts';
 import type { Batch, ChangeRecord, RowRecord, SourceInfo, Value } from '../../../../shared/record/index.ts';
@@ -109,10 +110,12 @@ describe('queue payload version 2', () => {
       expect(decoded).toStrictEqual(batch);
       expect(sharing(decoded.records)).toEqual(sharing(batch.records));
       for (const v of byteValues(decoded)) expect(Buffer.isBuffer(v)).toBe(true);
-      // keys in the reader's order (the generator builds them so), so decoded objects share its shapes
+      // keys in the reader's order (the generator builds them so), so decoded objects share its
+      // shapes; row records are StoredRowRecords, one shape of their own
       expect(Object.keys(decoded)).toEqual(Object.keys(batch));
       decoded.records.forEach((r, i) => {
-        expect(Object.keys(r)).toEqual(Object.keys(batch.records[i]!));
+        if (r.op === 'DDL') expect(Object.keys(r)).toEqual(Object.keys(batch.records[i]!));
+        else expect(r).toBeInstanceOf(StoredRowRecord);
         expect(Object.keys(r.source)).toEqual(Object.keys(batch.records[i]!.source));
       });
     }
@@ -175,6 +178,29 @@ describe('queue payload version 2', () => {
     for (const v of values) expect((v as Buffer).buffer).not.toBe(bytes.buffer);
     bytes.fill(0);
     expect(decoded).toStrictEqual(batch);
+  });
+
+  it('leaves row images as bytes until they are asked for, then reads each once', () => {
+    const batch = makeBatch(1, 3);
+    const bytes = encodeBatch(batch);
+    const record = decodeBatch(bytes).records[0] as RowRecord;
+    const images = storedImagesOf(record)!;
+    expect(images.bytes.buffer).toBe(bytes.buffer);
+    expect(bytes[images.beforeAt]).toBe(Tag.NULL);
+    expect(bytes[images.afterAt]).toBe(Tag.ARRAY);
+    // unread, the image is the stored bytes: a change to them shows in the first read...
+    const original = (batch.records[0] as RowRecord).after!;
+    const text = original.findIndex((v) => typeof v === 'string' && v.length > 0);
+    const at = bytes.indexOf(Buffer.from(original[text] as string), images.afterAt);
+    bytes[at] = 'Z'.charCodeAt(0);
+    const after = record.after!;
+    expect(after[text]).toBe('Z' + (original[text] as string).slice(1));
+    // ...and once read, the values are the record's own
+    bytes.fill(0);
+    expect(record.after).toBe(after);
+    expect(record.before).toBeNull();
+    expect(JSON.parse(JSON.stringify(record)).after).toEqual(JSON.parse(JSON.stringify(after)));
+    expect(storedImagesOf({ ...(batch.records[0] as RowRecord) })).toBeNull();
   });
 
   it('round-trips a batch of one huge row, then a batch of many small rows (the huge one does not size the next buffer)', () => {

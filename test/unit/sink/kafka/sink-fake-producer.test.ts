@@ -76,14 +76,17 @@ describe('Kafka sink with a fake producer', () => {
       await sink.connect();
       expect(fake.created).toEqual([{ topic: 'ddl', numPartitions: 3 }]);
       expect(Object.fromEntries(fake.cluster)).toEqual({ main: 5, ddl: 3 });
-      expect(fake.producerConfigs).toEqual([{ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }]);
+      expect(fake.producerConfigs).toEqual([{ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: expect.any(Function) }]);
+      // every message names its partition, and the producer's partitioner takes it as named
+      const partitioner = (fake.producerConfigs[0] as { createPartitioner: () => (args: { message: { partition: number } }) => number }).createPartitioner();
+      expect([2, 0, 1].map((partition) => partitioner({ message: { partition } }))).toEqual([2, 0, 1]);
       expect(fake.events).toEqual(['admin connect', 'producer 0 connect', 'admin disconnect']);
     });
 
     it('with acks leader the producer is not idempotent and kafkajs picks the requests in flight', async () => {
       const fake = fakeKafka({ main: 1 });
       await newSink(fake, { acks: 'leader' }).connect();
-      expect(fake.producerConfigs).toEqual([{ idempotent: false, maxInFlightRequests: undefined, allowAutoTopicCreation: false }]);
+      expect(fake.producerConfigs).toEqual([{ idempotent: false, maxInFlightRequests: undefined, allowAutoTopicCreation: false, createPartitioner: expect.any(Function) }]);
     });
 
     it('a missing topic with createTopics: false fails with TopicPrecheckError, and neither client stays connected', async () => {

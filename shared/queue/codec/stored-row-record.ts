@@ -1,0 +1,68 @@
+/**
+ * A row record read from a version 2 payload whose row images stay bytes until asked for. Decoding
+ * a batch checks every image (skipValue) but builds no values: `before` and `after` are read on
+ * first access (and kept), and an encoder that writes straight from the stored bytes (Canal JSON,
+ * write-stored-value.ts) asks `storedImagesOf` instead and never builds them. On the delivery
+ * thread the values of a row were most of its garbage: JS strings and arrays built from the
+ * payload only to be written out as bytes again (docs/performance.md).
+ *
+ * It behaves as the plain `RowRecord` it stands for wherever a record is read field by field.
+ * `before` and `after` are getters of the class, not own properties, so a spread (`{...record}`)
+ * or a structured clone would drop them: build a plain record from the fields instead (as
+ * mapping/record-mapping.ts does). JSON.stringify goes through `toJSON`.
+ */
+import type { Op, Row, RowRecord, SourceInfo, TableSchema } from '../../record/index.ts';
+import { ByteReader } from './byte-reader.ts';
+import { readValue } from './tagged-value.ts';
+
+/** Where a record's images lie in its payload: each at the tag of its value (NULL or an ARRAY of column values). */
+export interface StoredImages {
+  readonly bytes: Buffer;
+  readonly beforeAt: number;
+  readonly afterAt: number;
+}
+
+/** Not yet read from the payload. */
+const UNREAD = undefined;
+
+export class StoredRowRecord implements RowRecord {
+  #before: Row | null | typeof UNREAD = UNREAD;
+  #after: Row | null | typeof UNREAD = UNREAD;
+  readonly #images: StoredImages;
+
+  constructor(
+    readonly id: number,
+    readonly seq: number,
+    readonly source: SourceInfo,
+    readonly op: Exclude<Op, 'DDL'>,
+    readonly schema: TableSchema,
+    images: StoredImages,
+  ) {
+    this.#images = images;
+  }
+
+  get before(): Row | null {
+    return this.#before === UNREAD ? (this.#before = readImage(this.#images, this.#images.beforeAt)) : this.#before;
+  }
+
+  get after(): Row | null {
+    return this.#after === UNREAD ? (this.#after = readImage(this.#images, this.#images.afterAt)) : this.#after;
+  }
+
+  /** The stored bytes of a record decoded by the queue codec; null for any other record. */
+  static imagesOf(record: RowRecord): StoredImages | null {
+    return record instanceof StoredRowRecord ? record.#images : null;
+  }
+
+  /** The plain record, as JSON.stringify and test equality see it. */
+  toJSON(): RowRecord {
+    return { id: this.id, seq: this.seq, source: this.source, op: this.op, schema: this.schema, before: this.before, after: this.after };
+  }
+}
+
+export const storedImagesOf = StoredRowRecord.imagesOf;
+
+/** The payload was checked when its batch was decoded (skipValue), so this read cannot fail. */
+function readImage(images: StoredImages, at: number): Row | null {
+  return readValue(new ByteReader(images.bytes, at), 'a row image') as Row | null;
+}

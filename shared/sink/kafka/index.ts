@@ -53,7 +53,10 @@ const encoders = {
 } satisfies Record<KafkaDestinationConfig['format'], (taskName?: string) => (record: ChangeRecord, options: { nowMs: number }) => Buffer>;
 
 /** The partitioner of a producer whose messages all carry their partition. */
-const namedPartition: ICustomPartitioner = () => ({ message }) => message.partition!;
+const namedPartition: ICustomPartitioner =
+  () =>
+  ({ message }) =>
+    message.partition!;
 
 function tlsOptions(ssl: ResolvedKafkaConfig['ssl']): boolean | { rejectUnauthorized: boolean; ca?: Buffer[] } {
   if (typeof ssl === 'boolean') return ssl;

@@ -39,7 +39,104 @@ export function javaFloatToString(x: number): string {
   if (Number.isInteger(f) && f !== 0 && f < 1e7 && f > -1e7) return `${f}.0`;
   const special = specialToString(f);
   if (special !== undefined) return special;
-  const a = Math.abs(f);
+  const decimal = shortestFloatDecimal(Math.abs(f)) ?? exactShortestFloatDecimal(Math.abs(f));
+  return (f < 0 ? '-' : '') + formatJava(decimal.digits, decimal.exponent);
+}
+
+/** `1e<i>` for i in [-POW10_BIAS, POW10_BIAS], each the double nearest to it (parsed, not computed). */
+const POW10_BIAS = 64;
+const POW10 = Array.from({ length: 2 * POW10_BIAS + 1 }, (_, i) => Number(`1e${i - POW10_BIAS}`));
+const pow10 = (i: number): number => POW10[i + POW10_BIAS]!;
+/**
+ * How far from a decision an inexact product must be, in units of the candidate integers (at
+ * most 10^9, so a relative error of a few 2^-53 stays under 10^-6 of a unit).
+ */
+const MARGIN = 1e-5;
+
+/**
+ * The answer of the exact search below, found with a few double operations: the float's rounding
+ * interval [lo, hi] (its midpoints with its neighbours, exact in a double; ends included when the
+ * float's significand is even, as parseFloat breaks ties to even) is scaled to the grid of k-digit
+ * decimals, and the first k (from 2, where the 1-digit decimals lie on the grid too) whose scaled
+ * interval holds an integer gives the decimal: the integer nearest the float, the even one of two
+ * equally near. The scaling is exact where the float and the power of ten fit a double together
+ * (scale 10^-11 to 10^22, remainders by `%`, which is exact); elsewhere products are rounded, and
+ * the float is left to the exact search (undefined) when one lies too near a decision.
+ */
+export function shortestFloatDecimal(a: number): SciDecimal | undefined {
+  float32[0] = a;
+  const bits = float32Bits[0]!;
+  const biased = bits >>> 23;
+  const fraction = bits & 0x7fffff;
+  const ulp = 2 ** ((biased === 0 ? 1 : biased) - 150);
+  const lo = a - (fraction === 0 && biased > 1 ? ulp / 4 : ulp / 2);
+  const hi = a + ulp / 2;
+  const inclusive = (fraction & 1) === 0;
+  let p = Math.floor(Math.log10(a));
+  if (a < pow10(p)) p--;
+  else if (a >= pow10(p + 1)) p++;
+  // Across a power of ten the grid below it is finer: the exact search handles that.
+  if (lo <= pow10(p) * (1 + 1e-12) || hi >= pow10(p + 1) * (1 - 1e-12)) return undefined;
+  for (let k = 2; k <= 9; k++) {
+    const scale = p - (k - 1);
+    const n = scale >= 0 && scale <= 22 ? onCoarseGrid(a, lo, hi, inclusive, pow10(scale)) : scale < 0 && scale >= -11 ? onFineGrid(a, lo, hi, inclusive, pow10(-scale)) : nearGrid(a, lo, hi, pow10(-scale));
+    if (n === undefined) return undefined;
+    if (n >= 0) return toSci(n, scale);
+  }
+  return undefined;
+}
+
+/** What a grid step answers: the integer chosen, NONE when the interval holds none, undefined when unsure. */
+const NONE = -1;
+
+/** The nearest of the integers in [first, last] to `at` (`twiceFraction` against 1: below, tie, above half). */
+function pick(first: number, last: number, below: number, half: number): number {
+  if (first > last) return NONE;
+  const n = half < 0 ? below : half > 0 ? below + 1 : below % 2 === 0 ? below : below + 1;
+  return Math.min(last, Math.max(first, n));
+}
+
+/** Decimals n × step with step = 10^scale >= 1, exactly: `%` is exact, and each quotient is an integer below 10^10. */
+function onCoarseGrid(a: number, lo: number, hi: number, inclusive: boolean, step: number): number {
+  const rLo = lo % step;
+  const qLo = Math.round((lo - rLo) / step);
+  const rHi = hi % step;
+  const qHi = Math.round((hi - rHi) / step);
+  const rA = a % step;
+  const first = rLo === 0 && inclusive ? qLo : qLo + 1;
+  const last = rHi === 0 && !inclusive ? qHi - 1 : qHi;
+  return pick(first, last, Math.round((a - rA) / step), 2 * rA - step);
+}
+
+/** Decimals n / up with up = 10^j, j <= 11: the products fit 53 bits (26 for the interval, 26 for 5^11), so they are exact. */
+function onFineGrid(a: number, lo: number, hi: number, inclusive: boolean, up: number): number {
+  const nLo = lo * up;
+  const nHi = hi * up;
+  const nA = a * up;
+  let first = Math.ceil(nLo);
+  let last = Math.floor(nHi);
+  if (!inclusive) {
+    if (first === nLo) first++;
+    if (last === nHi) last--;
+  }
+  const below = Math.floor(nA);
+  return pick(first, last, below, 2 * (nA - below) - 1);
+}
+
+/** Any other scale, with rounded products: undefined when one lies within MARGIN of a decision. */
+function nearGrid(a: number, lo: number, hi: number, up: number): number | undefined {
+  const nLo = lo * up;
+  const nHi = hi * up;
+  const nA = a * up;
+  const first = Math.ceil(nLo);
+  const last = Math.floor(nHi);
+  const below = Math.floor(nA);
+  if (first - nLo < MARGIN || nLo - (first - 1) < MARGIN || nHi - last < MARGIN || last + 1 - nHi < MARGIN || Math.abs(nA - below - 0.5) < MARGIN) return undefined;
+  return pick(first, last, below, 2 * (nA - below) - 1);
+}
+
+/** The shortest decimal that rounds to the positive float `a`, the closest of them (JDK 19+), searched exactly. */
+export function exactShortestFloatDecimal(a: number): SciDecimal {
   float32[0] = a;
   // The rounding interval is lopsided only at powers of two (the gap below is half the gap above).
   const symmetric = (float32Bits[0]! & 0x7fffff) !== 0;
@@ -59,12 +156,11 @@ export function javaFloatToString(x: number): string {
     }
   }
   // `found` is the answer at `low` unless the search never succeeded below 9 (low === 9, unprobed).
-  const decimal = (low === 9 ? closestOfLength(a, 9, roundsToFloat, symmetric) : found) ?? parseExponential(a.toExponential(8));
-  return (f < 0 ? '-' : '') + formatJava(decimal.digits, decimal.exponent);
+  return (low === 9 ? closestOfLength(a, 9, roundsToFloat, symmetric) : found) ?? parseExponential(a.toExponential(8));
 }
 
 /** A decimal d1.d2d3… × 10^exponent; `digits` has no trailing zeros (except a lone '0'). */
-interface SciDecimal {
+export interface SciDecimal {
   readonly digits: string;
   readonly exponent: number;
 }

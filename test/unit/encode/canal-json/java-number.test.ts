@@ -4,7 +4,7 @@
  * and we follow the current, exact specification.
  */
 import { describe, expect, it } from 'vitest';
-import { javaDoubleToString, javaFloatToString } from '../../../../shared/encode/canal-json/java-number.ts';
+import { exactShortestFloatDecimal, javaDoubleToString, javaFloatToString, shortestFloatDecimal } from '../../../../shared/encode/canal-json/java-number.ts';
 
 function significantDigits(text: string): number {
   return text.replace(/^-/, '').replace(/E.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
@@ -124,5 +124,32 @@ describe('javaFloatToString', () => {
       expect(Math.fround(Number(text))).toBe(f);
       expect(significantDigits(text)).toBeLessThanOrEqual(9);
     }
+  });
+
+  it('finds with doubles the decimal the exact search finds, or leaves the float to it (random floats, powers of two and ten, subnormals, table-like values)', () => {
+    const view = new DataView(new ArrayBuffer(4));
+    const floats: number[] = [];
+    let state = 24680;
+    for (let i = 0; i < 200_000; i++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      view.setUint32(0, state & 0x7fffffff);
+      floats.push(view.getFloat32(0));
+    }
+    for (let e = -149; e <= 127; e++) for (const m of [1, 1 - 2 ** -24, 1 + 2 ** -23]) floats.push(Math.fround(2 ** e * m));
+    for (let e = -45; e <= 38; e++) for (const m of [1, 0.999999, 1.000001, 9.999999]) floats.push(Math.fround(Number(`${m}e${e}`)));
+    for (let i = 0; i < 20_000; i++) floats.push(Math.fround(i / 64), Math.fround(i / 100), Math.fround(i * 0.37));
+    let fast = 0;
+    let checked = 0;
+    for (const f of floats) {
+      if (!Number.isFinite(f) || f <= 0) continue;
+      checked++;
+      const found = shortestFloatDecimal(f);
+      if (found === undefined) continue;
+      fast++;
+      expect(found, `float ${f}`).toEqual(exactShortestFloatDecimal(f));
+    }
+    // the fast path answers nearly every float, so what it answers was compared
+    expect(checked).toBeGreaterThan(250_000);
+    expect(fast / checked).toBeGreaterThan(0.99);
   });
 });

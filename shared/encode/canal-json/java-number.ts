@@ -79,7 +79,8 @@ export function shortestFloatDecimal(a: number): SciDecimal | undefined {
   if (lo <= pow10(p) * (1 + 1e-12) || hi >= pow10(p + 1) * (1 - 1e-12)) return undefined;
   for (let k = 2; k <= 9; k++) {
     const scale = p - (k - 1);
-    const n = scale >= 0 && scale <= 22 ? onCoarseGrid(a, lo, hi, inclusive, pow10(scale)) : scale < 0 && scale >= -11 ? onFineGrid(a, lo, hi, inclusive, pow10(-scale)) : nearGrid(a, lo, hi, pow10(-scale));
+    const n =
+      scale >= 0 && scale <= 22 ? onCoarseGrid(a, lo, hi, inclusive, pow10(scale)) : scale < 0 && scale >= -11 ? onFineGrid(a, lo, hi, inclusive, pow10(-scale)) : nearGrid(a, lo, hi, pow10(-scale));
     if (n === undefined) return undefined;
     if (n >= 0) return toSci(n, scale);
   }

@@ -20,7 +20,7 @@ import { writeValue } from './write-value.ts';
 import { writeStoredValue } from './write-stored-value.ts';
 import { ByteReader } from '../../queue/codec/byte-reader.ts';
 import { skipValue, Tag } from '../../queue/codec/tagged-value.ts';
-import { storedImagesOf, type StoredImages } from '../../queue/codec/stored-row-record.ts';
+import { StoredRowRecord } from '../../queue/codec/stored-row-record.ts';
 
 export interface CanalJsonOptions {
   /** Milliseconds since the epoch at encoding, written as `ts`. */
@@ -52,9 +52,9 @@ export function encodeCanalJson(record: ChangeRecord, options: CanalJsonOptions)
 
 function rowMessage(record: RowRecord, nowMs: number): Buffer {
   const plan = tablePlanOf(record.schema);
-  const stored = storedImagesOf(record);
+  const stored = StoredRowRecord.bytesOf(record);
   if (stored !== null) {
-    const message = storedRowMessage(record, stored, plan, nowMs);
+    const message = storedRowMessage(record as StoredRowRecord, stored, plan, nowMs);
     if (message !== null) return message;
   }
   const image = dataImageOf(record);
@@ -104,12 +104,13 @@ function writeTail(w: JsonWriter, plan: TablePlan, record: RowRecord, nowMs: num
  * values copied from the payload bytes, no row decoded. Null when an image the message needs is
  * not a row of the table's width: the decoded path then says what is wrong (checkedImage).
  */
-function storedRowMessage(record: RowRecord, stored: StoredImages, plan: TablePlan, nowMs: number): Buffer | null {
+function storedRowMessage(record: StoredRowRecord, stored: Buffer, plan: TablePlan, nowMs: number): Buffer | null {
   const { dataKeys, kinds, spans, valueStarts } = plan;
   const columns = kinds.length;
   const update = record.op === 'UPDATE';
-  const data = imageReader(0, stored, record.op === 'DELETE' ? stored.beforeAt : stored.afterAt, columns);
-  const old = update ? imageReader(1, stored, stored.beforeAt, columns) : null;
+  const beforeAt = StoredRowRecord.beforeAtOf(record);
+  const data = imageReader(0, stored, record.op === 'DELETE' ? beforeAt : StoredRowRecord.afterAtOf(record), columns);
+  const old = update ? imageReader(1, stored, beforeAt, columns) : null;
   if (data === null || (update && old === null)) return null;
   const w = writer;
   w.begin(plan.fixedBytes);
@@ -135,10 +136,10 @@ function storedRowMessage(record: RowRecord, stored: StoredImages, plan: TablePl
 const readers: [ByteReader | null, ByteReader | null] = [null, null];
 
 /** A reader at the first value of the image at `at`, or null when it is not a row of `columns` values. */
-function imageReader(slot: 0 | 1, stored: StoredImages, at: number, columns: number): ByteReader | null {
-  if (stored.bytes[at] !== Tag.ARRAY) return null;
+function imageReader(slot: 0 | 1, bytes: Buffer, at: number, columns: number): ByteReader | null {
+  if (bytes[at] !== Tag.ARRAY) return null;
   let r = readers[slot];
-  if (r === null || r.buf !== stored.bytes) readers[slot] = r = new ByteReader(stored.bytes, at);
+  if (r === null || r.buf !== bytes) readers[slot] = r = new ByteReader(bytes, at);
   r.pos = at + 1;
   return r.uint('a row image') === columns ? r : null;
 }

@@ -319,7 +319,7 @@ function readRecord(r: ByteReader, sources: SourceInfo[], schemas: TableSchema[]
   }
   const beforeAt = skipImage(r, 'the before image');
   const afterAt = skipImage(r, 'the after image');
-  return new StoredRowRecord(id, seq, source, op as RowRecord['op'], schema, { bytes: r.buf, beforeAt, afterAt });
+  return new StoredRowRecord(id, seq, source, op as RowRecord['op'], schema, r.buf, beforeAt, afterAt);
 }
 
 function readSchema(buf: Buffer, at: number, n: number): TableSchema {

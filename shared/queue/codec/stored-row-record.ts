@@ -2,9 +2,9 @@
  * A row record read from a version 2 payload whose row images stay bytes until asked for. Decoding
  * a batch checks every image (skipValue) but builds no values: `before` and `after` are read on
  * first access (and kept), and an encoder that writes straight from the stored bytes (Canal JSON,
- * write-stored-value.ts) asks `storedImagesOf` instead and never builds them. On the delivery
- * thread the values of a row were most of its garbage: JS strings and arrays built from the
- * payload only to be written out as bytes again (docs/performance.md).
+ * write-stored-value.ts) reads them where they lie (`bytesOf`, `beforeAtOf`, `afterAtOf`) and never
+ * builds them. On the delivery thread the values of a row were most of its garbage: JS strings and
+ * arrays built from the payload only to be written out as bytes again (docs/performance.md).
  *
  * It behaves as the plain `RowRecord` it stands for wherever a record is read field by field.
  * `before` and `after` are getters of the class, not own properties, so a spread (`{...record}`)
@@ -28,7 +28,10 @@ const UNREAD = undefined;
 export class StoredRowRecord implements RowRecord {
   #before: Row | null | typeof UNREAD = UNREAD;
   #after: Row | null | typeof UNREAD = UNREAD;
-  readonly #images: StoredImages;
+  // The images' place, as fields rather than a StoredImages object: one object less per record.
+  readonly #bytes: Buffer;
+  readonly #beforeAt: number;
+  readonly #afterAt: number;
 
   constructor(
     readonly id: number,
@@ -36,22 +39,35 @@ export class StoredRowRecord implements RowRecord {
     readonly source: SourceInfo,
     readonly op: Exclude<Op, 'DDL'>,
     readonly schema: TableSchema,
-    images: StoredImages,
+    bytes: Buffer,
+    beforeAt: number,
+    afterAt: number,
   ) {
-    this.#images = images;
+    this.#bytes = bytes;
+    this.#beforeAt = beforeAt;
+    this.#afterAt = afterAt;
   }
 
   get before(): Row | null {
-    return this.#before === UNREAD ? (this.#before = readImage(this.#images, this.#images.beforeAt)) : this.#before;
+    return this.#before === UNREAD ? (this.#before = readImage(this.#bytes, this.#beforeAt)) : this.#before;
   }
 
   get after(): Row | null {
-    return this.#after === UNREAD ? (this.#after = readImage(this.#images, this.#images.afterAt)) : this.#after;
+    return this.#after === UNREAD ? (this.#after = readImage(this.#bytes, this.#afterAt)) : this.#after;
   }
 
-  /** The stored bytes of a record decoded by the queue codec; null for any other record. */
-  static imagesOf(record: RowRecord): StoredImages | null {
-    return record instanceof StoredRowRecord ? record.#images : null;
+  /** The payload of a record decoded by the queue codec (its images are at `beforeAtOf`, `afterAtOf`); null for any other record. */
+  static bytesOf(record: RowRecord): Buffer | null {
+    return record instanceof StoredRowRecord ? record.#bytes : null;
+  }
+
+  /** Where the before image of a record with `bytesOf` lies in them. */
+  static beforeAtOf(record: StoredRowRecord): number {
+    return record.#beforeAt;
+  }
+
+  static afterAtOf(record: StoredRowRecord): number {
+    return record.#afterAt;
   }
 
   /** The plain record, as JSON.stringify and test equality see it. */
@@ -60,9 +76,13 @@ export class StoredRowRecord implements RowRecord {
   }
 }
 
-export const storedImagesOf = StoredRowRecord.imagesOf;
+/** Where the stored images of a record decoded by the queue codec lie; null for any other record. Allocates: for tests and rare paths. */
+export function storedImagesOf(record: RowRecord): StoredImages | null {
+  const bytes = StoredRowRecord.bytesOf(record);
+  return bytes === null ? null : { bytes, beforeAt: StoredRowRecord.beforeAtOf(record as StoredRowRecord), afterAt: StoredRowRecord.afterAtOf(record as StoredRowRecord) };
+}
 
 /** The payload was checked when its batch was decoded (skipValue), so this read cannot fail. */
-function readImage(images: StoredImages, at: number): Row | null {
-  return readValue(new ByteReader(images.bytes, at), 'a row image') as Row | null;
+function readImage(bytes: Buffer, at: number): Row | null {
+  return readValue(new ByteReader(bytes, at), 'a row image') as Row | null;
 }

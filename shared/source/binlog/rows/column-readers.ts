@@ -11,6 +11,7 @@
 // @ts-expect-error no declaration file for zongji's internal modules
 import { decodeTextColumn, formatInet4, formatInet6, formatUuid } from '../../../../node_modules/@vlasky/zongji/lib/common.js';
 import { ColumnType } from '../events/table-map.ts';
+import { ascii, char, digits, take } from './ascii-text.ts';
 
 /** Where the next value starts; readers advance `pos` past what they read. */
 export interface RowCursor {
@@ -60,7 +61,6 @@ function zeroPad(num: number | string, size: number): string {
 /** `00`..`99`: every two-digit field of a temporal value is under 64, so this is zeroPad(n, 2) for all of them. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const pad2 = (n: number): string => TWO_DIGITS[n] ?? zeroPad(n, 2);
-const pad4 = (n: number): string => (n >= 1000 && n <= 9999 ? String(n) : zeroPad(n, 4));
 
 function sliceBits(input: number, start: number, end: number): number {
   const match = ((1 << end) - 1) ^ ((1 << start) - 1);
@@ -80,20 +80,26 @@ function readIntBE(buf: Buffer, at: number, length: number): number {
   }
 }
 
-/** Whether the last fraction read was zero (or absent): kept here rather than in an object per value. */
-let fractionZero = true;
-
-/** `.digits` of a TIME2/DATETIME2/TIMESTAMP2 fraction, or '' without one (`fractionZero` tells whether it is zero). */
-function readFraction(c: RowCursor, precision: number): string {
-  fractionZero = true;
-  if (!precision) return '';
+/**
+ * The fraction of a TIME2/DATETIME2/TIMESTAMP2 value as zongji computes it (a number; not always
+ * an integer when the bytes are odd), or -1 without one.
+ */
+function readFraction(c: RowCursor, precision: number): number {
+  if (!precision) return -1;
   const size = Math.ceil(precision / 2);
   let value = readIntBE(c.buf, c.pos, size);
   c.pos += size;
   if (precision % 2 !== 0) value /= 10;
   if (value < 0) value *= -1;
-  fractionZero = value === 0;
-  return `.${zeroPad(value, precision)}`;
+  return value;
+}
+
+/** zongji's `.digits` of a fraction read by readFraction, appended to the text; nothing without one. */
+function appendFraction(value: number, precision: number): void {
+  if (value < 0) return;
+  char(0x2e);
+  if (Number.isInteger(value)) digits(value, precision);
+  else ascii(zeroPad(value, precision));
 }
 
 function parseMembers(type: string, prefixLength: number): string[] {
@@ -236,7 +242,8 @@ function date(): ColumnReader {
   return (c) => {
     const raw = c.buf.readUIntLE(c.pos, 3);
     c.pos += 3;
-    return `${pad4(sliceBits(raw, 9, 24))}-${pad2(sliceBits(raw, 5, 9))}-${pad2(sliceBits(raw, 0, 5))}`;
+    appendDate(sliceBits(raw, 9, 24), sliceBits(raw, 5, 9), sliceBits(raw, 0, 5));
+    return take();
   };
 }
 
@@ -248,10 +255,11 @@ function datetime2(decimals: number): ColumnReader {
     c.pos += 5;
     const fraction = readFraction(c, decimals);
     const yearMonth = sliceBits(high, 14, 31);
-    return (
-      `${pad4(Math.floor(yearMonth / 13))}-${pad2(yearMonth % 13)}-${pad2(sliceBits(low, 17, 22))} ` +
-      `${pad2(sliceBits(low, 12, 17))}:${pad2(sliceBits(low, 6, 12))}:${pad2(sliceBits(low, 0, 6))}${fraction}`
-    );
+    appendDate(Math.floor(yearMonth / 13), yearMonth % 13, sliceBits(low, 17, 22));
+    char(0x20);
+    appendTime(sliceBits(low, 12, 17), sliceBits(low, 6, 12), sliceBits(low, 0, 6));
+    appendFraction(fraction, decimals);
+    return take();
   };
 }
 
@@ -260,10 +268,12 @@ function timestamp2(decimals: number): ColumnReader {
   return (c) => {
     const seconds = c.buf.readInt32BE(c.pos);
     c.pos += 4;
-    const tail = readFraction(c, decimals);
-    if (seconds === 0 && fractionZero) return `0000-00-00 00:00:00${tail}`;
+    const fraction = readFraction(c, decimals);
+    if (seconds === 0 && fraction <= 0) ascii('0000-00-00 00:00:00');
     // Whole seconds only: the fraction's milliseconds never carry into them.
-    return `${utcDateTime(seconds)}${tail}`;
+    else appendUtcDateTime(seconds);
+    appendFraction(fraction, decimals);
+    return take();
   };
 }
 
@@ -271,10 +281,11 @@ function timestamp2(decimals: number): ColumnReader {
  * `YYYY-MM-DD hh:mm:ss` of non-negative epoch seconds in UTC, by the civil-from-days algorithm
  * (H. Hinnant), which is what `Date`'s UTC fields give, without a Date per value.
  */
-function utcDateTime(seconds: number): string {
+function appendUtcDateTime(seconds: number): void {
   if (seconds < 0) {
     const d = new Date(seconds * 1000);
-    return `${zeroPad(d.getUTCFullYear(), 4)}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+    ascii(`${zeroPad(d.getUTCFullYear(), 4)}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`);
+    return;
   }
   const days = Math.floor(seconds / 86400);
   const s = seconds - days * 86400;
@@ -289,7 +300,27 @@ function utcDateTime(seconds: number): string {
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   const hour = Math.floor(s / 3600);
   const minute = Math.floor((s % 3600) / 60);
-  return `${pad4(year)}-${pad2(month)}-${pad2(day)} ${pad2(hour)}:${pad2(minute)}:${pad2(s % 60)}`;
+  appendDate(year, month, day);
+  char(0x20);
+  appendTime(hour, minute, s % 60);
+}
+
+/** `YYYY-MM-DD` as pad4/pad2 write it (both keep the last digits of a wider number). */
+function appendDate(year: number, month: number, day: number): void {
+  digits(year, 4);
+  char(0x2d);
+  digits(month, 2);
+  char(0x2d);
+  digits(day, 2);
+}
+
+/** `hh:mm:ss`, two digits each as pad2 writes them. */
+function appendTime(hour: number, minute: number, second: number): void {
+  digits(hour, 2);
+  char(0x3a);
+  digits(minute, 2);
+  char(0x3a);
+  digits(second, 2);
 }
 
 function time2(decimals: number): ColumnReader {
@@ -301,8 +332,15 @@ function time2(decimals: number): ColumnReader {
     if (negative) raw = raw ^ ((1 << 24) - 1);
     const hour = sliceBits(raw, 12, 22);
     let second = sliceBits(raw, 0, 6);
-    if (negative && fractionZero) second++;
-    return `${negative ? '-' : ''}${zeroPad(hour, hour > 99 ? 3 : 2)}:${pad2(sliceBits(raw, 6, 12))}:${zeroPad(second, 2)}${fraction}`;
+    if (negative && fraction <= 0) second++;
+    if (negative) char(0x2d);
+    digits(hour, hour > 99 ? 3 : 2);
+    char(0x3a);
+    digits(sliceBits(raw, 6, 12), 2);
+    char(0x3a);
+    digits(second, 2);
+    appendFraction(fraction, decimals);
+    return take();
   };
 }
 

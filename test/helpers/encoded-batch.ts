@@ -2,6 +2,7 @@
 import { BatchBuilder, decodeBatch } from '../../shared/queue/codec.ts';
 import type { EncodedBatch } from '../../shared/queue/types.ts';
 import type { Batch } from '../../shared/record/index.ts';
+import { StoredRowRecord } from '../../shared/queue/codec/stored-row-record.ts';
 
 /** The batch as the reader hands it to the queue. */
 export function encoded(batch: Batch): EncodedBatch {
@@ -13,4 +14,12 @@ export function encoded(batch: Batch): EncodedBatch {
 /** What a deliverer reads back from the stored form. */
 export function decoded(batch: EncodedBatch): Batch {
   return decodeBatch(batch.payload);
+}
+
+/**
+ * The batch with plain row records: a decoded row record keeps its images as stored bytes behind
+ * getters (StoredRowRecord), which a structured clone or `v8.serialize` would drop.
+ */
+export function plainBatch(batch: Batch): Batch {
+  return { ...batch, records: batch.records.map((r) => (r instanceof StoredRowRecord ? r.toJSON() : r)) };
 }

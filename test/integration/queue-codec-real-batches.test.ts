@@ -9,7 +9,7 @@
 import { serialize } from 'node:v8';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { decoded } from '../helpers/encoded-batch.ts';
+import { decoded, plainBatch } from '../helpers/encoded-batch.ts';
 import type { Logger } from '../../shared/log.ts';
 import { decodeBatch, encodeBatch } from '../../shared/queue/codec.ts';
 import type { Batch, ChangeRecord } from '../../shared/record/index.ts';
@@ -43,7 +43,8 @@ async function readBatches(db: string, from: { file: string; position: number },
     skipThrough: 0,
     batchMaxRecords: 40,
     batchMaxBytes: 64 << 20,
-    emit: (batch) => batches.push(decoded(batch)),
+    // plain records: the test serializes them with v8 too, which keeps own properties only
+    emit: (batch) => batches.push(plainBatch(decoded(batch))),
   });
   const stream = new BinlogStream({
     endpoint,

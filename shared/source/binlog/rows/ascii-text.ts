@@ -2,7 +2,8 @@
  * The text of a temporal value, assembled as bytes and made a string once. A template literal of a
  * dozen parts (`${y}-${m}-${d} ${h}:…`) builds a dozen intermediate strings per value, and in the
  * catch-up's heap profile the three temporal columns of the bench table were a third of the reader
- * thread's garbage. One builder serves every reader: values are read one at a time.
+ * thread's garbage; DECIMAL text goes the same way. One builder serves every reader: values are
+ * read one at a time.
  */
 
 /** Node's Buffer#latin1Slice, which toString('latin1') dispatches to (untyped in @types/node). */
@@ -10,7 +11,8 @@ interface Latin1Slice {
   latin1Slice(start: number, end: number): string;
 }
 
-const buf = Buffer.allocUnsafe(64);
+/** Room for the longest text: a DECIMAL(65, 30) with its sign and point is 67 characters. */
+const buf = Buffer.allocUnsafe(128);
 const slices = buf as unknown as Latin1Slice;
 let length = 0;
 

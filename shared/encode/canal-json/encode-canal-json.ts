@@ -149,7 +149,7 @@ function imageReader(slot: 0 | 1, bytes: Buffer, at: number, columns: number): B
  * value's is the same value and is left out without being written (as `===` does there).
  */
 function writeStoredOld(w: JsonWriter, plan: TablePlan, before: ByteReader): void {
-  const { keys, commaKeys, kinds, spans, valueStarts } = plan;
+  const { kinds, valueStarts } = plan;
   const bytes = before.buf;
   w.bytes(OLD_OPEN);
   let first = true;
@@ -160,14 +160,7 @@ function writeStoredOld(w: JsonWriter, plan: TablePlan, before: ByteReader): voi
     const length = before.pos - start;
     if (length === valueStarts[i + 1]! - afterStart && bytes.compare(bytes, afterStart, afterStart + length, start, before.pos) === 0) continue;
     before.pos = start;
-    const mark = w.offset;
-    w.bytes(first ? keys[i]! : commaKeys[i]!);
-    const from = w.offset;
-    writeStoredValue(w, kinds[i]!, before);
-    const written = w.offset - from;
-    const afterFrom = spans[2 * i]!;
-    if (written === spans[2 * i + 1]! - afterFrom && w.equalSpans(from, afterFrom, written)) w.rewind(mark);
-    else first = false;
+    if (oldMember(w, plan, i, first, before)) first = false;
   }
   w.bytes(OLD_CLOSE);
 }
@@ -178,22 +171,35 @@ function writeStoredOld(w: JsonWriter, plan: TablePlan, before: ByteReader): voi
  * A before value is written in place and taken back when its bytes equal the after value's.
  */
 function writeOld(w: JsonWriter, plan: TablePlan, before: Row, after: Row): void {
-  const { keys, commaKeys, kinds, spans } = plan;
+  const { kinds } = plan;
   w.bytes(OLD_OPEN);
   let first = true;
   for (let i = 0; i < kinds.length; i++) {
     const value = before[i] as Value;
     if (value === after[i]) continue;
-    const mark = w.offset;
-    w.bytes(first ? keys[i]! : commaKeys[i]!);
-    const from = w.offset;
-    writeValue(w, kinds[i]!, value);
-    const length = w.offset - from;
-    const afterFrom = spans[2 * i]!;
-    if (length === spans[2 * i + 1]! - afterFrom && w.equalSpans(from, afterFrom, length)) w.rewind(mark);
-    else first = false;
+    if (oldMember(w, plan, i, first, value)) first = false;
   }
   w.bytes(OLD_CLOSE);
+}
+
+/**
+ * Member i of `old`: its key and the before value (decoded, or at a stored image's reader), taken
+ * back when the value's bytes equal the after value's. True when it stays.
+ */
+function oldMember(w: JsonWriter, plan: TablePlan, i: number, first: boolean, value: Value | ByteReader): boolean {
+  const { spans } = plan;
+  const mark = w.offset;
+  w.bytes(first ? plan.keys[i]! : plan.commaKeys[i]!);
+  const from = w.offset;
+  if (value instanceof ByteReader) writeStoredValue(w, plan.kinds[i]!, value);
+  else writeValue(w, plan.kinds[i]!, value);
+  const length = w.offset - from;
+  const afterFrom = spans[2 * i]!;
+  if (length === spans[2 * i + 1]! - afterFrom && w.equalSpans(from, afterFrom, length)) {
+    w.rewind(mark);
+    return false;
+  }
+  return true;
 }
 
 function ddlMessage(record: DdlRecord, nowMs: number): string {

@@ -131,7 +131,8 @@ function storedRowMessage(record: StoredRowRecord, stored: Buffer, plan: TablePl
 
 /**
  * The records of a batch share its payload: one reader over it for `data` (slot 0) and one for
- * `old` (slot 1) serve them all, instead of two objects per record.
+ * `old` (slot 1) serve them all, instead of two objects per record. They keep the last payload
+ * alive until the next one comes (one batch at most).
  */
 const readers: [ByteReader | null, ByteReader | null] = [null, null];
 

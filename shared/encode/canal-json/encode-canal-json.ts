@@ -8,7 +8,8 @@
  * - `es` = source event time (ms), `id` = record id, `ts` = `options.nowMs` (no clock here).
  * - DDL: `isDdl:true`, `type` per ddl-type.ts, `sql` = statement; the row fields are null.
  * A row message is written as bytes, straight from the table plan's byte templates (table-plan.ts) and
- * the values (write-value.ts): no object, string or JSON.stringify per row. The returned Buffer
+ * the values (write-value.ts), or, for a record read from the queue, from the values' stored bytes
+ * (write-stored-value.ts): no object, string or JSON.stringify per row. The returned Buffer
  * is a view into a shared slab (json-writer.ts), like the small Buffers of Node's own pool.
  */
 import type { ChangeRecord, DdlRecord, Row, RowRecord, Value } from '../../record/index.ts';

@@ -1,7 +1,7 @@
 /** Batches in the reader's stored form (what the assembler emits and the appender takes), and back. */
 import { BatchBuilder, decodeBatch } from '../../shared/queue/codec.ts';
 import type { EncodedBatch } from '../../shared/queue/types.ts';
-import type { Batch } from '../../shared/record/index.ts';
+import type { Batch, RowRecord } from '../../shared/record/index.ts';
 import { StoredRowRecord } from '../../shared/queue/codec/stored-row-record.ts';
 
 /** The batch as the reader hands it to the queue. */
@@ -22,4 +22,12 @@ export function decoded(batch: EncodedBatch): Batch {
  */
 export function plainBatch(batch: Batch): Batch {
   return { ...batch, records: batch.records.map((r) => (r instanceof StoredRowRecord ? r.toJSON() : r)) };
+}
+
+/** Where a stored record's images lie in its payload (StoredRowRecord's accessors in one object); null for any other record. */
+export function storedImagesOf(record: RowRecord): { bytes: Buffer; beforeAt: number; afterAt: number } | null {
+  const bytes = StoredRowRecord.bytesOf(record);
+  if (bytes === null) return null;
+  const stored = record as StoredRowRecord;
+  return { bytes, beforeAt: StoredRowRecord.beforeAtOf(stored), afterAt: StoredRowRecord.afterAtOf(stored) };
 }

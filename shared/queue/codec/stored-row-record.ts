@@ -15,20 +15,13 @@ import type { Op, Row, RowRecord, SourceInfo, TableSchema } from '../../record/i
 import { ByteReader } from './byte-reader.ts';
 import { readValue } from './tagged-value.ts';
 
-/** Where a record's images lie in its payload: each at the tag of its value (NULL or an ARRAY of column values). */
-export interface StoredImages {
-  readonly bytes: Buffer;
-  readonly beforeAt: number;
-  readonly afterAt: number;
-}
-
 /** Not yet read from the payload. */
 const UNREAD = undefined;
 
 export class StoredRowRecord implements RowRecord {
   #before: Row | null | typeof UNREAD = UNREAD;
   #after: Row | null | typeof UNREAD = UNREAD;
-  // The images' place, as fields rather than a StoredImages object: one object less per record.
+  // The images' place, as fields rather than an object of their own: one object less per record.
   readonly #bytes: Buffer;
   readonly #beforeAt: number;
   readonly #afterAt: number;
@@ -56,7 +49,10 @@ export class StoredRowRecord implements RowRecord {
     return this.#after === UNREAD ? (this.#after = readImage(this.#bytes, this.#afterAt)) : this.#after;
   }
 
-  /** The payload of a record decoded by the queue codec (its images are at `beforeAtOf`, `afterAtOf`); null for any other record. */
+  /**
+   * The payload of a record decoded by the queue codec, null for any other record. Its images lie
+   * at `beforeAtOf` and `afterAtOf`, each at the tag of its value (NULL or an ARRAY of column values).
+   */
   static bytesOf(record: RowRecord): Buffer | null {
     return record instanceof StoredRowRecord ? record.#bytes : null;
   }
@@ -74,12 +70,6 @@ export class StoredRowRecord implements RowRecord {
   toJSON(): RowRecord {
     return { id: this.id, seq: this.seq, source: this.source, op: this.op, schema: this.schema, before: this.before, after: this.after };
   }
-}
-
-/** Where the stored images of a record decoded by the queue codec lie; null for any other record. Allocates: for tests and rare paths. */
-export function storedImagesOf(record: RowRecord): StoredImages | null {
-  const bytes = StoredRowRecord.bytesOf(record);
-  return bytes === null ? null : { bytes, beforeAt: StoredRowRecord.beforeAtOf(record as StoredRowRecord), afterAt: StoredRowRecord.afterAtOf(record as StoredRowRecord) };
 }
 
 /** The payload was checked when its batch was decoded (skipValue), so this read cannot fail. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCanalJson } from '../../../../shared/encode/canal-json/index.ts';
 import { decodeBatch, encodeBatch } from '../../../../shared/queue/codec.ts';
-import { storedImagesOf } from '../../../../shared/queue/codec/stored-row-record.ts';
+import { storedImagesOf } from '../../../helpers/encoded-batch.ts';
 import { MysqlTypeCode, type Batch, type ChangeRecord, type RowRecord, type Value } from '../../../../shared/record/index.ts';
 import { randomBatch, seeded, type Random } from '../../queue/codec/random-batches.ts';
 

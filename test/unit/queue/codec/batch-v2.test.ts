@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BatchBuilder, CODEC_VERSION, decodeBatch, encodeBatch } from '../../../../shared/queue/codec.ts';
 import { Tag } from '../../../../shared/queue/codec/tagged-value.ts';
-import { storedImagesOf, StoredRowRecord } from '../../../../shared/queue/codec/stored-row-record.ts';
+import { StoredRowRecord } from '../../../../shared/queue/codec/stored-row-record.ts';
+import { storedImagesOf } from '../../../helpers/encoded-batch.ts';
 import { QueueCorruptError } from '../../../../shared/queue/errors.ts';
 import { InvariantError } from '../../../../shared/errors.ts';
 import type { Batch, ChangeRecord, RowRecord, SourceInfo, Value } from '../../../../shared/record/index.ts';

@@ -90,7 +90,10 @@ export function shortestFloatDecimal(a: number): SciDecimal | undefined {
 /** What a grid step answers: the integer chosen, NONE when the interval holds none, undefined when unsure. */
 const NONE = -1;
 
-/** The nearest of the integers in [first, last] to `at` (`twiceFraction` against 1: below, tie, above half). */
+/**
+ * The integer of [first, last] nearest the scaled float, which lies above `below` by a fraction
+ * whose sign of 2·fraction − 1 is `half` (below, at or above one half; at it, the even one wins).
+ */
 function pick(first: number, last: number, below: number, half: number): number {
   if (first > last) return NONE;
   const n = half < 0 ? below : half > 0 ? below + 1 : below % 2 === 0 ? below : below + 1;

@@ -27,6 +27,13 @@ export function digits(value: number, width: number): void {
   length += width;
 }
 
+/** A non-negative integer's digits, unpadded. */
+export function unpadded(value: number): void {
+  let width = 1;
+  for (let t = value; t >= 10; t = Math.floor(t / 10)) width++;
+  digits(value, width);
+}
+
 /** One ASCII character, by its code. */
 export function char(code: number): void {
   buf[length++] = code;

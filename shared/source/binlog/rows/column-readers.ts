@@ -11,7 +11,7 @@
 // @ts-expect-error no declaration file for zongji's internal modules
 import { decodeTextColumn, formatInet4, formatInet6, formatUuid } from '../../../../node_modules/@vlasky/zongji/lib/common.js';
 import { ColumnType } from '../events/table-map.ts';
-import { ascii, char, digits, take } from './ascii-text.ts';
+import { ascii, char, digits, take, unpadded } from './ascii-text.ts';
 
 /** Where the next value starts; readers advance `pos` past what they read. */
 export interface RowCursor {
@@ -102,13 +102,6 @@ function appendFraction(value: number, precision: number): void {
   else ascii(zeroPad(value, precision));
 }
 
-/** How many decimal digits a positive integer has. */
-function decimalDigits(v: number): number {
-  let n = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) n++;
-  return n;
-}
-
 function parseMembers(type: string, prefixLength: number): string[] {
   return type
     .substring(prefixLength, type.length - 1)
@@ -194,7 +187,7 @@ function decimal(precision: number, scale: number): ColumnReader {
     if (compIntegralSize > 0) {
       const v = groups[g++]!;
       if (v > 0) {
-        digits(v, decimalDigits(v));
+        unpadded(v);
         leading = false;
       }
     }
@@ -202,7 +195,7 @@ function decimal(precision: number, scale: number): ColumnReader {
       const v = groups[g++]! % 1e9;
       if (!leading) digits(v, 9);
       else if (v > 0) {
-        digits(v, decimalDigits(v));
+        unpadded(v);
         leading = false;
       }
     }

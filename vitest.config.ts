@@ -17,6 +17,7 @@ const sourceTests = [
   'test/integration/kafka-ddl-selection.test.ts',
   'test/integration/objects-reload.test.ts',
   'test/integration/lean-rows-equivalence.test.ts',
+  'test/integration/text-rows-equivalence.test.ts',
   'test/integration/precheck.test.ts',
   'test/integration/resume.test.ts',
   'test/integration/source-tls.test.ts',

@@ -189,7 +189,7 @@ async function readOnly(rows: number, workers: number, chunkRows: number): Promi
   const query: SqlQuery = async <T>(sql: string, params: unknown[]) => (await conn.query(sql, params))[0] as T[];
   let counted = 0;
   const boundary: ResumePosition = { file: 'binlog.999999', position: Number.MAX_SAFE_INTEGER, gtidSet: null, nextRecordId: 0 };
-  const target = { inTransaction: false, boundary, init: (_schema: unknown, chunk: readonly unknown[]) => void (counted += chunk.length), record: () => {} };
+  const target = { inTransaction: false, boundary, init: (_schema: unknown, chunk: { length: number }) => void (counted += chunk.length), record: () => {} };
   const merger = new ChunkMerger(
     newSnapshotCursor('bench', [`${DATABASE}.${TABLE}`]),
     () => target,

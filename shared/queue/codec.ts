@@ -7,7 +7,7 @@
  */
 import type { ErrorContext } from '../errors.ts';
 import { InvariantError } from '../errors.ts';
-import type { Batch, ChangeRecord } from '../record/index.ts';
+import type { Batch, ChangeRecord, SourceInfo, TableSchema } from '../record/index.ts';
 import type { EncodedBatch, QueueEntry } from './types.ts';
 import { PayloadCorruption } from './codec/byte-reader.ts';
 import { decodeV1, V1 } from './codec/batch-v1.ts';
@@ -37,6 +37,11 @@ export class BatchBuilder {
 
   add(record: ChangeRecord): void {
     storable(() => this.#b.add(record));
+  }
+
+  /** A full-sync row already in the payload's layout (BatchV2Builder#addInit). */
+  addInit(id: number, seq: number, schema: TableSchema, source: SourceInfo, image: Buffer, start: number, end: number): void {
+    storable(() => this.#b.addInit(id, seq, schema, source, image, start, end));
   }
 
   commit(): void {

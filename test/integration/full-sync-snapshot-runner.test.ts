@@ -12,6 +12,7 @@ import type { ResumePosition, Row, TableSchema, TableSnapshot } from '../../shar
 import type { SqlQuery } from '../../shared/source/schema/table-schemas.ts';
 import { ChunkMerger, type MergeTarget } from '../../shared/source/snapshot/chunk-merger.ts';
 import { ChunkReader } from '../../shared/source/snapshot/chunk-reader.ts';
+import type { ChunkRows } from '../../shared/source/snapshot/chunk-rows.ts';
 import { ShapeCache } from '../../shared/source/snapshot/shape-cache.ts';
 import { newSnapshotCursor, runSnapshot } from '../../shared/source/snapshot/snapshot-runner.ts';
 import { Secret } from '../../shared/task/secret.ts';
@@ -31,8 +32,8 @@ class HeldStream implements MergeTarget {
   boundary = BEHIND;
   readonly placed: number[][] = [];
   /** Chunks' rows (the run's last step, a progress mark without a table, places none). */
-  init(schema: TableSchema | null, rows: readonly Row[]): void {
-    if (schema) this.placed.push(rows.map((r) => Number(r[0])));
+  init(schema: TableSchema | null, rows: ChunkRows): void {
+    if (schema) this.placed.push(rows.toArray().map((r) => Number(r[0])));
   }
   record(): void {}
 }
@@ -121,7 +122,7 @@ describe('ShapeCache', () => {
     try {
       const before = await reader.read(table(), 0, null, 2);
       expect(before.schema.columns[1]!.type).toBe('varchar(20)');
-      expect(before.rows).toEqual([
+      expect(before.rows.toArray()).toEqual([
         [1, 'a'],
         [2, 'b'],
       ]);
@@ -132,7 +133,7 @@ describe('ShapeCache', () => {
       await source.conn().query(`ALTER TABLE ${db}.shape MODIFY v INT`);
       const after = await reader.read(table(), 0, null, 2);
       expect(after.schema.columns[1]!.type).toMatch(/^int/);
-      expect(after.rows).toEqual([
+      expect(after.rows.toArray()).toEqual([
         [1, 7],
         [2, 7],
       ]);

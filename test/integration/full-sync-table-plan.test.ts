@@ -81,7 +81,7 @@ async function readAll(plan: TableSnapshot, limit = 64): Promise<string[][]> {
       for (let guard = 0; guard < 1000; guard++) {
         const chunk = await reader.read({ ...plan, ranges }, i, null, limit);
         const indexes = plan.key.map((k) => chunk.schema.columns.findIndex((c) => c.name === k));
-        keys.push(...chunk.rows.map((r) => keyString(indexes.map((j) => r[j]!))));
+        keys.push(...chunk.rows.toArray().map((r) => keyString(indexes.map((j) => r[j]!))));
         ranges[i] = { ...ranges[i]!, after: chunk.lastKey ?? ranges[i]!.after, done: chunk.last };
         if (chunk.last) break;
       }
@@ -204,7 +204,7 @@ describe('planTable', () => {
       const seen: unknown[] = [];
       await reader.scan(plan, null, 4, async (chunk) => {
         pieces.push({ rows: chunk.rows.length, last: chunk.last });
-        seen.push(...chunk.rows.map((r) => r[0]));
+        seen.push(...chunk.rows.toArray().map((r) => r[0]));
       });
       expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(pieces).toEqual([

@@ -128,6 +128,25 @@ export class BatchV2Builder {
     counts.lastSourceTimeMs = record.source.timestampMs;
   }
 
+  /**
+   * A full-sync row whose after image is already in this layout (`image[start..end)`, an ARRAY of
+   * tagged values, written by source/snapshot/text-rows.ts or chunk-rows.ts): copied as it is.
+   */
+  addInit(id: number, seq: number, schema: TableSchema, source: SourceInfo, image: Buffer, start: number, end: number): void {
+    if (this.#tx) throw new InvariantError('full-sync rows are placed between transactions');
+    if (image[start] !== Tag.ARRAY) throw new UnstorableValueError(`record ${id} (INIT on ${schema.database}.${schema.table}): its image is not a row`);
+    const w = this.#w;
+    writeHead(w, OP_CODE.INIT, id, seq, source, this.#sources, null);
+    writeSchemaRef(w, schema, this.#schemas);
+    w.u8(Tag.NULL);
+    const n = end - start;
+    w.ensure(n);
+    image.copy(w.buf, w.pos, start, end);
+    w.pos += n;
+    this.#counts.recordCount++;
+    this.#counts.lastSourceTimeMs = source.timestampMs;
+  }
+
   /** The open transaction's records join the batch, its source as it is now. */
   commit(): void {
     const tx = this.#tx;
@@ -195,19 +214,7 @@ export function encodeV2(batch: Batch): Buffer {
 function writeRecord(w: ByteWriter, record: ChangeRecord, sources: Map<SourceInfo, number>, schemas: Map<TableSchema, number>, part: OpenPart | null): void {
   const op = OP_CODE[record.op];
   if (op === undefined) throw new UnstorableValueError(`op ${String(record.op)} is not one of ${OPS.join(', ')}`);
-  w.u8(op);
-  writeCount(w, record.id, 'id');
-  writeCount(w, record.seq, 'seq');
-  const sourceRef = sources.get(record.source);
-  if (sourceRef !== undefined) w.uint(sourceRef);
-  else {
-    w.uint(sources.size);
-    sources.set(record.source, sources.size);
-    if (part && part.source === null) {
-      part.source = record.source;
-      part.sourceAt = w.pos;
-    } else writeSource(w, record.source);
-  }
+  writeHead(w, op, record.id, record.seq, record.source, sources, part);
   if (record.op === 'DDL') {
     writeString(w, record.kind);
     writeString(w, record.database);
@@ -215,17 +222,38 @@ function writeRecord(w: ByteWriter, record: ChangeRecord, sources: Map<SourceInf
     writeString(w, record.sql);
     return;
   }
-  const schemaRef = schemas.get(record.schema);
+  writeSchemaRef(w, record.schema, schemas);
+  writeValue(w, record.before);
+  writeValue(w, record.after);
+}
+
+/** Op, id, seq and the source ref (with the source itself the first time). */
+function writeHead(w: ByteWriter, op: number, id: number, seq: number, source: SourceInfo, sources: Map<SourceInfo, number>, part: OpenPart | null): void {
+  w.u8(op);
+  writeCount(w, id, 'id');
+  writeCount(w, seq, 'seq');
+  const sourceRef = sources.get(source);
+  if (sourceRef !== undefined) w.uint(sourceRef);
+  else {
+    w.uint(sources.size);
+    sources.set(source, sources.size);
+    if (part && part.source === null) {
+      part.source = source;
+      part.sourceAt = w.pos;
+    } else writeSource(w, source);
+  }
+}
+
+function writeSchemaRef(w: ByteWriter, schema: TableSchema, schemas: Map<TableSchema, number>): void {
+  const schemaRef = schemas.get(schema);
   if (schemaRef !== undefined) w.uint(schemaRef);
   else {
     w.uint(schemas.size);
-    schemas.set(record.schema, schemas.size);
+    schemas.set(schema, schemas.size);
     const at = w.startLength();
-    writeValue(w, record.schema);
+    writeValue(w, schema);
     w.endLength(at);
   }
-  writeValue(w, record.before);
-  writeValue(w, record.after);
 }
 
 function writeCount(w: ByteWriter, v: number, field: string): void {

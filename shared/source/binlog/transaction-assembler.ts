@@ -15,6 +15,7 @@ import { InvariantError } from '../../errors.ts';
 import { BatchBuilder } from '../../queue/codec.ts';
 import type { EncodedBatch } from '../../queue/types.ts';
 import { comparePositions, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type SourceInfo, type TableSchema } from '../../record/index.ts';
+import type { ChunkRows } from '../snapshot/chunk-rows.ts';
 
 export interface AssemblerOptions {
   readonly serverId: number;
@@ -125,15 +126,16 @@ export class TransactionAssembler {
    * records, and the sync's progress after them. They leave in a batch of their own that resumes
    * here, so a restart neither repeats nor loses the chunk. An empty chunk still records progress.
    */
-  init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void {
+  init(schema: TableSchema | null, rows: ChunkRows, progress: SnapshotCursor, timestampMs: number): void {
     if (this.#tx) throw new InvariantError('full-sync rows can only be placed between transactions');
     if (schema === null && rows.length > 0) throw new InvariantError('full-sync rows need their table schema');
     const source: SourceInfo = { serverId: this.#o.serverId, serverVersion: this.#o.serverVersion, file: this.#file, position: this.#boundary.position, gtid: null, timestampMs, txId: null };
     let seq = 0;
-    for (const after of rows) {
+    for (let i = 0; i < rows.length; i++) {
       const id = this.#nextId++;
       if (id <= this.#o.skipThrough) continue;
-      this.#batch.add({ id, seq: seq++, op: 'INIT', schema: schema!, before: null, after, source });
+      // The row's image is already in the queue's layout: copied into the batch as it is.
+      this.#batch.addInit(id, seq++, schema!, source, rows.buf, rows.start(i), rows.end(i));
     }
     this.#snapshot = progress;
     this.#boundary = this.#at(this.#boundary.position, this.#boundary.gtidSet);

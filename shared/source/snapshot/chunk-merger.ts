@@ -17,13 +17,14 @@
 import { comparePositions, type DdlKind, type ResumePosition, type Row, type SnapshotCursor, type TableSchema, type TableSnapshot } from '../../record/index.ts';
 import { ChangedKeys, sameNames } from './changed-keys.ts';
 import type { Chunk } from './chunk-reader.ts';
+import { ChunkRows } from './chunk-rows.ts';
 import { keyString } from './key-sql.ts';
 
 /** What the merger needs of the assembler: its boundary and a way to place rows there. */
 export interface MergeTarget {
   readonly inTransaction: boolean;
   readonly boundary: ResumePosition;
-  init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void;
+  init(schema: TableSchema | null, rows: ChunkRows, progress: SnapshotCursor, timestampMs: number): void;
   /** Progress without rows (a run starts, a table is planned): stored with the next batch. */
   record(progress: SnapshotCursor): void;
 }
@@ -128,7 +129,7 @@ export class ChunkMerger {
   /** Records a progress step (a finished run) that needs no rows; it is stored with the next batch. */
   progress(apply: (cursor: SnapshotCursor) => SnapshotCursor): Promise<void> {
     const { handle, ready } = this.register(null);
-    ready({ schema: null as unknown as TableSchema, rows: [], bytes: 0, high: NO_WATERMARK, lastKey: null, last: true }, (c) => apply(c));
+    ready({ schema: null as unknown as TableSchema, rows: ChunkRows.empty, bytes: 0, high: NO_WATERMARK, lastKey: null, last: true }, (c) => apply(c));
     return handle.merged.then(() => undefined);
   }
 
@@ -206,18 +207,21 @@ export class ChunkMerger {
   }
 
   /** The chunk's rows without the keys changed while it was pending or, before that, since the run started. */
-  #withoutChanged(chunk: Chunk, p: Pending): Row[] {
+  #withoutChanged(chunk: Chunk, p: Pending): ChunkRows {
     if (p.table === null) return chunk.rows;
-    if (p.touched.has('*')) return [];
+    if (p.touched.has('*')) return ChunkRows.empty;
     const table = p.table;
     // The common case, a table nobody writes to during its copy: no key to build per row.
     if (p.touched.size === 0 && !this.#changed.holds(table)) return chunk.rows;
     const { key, indexes } = this.#indexesOf(chunk.schema);
-    if (!indexes) return p.touched.size === 0 ? chunk.rows : [];
-    return chunk.rows.filter((row) => {
-      const k = keyString(indexes.map((i) => row[i]!));
-      return !p.touched.has(k) && !this.#changed.has(table, key, k);
-    });
+    if (!indexes) return p.touched.size === 0 ? chunk.rows : ChunkRows.empty;
+    const kept: number[] = [];
+    for (let i = 0; i < chunk.rows.length; i++) {
+      const row = chunk.rows.row(i);
+      const k = keyString(indexes.map((j) => row[j]!));
+      if (!p.touched.has(k) && !this.#changed.has(table, key, k)) kept.push(i);
+    }
+    return chunk.rows.pick(kept);
   }
 
   /** Positions of the chunk key's columns in rows of this shape (the plan's key, in key order, else the table's). */

@@ -15,22 +15,26 @@
  * an older one, and the merger re-reads a chunk when a DDL on its table passes while it is pending.
  * The shape is read once and kept while no DDL passes (shape-cache.ts says why that is as safe).
  */
-import type { Connection as CoreConnection } from 'mysql2';
+import type { Connection as CoreConnection, QueryOptions } from 'mysql2';
 import { InvariantError } from '../../errors.ts';
-import type { BinlogPoint, Row, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
+import type { BinlogPoint, Column, TableSchema, TableSnapshot, Value } from '../../record/index.ts';
 import type { SourceEndpoint } from '../binlog/connection-options.ts';
 import { binlogStatus } from '../binlog-status.ts';
 import { openSourceConnection, type SourceConnection } from '../connection.ts';
 import { SourceConnectionError } from '../errors.ts';
 import { FullSyncQueryError } from './errors.ts';
 import { catalogSchema, type SqlQuery } from '../schema/table-schemas.ts';
+import { ChunkRows, ChunkRowsWriter } from './chunk-rows.ts';
 import { chunkQuery, selectList } from './key-sql.ts';
+import { queryRows } from './row-query.ts';
 import { ShapeCache } from './shape-cache.ts';
-import { normalizeRows, typeCastFor } from './snapshot-values.ts';
+import { typeCastFor } from './snapshot-values.ts';
 
 export interface Chunk {
   readonly schema: TableSchema;
-  readonly rows: Row[];
+  /** The rows as the queue stores them (chunk-rows.ts). */
+  readonly rows: ChunkRows;
+  /** Their stored size (the throttle's bytes). */
   readonly bytes: number;
   /** The binlog position the rows are consistent with: they join the stream there. */
   readonly high: BinlogPoint;
@@ -51,6 +55,8 @@ export class ChunkReader {
   readonly #isMariaDb: boolean;
   readonly #shapes: ShapeCache;
   #source: SourceConnection | null = null;
+  /** The last chunk's stored size: the next one's buffer starts there. */
+  #lastBytes = 1 << 16;
 
   /** `ddlsSeen`: how many DDLs the stream has passed (a change means a kept shape may be out of date). */
   constructor(endpoint: SourceEndpoint, isMariaDb: boolean, ddlsSeen: () => number) {
@@ -93,16 +99,18 @@ export class ChunkReader {
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const high = await this.#snapshotPoint(query);
     const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: table.key, after: range.after, upTo: range.upTo, filter: condition, limit, select: shape.select });
-    const [raw, fields] = await conn.query({ sql, values: params, ...(shape.typeCast ? { typeCast: shape.typeCast } : {}) });
+    const out = new ChunkRowsWriter(this.#lastBytes + (this.#lastBytes >> 3));
+    const fields = await queryRows(coreOf(conn), { sql, values: params, ...(shape.typeCast ? { typeCast: shape.typeCast } : {}) }, shape.schema.columns, { rows: out, rowEnded() {} });
     await conn.query('COMMIT');
     // An ALTER between the catalog and the SELECT either fails the SELECT (table definition changed,
     // or an unknown column) or leaves the columns asked for as they were; a shape that still differs
     // is read again.
     if (!this.#shapes.fits(table, shape, fields)) throw new ShapeChangedError();
     const { schema, keyIndexes } = shape;
-    const { rows, bytes } = normalizeRows(schema, raw as unknown as Value[][]);
-    const lastRow = rows.at(-1);
-    return { schema, rows, bytes, high, lastKey: lastRow ? keyIndexes.map((i) => lastRow[i]!) : null, last: table.key.length === 0 || rows.length < limit };
+    const rows = out.finish();
+    this.#lastBytes = Math.max(1 << 12, rows.byteLength);
+    const lastRow = rows.length > 0 ? rows.row(rows.length - 1) : null;
+    return { schema, rows, bytes: rows.byteLength, high, lastKey: lastRow ? keyIndexes.map((i) => lastRow[i]!) : null, last: table.key.length === 0 || rows.length < limit };
   }
 
   /**
@@ -118,21 +126,9 @@ export class ChunkReader {
       await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       const high = await this.#snapshotPoint(query);
       const { sql, params } = chunkQuery({ database: table.database, table: table.table, key: [], after: null, upTo: null, filter: condition, limit: 0, select: selectList(schema.columns) });
-      // The promise wrapper has no streaming query; its callback connection does.
-      const core = (conn as unknown as { connection: CoreConnection }).connection;
       const typeCast = typeCastFor(schema.columns);
-      const rows = core.query({ sql, values: params, rowsAsArray: true, ...(typeCast ? { typeCast } : {}) }).stream({ highWaterMark: pieceRows });
-      let piece: Value[][] = [];
-      const send = async (last: boolean) => {
-        const { rows: normalized, bytes } = normalizeRows(schema, piece);
-        piece = [];
-        await onPiece({ schema, rows: normalized, bytes, high, lastKey: null, last });
-      };
-      for await (const row of rows) {
-        piece.push(row as Value[]);
-        if (piece.length >= pieceRows) await send(false);
-      }
-      await send(true);
+      const select: QueryOptions = { sql, values: params, ...(typeCast ? { typeCast } : {}) };
+      await streamPieces(coreOf(conn), select, schema.columns, pieceRows, (rows, last) => onPiece({ schema, rows, bytes: rows.byteLength, high, lastKey: null, last }));
       await conn.query('COMMIT');
     } catch (err) {
       await this.#source?.conn.query('ROLLBACK').catch(() => {});
@@ -168,4 +164,60 @@ export class ChunkReader {
     await this.#source?.close();
     this.#source = null;
   }
+}
+
+/** The promise wrapper's callback connection (queries with a row sink go through it). */
+function coreOf(conn: SourceConnection['conn']): CoreConnection {
+  return (conn as unknown as { connection: CoreConnection }).connection;
+}
+
+/**
+ * A query's rows in pieces of `pieceRows`: the socket pauses while a full piece waits for
+ * `onPiece`, so the pieces in memory stay at two at most however large the table. If `onPiece`
+ * fails, the rest of the result is read and dropped (mysql2 cannot cancel a query) and the
+ * failure is thrown.
+ */
+async function streamPieces(core: CoreConnection, query: QueryOptions, columns: readonly Column[], pieceRows: number, onPiece: (rows: ChunkRows, last: boolean) => Promise<void>): Promise<void> {
+  const full: ChunkRows[] = [];
+  let wake: (() => void) | null = null;
+  let dropping = false;
+  const sink = {
+    rows: new ChunkRowsWriter(),
+    rowEnded() {
+      if (sink.rows.count < pieceRows) return;
+      const piece = sink.rows.finish();
+      sink.rows = new ChunkRowsWriter(piece.byteLength);
+      if (dropping) return;
+      full.push(piece);
+      core.pause();
+      wake?.();
+    },
+  };
+  let ended = false;
+  const done = queryRows(core, query, columns, sink).finally(() => {
+    ended = true;
+    wake?.();
+  });
+  done.catch(() => {});
+  try {
+    while (true) {
+      const piece = full.shift();
+      if (piece) {
+        await onPiece(piece, false);
+        if (full.length === 0) core.resume();
+        continue;
+      }
+      if (ended) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+  } catch (err) {
+    dropping = true;
+    full.length = 0;
+    core.resume();
+    await done.catch(() => {});
+    throw err;
+  }
+  await done;
+  await onPiece(sink.rows.finish(), true);
 }

@@ -1,14 +1,15 @@
 /**
- * SELECT results → the same lossless `Value`s the binlog reader produces, so an INIT row and an
- * INSERT of the same row encode identically. The connection options (connection-options.ts) give
- * exact strings for DECIMAL, dates and JSON; what is left is the binary protocol's shapes:
+ * mysql2's SELECT values → the same lossless `Value`s the binlog reader produces, so an INIT row
+ * and an INSERT of the same row encode identically; for the results the lean decoder leaves to
+ * mysql2 (text-rows.ts gives the same values itself). The connection options
+ * (connection-options.ts) give exact strings for DECIMAL, dates and JSON; what is left is the binary protocol's shapes:
  * GEOMETRY and BIT as raw bytes (mysql2 would parse geometry), FLOAT as the float32 the binlog
  * holds (the text protocol prints the shortest decimal), BIGINT as a number when it is exact.
  */
 import type { ConnectionOptions } from 'mysql2';
 
 type TypeCast = Exclude<ConnectionOptions['typeCast'], boolean | undefined>;
-import { MysqlTypeCode, type Row, type TableSchema, type Value } from '../../record/index.ts';
+import { MysqlTypeCode, type Value } from '../../record/index.ts';
 
 export const snapshotTypeCast: TypeCast = (field, next) => {
   if (field.type === 'GEOMETRY' || field.type === 'BIT') return field.buffer();
@@ -39,19 +40,14 @@ function normalizerFor(typeCode: number): Normalize | null {
   }
 }
 
-/** Converts rows in place (they are fresh arrays from the driver) and returns their byte estimate. */
-export function normalizeRows(schema: TableSchema, rows: Value[][]): { rows: Row[]; bytes: number } {
-  const fixes = schema.columns.map((c) => normalizerFor(c.typeCode));
-  let bytes = 0;
-  for (const row of rows) {
-    bytes += 8 * row.length;
+/** Converts a row in place (a fresh array from the driver) and returns it. */
+export function rowNormalizer(columns: readonly { typeCode: number }[]): (row: Value[]) => Value[] {
+  const fixes = columns.map((c) => normalizerFor(c.typeCode));
+  return (row) => {
     for (let i = 0; i < row.length; i++) {
       const fix = fixes[i];
       if (fix) row[i] = fix(row[i]!);
-      const v = row[i];
-      if (typeof v === 'string') bytes += v.length;
-      else if (v instanceof Uint8Array) bytes += v.byteLength;
     }
-  }
-  return { rows, bytes };
+    return row;
+  };
 }

@@ -8,6 +8,7 @@ import { decoded } from '../../../helpers/encoded-batch.ts';
 import type { Batch, ChangeRecord, ResumePosition, Row, SnapshotCursor, TableSchema } from '../../../../shared/record/index.ts';
 import { MysqlTypeCode } from '../../../../shared/record/index.ts';
 import { TransactionAssembler, type AssemblerOptions } from '../../../../shared/source/binlog/transaction-assembler.ts';
+import { ChunkRows } from '../../../../shared/source/snapshot/chunk-rows.ts';
 
 const T: TableSchema = {
   database: 'shop',
@@ -57,7 +58,7 @@ function insert(a: TransactionAssembler, ids: number[], next: number): void {
 }
 
 const brief = (records: readonly ChangeRecord[]) => records.map((r) => ({ id: r.id, op: r.op, key: r.op === 'DDL' ? r.sql : (r.after ?? r.before)![0] }));
-const rowsOf = (...ids: number[]): Row[] => ids.map((id) => [id]);
+const rowsOf = (...ids: number[]): ChunkRows => ChunkRows.of(ids.map((id) => [id]));
 
 describe('TransactionAssembler.init', () => {
   it('emits an INIT batch between transactions: ids continue, rows at the boundary, the cursor in the resume position', () => {
@@ -105,7 +106,7 @@ describe('TransactionAssembler.init', () => {
   it('an empty chunk still emits a batch that records the progress', () => {
     const { a, batches } = setup();
     const progress = { ...cursor('run'), completedAtMs: 42 };
-    a.init(null, [], progress, TS);
+    a.init(null, ChunkRows.empty, progress, TS);
     expect(batches).toEqual([{ records: [], resume: { ...START, snapshot: progress }, endsTransaction: true, lastRecordId: 99 }]);
   });
 
@@ -182,7 +183,7 @@ describe('TransactionAssembler: the boundary between transactions', () => {
   it('passed() carries the cursor of the last init', () => {
     const { a } = setup();
     const progress = cursor('run');
-    a.init(null, [], progress, TS);
+    a.init(null, ChunkRows.empty, progress, TS);
     a.passed(500, null);
     expect(a.boundary).toMatchObject({ position: 500, snapshot: progress });
   });
@@ -240,7 +241,7 @@ describe('TransactionAssembler: the boundary between transactions', () => {
   });
 
   it('rows placed from beforeTransaction come before the transaction that opens, with smaller ids', () => {
-    const box: { a?: TransactionAssembler; pending?: Row[] } = { pending: rowsOf(50, 51) };
+    const box: { a?: TransactionAssembler; pending?: ChunkRows } = { pending: rowsOf(50, 51) };
     const { a, batches } = setup({
       beforeTransaction: () => {
         if (box.pending) box.a!.init(T, box.pending, cursor('run', 2), TS);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MysqlTypeCode, type ResumePosition, type Row, type SnapshotCursor, type TableSchema, type TableSnapshot } from '../../../../shared/record/index.ts';
 import type { Chunk } from '../../../../shared/source/snapshot/chunk-reader.ts';
 import { ChunkMerger, type MergeTarget } from '../../../../shared/source/snapshot/chunk-merger.ts';
+import { ChunkRows } from '../../../../shared/source/snapshot/chunk-rows.ts';
 
 const column = (name: string, key: boolean) => ({
   name,
@@ -44,9 +45,9 @@ class FakeStream implements MergeTarget {
   record(progress: SnapshotCursor): void {
     this.recorded = progress;
   }
-  init(schema: TableSchema | null, rows: readonly Row[], progress: SnapshotCursor, timestampMs: number): void {
+  init(schema: TableSchema | null, rows: ChunkRows, progress: SnapshotCursor, timestampMs: number): void {
     if (this.inTransaction) throw new Error('placed inside a transaction');
-    this.placed.push({ table: schema && `${schema.database}.${schema.table}`, rows, progress, at: `${this.boundary.file}:${this.boundary.position}`, timestampMs });
+    this.placed.push({ table: schema && `${schema.database}.${schema.table}`, rows: rows.toArray(), progress, at: `${this.boundary.file}:${this.boundary.position}`, timestampMs });
   }
   moveTo(file: string, position: number): void {
     this.boundary = { ...this.boundary, file, position };
@@ -62,7 +63,7 @@ function cursorFor(current: TableSnapshot | null): SnapshotCursor {
 }
 
 function chunk(schema: TableSchema, rows: Row[], file: string, position: number): Chunk {
-  return { schema, rows, bytes: 10 * rows.length, high: { file, position }, lastKey: rows.length ? [rows.at(-1)![0]!] : null, last: false };
+  return { schema, rows: ChunkRows.of(rows), bytes: 10 * rows.length, high: { file, position }, lastKey: rows.length ? [rows.at(-1)![0]!] : null, last: false };
 }
 
 /** Counts rows into `current.rows`, as the runner's `advance` does. */

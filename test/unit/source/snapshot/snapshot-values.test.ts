@@ -1,10 +1,10 @@
 /**
  * SELECT values → the binlog's lossless shapes: FLOAT as its float32, BIGINT as a number only when
- * exact, YEAR as a number, everything else untouched; the byte estimate counts strings and bytes.
+ * exact, YEAR as a number, everything else untouched; the lean decoder (text-rows.ts) gives the same values itself.
  */
 import { describe, expect, it } from 'vitest';
 import { MysqlTypeCode, type TableSchema, type Value } from '../../../../shared/record/index.ts';
-import { normalizeRows, snapshotTypeCast } from '../../../../shared/source/snapshot/snapshot-values.ts';
+import { rowNormalizer, snapshotTypeCast } from '../../../../shared/source/snapshot/snapshot-values.ts';
 
 const col = (name: string, typeCode: number) => ({ name, type: name, typeCode, unsigned: false, charset: null, nullable: true, key: false });
 const S: TableSchema = {
@@ -21,26 +21,21 @@ const S: TableSchema = {
   pkNames: [],
 };
 
-describe('normalizeRows', () => {
+describe('rowNormalizer', () => {
   it('turns FLOAT text into its float32, BIGINT into a number when exact, YEAR into a number; leaves the rest', () => {
     const blob = Buffer.from([1, 2, 3]);
+    const normalize = rowNormalizer(S.columns);
     const rows: Value[][] = [
       [0.1, '9007199254740991', '2026', '12.50', blob, 0.1],
       [null, '9007199254740993', null, null, null, null],
       [3.5, '-42', '0', '0.00', Buffer.alloc(0), 1e300],
     ];
-    const { rows: out } = normalizeRows(S, rows);
-    expect(out).toBe(rows);
+    const out = rows.map((row) => normalize(row));
+    expect(out[0]).toBe(rows[0]);
     expect(out[0]).toEqual([Math.fround(0.1), 9007199254740991, 2026, '12.50', blob, 0.1]);
     expect(out[0]![0]).not.toBe(0.1);
     expect(out[1]).toEqual([null, '9007199254740993', null, null, null, null]);
     expect(out[2]).toEqual([3.5, -42, 0, '0.00', Buffer.alloc(0), 1e300]);
-  });
-
-  it('estimates bytes: 8 per value, plus string lengths and byte lengths', () => {
-    const { bytes } = normalizeRows(S, [[1.5, '123', '2026', 'abcd', Buffer.alloc(10), 2]]);
-    // 6 values * 8 + '123' kept as a number (0) + '2026' → number (0) + 'abcd' (4) + 10 bytes.
-    expect(bytes).toBe(48 + 4 + 10);
   });
 });
 

@@ -12,6 +12,8 @@
  *   per record, then copies of copies): in the catch-up profile that was 16% of the delivery
  *   thread plus much of its 10% GC. produce-request.ts writes each partition's RecordBatch in one
  *   buffer instead (record-batch.ts), and kafkajs's share fell under 2%.
+ * - `sendMessages` holds an idempotent producer's broker lock for a whole round trip: one request
+ *   in flight. pipelined-send.ts keeps several in flight, in sequence order.
  * The first three were measured with a 400,000-message produce loop (600-byte values, acks=all,
  * idempotent) under `node --cpu-prof`. The replacements keep the modules' contracts (same inputs,
  * same outputs: kafkajs-tuning.test.ts and produce-request.test.ts check them against the
@@ -20,6 +22,7 @@
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
+import { pipelinedSendMessages } from './pipelined-send.ts';
 import { createProduceRequestV3, type EncoderLike, type ProduceRequestArgs } from './produce-request.ts';
 
 const require = createRequire(import.meta.url);
@@ -101,6 +104,9 @@ function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean
   }
   try {
     replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
+    const sendMessages = require('kafkajs/src/producer/sendMessages.js') as Parameters<typeof pipelinedSendMessages>[0];
+    const responseSerializer = require('kafkajs/src/producer/responseSerializer.js') as Parameters<typeof pipelinedSendMessages>[1];
+    replaceExports('kafkajs/src/producer/sendMessages.js', pipelinedSendMessages(sendMessages, responseSerializer));
     replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
     const Encoder = require('kafkajs/src/protocol/encoder.js') as { new (): EncoderLike; nextPowerOfTwo(n: number): number; prototype: EncoderShape };
     Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderShape, length: number): void {

@@ -13,6 +13,7 @@
  *   topic_data => topic STRING [data]
  *     data => partition INT32, record_set RECORDS (int32 size, then the RecordBatch)
  */
+import { takeTurn } from './pipelined-send.ts';
 import { encodeRecordBatch, type BatchRecord } from './record-batch.ts';
 import type { RecordsCodec } from './records-codec.ts';
 
@@ -120,7 +121,10 @@ export function createProduceRequestV3(Encoder: new () => EncoderLike) {
           parts.push(int32(partition), int32(batch.length), batch);
         }
       }
-      return new Encoder().writeBuffer(Buffer.concat(parts));
+      const body = Buffer.concat(parts);
+      // Pipelined requests reach the connection in sequence order (pipelined-send.ts).
+      await takeTurn(args.topicData);
+      return new Encoder().writeBuffer(body);
     },
   });
 }

@@ -263,6 +263,48 @@ describe('Kafka sink with a fake producer', () => {
       expect(idsOf(fake)).toEqual([1, 2, 3, 4, 3, 4, 5]);
     });
 
+    it('with several requests in flight: up to that many on the wire, acknowledged in order, records in order', async () => {
+      const fake = fakeKafka({ main: 1 });
+      // Later requests answer first: acknowledgement still follows request order.
+      fake.answer = (_, n) => new Promise<void>((r) => setTimeout(r, 30 - 5 * (n % 4)));
+      const sink = createKafkaSink(config({ maxBatchRecords: 2 }), { log: silentLogger, now: () => NOW, kafka: fake.client, inFlightRequests: 3 });
+      sinks.push(sink);
+      const records = rows(11);
+      const first = await sink.deliver(records);
+      // Six requests; the call returns with the last three in flight, the first three acknowledged.
+      expect(first).toEqual({ acknowledgedThrough: 6 });
+      expect(fake.inFlight.most).toBe(3);
+      expect(await sink.deliver([])).toEqual({ acknowledgedThrough: 11 });
+      expect(idsOf(fake)).toEqual(records.map((r) => r.id));
+      expect(fake.sent.map((r) => r.topicMessages[0]!.messages.length)).toEqual([2, 2, 2, 2, 2, 1]);
+    });
+
+    it('with several requests in flight, a failure waits for the requests behind it, acknowledges only those before it, and the next call starts a new producer', async () => {
+      const fake = fakeKafka({ main: 1 });
+      const lost = new KafkaJSConnectionError('Connection error: read ECONNRESET', { broker: BROKER, code: 'ECONNRESET' });
+      let settledBehind = 0;
+      fake.answer = (_, n) => {
+        if (n === 1) return new Promise<Error>((r) => setTimeout(() => r(lost), 5));
+        // The request behind the failed one takes longer: the call must still wait for it.
+        if (n === 2) return new Promise<void>((r) => setTimeout(() => (settledBehind++, r()), 40));
+        return undefined;
+      };
+      const sink = createKafkaSink(config({ maxBatchRecords: 2 }), { log: silentLogger, now: () => NOW, kafka: fake.client, inFlightRequests: 3 });
+      sinks.push(sink);
+      const records = rows(8);
+      // Three requests on the wire and the call returns; the next call collects them.
+      expect(await sink.deliver(records.slice(0, 6))).toEqual({ acknowledgedThrough: 0 });
+      const first = await sink.deliver([]);
+      expect(first.acknowledgedThrough).toBe(2);
+      expect(first.failure).toBeInstanceOf(SinkConnectionError);
+      expect(settledBehind).toBe(1);
+      expect(fake.inFlight.now).toBe(0);
+      expect(fake.events.at(-1)).toBe('producer 0 disconnect');
+      expect(await deliverAll(sink, records.slice(2))).toEqual({ acknowledgedThrough: 8 });
+      expect(fake.sent.filter((r) => r.producer === 0)).toHaveLength(3);
+      expect(fake.sent.filter((r) => r.producer === 1).flatMap((r) => r.topicMessages[0]!.messages.map((m) => (JSON.parse(String(m.value)) as { id: number }).id))).toEqual([3, 4, 5, 6, 7, 8]);
+    });
+
     const protocolError = (type: string, code: number, retriable: boolean) => new KafkaJSProtocolError({ type, code, retriable, message: `broker said ${type}` } as unknown as Error);
     const connectionLost = () => new KafkaJSConnectionError('Connection error: read ECONNRESET', { broker: BROKER, code: 'ECONNRESET' });
     const retriesExhausted = () => new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection timeout'), { retryCount: 5, retryTime: 5_000 });

@@ -52,9 +52,10 @@ export interface KafkaSinkDeps {
 
 const ACKS = { none: 0, leader: 1, all: -1 } as const;
 /**
- * Requests in flight for the idempotent producer. Kafka keeps order for up to 5; 3 took the
- * catch-up bench from ~90-104k to ~110-126k rows/s (the delivery thread had waited out each round
- * trip), and more adds nothing once both cores are busy.
+ * Requests in flight for the idempotent producer (Kafka keeps order for up to 5). With one, the
+ * delivery thread spent about 45% of a catch-up waiting for answers, about 20% with three; on the
+ * 2-core bench machine, where both cores are busy anyway, that is worth 0-5% in rows/s (and ~15 MiB
+ * for the request bodies held), more where the broker is a network round trip away.
  */
 const IN_FLIGHT_REQUESTS = 3;
 const COMPRESSION = { lz4: CompressionTypes.LZ4, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, none: CompressionTypes.None } as const;

@@ -245,3 +245,18 @@ export const valueRows: readonly ValueCase[] = [
   { id: ['8', '8'], j: json('-0.5e-5', '-0.000005') },
   { id: ['9', '9'], j: json('[]') },
 ];
+
+/** The bench table's shape (scripts/bench/bench-table.ts), for the decoder equivalence tests. */
+export const benchTable = (db: string): string => `CREATE TABLE ${db}.bench (
+  id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
+  g VARCHAR(64), h CHAR(8), i TEXT, j DATETIME(6), k TIMESTAMP(3) NULL, l DATE, m TINYINT, n VARBINARY(16), o ENUM('x','y','z')
+) CHARACTER SET utf8mb4`;
+
+/** INSERT of one row given as column → [SQL literal, ...]. */
+export function insertRowSql(db: string, table: string, row: Record<string, [string, unknown]>): string {
+  const cols = Object.keys(row);
+  return `INSERT INTO ${db}.${table} (${cols.join(',')}) VALUES (${cols.map((c) => row[c]![0]).join(',')})`;
+}
+
+/** A value with its kind, bytes in hex and -0 marked: equal text means the same value of the same type. */
+export const showValue = (v: unknown): string => (v instanceof Uint8Array ? `bytes ${Buffer.from(v).toString('hex')}` : `${typeof v} ${JSON.stringify(v)}${Object.is(v, -0) ? ' (-0)' : ''}`);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createThrottle } from '../../shared/ops/throttle.ts';
 import { silentLogger, type Logger } from '../../shared/log.ts';
-import type { ResumePosition, Row, TableSchema, TableSnapshot } from '../../shared/record/index.ts';
+import type { ResumePosition, TableSchema, TableSnapshot } from '../../shared/record/index.ts';
 import type { SqlQuery } from '../../shared/source/schema/table-schemas.ts';
 import { ChunkMerger, type MergeTarget } from '../../shared/source/snapshot/chunk-merger.ts';
 import { ChunkReader } from '../../shared/source/snapshot/chunk-reader.ts';

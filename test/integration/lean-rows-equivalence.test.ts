@@ -21,12 +21,8 @@ import { Secret } from '../../shared/task/secret.ts';
 import type { Task } from '../../shared/task/index.ts';
 import { masterStatus } from '../helpers/kafka-read.ts';
 import { stack, useDatabase, waitFor } from '../helpers/stack.ts';
-import { charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow, otherRow, typesTable, valueRows, valuesTable } from '../helpers/type-rows.ts';
+import { benchTable, charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow, insertRowSql, otherRow, showValue, typesTable, valueRows, valuesTable } from '../helpers/type-rows.ts';
 
-const BENCH_TABLE = `CREATE TABLE \${db}.bench (
-  id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
-  g VARCHAR(64), h CHAR(8), i TEXT, j DATETIME(6), k TIMESTAMP(3) NULL, l DATE, m TINYINT, n VARBINARY(16), o ENUM('x','y','z')
-) CHARACTER SET utf8mb4`;
 /** MariaDB's COMPRESSED columns (binlog types 140, 141): not read by the lean decoder, so this table stays with zongji. */
 const COMPRESSED_TABLE = 'CREATE TABLE ${db}.zc (id INT PRIMARY KEY, c VARCHAR(100) COMPRESSED, b BLOB COMPRESSED) CHARACTER SET utf8mb4';
 /**
@@ -46,7 +42,7 @@ const MYSQL8_INSERT = (db: string) =>
   `(1, 7, 'Ää😀', 'カタカナ漢字', '中文é', '中文😀é', '😀é', '😀é', 'カタカナ漢字', '한국어', '中文', '日本語', '😀 text', ` +
   "JSON_OBJECT('d', DATE'2026-01-02', 't', TIME'-12:34:56.5', 'dt', TIMESTAMP'2026-01-02 03:04:05.123456', 'dec', CAST(1.50 AS DECIMAL(5,2)), 'b', x'00ff', 'y', CAST(2026 AS YEAR)), '[]', 'abc')";
 const isMariaDb = stack.source === 'mariadb';
-const source = useDatabase('leanrows', typesTable('${db}', charsetColumns), valuesTable('${db}'), BENCH_TABLE, isMariaDb ? COMPRESSED_TABLE : MYSQL8_TABLE);
+const source = useDatabase('leanrows', typesTable('${db}', charsetColumns), valuesTable('${db}'), benchTable('${db}'), isMariaDb ? COMPRESSED_TABLE : MYSQL8_TABLE);
 
 const endpoint: SourceEndpoint = { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: new Secret(''), connectTimeoutMs: 10_000 };
 let serverIds = 0;
@@ -128,18 +124,11 @@ function differences(lean: RowRecord[], zongji: RowRecord[]): string[] {
       }
       zr?.forEach((zv, i) => {
         const lv = lr![i]!;
-        if (!sameValue(lv, zv)) out.push(`${where} ${image}.${z.schema.columns[i]!.name}: lean ${show(lv)} zongji ${show(zv)}`);
+        if (!sameValue(lv, zv)) out.push(`${where} ${image}.${z.schema.columns[i]!.name}: lean ${showValue(lv)} zongji ${showValue(zv)}`);
       });
     }
   }
   return out;
-}
-
-const show = (v: Value): string => (v instanceof Uint8Array ? `bytes ${Buffer.from(v).toString('hex')}` : `${typeof v} ${JSON.stringify(v)}${Object.is(v, -0) ? ' (-0)' : ''}`);
-
-function insertSql(db: string, table: string, row: Record<string, [string, unknown]>): string {
-  const cols = Object.keys(row);
-  return `INSERT INTO ${db}.${table} (${cols.join(',')}) VALUES (${cols.map((c) => row[c]![0]).join(',')})`;
 }
 
 function benchRow(id: number): string {
@@ -152,9 +141,9 @@ describe('lean row decoder', () => {
     const { db } = source;
     const conn = source.conn();
     const from = await masterStatus(conn);
-    await conn.query(insertSql(db, 't', { ...edgeRow, ...charsetEdgeRow }));
-    await conn.query(insertSql(db, 't', { ...otherRow, ...charsetOtherRow }));
-    for (const row of valueRows) await conn.query(insertSql(db, 'v', row));
+    await conn.query(insertRowSql(db, 't', { ...edgeRow, ...charsetEdgeRow }));
+    await conn.query(insertRowSql(db, 't', { ...otherRow, ...charsetOtherRow }));
+    for (const row of valueRows) await conn.query(insertRowSql(db, 'v', row));
     await conn.query(`INSERT INTO ${db}.bench VALUES ${Array.from({ length: 300 }, (_, i) => benchRow(i + 1)).join(',')}`);
     // Full before and after images of every row, then the deletes' images.
     await conn.query(`UPDATE ${db}.t SET id = id + 10, ti = 0`);

@@ -21,12 +21,8 @@ import { rowNormalizer, typeCastFor } from '../../shared/source/snapshot/snapsho
 import { compileTextRows } from '../../shared/source/snapshot/text-rows.ts';
 import { Secret } from '../../shared/task/secret.ts';
 import { stack, useDatabase } from '../helpers/stack.ts';
-import { charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow, otherRow, typesTable, valueRows, valuesTable } from '../helpers/type-rows.ts';
+import { benchTable, charsetColumns, charsetEdgeRow, charsetOtherRow, edgeRow, insertRowSql, otherRow, showValue, typesTable, valueRows, valuesTable } from '../helpers/type-rows.ts';
 
-const BENCH_TABLE = `CREATE TABLE \${db}.bench (
-  id BIGINT UNSIGNED PRIMARY KEY, a INT, b BIGINT, c SMALLINT UNSIGNED, d DECIMAL(12,2), e DOUBLE, f FLOAT,
-  g VARCHAR(64), h CHAR(8), i TEXT, j DATETIME(6), k TIMESTAMP(3) NULL, l DATE, m TINYINT, n VARBINARY(16), o ENUM('x','y','z')
-) CHARACTER SET utf8mb4`;
 /** Doubles from random bit patterns, and FLOATs: the text the server prints must come back as the exact value. */
 const NUMBERS_TABLE = 'CREATE TABLE ${db}.num (id INT PRIMARY KEY, d DOUBLE, f FLOAT, big BIGINT, ubig BIGINT UNSIGNED)';
 /** What only MySQL 8 has: INVISIBLE columns, the 0900 collations, multi-byte charsets, binary JSON. */
@@ -37,15 +33,8 @@ const MYSQL8_TABLE = `CREATE TABLE \${db}.m8 (
 /** A latin1 column next to others: read with character_set_results NULL, it is one the lean decoder leaves to mysql2. */
 const LATIN1_TABLE = 'CREATE TABLE ${db}.lat (id INT PRIMARY KEY, l VARCHAR(10) CHARACTER SET latin1, u VARCHAR(10), d DOUBLE, b BLOB, y YEAR) CHARACTER SET utf8mb4';
 const isMariaDb = stack.source === 'mariadb';
-const source = useDatabase('textrows', typesTable('${db}', charsetColumns), valuesTable('${db}'), BENCH_TABLE, NUMBERS_TABLE, LATIN1_TABLE, ...(isMariaDb ? [] : [MYSQL8_TABLE]));
+const source = useDatabase('textrows', typesTable('${db}', charsetColumns), valuesTable('${db}'), benchTable('${db}'), NUMBERS_TABLE, LATIN1_TABLE, ...(isMariaDb ? [] : [MYSQL8_TABLE]));
 const endpoint: SourceEndpoint = { host: '127.0.0.1', port: stack.mysqlPort, user: 'root', password: new Secret(''), connectTimeoutMs: 10_000 };
-
-const show = (v: Value): string => (v instanceof Uint8Array ? `bytes ${Buffer.from(v).toString('hex')}` : `${typeof v} ${JSON.stringify(v)}${Object.is(v, -0) ? ' (-0)' : ''}`);
-
-function insertSql(db: string, table: string, row: Record<string, [string, unknown]>): string {
-  const cols = Object.keys(row);
-  return `INSERT INTO ${db}.${table} (${cols.join(',')}) VALUES (${cols.map((c) => row[c]![0]).join(',')})`;
-}
 
 function benchRow(id: number): string {
   const ts = `2026-01-${String((id % 28) + 1).padStart(2, '0')} 12:34:56`;
@@ -67,9 +56,9 @@ describe('lean full-sync row decoder', () => {
   it('reads every type of the type tests as mysql2 + snapshot-values.ts do', { timeout: 120_000 }, async () => {
     const { db } = source;
     const conn = source.conn();
-    await conn.query(insertSql(db, 't', { ...edgeRow, ...charsetEdgeRow }));
-    await conn.query(insertSql(db, 't', { ...otherRow, ...charsetOtherRow }));
-    for (const row of valueRows) await conn.query(insertSql(db, 'v', row));
+    await conn.query(insertRowSql(db, 't', { ...edgeRow, ...charsetEdgeRow }));
+    await conn.query(insertRowSql(db, 't', { ...otherRow, ...charsetOtherRow }));
+    for (const row of valueRows) await conn.query(insertRowSql(db, 'v', row));
     await conn.query(`INSERT INTO ${db}.bench VALUES ${Array.from({ length: 300 }, (_, i) => benchRow(i + 1)).join(',')}`);
     await conn.query(`UPDATE ${db}.bench SET f = NULL, k = NULL, i = NULL WHERE id % 7 = 0`);
     if (!isMariaDb) {
@@ -89,7 +78,7 @@ describe('lean full-sync row decoder', () => {
         for (let r = 0; r < expected.length; r++) {
           for (let c = 0; c < columns.length; c++) {
             const where = `${table} row ${r + 1} column ${columns[c]!.name}`;
-            expect(show(lean[r]![c]!), where).toBe(show(expected[r]![c]!));
+            expect(showValue(lean[r]![c]!), where).toBe(showValue(expected[r]![c]!));
             compared++;
           }
         }
@@ -121,14 +110,14 @@ describe('lean full-sync row decoder', () => {
       expect(lean).toHaveLength(2000);
       for (let r = 0; r < lean.length; r++) {
         const [dText, fText, bigText, ubigText] = texts[r]!.map(String);
-        expect(show(lean[r]![1]!), `row ${r + 1} DOUBLE ${dText}`).toBe(show(Number(dText)));
-        expect(show(lean[r]![2]!), `row ${r + 1} FLOAT ${fText}`).toBe(show(Math.fround(Number(fText))));
+        expect(showValue(lean[r]![1]!), `row ${r + 1} DOUBLE ${dText}`).toBe(showValue(Number(dText)));
+        expect(showValue(lean[r]![2]!), `row ${r + 1} FLOAT ${fText}`).toBe(showValue(Math.fround(Number(fText))));
         for (const [v, text] of [
           [lean[r]![3]!, bigText!],
           [lean[r]![4]!, ubigText!],
         ] as const) {
           const exact = Number.isSafeInteger(Number(text)) ? Number(text) : text;
-          expect(show(v), `row ${r + 1} BIGINT ${text}`).toBe(show(exact));
+          expect(showValue(v), `row ${r + 1} BIGINT ${text}`).toBe(showValue(exact));
         }
       }
       // The extremes survive as they are.
@@ -154,7 +143,7 @@ describe('lean full-sync row decoder', () => {
         [2, null, null, null, null, null],
         [3, 'abc', '', -2.5, Buffer.alloc(0), 1901],
       ]);
-      expect(lean.map((row) => row.map(show))).toEqual(expected.map((row) => row.map(show)));
+      expect(lean.map((row) => row.map(showValue))).toEqual(expected.map((row) => row.map(showValue)));
     } finally {
       await reader.end();
     }

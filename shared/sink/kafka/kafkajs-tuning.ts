@@ -22,7 +22,7 @@
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
-import { pipelinedSendMessages } from './pipelined-send.ts';
+import { pipelinedSendMessages, type KafkajsParts } from './pipelined-send.ts';
 import { createProduceRequestV3, type EncoderLike, type ProduceRequestArgs } from './produce-request.ts';
 
 const require = createRequire(import.meta.url);
@@ -104,9 +104,14 @@ function loadTunedKafkajs(): { kafkajs: typeof import('kafkajs'); tuned: boolean
   }
   try {
     replaceExports('kafkajs/src/producer/groupMessagesPerPartition.js', groupMessagesPerPartition);
-    const sendMessages = require('kafkajs/src/producer/sendMessages.js') as Parameters<typeof pipelinedSendMessages>[0];
-    const responseSerializer = require('kafkajs/src/producer/responseSerializer.js') as Parameters<typeof pipelinedSendMessages>[1];
-    replaceExports('kafkajs/src/producer/sendMessages.js', pipelinedSendMessages(sendMessages, responseSerializer));
+    replaceExports(
+      'kafkajs/src/producer/sendMessages.js',
+      pipelinedSendMessages({
+        sendMessages: require('kafkajs/src/producer/sendMessages.js') as KafkajsParts['sendMessages'],
+        responseSerializer: require('kafkajs/src/producer/responseSerializer.js') as KafkajsParts['responseSerializer'],
+        MetadataNotLoaded: (require('kafkajs/src/errors.js') as { KafkaJSMetadataNotLoaded: KafkajsParts['MetadataNotLoaded'] }).KafkaJSMetadataNotLoaded,
+      }),
+    );
     replaceExports('kafkajs/src/protocol/recordBatch/crc32C/index.js', unsignedCrc32c);
     const Encoder = require('kafkajs/src/protocol/encoder.js') as { new (): EncoderLike; nextPowerOfTwo(n: number): number; prototype: EncoderShape };
     Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderShape, length: number): void {

@@ -88,7 +88,15 @@ interface SendArgs {
 type SendMessages = (args: SendArgs) => Promise<unknown[]>;
 
 /** kafkajs's module shape: `(deps) => sendMessages`. Idempotent producers send pipelined; others as kafkajs does. */
-export function pipelinedSendMessages(original: (deps: SendDeps) => SendMessages, responseSerializer: (response: unknown) => unknown[]): (deps: SendDeps) => SendMessages {
+/** kafkajs's pieces the replacement uses: its own sendMessages (for other producers), response serializer and metadata error. */
+export interface KafkajsParts {
+  readonly sendMessages: (deps: SendDeps) => SendMessages;
+  readonly responseSerializer: (response: unknown) => unknown[];
+  /** KafkaJSMetadataNotLoaded: what kafkajs throws for a topic without metadata (retriable). */
+  readonly MetadataNotLoaded: new (message: string) => Error;
+}
+
+export function pipelinedSendMessages({ sendMessages: original, responseSerializer, MetadataNotLoaded }: KafkajsParts): (deps: SendDeps) => SendMessages {
   return (deps) => {
     const kafkajs = original(deps);
     const lastTurn = new WeakMap<Broker, Promise<void>>();
@@ -106,7 +114,7 @@ export function pipelinedSendMessages(original: (deps: SendDeps) => SendMessages
       try {
         await previous;
         if (broken) throw broken;
-        for (const [broker, topicData] of await requestsPerBroker(deps, args)) requests.push((await startRequest(broker, topicData)).sending);
+        for (const [broker, topicData] of await requestsPerBroker(deps, args, MetadataNotLoaded)) requests.push((await startRequest(broker, topicData)).sending);
       } catch (err) {
         broken ??= err as Error;
         throw err;
@@ -135,7 +143,14 @@ export function pipelinedSendMessages(original: (deps: SendDeps) => SendMessages
           const turn = new Promise<void>((resolve) => (done = resolve));
           sendTurns.set(topicData, { after: lastTurn.get(broker) ?? Promise.resolve(), done });
           lastTurn.set(broker, turn);
-          const sending = broker.produce({ producerId: eosManager.getProducerId(), producerEpoch: eosManager.getProducerEpoch(), acks: args.acks, timeout: args.timeout, compression: args.compression, topicData });
+          const sending = broker.produce({
+            producerId: eosManager.getProducerId(),
+            producerEpoch: eosManager.getProducerEpoch(),
+            acks: args.acks,
+            timeout: args.timeout,
+            compression: args.compression,
+            topicData,
+          });
           // A request that fails before its body is made (no connection) still gives the next its turn.
           sending.then(done, done);
           sending.catch(() => {}); // observed by the caller
@@ -155,13 +170,17 @@ interface PartitionData {
 }
 
 /** The topic data per leader broker, as kafkajs groups it (metadata, partitioner, leaders). */
-async function requestsPerBroker({ cluster, partitioner }: SendDeps, { topicMessages }: SendArgs): Promise<Map<Broker, { topic: string; partitions: PartitionData[] }[]>> {
+async function requestsPerBroker(
+  { cluster, partitioner }: SendDeps,
+  { topicMessages }: SendArgs,
+  MetadataNotLoaded: KafkajsParts['MetadataNotLoaded'],
+): Promise<Map<Broker, { topic: string; partitions: PartitionData[] }[]>> {
   await cluster.addMultipleTargetTopics(topicMessages.map(({ topic }) => topic));
   await cluster.refreshMetadataIfNecessary();
   const out = new Map<Broker, { topic: string; partitions: PartitionData[] }[]>();
   for (const { topic, messages } of topicMessages) {
     const partitionMetadata = cluster.findTopicPartitionMetadata(topic);
-    if (partitionMetadata.length === 0) throw new Error(`producing to topic ${topic} without its metadata`);
+    if (partitionMetadata.length === 0) throw new MetadataNotLoaded(`producing to topic ${topic} without its metadata`);
     const perPartition = new Map<number, unknown[]>();
     for (const message of messages) {
       const partition = partitioner({ topic, partitionMetadata, message });

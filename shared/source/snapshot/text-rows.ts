@@ -41,7 +41,26 @@ type ResultField = Pick<FieldPacket, 'columnType' | 'characterSet' | 'encoding'>
 const BINARY_CHARSET = 63;
 
 /** Wire types (mysql2 `Types`) whose text is read as numbers or kept as text. */
-const WIRE = { DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9, DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, VECTOR: 242, JSON: 245, NEWDECIMAL: 246, GEOMETRY: 255 } as const;
+const WIRE = {
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  VECTOR: 242,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  GEOMETRY: 255,
+} as const;
 
 /** The kind of one result column, or null when only mysql2's decode handles it. */
 function kindOf(field: ResultField, column: Column): Kind | null {

@@ -72,8 +72,9 @@ function fakeDeps(options: { idempotent?: boolean; encodeMs?: (n: number) => num
     events.push('kafkajs sendMessages');
     return ['kafkajs'];
   };
-  const serializer = (response: unknown) => (response as { topics: { topicName: string; partitions: { baseOffset: string }[] }[] }).topics.map((t) => ({ topicName: t.topicName, baseOffset: t.partitions[0]!.baseOffset }));
-  const send = pipelinedSendMessages(original as never, serializer)(deps as never);
+  const serializer = (response: unknown) =>
+    (response as { topics: { topicName: string; partitions: { baseOffset: string }[] }[] }).topics.map((t) => ({ topicName: t.topicName, baseOffset: t.partitions[0]!.baseOffset }));
+  const send = pipelinedSendMessages({ sendMessages: original as never, responseSerializer: serializer as never, MetadataNotLoaded: Error })(deps as never);
   const batch = (n: number) => ({ acks: -1, timeout: 1000, compression: 0, topicMessages: [{ topic: 't', messages: Array.from({ length: n }, () => ({ value: 'x' })) }] });
   const slowMetadataOnce = (ms: number) => void (metadata = () => new Promise((r) => setTimeout(r, ms)));
   const failMetadataOnce = (err: Error) => void (metadata = () => Promise.reject(err));

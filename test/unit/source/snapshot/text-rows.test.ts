@@ -37,7 +37,20 @@ describe('compileTextRows', () => {
   const T = { LONG: 3, DOUBLE: 5, NULL: 6, LONGLONG: 8, YEAR: 13, VECTOR: 242, JSON: 245, NEWDECIMAL: 246, BLOB: 252, VAR_STRING: 253, GEOMETRY: 255 };
 
   it('reads every kind: integers, BIGINT exact or as text, DOUBLE, FLOAT as float32, text, JSON, bytes, NULL', () => {
-    const fields = [utf8(T.LONG), utf8(T.LONGLONG), utf8(T.LONGLONG), utf8(T.DOUBLE), utf8(T.DOUBLE), utf8(T.NEWDECIMAL), utf8(T.VAR_STRING), utf8(T.JSON), binary(T.BLOB), binary(T.GEOMETRY), utf8(T.YEAR), utf8(T.LONG)];
+    const fields = [
+      utf8(T.LONG),
+      utf8(T.LONGLONG),
+      utf8(T.LONGLONG),
+      utf8(T.DOUBLE),
+      utf8(T.DOUBLE),
+      utf8(T.NEWDECIMAL),
+      utf8(T.VAR_STRING),
+      utf8(T.JSON),
+      binary(T.BLOB),
+      binary(T.GEOMETRY),
+      utf8(T.YEAR),
+      utf8(T.LONG),
+    ];
     const columns = [
       col('i', MysqlTypeCode.LONG),
       col('b', MysqlTypeCode.LONGLONG),
@@ -67,7 +80,20 @@ describe('compileTextRows', () => {
       lc(null),
     ]);
     const values = decode(fields, columns, row);
-    expect(values).toEqual([-2147483648, -9007199254740991, '18446744073709551615', 90.33333333333333, Math.fround(0.1), '-12.50', 'é😀 ascii', '{"a": 1}', Buffer.from([0, 0xff, 0x80]), Buffer.from([1, 2]), 2155, null]);
+    expect(values).toEqual([
+      -2147483648,
+      -9007199254740991,
+      '18446744073709551615',
+      90.33333333333333,
+      Math.fround(0.1),
+      '-12.50',
+      'é😀 ascii',
+      '{"a": 1}',
+      Buffer.from([0, 0xff, 0x80]),
+      Buffer.from([1, 2]),
+      2155,
+      null,
+    ]);
     expect(values[3]).toBe(271 / 3);
   });
 
@@ -99,7 +125,7 @@ describe('compileTextRows', () => {
     const columns = [col('i', MysqlTypeCode.LONG), col('s', MysqlTypeCode.VAR_STRING)];
     const attempt = (row: Buffer) => () => decode(fields, columns, row);
     expect(attempt(lc('1'))).toThrow(new TextRowError('the row ends before column 2 of 2'));
-    expect(attempt(Buffer.concat([lc('1'), lc('ab'), Buffer.from([0])]))).toThrow(new TextRowError('1 bytes follow the row\'s 2 columns'));
+    expect(attempt(Buffer.concat([lc('1'), lc('ab'), Buffer.from([0])]))).toThrow(new TextRowError("1 bytes follow the row's 2 columns"));
     expect(attempt(Buffer.concat([lc('1'), Buffer.from([5, 0x61])]))).toThrow(new TextRowError('column 2 of 2 claims 5 bytes, more than the row has left'));
     expect(attempt(Buffer.concat([lc('1x'), lc('a')]))).toThrow(new TextRowError('an integer column holds "1x"'));
     expect(attempt(Buffer.concat([Buffer.from([0xff]), lc('a')]))).toThrow(new TextRowError('column 1 of 2 has the length prefix 0xff'));

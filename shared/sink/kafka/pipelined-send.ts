@@ -14,10 +14,10 @@
  * What keeps order when something fails: the broker refuses a request whose first sequence does
  * not follow the last one it wrote (OUT_OF_ORDER_SEQUENCE_NUMBER), so a request after a lost one
  * is never written before it; a call that fails before its request leaves fails every later call
- * too, unsent (they would take its sequence numbers). Nothing is retried here (a retry would take sequence numbers out of
- * order behind requests already sent): the failure goes to the sink, which waits for every
- * request in flight to settle, drops the producer and sends again from its last acknowledged
- * record with a new producer id (index.ts), as it did for a single request.
+ * too, unsent (they would take its sequence numbers). Nothing is retried here (a retry would take
+ * sequence numbers out of order behind requests already sent): the failure goes to the sink, which
+ * waits for every request in flight to settle, drops the producer and sends again from its last
+ * acknowledged record with a new producer id (index.ts), as it did for a single request.
  */
 
 /** What produce-request.ts needs to hand bodies over in order: the previous body's turn, and a way to give the next its turn. */

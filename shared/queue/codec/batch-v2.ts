@@ -139,10 +139,7 @@ export class BatchV2Builder {
     writeHead(w, OP_CODE.INIT, id, seq, source, this.#sources, null);
     writeSchemaRef(w, schema, this.#schemas);
     w.u8(Tag.NULL);
-    const n = end - start;
-    w.ensure(n);
-    image.copy(w.buf, w.pos, start, end);
-    w.pos += n;
+    w.raw(image, start, end);
     this.#counts.recordCount++;
     this.#counts.lastSourceTimeMs = source.timestampMs;
   }

@@ -4,6 +4,8 @@
  * the codec turns into a QueueCorruptError naming where the payload came from.
  */
 
+import { slicesOf, type BufferSlices } from '../../buffer-slices.ts';
+
 /** Bytes that cannot be what the writer wrote; `offset` is where reading failed. */
 export class PayloadCorruption extends Error {
   constructor(
@@ -15,25 +17,19 @@ export class PayloadCorruption extends Error {
   }
 }
 
-/** Node's Buffer methods that toString(encoding) dispatches to, called directly (untyped in @types/node). */
-interface SliceMethods {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
 /** Byte values up to this size are copied by a JS loop: cheaper than a call into Buffer#copy. */
 const SHORT_BYTES = 32;
 
 export class ByteReader {
   readonly buf: Buffer;
-  readonly #slices: SliceMethods;
+  readonly #slices: BufferSlices;
   pos: number;
   readonly end: number;
 
   /** Reads buf from `start` up to `end` (default: its end). */
   constructor(buf: Buffer, start: number, end = buf.length) {
     this.buf = buf;
-    this.#slices = buf as unknown as SliceMethods;
+    this.#slices = slicesOf(buf);
     this.pos = start;
     this.end = end;
   }

@@ -8,6 +8,8 @@
 const RESERVE_LIMIT = 1 << 16;
 /** Up to this length an ASCII string is copied by a JS loop (its length then fits one varint byte). */
 const SHORT_ASCII = 48;
+/** Up to this length `raw` copies by a JS loop. */
+const SHORT_RAW = 32;
 
 export class ByteWriter {
   buf: Buffer;
@@ -67,6 +69,18 @@ export class ByteWriter {
     this.ensure(v.byteLength);
     this.buf.set(v, this.pos);
     this.pos += v.byteLength;
+  }
+
+  /** `src[start..end)` as it is, no length (bytes already in this layout, or a body after its length); short runs by a JS loop, cheaper than a call into Buffer#copy. */
+  raw(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n);
+    const out = this.buf;
+    if (n <= SHORT_RAW) {
+      let q = this.pos;
+      for (let p = start; p < end; p++) out[q++] = src[p]!;
+    } else src.copy(out, this.pos, start, end);
+    this.pos += n;
   }
 
   /**

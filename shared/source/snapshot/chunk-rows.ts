@@ -23,7 +23,7 @@ export class ChunkRows {
 
   static readonly empty = new ChunkRows(Buffer.alloc(0), [0]);
 
-  /** Rows already decoded (a keyless table's stream, tests): written the way the queue writes them. */
+  /** Rows as values (tests): written the way the queue writes them. */
   static of(rows: readonly Row[]): ChunkRows {
     const w = new ChunkRowsWriter(64 * rows.length);
     for (const row of rows) {
@@ -91,10 +91,7 @@ export class ChunkRowsWriter {
   }
 
   copy(buf: Buffer, start: number, end: number): void {
-    const w = this.writer;
-    w.ensure(end - start);
-    buf.copy(w.buf, w.pos, start, end);
-    w.pos += end - start;
+    this.writer.raw(buf, start, end);
     this.endRow();
   }
 

@@ -17,9 +17,11 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { FieldPacket } from 'mysql2';
+import { slicesOf } from '../../buffer-slices.ts';
 import { MysqlTypeCode, type Column } from '../../record/index.ts';
 import type { ByteWriter } from '../../queue/codec/byte-writer.ts';
 import { Tag, writeNumber, writeString } from '../../queue/codec/tagged-value.ts';
+import { ColumnType } from '../binlog/events/table-map.ts';
 
 /** How one column's text becomes a value. */
 const enum Kind {
@@ -40,27 +42,8 @@ type ResultField = Pick<FieldPacket, 'columnType' | 'characterSet' | 'encoding'>
 
 const BINARY_CHARSET = 63;
 
-/** Wire types (mysql2 `Types`) whose text is read as numbers or kept as text. */
-const WIRE = {
-  DECIMAL: 0,
-  TINY: 1,
-  SHORT: 2,
-  LONG: 3,
-  FLOAT: 4,
-  DOUBLE: 5,
-  NULL: 6,
-  TIMESTAMP: 7,
-  LONGLONG: 8,
-  INT24: 9,
-  DATE: 10,
-  TIME: 11,
-  DATETIME: 12,
-  YEAR: 13,
-  VECTOR: 242,
-  JSON: 245,
-  NEWDECIMAL: 246,
-  GEOMETRY: 255,
-} as const;
+/** Result column types: the protocol's codes (mysql2's `Types`), VECTOR included. */
+const WIRE = ColumnType;
 
 /** The kind of one result column, or null when only mysql2's decode handles it. */
 function kindOf(field: ResultField, column: Column): Kind | null {
@@ -95,12 +78,6 @@ function kindOf(field: ResultField, column: Column): Kind | null {
       if (field.characterSet === BINARY_CHARSET) return Kind.Bytes;
       return field.encoding === 'utf8' ? Kind.Text : null;
   }
-}
-
-/** Node's Buffer method that toString('utf8') dispatches to, called directly (untyped in @types/node). */
-interface Utf8Slice {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
 }
 
 /** Writes rows of one result's columns. */
@@ -161,10 +138,10 @@ function writeRow(kinds: readonly Kind[], buf: Buffer, pos: number, end: number,
         writeBigInt(w, buf, pos, stop);
         break;
       case Kind.Double:
-        writeNumber(w, Number((buf as unknown as Utf8Slice).latin1Slice(pos, stop)));
+        writeNumber(w, Number(slicesOf(buf).latin1Slice(pos, stop)));
         break;
       case Kind.Float:
-        writeNumber(w, Math.fround(Number((buf as unknown as Utf8Slice).latin1Slice(pos, stop))));
+        writeNumber(w, Math.fround(Number(slicesOf(buf).latin1Slice(pos, stop))));
         break;
       case Kind.Text:
         writeText(w, buf, pos, stop);
@@ -185,7 +162,7 @@ function integerText(buf: Buffer, pos: number, stop: number): number {
   let v = 0;
   for (let p = negative ? pos + 1 : pos; p < stop; p++) {
     const d = buf[p]! - 0x30;
-    if (d < 0 || d > 9) throw new TextRowError(`an integer column holds ${JSON.stringify((buf as unknown as Utf8Slice).latin1Slice(pos, stop))}`);
+    if (d < 0 || d > 9) throw new TextRowError(`an integer column holds ${JSON.stringify(slicesOf(buf).latin1Slice(pos, stop))}`);
     v = v * 10 + d;
   }
   return negative ? -v : v;
@@ -198,7 +175,7 @@ function writeBigInt(w: ByteWriter, buf: Buffer, pos: number, stop: number): voi
     writeNumber(w, integerText(buf, pos, stop));
     return;
   }
-  const text = (buf as unknown as Utf8Slice).latin1Slice(pos, stop);
+  const text = slicesOf(buf).latin1Slice(pos, stop);
   const v = Number(text);
   if (Number.isSafeInteger(v)) writeNumber(w, v);
   else writeString(w, text);
@@ -216,7 +193,7 @@ function writeText(w: ByteWriter, buf: Buffer, pos: number, stop: number): void 
   if (ascii) w.u8(Tag.ASCII);
   else if (isUtf8(buf.subarray(pos, stop))) w.u8(Tag.UTF8);
   else {
-    writeString(w, (buf as unknown as Utf8Slice).utf8Slice(pos, stop));
+    writeString(w, slicesOf(buf).utf8Slice(pos, stop));
     return;
   }
   copyBody(w, buf, pos, stop);
@@ -224,12 +201,6 @@ function writeText(w: ByteWriter, buf: Buffer, pos: number, stop: number): void 
 
 /** A varint length, then the bytes. */
 function copyBody(w: ByteWriter, buf: Buffer, pos: number, stop: number): void {
-  const len = stop - pos;
-  w.uint(len);
-  w.ensure(len);
-  const out = w.buf;
-  let q = w.pos;
-  if (len <= 32) for (let p = pos; p < stop; p++) out[q++] = buf[p]!;
-  else buf.copy(out, q, pos, stop);
-  w.pos += len;
+  w.uint(stop - pos);
+  w.raw(buf, pos, stop);
 }

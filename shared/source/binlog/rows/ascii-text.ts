@@ -6,14 +6,11 @@
  * read one at a time.
  */
 
-/** Node's Buffer#latin1Slice, which toString('latin1') dispatches to (untyped in @types/node). */
-interface Latin1Slice {
-  latin1Slice(start: number, end: number): string;
-}
+import { slicesOf } from '../../../buffer-slices.ts';
 
 /** Room for the longest text: a DECIMAL(65, 30) with its sign and point is 67 characters. */
 const buf = Buffer.allocUnsafe(128);
-const slices = buf as unknown as Latin1Slice;
+const slices = slicesOf(buf);
 let length = 0;
 
 /** The last `width` digits of a non-negative integer, zero-padded: zongji's zeroPad of an integer. */

@@ -10,6 +10,7 @@
 // zongji's package exports only its entry point; its text and address formatting is reached by file.
 // @ts-expect-error no declaration file for zongji's internal modules
 import { decodeTextColumn, formatInet4, formatInet6, formatUuid } from '../../../../node_modules/@vlasky/zongji/lib/common.js';
+import { slicesOf } from '../../../buffer-slices.ts';
 import { ColumnType } from '../events/table-map.ts';
 import { ascii, char, digits, take, unpadded } from './ascii-text.ts';
 
@@ -241,11 +242,6 @@ function set(bytes: number, choices: readonly string[]): ColumnReader {
   };
 }
 
-/** Node's Buffer#utf8Slice, which toString('utf8') dispatches to (untyped in @types/node). */
-interface Utf8Slice {
-  utf8Slice(start: number, end: number): string;
-}
-
 /**
  * A text value of `n` bytes at the cursor, in the column's charset: Node's own UTF-8 decoding
  * where zongji's comes to the same, read straight from the packet (a Buffer view per value was
@@ -260,7 +256,7 @@ function textValue(charset: string | null, textOf?: TextOf): (c: RowCursor, n: n
 function utf8Value(c: RowCursor, n: number): string {
   const at = c.pos;
   c.pos += n;
-  return (c.buf as unknown as Utf8Slice).utf8Slice(at, at + n);
+  return slicesOf(c.buf).utf8Slice(at, at + n);
 }
 
 function lengthPrefixed(prefixSize: number, value: (c: RowCursor, size: number) => unknown): ColumnReader {
